@@ -20,7 +20,7 @@ internal abstract class CredentialKey : IDisposable
     /// <summary>Signs <paramref name="data"/> the way WebAuthn expects for <see cref="Algorithm"/>.</summary>
     public abstract byte[] Sign(ReadOnlySpan<byte> data);
 
-    /// <summary>The private key in the form <see cref="Import"/> reads (EC: the scalar d; RSA: PKCS#8).</summary>
+    /// <summary>The private key in the form <see cref="Import"/> reads (EC: the scalar d; RSA: PKCS#8; Ed25519: the 32-byte secret).</summary>
     public abstract byte[] ExportPrivateKey();
 
     /// <summary>Generates a key for <paramref name="algorithm"/>.</summary>
@@ -32,6 +32,7 @@ internal abstract class CredentialKey : IDisposable
         SupportedAlgorithms.ES256 or SupportedAlgorithms.ES384 or SupportedAlgorithms.ES512 =>
             EcCredentialKey.Generate(algorithm, random, deterministicSignatures),
         SupportedAlgorithms.RS256 or SupportedAlgorithms.PS256 => RsaCredentialKey.Generate(algorithm),
+        SupportedAlgorithms.EdDSA => Ed25519CredentialKey.Generate(random),
         _ => throw new NotSupportedException($"COSE algorithm {algorithm} is not supported"),
     };
 
@@ -41,6 +42,7 @@ internal abstract class CredentialKey : IDisposable
         SupportedAlgorithms.ES256 or SupportedAlgorithms.ES384 or SupportedAlgorithms.ES512 =>
             EcCredentialKey.Import(algorithm, privateKey, deterministicSignatures),
         SupportedAlgorithms.RS256 or SupportedAlgorithms.PS256 => RsaCredentialKey.Import(algorithm, privateKey),
+        SupportedAlgorithms.EdDSA => Ed25519CredentialKey.Import(privateKey),
         _ => throw new NotSupportedException($"COSE algorithm {algorithm} is not supported"),
     };
 
