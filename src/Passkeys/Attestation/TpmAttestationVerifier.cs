@@ -45,7 +45,11 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
             throw new PasskeyException(PasskeyError.MalformedAttestationStatement, "tpm attStmt.x5c is missing (ATT-TPM-04-x5c)");
         }
         var x5c = AttestationCertificates.ReadX5c(statement["x5c"], Format);
-        AttestationAlgorithms.EnsureAllowed(alg, input.Options, Format);
+        // NOTE: no RS1 gate on the AIK's certInfo signature. Windows Hello TPM AIKs sign certInfo with
+        // RSASSA-PKCS1-v1_5/SHA-1 (every real Windows Hello vector does), and a TPM only signs
+        // certInfo it generated itself (magic TPM_GENERATED_VALUE), so there is no attacker-chosen
+        // prefix to collide. A credential key with alg RS1 is still refused by the ceremony's
+        // pubKeyCredParams check unless the RP allows RS1.
         var pubArea = TpmtPublic.Parse(pubAreaBytes.Span);
         var certInfo = TpmsAttest.Parse(certInfoBytes.Span);
 
@@ -141,7 +145,9 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
                     throw PubAreaMismatch($"pubArea curve 0x{pubArea.EccCurveId:x4} differs from the credential key's curve {credentialKey.Curve}");
                 }
                 var ec = credentialKey.GetEcParameters();
-                if (!pubArea.EccX.AsSpan().SequenceEqual(ec.Q.X) || !pubArea.EccY.AsSpan().SequenceEqual(ec.Q.Y))
+                // Coordinates are compared as integers: some TPM stacks marshal a leading zero byte.
+                if (!TrimLeadingZeros(pubArea.EccX).SequenceEqual(TrimLeadingZeros(ec.Q.X))
+                    || !TrimLeadingZeros(pubArea.EccY).SequenceEqual(TrimLeadingZeros(ec.Q.Y)))
                 {
                     throw PubAreaMismatch("the EC point in pubArea differs from the credential public key");
                 }

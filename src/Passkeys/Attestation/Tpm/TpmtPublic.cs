@@ -73,8 +73,36 @@ public sealed class TpmtPublic
     }
 
     /// <summary>Parses a pubArea.</summary>
+    /// <remarks>
+    /// NOTE: TPM 2.0 Part 2 marshals a non-NULL signing scheme with its details (a hashAlg), but
+    /// WebAuthn libraries (Yubico's TestAuthenticator among the producers; fido2-net-lib,
+    /// SimpleWebAuthn, py_webauthn among the readers) treat the scheme as a bare UINT16. Real TPM
+    /// credential keys use TPM_ALG_NULL, where both agree. The TPM layout is tried first; only if
+    /// it does not consume the bytes exactly is the bare-scheme layout tried. Either way the whole
+    /// input must be consumed, the key must equal the credential key (ATT-TPM-02) and the Name is
+    /// computed over the raw bytes (ATT-TPM-11), so the fallback cannot change what is attested.
+    /// </remarks>
     /// <exception cref="PasskeyException"><see cref="PasskeyError.MalformedAttestationStatement"/>.</exception>
     public static TpmtPublic Parse(ReadOnlySpan<byte> pubArea)
+    {
+        try
+        {
+            return Parse(pubArea, schemeDetails: true);
+        }
+        catch (PasskeyException strict) when (strict.Error == PasskeyError.MalformedAttestationStatement)
+        {
+            try
+            {
+                return Parse(pubArea, schemeDetails: false);
+            }
+            catch (PasskeyException)
+            {
+                throw strict;
+            }
+        }
+    }
+
+    private static TpmtPublic Parse(ReadOnlySpan<byte> pubArea, bool schemeDetails)
     {
         var reader = new TpmReader(pubArea, "tpm pubArea (TPMT_PUBLIC)");
         ushort type = reader.ReadUInt16("type");
@@ -83,7 +111,7 @@ public sealed class TpmtPublic
         reader.ReadSized("authPolicy");
         // parameters: TPMS_RSA_PARMS or TPMS_ECC_PARMS, both starting with symmetric and scheme.
         ReadSymmetric(ref reader);
-        ReadScheme(ref reader, "parameters.scheme");
+        ReadScheme(ref reader, "parameters.scheme", schemeDetails);
         switch (type)
         {
             case TpmConstants.AlgRsa:
@@ -97,7 +125,7 @@ public sealed class TpmtPublic
             case TpmConstants.AlgEcc:
             {
                 ushort curve = reader.ReadUInt16("parameters.curveID");
-                ReadScheme(ref reader, "parameters.kdf");
+                ReadScheme(ref reader, "parameters.kdf", schemeDetails);
                 byte[] x = reader.ReadSized("unique.ecc.x");
                 byte[] y = reader.ReadSized("unique.ecc.y");
                 reader.EnsureEnd();
@@ -122,10 +150,10 @@ public sealed class TpmtPublic
     private const ushort AlgEcdaa = 0x001A;
 
     // TPMT_*_SCHEME / TPMT_KDF_SCHEME: scheme, then a hashAlg unless the scheme is TPM_ALG_NULL.
-    private static void ReadScheme(ref TpmReader reader, string field)
+    private static void ReadScheme(ref TpmReader reader, string field, bool details)
     {
         ushort scheme = reader.ReadUInt16($"{field}.scheme");
-        if (scheme != TpmConstants.AlgNull)
+        if (details && scheme != TpmConstants.AlgNull)
         {
             reader.ReadUInt16($"{field}.details.hashAlg");
             if (scheme == AlgEcdaa)
