@@ -21,12 +21,6 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationStatementVerifie
         AttestationAlgorithms.EnsureAllowed(alg, input.Options, Format);
         var credCert = x5c[0];
 
-        // ATT-ANDKEY-02-sig: sig over authenticatorData ‖ clientDataHash with x5c[0]'s key.
-        if (!CosePublicKey.FromCertificate(credCert, alg).Verify(input.SignedData(), sig.Span))
-        {
-            throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
-                $"android-key signature ({CoseAlgorithms.Name(alg)}) does not verify with x5c[0] (ATT-ANDKEY-02-sig)");
-        }
         // ATT-ANDKEY-03-pubkey: x5c[0]'s key is the credential public key.
         if (!input.Credential.CredentialPublicKey.HasSamePublicKey(credCert))
         {
@@ -44,6 +38,20 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationStatementVerifie
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 "android-key attestationChallenge differs from clientDataHash (ATT-ANDKEY-04-challenge)");
         }
+        VerifyAuthorizations(description, input.Options.AndroidKeyRequireTeeEnforced);
+        // ATT-ANDKEY-02-sig (checked after the content checks; all must pass): sig over authenticatorData ‖ clientDataHash with x5c[0]'s key.
+        if (!CosePublicKey.FromCertificate(credCert, alg).Verify(input.SignedData(), sig.Span))
+        {
+            throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
+                $"android-key signature ({CoseAlgorithms.Name(alg)}) does not verify with x5c[0] (ATT-ANDKEY-02-sig)");
+        }
+        // ATT-ANDKEY-06-out
+        return new AttestationStatementResult(Format, AttestationType.Basic, x5c);
+    }
+
+    /// <summary>ATT-ANDKEY-05a/b/c over a parsed key description; <paramref name="teeOnly"/> selects teeEnforced only.</summary>
+    internal static void VerifyAuthorizations(AndroidKeyDescription description, bool teeOnly)
+    {
         var software = description.SoftwareEnforced;
         var tee = description.TeeEnforced;
         // ATT-ANDKEY-05a-allapps: the key must be bound to this app, in neither list allApplications.
@@ -53,7 +61,6 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationStatementVerifie
                 "android-key authorization list has allApplications: the key is usable by every app (ATT-ANDKEY-05a-allapps)");
         }
         // Policy: teeEnforced only when AndroidKeyRequireTeeEnforced, else the union of both lists.
-        bool teeOnly = input.Options.AndroidKeyRequireTeeEnforced;
         string lists = teeOnly ? "teeEnforced" : "teeEnforced ∪ softwareEnforced";
         // ATT-ANDKEY-05b-origin
         bool generated = tee.Origin == AndroidKeyDescription.OriginGenerated
@@ -71,7 +78,5 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationStatementVerifie
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 $"android-key purpose in {lists} does not include KM_PURPOSE_SIGN (ATT-ANDKEY-05c-purpose)");
         }
-        // ATT-ANDKEY-06-out
-        return new AttestationStatementResult(Format, AttestationType.Basic, x5c);
     }
 }

@@ -19,6 +19,12 @@ public sealed class AppleAttestationVerifier : IAttestationStatementVerifier
         // ATT-APPLE-01-cbor: x5c, credCert first.
         var x5c = AttestationCertificates.ReadX5c(input.Statement["x5c"], Format);
         var credCert = x5c[0];
+        // ATT-APPLE-05-pubkey (checked first: independent of the nonce, and it names the precise fault)
+        if (!input.Credential.CredentialPublicKey.HasSamePublicKey(credCert))
+        {
+            throw new PasskeyException(PasskeyError.AttestationDataMismatch,
+                "apple credCert public key differs from the credential public key (ATT-APPLE-05-pubkey)");
+        }
         // ATT-APPLE-02-concat / ATT-APPLE-03-nonce: nonce = SHA-256(authenticatorData ‖ clientDataHash).
         byte[] nonce = SHA256.HashData(input.SignedData());
         // ATT-APPLE-04-ext: the nonce equals extension 1.2.840.113635.100.8.2 (SEQUENCE { [1] EXPLICIT OCTET STRING }).
@@ -30,12 +36,6 @@ public sealed class AppleAttestationVerifier : IAttestationStatementVerifier
         {
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 "apple credCert nonce differs from SHA-256(authenticatorData ‖ clientDataHash) (ATT-APPLE-04-ext)");
-        }
-        // ATT-APPLE-05-pubkey
-        if (!input.Credential.CredentialPublicKey.HasSamePublicKey(credCert))
-        {
-            throw new PasskeyException(PasskeyError.AttestationDataMismatch,
-                "apple credCert public key differs from the credential public key (ATT-APPLE-05-pubkey)");
         }
         // ATT-APPLE-06-out: the chain to Apple's root is judged at REG-24.
         return new AttestationStatementResult(Format, AttestationType.AnonCA, x5c);

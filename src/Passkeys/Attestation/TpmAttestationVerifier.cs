@@ -68,12 +68,6 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
             throw new PasskeyException(PasskeyError.AttestationAaguidMismatch,
                 $"the AIK certificate's AAGUID {certAaguid} differs from authenticatorData's {input.Credential.Aaguid} (ATT-TPM-06-aaguid)");
         }
-        // ATT-TPM-07-sig: sig is a signature over certInfo by the AIK with alg.
-        if (!CosePublicKey.FromCertificate(aikCert, alg).Verify(certInfoBytes.Span, sig.Span))
-        {
-            throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
-                $"tpm signature ({CoseAlgorithms.Name(alg)}) over certInfo does not verify with the AIK certificate (ATT-TPM-07-sig)");
-        }
         // ATT-TPM-08-magic
         if (certInfo.Magic != TpmConstants.GeneratedValue)
         {
@@ -101,6 +95,13 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
         {
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 "tpm certInfo.attested.name is not the Name of pubArea (nameAlg ‖ hash of pubArea) (ATT-TPM-11-name)");
+        }
+        // ATT-TPM-07-sig (checked last: every check must pass and the order among them does not matter,
+        // and content checks first give the precise error): sig is a signature over certInfo by the AIK with alg.
+        if (!CosePublicKey.FromCertificate(aikCert, alg).Verify(certInfoBytes.Span, sig.Span))
+        {
+            throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
+                $"tpm signature ({CoseAlgorithms.Name(alg)}) over certInfo does not verify with the AIK certificate (ATT-TPM-07-sig)");
         }
         // ATT-TPM-12-out
         return new AttestationStatementResult(Format, AttestationType.AttCA, x5c);
