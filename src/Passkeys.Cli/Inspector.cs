@@ -110,7 +110,12 @@ internal static class Inspector
         var attestation = AttestationObject.Parse(bytes);
         Line(o, "  fmt", attestation.Format);
         AuthData(attestation.AuthenticatorData, o);
-        foreach (var (key, value) in attestation.Statement.Entries)
+        if (attestation.Statement is not CborMap statement)
+        {
+            Line(o, "  attStmt", $"{attestation.Statement.Kind} ({(attestation.Statement as CborArray)?.Items.Count ?? 0} statements)");
+            return;
+        }
+        foreach (var (key, value) in statement.Entries)
         {
             string name = key is CborTextString t ? t.Value : key.Kind;
             if (name == "x5c")

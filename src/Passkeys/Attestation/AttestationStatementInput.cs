@@ -11,11 +11,11 @@ namespace Passkeys.Attestation;
 public sealed class AttestationStatementInput
 {
     /// <summary>Creates the input for one attestation statement.</summary>
-    public AttestationStatementInput(string format, CborMap statement, AuthenticatorData authenticatorData,
+    public AttestationStatementInput(string format, CborValue statement, AuthenticatorData authenticatorData,
         ReadOnlyMemory<byte> clientDataHash, AttestationVerificationOptions options, TimeProvider timeProvider)
     {
         Format = format;
-        Statement = statement;
+        RawStatement = statement;
         AuthenticatorData = authenticatorData;
         ClientDataHash = clientDataHash;
         Options = options;
@@ -25,8 +25,12 @@ public sealed class AttestationStatementInput
     /// <summary>The format identifier ("packed", "tpm", …).</summary>
     public string Format { get; }
 
-    /// <summary>The attStmt map.</summary>
-    public CborMap Statement { get; }
+    /// <summary>The attStmt as sent: a map for every format except compound, whose attStmt is an array (§8.9).</summary>
+    public CborValue RawStatement { get; }
+
+    /// <summary>The attStmt map (ATT-*-01-cbor: every format but compound requires a map).</summary>
+    public CborMap Statement => RawStatement as CborMap
+        ?? throw new PasskeyException(PasskeyError.MalformedAttestationStatement, $"{Format} attStmt must be a map, not a {RawStatement.Kind}");
 
     /// <summary>The parsed authenticator data; <see cref="Protocol.AuthenticatorData.Raw"/> holds its signed bytes.</summary>
     public AuthenticatorData AuthenticatorData { get; }

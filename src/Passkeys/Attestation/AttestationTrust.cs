@@ -61,6 +61,10 @@ public sealed class AttestationTrust
     /// <summary>REG-23 + REG-24: judges <paramref name="statement"/>.</summary>
     public AttestationTrustResult Evaluate(AuthenticatorData authenticatorData, AttestationStatementResult statement)
     {
+        if (statement.Components.Count > 0)
+        {
+            return EvaluateCompound(authenticatorData, statement);
+        }
         if (statement.TrustPath.Count == 0)
         {
             return new(AttestationTrustStatus.NoTrustPath, null, $"{statement.Type} attestation has no trust path");
@@ -116,5 +120,27 @@ public sealed class AttestationTrust
         }
         return new(AttestationTrustStatus.Untrusted, null,
             $"the trust path does not chain to any of {anchors.Count} anchor(s) at {policy.VerificationTime:O}: {string.Join("; ", problems)}");
+    }
+
+    /// <summary>
+    /// A compound statement (§8.9) is judged per component: any untrusted component makes the whole
+    /// untrusted; it is trusted when every component with a trust path is.
+    /// </summary>
+    private AttestationTrustResult EvaluateCompound(AuthenticatorData authenticatorData, AttestationStatementResult statement)
+    {
+        var results = statement.Components.Select(c => Evaluate(authenticatorData, c)).ToList();
+        string detail = string.Join("; ", results.Select((r, i) => $"[{i}] {statement.Components[i].Format}: {r.Status}"));
+        if (results.FirstOrDefault(r => r.Status == AttestationTrustStatus.Untrusted) is { } untrusted)
+        {
+            return new(AttestationTrustStatus.Untrusted, null, $"compound: {detail}; {untrusted.Detail}");
+        }
+        var withPath = results.Where(r => r.Status != AttestationTrustStatus.NoTrustPath).ToList();
+        if (withPath.Count == 0)
+        {
+            return new(AttestationTrustStatus.NoTrustPath, null, $"compound: {detail}");
+        }
+        return withPath.All(r => r.IsTrusted)
+            ? new(AttestationTrustStatus.Trusted, withPath[0].Anchor, $"compound: {detail}")
+            : new(AttestationTrustStatus.NoAnchors, null, $"compound: {detail}");
     }
 }

@@ -13,8 +13,6 @@ namespace Passkeys.Attestation;
 /// one. The result's <see cref="AttestationStatementResult.Components"/> holds each sub-result; its
 /// own type and trust path are those of the first component, and trust (REG-24) should be judged
 /// per component.
-/// <para>compound's attStmt is a CBOR <i>array</i>, which <see cref="AttestationStatementInput.Statement"/>
-/// (a map) cannot hold: callers pass the array to <see cref="VerifyCompound"/>.</para>
 /// </remarks>
 public sealed class CompoundAttestationVerifier : IAttestationStatementVerifier
 {
@@ -26,10 +24,9 @@ public sealed class CompoundAttestationVerifier : IAttestationStatementVerifier
     /// <inheritdoc />
     public string Format => "compound";
 
-    /// <summary>Always fails: a compound attStmt is an array, not a map; use <see cref="VerifyCompound"/>.</summary>
+    /// <inheritdoc />
     public AttestationStatementResult Verify(AttestationStatementInput input) =>
-        throw new PasskeyException(PasskeyError.MalformedAttestationStatement,
-            "compound attStmt must be an array of {fmt, attStmt} maps, not a map (ATT-COMPOUND-00-syntax)");
+        VerifyCompound(input.RawStatement, input.AuthenticatorData, input.ClientDataHash, input.Options, input.TimeProvider);
 
     /// <summary>Verifies a compound attStmt (the CBOR array) against the same authenticator data and client data hash.</summary>
     public AttestationStatementResult VerifyCompound(CborValue attStmt, AuthenticatorData authenticatorData,

@@ -8,9 +8,9 @@ namespace Passkeys.Protocol;
 /// authenticator data inside is still held to CTAP2 canonical form by <see cref="AuthenticatorData.Parse"/>.
 /// </summary>
 /// <param name="Format">The fmt member.</param>
-/// <param name="Statement">The attStmt map.</param>
+/// <param name="Statement">The attStmt: a map, or for compound (§8.9) an array.</param>
 /// <param name="AuthenticatorData">The parsed authData.</param>
-public sealed record AttestationObject(string Format, CborMap Statement, AuthenticatorData AuthenticatorData)
+public sealed record AttestationObject(string Format, CborValue Statement, AuthenticatorData AuthenticatorData)
 {
     /// <summary>REG-13: decodes the attestation object.</summary>
     /// <exception cref="PasskeyException">MalformedCbor, MalformedAttestationObject or an authenticator data error.</exception>
@@ -19,7 +19,12 @@ public sealed record AttestationObject(string Format, CborMap Statement, Authent
         var map = Cbor.AsMap(CborDecoder.Decode(attestationObject, CborConformance.Lax, "attestationObject"),
             PasskeyError.MalformedAttestationObject, "attestationObject");
         string format = Cbor.AsText(map["fmt"], PasskeyError.MalformedAttestationObject, "attestationObject.fmt");
-        var statement = Cbor.AsMap(map["attStmt"], PasskeyError.MalformedAttestationObject, "attestationObject.attStmt");
+        var statement = map["attStmt"] switch
+        {
+            CborMap or CborArray => map["attStmt"]!,
+            var other => throw new PasskeyException(PasskeyError.MalformedAttestationObject,
+                other is null ? "attestationObject.attStmt is missing" : $"attestationObject.attStmt must be a map (or an array for compound), not a {other.Kind}"),
+        };
         var authData = Cbor.AsBytes(map["authData"], PasskeyError.MalformedAttestationObject, "attestationObject.authData");
         return new AttestationObject(format, statement, Protocol.AuthenticatorData.Parse(authData));
     }
