@@ -30,6 +30,9 @@ public sealed class TestServer : IAsyncDisposable
     private WebApplication? _app;
 
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Resolves a service of the running app (for driving background work deterministically).</summary>
+    public T Services<T>() where T : notnull => _app!.Services.GetRequiredService<T>();
     public Uri BaseAddress { get; private set; } = null!;
 
     public static async Task<TestServer> StartAsync(TimeProvider? time = null, params string[] extraArgs)
