@@ -51,7 +51,7 @@ public class OtherFormatVerifierTests
     }
 
     [SharedDataFact]
-    public void ATT_ANDKEY_05_real_pixel_passes_with_tee_enforced_only()
+    public void ATT_ANDKEY_05b_origin_real_pixel_passes_with_tee_enforced_only()
     {
         var (v, s) = Load(AndroidKey);
         v.Options.AndroidKeyRequireTeeEnforced = true;
@@ -104,7 +104,7 @@ public class OtherFormatVerifierTests
         Assert.Throws<PasskeyException>(() => AndroidKeyAttestationVerifier.VerifyAuthorizations(AndroidKeyDescription.Parse(description), teeOnly)).Error;
 
     [Fact]
-    public void ATT_ANDKEY_05_passes_with_sign_purpose_and_generated_origin_in_tee()
+    public void ATT_ANDKEY_05c_purpose_passes_with_sign_purpose_and_generated_origin_in_tee()
     {
         var d = KeyDescription(_ => { }, w => { Purpose(w, 2); Origin(w, 0); });
         AndroidKeyAttestationVerifier.VerifyAuthorizations(AndroidKeyDescription.Parse(d), teeOnly: true);
@@ -147,7 +147,7 @@ public class OtherFormatVerifierTests
     }
 
     [Fact]
-    public void ATT_ANDKEY_05_fails_closed_on_an_unparseable_key_description()
+    public void ATT_ANDKEY_05a_allapps_fails_closed_on_an_unparseable_key_description()
     {
         var d = KeyDescription(_ => { }, w => { Purpose(w, 2); Origin(w, 0); });
         Assert.Equal(PasskeyError.AttestationCertificateInvalid,

@@ -21,7 +21,7 @@ public class AuthenticationStepTests
     }
 
     [Fact]
-    public async Task Signs_in_usernameless_and_updates_the_record()
+    public async Task AUTH_25_result_signs_in_usernameless_and_updates_the_record()
     {
         var (s, record) = await RegisteredAsync();
         using var _ = s;
@@ -113,7 +113,7 @@ public class AuthenticationStepTests
     }
 
     [Fact]
-    public async Task AUTH_06_fails_when_the_record_is_not_the_credential_used()
+    public async Task Fails_when_the_record_passed_in_is_not_the_credential_used()
     {
         var (s, record) = await RegisteredAsync();
         using var _ = s;
@@ -123,7 +123,7 @@ public class AuthenticationStepTests
     }
 
     [Fact]
-    public async Task AUTH_08_utf8_and_AUTH_09_json_fail_on_malformed_client_data()
+    public async Task AUTH_08_utf8_fails_when_client_data_is_not_utf8()
     {
         var (s, record) = await RegisteredAsync();
         using var _ = s;
@@ -131,6 +131,14 @@ public class AuthenticationStepTests
         byte[] clientData = ClientDataOf(response);
         clientData[^3] = 0xC0;
         Assert.Equal(PasskeyError.MalformedClientData, ErrorOf(() => s.RelyingParty.FinishAuthentication(WithClientData(response, clientData), state, record)));
+    }
+
+    [Fact]
+    public async Task AUTH_09_json_fails_when_client_data_is_not_a_json_object()
+    {
+        var (s, record) = await RegisteredAsync();
+        using var _ = s;
+        var (response, state) = await s.GetAsync();
         Assert.Equal(PasskeyError.MalformedClientData, ErrorOf(() => s.RelyingParty.FinishAuthentication(WithClientData(response, "[]"u8.ToArray()), state, record)));
     }
 
@@ -164,25 +172,46 @@ public class AuthenticationStepTests
         Assert.Equal(PasskeyError.OriginNotAllowed, ErrorOf(() => s.RelyingParty.FinishAuthentication(response, state, record)));
     }
 
-    [Fact]
-    public async Task AUTH_13_crossorigin_and_AUTH_14_toporigin_follow_the_embedding_policy()
+    private static async Task<(Scenario, CredentialRecord, string, AuthenticationState)> EmbeddedAsync()
     {
-        using var s = new Scenario(topOrigin: "https://news.example.org");
+        var s = new Scenario(topOrigin: "https://news.example.org");
         s.Options.AllowCrossOrigin = true;
         s.Options.AllowedTopOrigins = ["https://news.example.org"];
         var record = (await s.RegisterAsync()).Credential;
         var (response, state) = await s.GetAsync();
         s.RelyingParty.FinishAuthentication(response, state, record);
+        return (s, record, response, state);
+    }
 
-        s.Options.AllowedTopOrigins = ["https://partner.example.net"];
-        Assert.Equal(PasskeyError.TopOriginNotAllowed, ErrorOf(() => s.RelyingParty.FinishAuthentication(response, state, record)));   // AUTH-14.2
+    [Fact]
+    public async Task AUTH_13_crossorigin_fails_when_embedded_without_permission()
+    {
+        var (s, record, response, state) = await EmbeddedAsync();
+        using var _ = s;
         s.Options.AllowedTopOrigins = [];
         s.Options.AllowCrossOrigin = false;
-        Assert.Equal(PasskeyError.CrossOriginNotAllowed, ErrorOf(() => s.RelyingParty.FinishAuthentication(response, state, record))); // AUTH-13
+        Assert.Equal(PasskeyError.CrossOriginNotAllowed, ErrorOf(() => s.RelyingParty.FinishAuthentication(response, state, record)));
+    }
 
+    [Fact]
+    public async Task AUTH_14_1_toporigin_expected_fails_when_top_origin_is_present_without_permission()
+    {
+        var (s, record, response, state) = await EmbeddedAsync();
+        using var _ = s;
+        s.Options.AllowedTopOrigins = [];
+        s.Options.AllowCrossOrigin = false;
         string text = System.Text.Encoding.UTF8.GetString(ClientDataOf(response)).Replace("\"crossOrigin\":true", "\"crossOrigin\":false", StringComparison.Ordinal);
         Assert.Equal(PasskeyError.TopOriginNotAllowed, ErrorOf(() => s.RelyingParty.FinishAuthentication(
-            WithClientData(response, System.Text.Encoding.UTF8.GetBytes(text)), state, record)));                                       // AUTH-14.1
+            WithClientData(response, System.Text.Encoding.UTF8.GetBytes(text)), state, record)));
+    }
+
+    [Fact]
+    public async Task AUTH_14_2_toporigin_value_fails_when_top_origin_is_not_allowed()
+    {
+        var (s, record, response, state) = await EmbeddedAsync();
+        using var _ = s;
+        s.Options.AllowedTopOrigins = ["https://partner.example.net"];
+        Assert.Equal(PasskeyError.TopOriginNotAllowed, ErrorOf(() => s.RelyingParty.FinishAuthentication(response, state, record)));
     }
 
     [Fact]
@@ -318,6 +347,27 @@ public class AuthenticationStepTests
         s.RelyingParty.FinishAuthentication(response, state, record);
         s.Options.UnrequestedExtensions = UnrequestedExtensionPolicy.Reject;
         Assert.Equal(PasskeyError.UnexpectedExtensionOutput, ErrorOf(() => s.RelyingParty.FinishAuthentication(response, state, record)));
+    }
+
+    [Fact]
+    public async Task AUTH_24_1_upd_count_records_the_new_counter()
+    {
+        var (s, record) = await RegisteredAsync();
+        using var _ = s;
+        var first = await s.SignInAsync(record);
+        Assert.Equal(first.SignCount, first.UpdatedCredential.SignCount);
+        var second = await s.SignInAsync(first.UpdatedCredential);
+        Assert.True(second.UpdatedCredential.SignCount > first.UpdatedCredential.SignCount);
+    }
+
+    [Fact]
+    public async Task AUTH_24_3_upd_uvinit_is_left_to_the_caller()
+    {
+        var (s, record) = await RegisteredAsync();
+        using var _ = s;
+        var result = await s.SignInAsync(record with { UvInitialized = false });
+        Assert.True(result.UserVerified);
+        Assert.False(result.UpdatedCredential.UvInitialized);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace Passkeys.Tests.Ceremonies;
 public class RegistrationStepTests
 {
     [Fact]
-    public async Task Registers_a_passkey_and_returns_the_credential_record()
+    public async Task REG_27_record_holds_what_the_registration_established()
     {
         using var s = new Scenario();
         var result = await s.RegisterAsync();
