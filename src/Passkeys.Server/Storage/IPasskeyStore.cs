@@ -1,0 +1,116 @@
+namespace Passkeys.Server.Storage;
+
+/// <summary>
+/// Everything the server persists. One implementation per database (SQLite, PostgreSQL); all SQL
+/// lives in the implementation. Every method is safe to call concurrently from several server
+/// nodes sharing one database: the only read-modify-write sequences (consuming a ceremony,
+/// spending a recovery code, adding a user with a credential) are single atomic statements or one
+/// transaction.
+/// </summary>
+/// <remarks>
+/// Binary ids (credential ids, user handles) are compared byte for byte. Methods that take a
+/// tenant id never return rows of another tenant. The contract is pinned by
+/// <c>StoreContractTests</c> in the test project; a new implementation derives from it.
+/// </remarks>
+public interface IPasskeyStore
+{
+    /// <summary>Creates or upgrades the schema to the latest version (idempotent; safe at every start).</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The schema version currently applied.</summary>
+    Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when the database answers a trivial query; for readiness checks.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    // Tenants
+    /// <summary>Returns the tenant or null.</summary>
+    Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default);
+    /// <summary>Lists all tenants ordered by id.</summary>
+    Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default);
+    /// <summary>Inserts a tenant; false when the id exists (nothing changed).</summary>
+    Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
+    /// <summary>Replaces a tenant's settings (not its creation time); false when it does not exist.</summary>
+    Task<bool> UpdateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
+    /// <summary>Deletes a tenant and everything that belongs to it; false when it does not exist.</summary>
+    Task<bool> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    // Users
+    /// <summary>Returns the user by the app's user id, or null.</summary>
+    Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>Returns the user by user name (exact match), or null.</summary>
+    Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+    /// <summary>Returns the user by WebAuthn user handle, or null.</summary>
+    Task<UserRecord?> GetUserByHandleAsync(string tenantId, byte[] handle, CancellationToken cancellationToken = default);
+    /// <summary>Lists users ordered by id, starting after <paramref name="afterUserId"/>.</summary>
+    Task<IReadOnlyList<UserRecord>> ListUsersAsync(string tenantId, string? afterUserId, int limit, CancellationToken cancellationToken = default);
+    /// <summary>Creates a user without credentials (API-key registration of a known user); false when id or name exists.</summary>
+    Task<bool> CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default);
+    /// <summary>Deletes a user with their credentials and recovery codes; false when absent.</summary>
+    Task<bool> DeleteUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+
+    // Credentials
+    /// <summary>
+    /// Stores a credential, and with <paramref name="newUser"/> also its user, in one transaction:
+    /// either both are written or nothing is. A credential id that exists anywhere is refused.
+    /// </summary>
+    Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default);
+    /// <summary>Looks a credential up by id within a tenant (indexed; O(1) in the number of users).</summary>
+    Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>Lists a user's credentials, oldest first.</summary>
+    Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>Records a successful authentication: new counter, backup state, UV, last used.</summary>
+    Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt, CancellationToken cancellationToken = default);
+    /// <summary>Sets or clears (null) the user-given name; false when the user has no such credential.</summary>
+    Task<bool> RenameCredentialAsync(string tenantId, string userId, byte[] credentialId, string? name, CancellationToken cancellationToken = default);
+    /// <summary>Deletes a credential of the user; false when the user has no such credential.</summary>
+    Task<bool> DeleteCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>Marks the credential as the user's default; false when the user has no such credential.</summary>
+    Task<bool> SetDefaultCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default);
+
+    // Ceremonies (challenges)
+    /// <summary>Stores a pending ceremony.</summary>
+    Task SaveCeremonyAsync(CeremonyRecord ceremony, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes and returns the ceremony in one atomic statement (<c>DELETE … RETURNING</c>): of any
+    /// number of concurrent callers, on any number of nodes, at most one gets it. Expired ceremonies
+    /// are returned too (the caller reports them as expired); null when unknown or already consumed.
+    /// </summary>
+    Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default);
+    /// <summary>Removes and returns up to <paramref name="max"/> ceremonies that expired before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
+
+    // Recovery codes
+    /// <summary>Replaces the user's recovery codes with a new set, in one transaction.</summary>
+    Task ReplaceRecoveryCodesAsync(string tenantId, string userId, IReadOnlyList<RecoveryCodeRecord> codes, CancellationToken cancellationToken = default);
+    /// <summary>The user's unused codes.</summary>
+    Task<IReadOnlyList<RecoveryCodeRecord>> ListUnusedRecoveryCodesAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>Marks a code used; true only for the one caller that changed it from unused.</summary>
+    Task<bool> SpendRecoveryCodeAsync(string tenantId, string userId, string codeId, DateTimeOffset usedAt, CancellationToken cancellationToken = default);
+
+    // API keys
+    /// <summary>Stores a new API key (its hash).</summary>
+    Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>Returns the key by its public id (any tenant), or null.</summary>
+    Task<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken = default);
+    /// <summary>Lists a tenant's keys, revoked ones included.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string tenantId, CancellationToken cancellationToken = default);
+    /// <summary>Revokes a key; false when the tenant has no such key or it is already revoked.</summary>
+    Task<bool> RevokeApiKeyAsync(string tenantId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
+
+    // Signing keys
+    /// <summary>A tenant's signing keys, newest first.</summary>
+    Task<IReadOnlyList<SigningKeyRecord>> ListSigningKeysAsync(string tenantId, CancellationToken cancellationToken = default);
+    /// <summary>Adds a key as the active one and retires the previously active ones at its creation time.</summary>
+    Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>Deletes keys retired before <paramref name="retiredBefore"/>.</summary>
+    Task<int> DeleteRetiredSigningKeysAsync(string tenantId, DateTimeOffset retiredBefore, CancellationToken cancellationToken = default);
+
+    // Audit
+    /// <summary>Appends an event (its <see cref="AuditEventRecord.Id"/> is assigned by the store).</summary>
+    Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
+    /// <summary>Events matching the query, newest first.</summary>
+    Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default);
+    /// <summary>Event counts grouped by ceremony, outcome, browser and OS, for funnels and failure rates.</summary>
+    Task<IReadOnlyList<AuditCount>> CountAuditEventsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,155 @@
+namespace Passkeys.Server.Storage;
+
+/// <summary>A tenant: one relying party (one app) served by this server.</summary>
+/// <param name="UserVerification">required | preferred | discouraged.</param>
+/// <param name="Attestation">none | indirect | direct | enterprise.</param>
+public sealed record TenantRecord(
+    string Id,
+    string RpId,
+    string RpName,
+    IReadOnlyList<string> Origins,
+    IReadOnlyList<string> RelatedOrigins,
+    string UserVerification,
+    string Attestation,
+    bool SelfSignUp,
+    DateTimeOffset CreatedAt);
+
+/// <summary>A user of one tenant.</summary>
+/// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>
+/// <param name="Handle">The WebAuthn user handle: 32 random bytes, never PII.</param>
+/// <param name="DefaultCredentialId">The credential offered first, if the user chose one.</param>
+public sealed record UserRecord(
+    string TenantId,
+    string Id,
+    byte[] Handle,
+    string Name,
+    string DisplayName,
+    DateTimeOffset CreatedAt,
+    byte[]? DefaultCredentialId = null);
+
+/// <summary>A registered passkey. <see cref="Id"/> is unique across all tenants and users.</summary>
+/// <param name="PublicKey">The COSE_Key bytes as registered.</param>
+/// <param name="Algorithm">The COSE algorithm identifier (e.g. -7 for ES256).</param>
+public sealed record CredentialRecordRow(
+    string TenantId,
+    byte[] Id,
+    string UserId,
+    byte[] UserHandle,
+    byte[] PublicKey,
+    int Algorithm,
+    long SignCount,
+    bool UvInitialized,
+    bool BackupEligible,
+    bool BackupState,
+    IReadOnlyList<string> Transports,
+    Guid Aaguid,
+    string AttestationFormat,
+    bool AttestationTrusted,
+    string? Name,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastUsedAt);
+
+/// <summary>What a pending ceremony is.</summary>
+public enum CeremonyKind
+{
+    /// <summary>Registration begin → finish.</summary>
+    Registration = 1,
+    /// <summary>Authentication begin → finish.</summary>
+    Authentication = 2,
+    /// <summary>Step-up (transaction confirmation) begin → finish.</summary>
+    StepUp = 3,
+    /// <summary>A recovery grant: redeemed code → one registration begin.</summary>
+    RecoveryGrant = 4,
+}
+
+/// <summary>
+/// A pending ceremony (challenge): stored at begin, consumed exactly once at finish.
+/// </summary>
+/// <param name="State">The library's serialized ceremony state (opaque bytes).</param>
+/// <param name="UserId">The user the ceremony is for, when known at begin.</param>
+/// <param name="Data">Server-side extras as JSON (pending user, transaction hash, …).</param>
+public sealed record CeremonyRecord(
+    string TenantId,
+    string Id,
+    CeremonyKind Kind,
+    byte[] State,
+    string? UserId,
+    string? Data,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt);
+
+/// <summary>One recovery code, stored hashed (PBKDF2-SHA256 with its own salt).</summary>
+public sealed record RecoveryCodeRecord(
+    string TenantId,
+    string UserId,
+    string Id,
+    byte[] Salt,
+    byte[] Hash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? UsedAt);
+
+/// <summary>An app's API key; only the SHA-256 of the full key is stored.</summary>
+public sealed record ApiKeyRecord(
+    string TenantId,
+    string Id,
+    string Name,
+    byte[] Hash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt);
+
+/// <summary>A tenant's token signing key (ES256, PKCS#8 private key).</summary>
+/// <param name="RetiredAt">When it stopped signing; still published in the JWKS for the overlap window.</param>
+public sealed record SigningKeyRecord(
+    string TenantId,
+    string KeyId,
+    string Algorithm,
+    byte[] PrivateKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RetiredAt);
+
+/// <summary>One audit event: a ceremony began, succeeded, failed or was abandoned.</summary>
+/// <param name="Ceremony">registration | authentication | step-up | recovery | admin.</param>
+/// <param name="Outcome">started | succeeded | failed | abandoned.</param>
+public sealed record AuditEventRecord(
+    long Id,
+    string TenantId,
+    DateTimeOffset At,
+    string Ceremony,
+    string Outcome,
+    string? CeremonyId,
+    string? UserId,
+    string? CredentialId,
+    int? ErrorCode,
+    string? Error,
+    string? ClientAddress,
+    string? UserAgent,
+    string? Browser,
+    string? Os,
+    double? DurationMs);
+
+/// <summary>Filters for <see cref="IPasskeyStore.QueryAuditEventsAsync"/>; null means any.</summary>
+public sealed record AuditQuery(
+    string TenantId,
+    string? Ceremony = null,
+    string? Outcome = null,
+    string? UserId = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    long? BeforeId = null,
+    int Limit = 100);
+
+/// <summary>Counts per ceremony and outcome, for funnels.</summary>
+public sealed record AuditCount(string Ceremony, string Outcome, string? Browser, string? Os, long Count);
+
+/// <summary>The outcome of <see cref="IPasskeyStore.AddCredentialAsync"/>.</summary>
+public enum AddCredentialResult
+{
+    /// <summary>The credential (and the user, if new) were stored.</summary>
+    Added = 0,
+    /// <summary>Some user of some tenant already has a credential with this id; nothing was written.</summary>
+    CredentialExists = 1,
+    /// <summary>The new user's id or name is already taken in the tenant; nothing was written.</summary>
+    UserExists = 2,
+    /// <summary>The existing user the credential was meant for no longer exists; nothing was written.</summary>
+    UserMissing = 3,
+}

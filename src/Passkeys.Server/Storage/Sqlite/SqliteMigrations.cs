@@ -1,0 +1,122 @@
+namespace Passkeys.Server.Storage.Sqlite;
+
+/// <summary>
+/// Versioned schema migrations, applied in order at start. A migration is never edited once
+/// released; a change is a new entry. The SQL is kept portable where SQLite allows (BIGINT unix
+/// milliseconds for times, TEXT JSON arrays for lists, INTEGER 0/1 for booleans, BLOB for bytes) so
+/// the PostgreSQL port can mirror it one to one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    /// <summary>All migrations, oldest first; the version is the index plus one.</summary>
+    public static readonly string[] All =
+    [
+        // 1: initial schema
+        """
+        CREATE TABLE tenants (
+            id                TEXT    NOT NULL PRIMARY KEY,
+            rp_id             TEXT    NOT NULL,
+            rp_name           TEXT    NOT NULL,
+            origins           TEXT    NOT NULL,
+            related_origins   TEXT    NOT NULL,
+            user_verification TEXT    NOT NULL,
+            attestation       TEXT    NOT NULL,
+            self_sign_up      INTEGER NOT NULL,
+            created_at        BIGINT  NOT NULL
+        );
+        CREATE TABLE users (
+            tenant_id             TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            id                    TEXT   NOT NULL,
+            handle                BLOB   NOT NULL,
+            name                  TEXT   NOT NULL,
+            display_name          TEXT   NOT NULL,
+            default_credential_id BLOB   NULL,
+            created_at            BIGINT NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE UNIQUE INDEX ux_users_handle ON users (tenant_id, handle);
+        CREATE UNIQUE INDEX ux_users_name ON users (tenant_id, name);
+        CREATE TABLE credentials (
+            id                  BLOB    NOT NULL PRIMARY KEY,
+            tenant_id           TEXT    NOT NULL,
+            user_id             TEXT    NOT NULL,
+            user_handle         BLOB    NOT NULL,
+            public_key          BLOB    NOT NULL,
+            algorithm           INTEGER NOT NULL,
+            sign_count          BIGINT  NOT NULL,
+            uv_initialized      INTEGER NOT NULL,
+            backup_eligible     INTEGER NOT NULL,
+            backup_state        INTEGER NOT NULL,
+            transports          TEXT    NOT NULL,
+            aaguid              TEXT    NOT NULL,
+            attestation_format  TEXT    NOT NULL,
+            attestation_trusted INTEGER NOT NULL,
+            name                TEXT    NULL,
+            created_at          BIGINT  NOT NULL,
+            last_used_at        BIGINT  NULL,
+            FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX ix_credentials_user ON credentials (tenant_id, user_id);
+        CREATE TABLE ceremonies (
+            tenant_id  TEXT    NOT NULL,
+            id         TEXT    NOT NULL,
+            kind       INTEGER NOT NULL,
+            state      BLOB    NOT NULL,
+            user_id    TEXT    NULL,
+            data       TEXT    NULL,
+            created_at BIGINT  NOT NULL,
+            expires_at BIGINT  NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX ix_ceremonies_expires ON ceremonies (expires_at);
+        CREATE TABLE recovery_codes (
+            tenant_id  TEXT   NOT NULL,
+            user_id    TEXT   NOT NULL,
+            id         TEXT   NOT NULL,
+            salt       BLOB   NOT NULL,
+            hash       BLOB   NOT NULL,
+            created_at BIGINT NOT NULL,
+            used_at    BIGINT NULL,
+            PRIMARY KEY (tenant_id, user_id, id),
+            FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE TABLE api_keys (
+            id         TEXT   NOT NULL PRIMARY KEY,
+            tenant_id  TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            name       TEXT   NOT NULL,
+            hash       BLOB   NOT NULL,
+            created_at BIGINT NOT NULL,
+            revoked_at BIGINT NULL
+        );
+        CREATE INDEX ix_api_keys_tenant ON api_keys (tenant_id);
+        CREATE TABLE signing_keys (
+            tenant_id   TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            kid         TEXT   NOT NULL,
+            algorithm   TEXT   NOT NULL,
+            private_key BLOB   NOT NULL,
+            created_at  BIGINT NOT NULL,
+            retired_at  BIGINT NULL,
+            PRIMARY KEY (tenant_id, kid)
+        );
+        CREATE TABLE audit_events (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant_id      TEXT    NOT NULL,
+            at             BIGINT  NOT NULL,
+            ceremony       TEXT    NOT NULL,
+            outcome        TEXT    NOT NULL,
+            ceremony_id    TEXT    NULL,
+            user_id        TEXT    NULL,
+            credential_id  TEXT    NULL,
+            error_code     INTEGER NULL,
+            error          TEXT    NULL,
+            client_address TEXT    NULL,
+            user_agent     TEXT    NULL,
+            browser        TEXT    NULL,
+            os             TEXT    NULL,
+            duration_ms    REAL    NULL
+        );
+        CREATE INDEX ix_audit_tenant_id ON audit_events (tenant_id, id);
+        CREATE INDEX ix_audit_tenant_at ON audit_events (tenant_id, at);
+        """,
+    ];
+}

@@ -1,0 +1,124 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Passkeys.Server.Storage.Sqlite;
+
+public sealed partial class SqlitePasskeyStore
+{
+    private const string CredentialColumns =
+        "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
+        "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
+
+    private static CredentialRecordRow ReadCredential(DbDataReader r) => new(
+        r.GetString(0), Bytes(r, 1), r.GetString(2), Bytes(r, 3), Bytes(r, 4), r.GetInt32(5), r.GetInt64(6), Bool(r, 7), Bool(r, 8), Bool(r, 9),
+        ListFromJson(r.GetString(10)), Guid.Parse(r.GetString(11)), r.GetString(12), Bool(r, 13), StringOrNull(r, 14), Time(r, 15), TimeOrNull(r, 16));
+
+    /// <inheritdoc />
+    public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // BEGIN IMMEDIATE (the provider's default): the checks and inserts below see no interleaved writer.
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        async Task<bool> ExistsAsync(string sql, params (string, object?)[] p)
+        {
+            await using var command = Command(connection, sql, p);
+            command.Transaction = tx;
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+
+        if (await ExistsAsync("SELECT 1 FROM credentials WHERE id = @id", ("@id", credential.Id)).ConfigureAwait(false))
+        {
+            return AddCredentialResult.CredentialExists;
+        }
+        if (newUser is not null)
+        {
+            if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR handle = @h)",
+                    ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@h", newUser.Handle)).ConfigureAwait(false))
+            {
+                return AddCredentialResult.UserExists;
+            }
+            await using var insertUser = Command(connection, InsertUserSql, UserParameters(newUser));
+            insertUser.Transaction = tx;
+            await insertUser.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (!await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND id = @id", ("@t", credential.TenantId), ("@id", credential.UserId)).ConfigureAwait(false))
+        {
+            return AddCredentialResult.UserMissing;
+        }
+
+        await using var insert = Command(connection,
+            $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, @tr, @aaguid, @fmt, @trusted, @name, @at, @used)",
+            ("@t", credential.TenantId), ("@id", credential.Id), ("@u", credential.UserId), ("@uh", credential.UserHandle), ("@pk", credential.PublicKey),
+            ("@alg", credential.Algorithm), ("@sc", credential.SignCount), ("@uv", credential.UvInitialized ? 1 : 0),
+            ("@be", credential.BackupEligible ? 1 : 0), ("@bs", credential.BackupState ? 1 : 0), ("@tr", JsonList(credential.Transports)),
+            ("@aaguid", credential.Aaguid.ToString("D")), ("@fmt", credential.AttestationFormat), ("@trusted", credential.AttestationTrusted ? 1 : 0),
+            ("@name", credential.Name), ("@at", Ms(credential.CreatedAt)), ("@used", Ms(credential.LastUsedAt)));
+        insert.Transaction = tx;
+        try
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (IsConstraintViolation(e))
+        {
+            return AddCredentialResult.CredentialExists;
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return AddCredentialResult.Added;
+    }
+
+    /// <inheritdoc />
+    public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", ReadCredential, cancellationToken,
+            ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync($"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id",
+            ReadCredential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync(
+            "UPDATE credentials SET sign_count = @sc, backup_state = @bs, uv_initialized = @uv, last_used_at = @at WHERE id = @id AND tenant_id = @t",
+            cancellationToken, ("@sc", signCount), ("@bs", backupState ? 1 : 0), ("@uv", uvInitialized ? 1 : 0), ("@at", Ms(usedAt)),
+            ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenameCredentialAsync(string tenantId, string userId, byte[] credentialId, string? name, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync("UPDATE credentials SET name = @n WHERE id = @id AND tenant_id = @t AND user_id = @u",
+            cancellationToken, ("@n", name), ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync("DELETE FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u",
+            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetDefaultCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // One statement: only sets the default when the credential is this user's.
+        return await ExecuteAsync(
+            "UPDATE users SET default_credential_id = @id WHERE tenant_id = @t AND id = @u " +
+            "AND EXISTS (SELECT 1 FROM credentials c WHERE c.id = @id AND c.tenant_id = @t AND c.user_id = @u)",
+            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+}

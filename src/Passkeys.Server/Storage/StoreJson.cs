@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Passkeys.Server.Storage;
+
+/// <summary>Source-generated JSON for the few list columns stores keep as JSON text.</summary>
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class StoreJson : JsonSerializerContext;
