@@ -402,7 +402,7 @@ public sealed class SdkTests(BrowserFixture fixture)
         {
             await SdkPage.OpenAsync(tab);
             var v = Ok(await Run(tab, """
-                const known = sdk.PasskeyError.fromProblem({ type: 'about:blank', title: 'Not found', status: 400, code: 'CredentialNotFound', errorNumber: 42, detail: 'no credential with id X' }, 400);
+                const known = sdk.PasskeyError.fromProblem({ type: 'https://passkeys.invalid/errors/credential-not-found', title: 'CredentialNotFound', status: 400, code: 215, error: 'CredentialNotFound', detail: 'We could not find it.' }, 400);
                 const custom = sdk.PasskeyError.fromProblem({ status: 400, code: 'SomethingNew', message: 'Plain words from the server.' }, 400);
                 const bare = sdk.PasskeyError.fromProblem(null, 503);
                 const pick = (e) => ({ code: e.code, message: e.message, errorNumber: e.errorNumber ?? null, unknown: sdk.isUnknownCredentialError(e) });
@@ -410,7 +410,7 @@ public sealed class SdkTests(BrowserFixture fixture)
                 """));
             Assert.Equal("CredentialNotFound", v.GetProperty("known").GetProperty("code").GetString());
             Assert.Equal("We couldn't recognize this passkey. Try again, or use a recovery code.", v.GetProperty("known").GetProperty("message").GetString());
-            Assert.Equal(42, v.GetProperty("known").GetProperty("errorNumber").GetInt32());
+            Assert.Equal(215, v.GetProperty("known").GetProperty("errorNumber").GetInt32());
             Assert.True(v.GetProperty("known").GetProperty("unknown").GetBoolean());
             Assert.Equal("Plain words from the server.", v.GetProperty("custom").GetProperty("message").GetString());
             Assert.Equal("server_error", v.GetProperty("bare").GetProperty("code").GetString());

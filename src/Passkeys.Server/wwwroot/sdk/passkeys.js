@@ -95,14 +95,17 @@ export class PasskeyError extends Error {
    */
   static fromProblem(problem, status) {
     const p = problem && typeof problem === 'object' ? problem : {};
-    const code = typeof p.code === 'string' && p.code ? p.code : ErrorCode.ServerError;
-    const known = SERVER_MESSAGES[normalizeCode(code)];
-    const serverText = firstString(p.message, p.detail, p.title);
-    const message = known ?? serverText ?? defaultServerMessage(status);
+    // Passkeys.Server sends { code: <number>, error: <name> }; other servers may send a string code.
+    const name = firstString(p.error, typeof p.code === 'string' ? p.code : undefined);
+    const code = name ?? ErrorCode.ServerError;
+    const number = typeof p.code === 'number' ? p.code : typeof p.errorNumber === 'number' ? p.errorNumber : undefined;
+    const known = name ? SERVER_MESSAGES[normalizeCode(name)] : undefined;
+    const serverText = firstString(p.message, p.detail);
+    const message = known ?? serverText ?? defaultServerMessage(status ?? p.status);
     return new PasskeyError(code, message, {
       status: status ?? (typeof p.status === 'number' ? p.status : undefined),
       problem: p,
-      errorNumber: typeof p.errorNumber === 'number' ? p.errorNumber : undefined,
+      errorNumber: number,
       detail: firstString(p.detail, p.title, serverText),
     });
   }
@@ -117,8 +120,8 @@ const SERVER_MESSAGES = {
   credentialdisabled: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
   challengenotfound: 'This sign-in request expired. Please try again.',
   challengeexpired: 'This sign-in request expired. Please try again.',
-  ceremonynotfound: 'This request expired. Please try again.',
-  ceremonyexpired: 'This request expired. Please try again.',
+  ceremonynotfound: 'This request has expired or was already used. Please start again.',
+  ceremonyexpired: 'This request has expired or was already used. Please start again.',
   usernametaken: 'That username is already taken. Choose another one, or sign in if it is yours.',
   userexists: 'That username is already taken. Choose another one, or sign in if it is yours.',
   credentialalreadyregistered: 'This passkey is already registered. Sign in with it, or create one on another device.',
@@ -620,4 +623,124 @@ export function signalAllAcceptedCredentials({ rpId, userId, allAcceptedCredenti
 /** Tells the provider the user's current name and display name (after a rename). */
 export function signalCurrentUserDetails({ rpId, userId, name, displayName }) {
   return signal('signalCurrentUserDetails', { rpId, userId, name, displayName });
+}
+
+// ───────────────────────────── Passkeys.Server client ─────────────────────────────
+
+/**
+ * A small client for Passkeys.Server's browser-facing API (docs/api.md): it runs begin → browser →
+ * finish for each ceremony and turns problem details into PasskeyErrors. Apps with their own
+ * backend can ignore it and call startRegistration/startAuthentication directly.
+ * @param {{baseUrl?: string, tenant?: string, fetch?: typeof fetch}} [config]
+ */
+export function createPasskeysClient(config = {}) {
+  const baseUrl = (config.baseUrl ?? '').replace(/\/$/, '');
+  const tenant = encodeURIComponent(config.tenant ?? 'default');
+  const doFetch = config.fetch ?? ((...a) => globalThis.fetch(...a));
+  const root = `${baseUrl}/v1/tenants/${tenant}`;
+
+  async function request(method, path, { body, token } = {}) {
+    const headers = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res;
+    try {
+      res = await doFetch(root + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new PasskeyError(ErrorCode.NetworkError, "We couldn't reach the server. Check your connection and try again.", { cause: e });
+    }
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw PasskeyError.fromProblem(json, res.status);
+    return json;
+  }
+
+  const rpIdOf = (options) => options?.rp?.id ?? options?.rpId ?? globalThis.location?.hostname;
+
+  return {
+    request,
+
+    /**
+     * Creates a passkey: self sign-up ({user:{name, displayName}}), another passkey for a signed-in
+     * user ({token}), or a new passkey after a recovery code ({recoveryGrant}).
+     * Returns the finish response plus `userHandle` and `rpId` (needed for signals).
+     */
+    async register({ user, token, recoveryGrant, authenticatorAttachment, name, conditional, signal } = {}) {
+      const begin = await request('POST', '/registration/begin', {
+        token,
+        body: { ...(user ? { user } : {}), ...(recoveryGrant ? { recoveryGrant } : {}), ...(authenticatorAttachment ? { authenticatorAttachment } : {}) },
+      });
+      const response = await startRegistration(begin.options, { conditional, signal });
+      const result = await request('POST', '/registration/finish', {
+        body: { ceremonyId: begin.ceremonyId, response, ...(name ? { name } : {}) },
+      });
+      return { ...result, userHandle: begin.options.user?.id, rpId: rpIdOf(begin.options) };
+    },
+
+    /**
+     * Signs in: usernameless (no username), with a username (allowCredentials), or through
+     * autofill ({autofill: true}). When the server doesn't know the passkey used, tells the
+     * browser (signalUnknownCredential) before throwing.
+     */
+    async signIn({ username, autofill, signal, root: domRoot } = {}) {
+      const begin = await request('POST', '/authentication/begin', { body: username ? { username } : {} });
+      const response = await startAuthentication(begin.options, { autofill, signal, root: domRoot });
+      const rpId = rpIdOf(begin.options);
+      try {
+        const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
+        return { ...result, userHandle: response.response.userHandle, rpId };
+      } catch (e) {
+        if (isUnknownCredentialError(e)) await signalUnknownCredential({ rpId, credentialId: response.id });
+        throw e;
+      }
+    },
+
+    /** Confirms a transaction with user verification; the token's `txn` claim binds its hash. */
+    async stepUp({ token, transaction, signal }) {
+      const begin = await request('POST', '/step-up/begin', { token, body: { transaction } });
+      const response = await startAuthentication(begin.options, { signal });
+      return request('POST', '/step-up/finish', { body: { ceremonyId: begin.ceremonyId, response } });
+    },
+
+    async listCredentials(token) {
+      return (await request('GET', '/me/credentials', { token })).credentials;
+    },
+
+    /** Renames a passkey; then sends the user's current details to the provider (signalCurrentUserDetails). */
+    async renameCredential(token, credentialId, name, session) {
+      const credential = await request('PATCH', `/me/credentials/${encodeURIComponent(credentialId)}`, { token, body: { name } });
+      if (session?.userHandle && session.user) {
+        await signalCurrentUserDetails({ rpId: session.rpId ?? globalThis.location?.hostname, userId: session.userHandle, name: session.user.name, displayName: session.user.displayName ?? session.user.name });
+      }
+      return credential;
+    },
+
+    /** Deletes a passkey; then tells the provider which passkeys still work (signalAllAcceptedCredentials). */
+    async deleteCredential(token, credentialId, session) {
+      await request('DELETE', `/me/credentials/${encodeURIComponent(credentialId)}`, { token });
+      const remaining = await request('GET', '/me/credentials', { token });
+      if (session?.userHandle) {
+        await signalAllAcceptedCredentials({ rpId: session.rpId ?? globalThis.location?.hostname, userId: session.userHandle, allAcceptedCredentialIds: remaining.credentials.map((c) => c.id) });
+      }
+      return remaining.credentials;
+    },
+
+    setDefaultCredential(token, credentialId) {
+      return request('POST', `/me/credentials/${encodeURIComponent(credentialId)}/default`, { token });
+    },
+
+    async generateRecoveryCodes(token) {
+      return (await request('POST', '/me/recovery-codes', { token, body: {} })).codes;
+    },
+
+    /** Spends a recovery code; returns { recoveryGrant, expiresAt } for register({ recoveryGrant }). */
+    redeemRecoveryCode(username, code) {
+      return request('POST', '/recovery/redeem', { body: { username, code } });
+    },
+  };
 }
