@@ -40,6 +40,7 @@ public sealed class ServerHost : IAsyncDisposable
         var files = new PhysicalFileProvider(BrowserEnvironment.WebRoot);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        new StandInApi().Map(app);
         await app.StartAsync();
         return new ServerHost(app, port);
     }

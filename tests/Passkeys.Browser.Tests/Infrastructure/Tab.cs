@@ -15,7 +15,11 @@ public sealed class Tab : IAsyncDisposable
         Page = page;
         Cdp = cdp;
         AuthenticatorId = authenticatorId;
+        page.Console += (_, message) => _console.Enqueue($"[{message.Type}] {message.Text}");
+        page.PageError += (_, error) => _console.Enqueue($"[pageerror] {error}");
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = new();
 
     public IBrowserContext Context { get; }
     public IPage Page { get; }
@@ -67,7 +71,8 @@ public sealed class Tab : IAsyncDisposable
         {
             var path = await ScreenshotAsync();
             var why = e is TimeoutException ? $"timed out after {seconds} s (a WebAuthn call may be hanging)" : "failed";
-            throw new BrowserTestFailure($"{_testName} {why}; screenshot: {path ?? "(none)"}; page: {Page.Url}", e);
+            var console = string.Join("\n  ", _console.TakeLast(20));
+            throw new BrowserTestFailure($"{_testName} {why}; screenshot: {path ?? "(none)"}; page: {Page.Url}\nbrowser console:\n  {console}", e);
         }
     }
 
