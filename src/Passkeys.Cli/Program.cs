@@ -1,2 +1,10 @@
-Console.Error.WriteLine("passkeys: commands arrive with the relying-party core.");
-return 2;
+using System.CommandLine;
+using Passkeys.Cli;
+
+// The `passkeys` command. Each subcommand lives in its own file under Commands/.
+var root = new RootCommand("Passkeys: WebAuthn relying-party tools")
+{
+    VectorsCommand.Create(),
+    InspectCommand.Create(),
+};
+return root.Parse(args).Invoke();

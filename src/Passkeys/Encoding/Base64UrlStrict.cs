@@ -25,7 +25,16 @@ public static class Base64UrlStrict
     public static byte[] Decode(ReadOnlySpan<char> text, string field)
     {
         Validate(text, field);
-        return Base64Url.DecodeFromChars(text);
+        try
+        {
+            return Base64Url.DecodeFromChars(text);
+        }
+        catch (FormatException e)
+        {
+            // The alphabet and length are valid, so the last character carries non-zero padding bits:
+            // a non-canonical encoding that no conforming encoder produces.
+            throw new PasskeyException(PasskeyError.MalformedBase64Url, $"{field}: the last character has non-zero padding bits", e);
+        }
     }
 
     /// <summary>Returns whether <paramref name="text"/> is strict unpadded base64url.</summary>
@@ -37,7 +46,17 @@ public static class Base64UrlStrict
     public static int Decode(ReadOnlySpan<char> text, Span<byte> destination, string field)
     {
         Validate(text, field);
-        if (!Base64Url.TryDecodeFromChars(text, destination, out int written))
+        bool decoded;
+        int written;
+        try
+        {
+            decoded = Base64Url.TryDecodeFromChars(text, destination, out written);
+        }
+        catch (FormatException e)
+        {
+            throw new PasskeyException(PasskeyError.MalformedBase64Url, $"{field}: the last character has non-zero padding bits", e);
+        }
+        if (!decoded)
         {
             throw new PasskeyException(PasskeyError.InputTooLarge,
                 $"{field}: decodes to more than {destination.Length} bytes");

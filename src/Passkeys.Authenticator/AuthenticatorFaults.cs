@@ -1,0 +1,66 @@
+namespace Passkeys.Authenticator;
+
+/// <summary>
+/// Ways the software authenticator can be told to misbehave. Each switch produces exactly one
+/// defect and leaves everything else as an honest authenticator would make it (signatures still
+/// verify over whatever bytes are sent, unless the defect is the signature).
+/// </summary>
+[Flags]
+public enum AuthenticatorFaults
+{
+    /// <summary>Behave correctly.</summary>
+    None = 0,
+
+    /// <summary>authenticatorData's rpIdHash is not SHA-256(rpId) (its first byte is inverted).</summary>
+    WrongRpIdHash = 1 << 0,
+
+    /// <summary>
+    /// The UP flag is set although the user was not present (<see cref="SoftwareAuthenticatorOptions.UserPresent"/>
+    /// false), instead of the operation failing as it would on a real device.
+    /// </summary>
+    UserPresenceFlagWithoutUser = 1 << 1,
+
+    /// <summary>
+    /// The UV flag is set although no user verification succeeded: verification was not requested,
+    /// or it was and <see cref="SoftwareAuthenticatorOptions.UserVerified"/> is false.
+    /// </summary>
+    UserVerificationFlagWithoutUser = 1 << 2,
+
+    /// <summary>
+    /// getAssertion reports a signature counter one below the last value it reported, and does not
+    /// advance its stored counter. Needs a per-credential counter (it is above zero after registration).
+    /// </summary>
+    CounterRollback = 1 << 3,
+
+    /// <summary>
+    /// Assertion and attestation signatures are made over the right bytes with the last byte of
+    /// clientDataHash inverted, so they do not verify. No effect with <see cref="AttestationKind.None"/>
+    /// registrations, which carry no signature.
+    /// </summary>
+    SignatureOverWrongBytes = 1 << 4,
+
+    /// <summary>
+    /// The credential id reported differs from the one stored (last byte inverted): in
+    /// attestedCredentialData at registration, in the response's credential at getAssertion
+    /// (which is still signed with the right key).
+    /// </summary>
+    WrongCredentialId = 1 << 5,
+
+    /// <summary>
+    /// Registration: the attestation object's map head claims four entries and three follow.
+    /// getAssertion: the ED flag is set and the extensions are a truncated map (0xA1 and nothing).
+    /// </summary>
+    MalformedCbor = 1 << 6,
+
+    /// <summary>authenticatorData has one byte (0x00) after its last item; it is signed like that.</summary>
+    TrailingBytes = 1 << 7,
+
+    /// <summary>
+    /// authenticatorData carries extension outputs nobody asked for: {"hmac-secret": true} at
+    /// registration, {"credBlob": h''} at getAssertion.
+    /// </summary>
+    UnrequestedExtensionOutputs = 1 << 8,
+
+    /// <summary>The UP flag is clear although the user was present (lets a relying party test its UP check).</summary>
+    UserPresenceFlagCleared = 1 << 9,
+}

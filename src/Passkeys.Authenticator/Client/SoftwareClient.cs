@@ -1,0 +1,272 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Passkeys.Encoding;
+
+namespace Passkeys.Authenticator.Client;
+
+/// <summary>
+/// A software WebAuthn client (the browser role): takes the options JSON a server sends, runs
+/// navigator.credentials.create()/get() against a <see cref="SoftwareAuthenticator"/>, and returns
+/// the JSON a browser's PublicKeyCredential.toJSON() would. Failures are
+/// <see cref="WebAuthnClientException"/>s named as the browser's DOMException.
+/// </summary>
+/// <remarks>
+/// WebAuthn Level 3 §5.1.3 (create) and §5.1.4 (get): https://www.w3.org/TR/webauthn-3/.
+/// NOTE: the attestation conveyance preference is not applied: the authenticator's statement is
+/// passed through unchanged (Chrome would replace it with "none" when asked for none), so that a
+/// test chooses the format on the authenticator and faults in it survive. Hints are advisory in
+/// the spec and, with one authenticator to choose from, change nothing here.
+/// </remarks>
+public sealed class SoftwareClient
+{
+    private readonly Lock _lock = new();
+    private string? _lastRegistration;
+    private string? _lastAuthentication;
+
+    /// <summary>Creates a client for a page at <paramref name="options"/>.Origin using <paramref name="authenticator"/>.</summary>
+    public SoftwareClient(SoftwareAuthenticator authenticator, SoftwareClientOptions options)
+    {
+        Authenticator = authenticator ?? throw new ArgumentNullException(nameof(authenticator));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>The authenticator this client talks to.</summary>
+    public SoftwareAuthenticator Authenticator { get; }
+
+    /// <summary>The page's origin, the user's behaviour and the fault switches.</summary>
+    public SoftwareClientOptions Options { get; }
+
+    private string Attachment => Authenticator.Options.Attachment == AuthenticatorAttachmentKind.Platform ? "platform" : "cross-platform";
+
+    /// <summary>navigator.credentials.create(): PublicKeyCredentialCreationOptionsJSON in, RegistrationResponseJSON out.</summary>
+    /// <exception cref="WebAuthnClientException">As a browser would reject the call.</exception>
+    public async Task<string> CreateAsync(string optionsJson, CancellationToken cancellationToken = default)
+    {
+        if (Options.Faults.HasFlag(ClientFaults.Replay))
+        {
+            return Replay(_lastRegistration, "registration");
+        }
+        using var document = OptionsReader.Parse(optionsJson);
+        var options = OptionsReader.Root(document);
+
+        // §5.1.3 steps 6–8: origin and RP ID.
+        string effectiveDomain = RpIdValidator.EffectiveDomain(Options.Origin);
+        var rp = OptionsReader.RequiredObject(options, "rp");
+        string rpId = OptionsReader.String(rp, "id") ?? effectiveDomain;
+        RpIdValidator.Validate(rpId, effectiveDomain);
+
+        var user = OptionsReader.RequiredObject(options, "user");
+        byte[] userId = OptionsReader.RequiredBytes(user, "id");
+        if (userId.Length is < 1 or > 64)
+        {
+            throw OptionsReader.TypeError($"user.id must be 1 to 64 bytes, not {userId.Length}");
+        }
+        byte[] challenge = OptionsReader.RequiredBytes(options, "challenge");
+
+        // Step 10: pubKeyCredParams, "public-key" only; empty means ES256 then RS256.
+        var algorithms = new List<int>();
+        bool anyParams = false;
+        foreach (var p in OptionsReader.Array(options, "pubKeyCredParams"))
+        {
+            anyParams = true;
+            if (OptionsReader.String(p, "type") == "public-key" && OptionsReader.Member(p, "alg") is { ValueKind: JsonValueKind.Number } alg && alg.TryGetInt32(out int a))
+            {
+                algorithms.Add(a);
+            }
+        }
+        if (!anyParams)
+        {
+            algorithms.AddRange([SupportedAlgorithms.ES256, SupportedAlgorithms.RS256]);
+        }
+        else if (algorithms.Count == 0)
+        {
+            throw new WebAuthnClientException(WebAuthnClientException.NotSupportedError, "no pubKeyCredParams entry is of type public-key");
+        }
+
+        // Authenticator selection: attachment filters; residentKey (or L2 requireResidentKey) and userVerification map to options.
+        var selection = OptionsReader.Member(options, "authenticatorSelection") ?? default;
+        string? attachment = selection.ValueKind == JsonValueKind.Object ? OptionsReader.String(selection, "authenticatorAttachment") : null;
+        RequireAttachment(attachment);
+        string? residentKey = selection.ValueKind == JsonValueKind.Object ? OptionsReader.String(selection, "residentKey") : null;
+        bool requireResidentKey = selection.ValueKind == JsonValueKind.Object && OptionsReader.Boolean(selection, "requireResidentKey");
+        residentKey = residentKey is "required" or "preferred" or "discouraged" ? residentKey : (requireResidentKey ? "required" : "discouraged");
+        bool rk = residentKey != "discouraged"; // this authenticator can always store a discoverable credential
+        bool uv = UserVerificationOption(selection.ValueKind == JsonValueKind.Object ? OptionsReader.String(selection, "userVerification") : null);
+
+        // Extensions: credProps (client), credProtect (authenticator).
+        var extensions = OptionsReader.Member(options, "extensions") ?? default;
+        bool credProps = extensions.ValueKind == JsonValueKind.Object && OptionsReader.Boolean(extensions, "credProps");
+        int? credProtect = extensions.ValueKind == JsonValueKind.Object
+            ? OptionsReader.String(extensions, "credentialProtectionPolicy") switch
+            {
+                "userVerificationOptional" => 1,
+                "userVerificationOptionalWithCredentialIDList" => 2,
+                "userVerificationRequired" => 3,
+                _ => null,
+            }
+            : null;
+
+        byte[] clientDataJson = ClientData("webauthn.create", challenge);
+        await WaitForUser(OptionsReader.Timeout(options), cancellationToken).ConfigureAwait(false);
+
+        MakeCredentialResponse response;
+        try
+        {
+            response = Authenticator.MakeCredential(new MakeCredentialRequest
+            {
+                ClientDataHash = SHA256.HashData(clientDataJson),
+                Rp = new RelyingPartyEntity(rpId, OptionsReader.String(rp, "name")),
+                User = new UserEntity(userId, OptionsReader.String(user, "name"), OptionsReader.String(user, "displayName")),
+                PubKeyCredParams = algorithms,
+                ExcludeList = OptionsReader.Descriptors(options, "excludeCredentials"),
+                ResidentKey = rk,
+                UserVerification = uv,
+                CredProtect = credProtect,
+            });
+        }
+        catch (CtapException e)
+        {
+            throw Translate(e);
+        }
+
+        string json = ResponseJsonWriter.Registration(
+            Attachment, credProps ? response.Discoverable : null, response.CredentialId, response.AttestationObject,
+            response.AuthenticatorData, clientDataJson, response.SubjectPublicKeyInfo, response.Algorithm,
+            Authenticator.Options.EffectiveTransports);
+        lock (_lock)
+        {
+            _lastRegistration = json;
+        }
+        return json;
+    }
+
+    /// <summary>navigator.credentials.get(): PublicKeyCredentialRequestOptionsJSON in, AuthenticationResponseJSON out.</summary>
+    /// <exception cref="WebAuthnClientException">As a browser would reject the call.</exception>
+    public async Task<string> GetAsync(string optionsJson, CancellationToken cancellationToken = default)
+    {
+        if (Options.Faults.HasFlag(ClientFaults.Replay))
+        {
+            return Replay(_lastAuthentication, "authentication");
+        }
+        using var document = OptionsReader.Parse(optionsJson);
+        var options = OptionsReader.Root(document);
+
+        // §5.1.4.1 steps 6–8: origin and RP ID.
+        string effectiveDomain = RpIdValidator.EffectiveDomain(Options.Origin);
+        string rpId = OptionsReader.String(options, "rpId") ?? effectiveDomain;
+        RpIdValidator.Validate(rpId, effectiveDomain);
+
+        byte[] challenge = OptionsReader.RequiredBytes(options, "challenge");
+        var allowList = OptionsReader.Descriptors(options, "allowCredentials");
+        bool uv = UserVerificationOption(OptionsReader.String(options, "userVerification"));
+
+        byte[] clientDataJson = ClientData("webauthn.get", challenge);
+        await WaitForUser(OptionsReader.Timeout(options), cancellationToken).ConfigureAwait(false);
+
+        GetAssertionResponse response;
+        try
+        {
+            response = Authenticator.GetAssertion(new GetAssertionRequest
+            {
+                RpId = rpId,
+                ClientDataHash = SHA256.HashData(clientDataJson),
+                AllowList = allowList,
+                UserVerification = uv,
+            });
+        }
+        catch (CtapException e)
+        {
+            throw Translate(e);
+        }
+
+        string json = ResponseJsonWriter.Authentication(
+            Attachment, response.CredentialId, response.AuthenticatorData, clientDataJson, response.Signature, response.UserHandle);
+        lock (_lock)
+        {
+            _lastAuthentication = json;
+        }
+        return json;
+    }
+
+    private byte[] ClientData(string type, byte[] challenge)
+    {
+        var faults = Options.Faults;
+        if (faults.HasFlag(ClientFaults.WrongType))
+        {
+            type = type == "webauthn.create" ? "webauthn.get" : "webauthn.create";
+        }
+        if (faults.HasFlag(ClientFaults.AlteredChallenge))
+        {
+            challenge = (byte[])challenge.Clone();
+            challenge[0] ^= 0xFF;
+        }
+        string origin = faults.HasFlag(ClientFaults.WrongOrigin) ? "https://evil.example" : Options.Origin;
+        bool crossOrigin = Options.TopOrigin is not null && !string.Equals(Options.TopOrigin, Options.Origin, StringComparison.OrdinalIgnoreCase);
+        return CollectedClientDataWriter.Serialize(type, Base64UrlStrict.Encode(challenge), origin, crossOrigin, crossOrigin ? Options.TopOrigin : null);
+    }
+
+    private void RequireAttachment(string? requested)
+    {
+        if (requested is "platform" or "cross-platform" && requested != Attachment)
+        {
+            throw new WebAuthnClientException(WebAuthnClientException.NotAllowedError, $"no {requested} authenticator is available");
+        }
+    }
+
+    // userVerification "required" needs a device that can verify; "preferred" (the default) asks
+    // for it when the device can; "discouraged" never asks.
+    private bool UserVerificationOption(string? requirement)
+    {
+        bool supported = Authenticator.Options.SupportsUserVerification;
+        switch (requirement)
+        {
+            case "required":
+                return supported ? true : throw new WebAuthnClientException(WebAuthnClientException.NotAllowedError, "user verification is required and the authenticator cannot verify users");
+            case "discouraged":
+                return false;
+            default:
+                return supported;
+        }
+    }
+
+    private async Task WaitForUser(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var delay = Options.UserResponseDelay;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new WebAuthnClientException(WebAuthnClientException.AbortError, "the ceremony was aborted");
+        }
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+        try
+        {
+            await Task.Delay(delay < timeout ? delay : timeout, Options.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new WebAuthnClientException(WebAuthnClientException.AbortError, "the ceremony was aborted", e);
+        }
+        if (delay >= timeout)
+        {
+            // Browsers report a timeout as NotAllowedError (§5.1.3 step 22, lifetimeTimer expiry).
+            throw new WebAuthnClientException(WebAuthnClientException.NotAllowedError, $"the ceremony timed out after {timeout.TotalMilliseconds} ms");
+        }
+    }
+
+    private string Replay(string? previous, string kind)
+    {
+        lock (_lock)
+        {
+            return previous ?? throw new InvalidOperationException($"ClientFaults.Replay needs an earlier {kind} response to replay");
+        }
+    }
+
+    private static WebAuthnClientException Translate(CtapException e) => e.Status switch
+    {
+        CtapStatus.CredentialExcluded => new WebAuthnClientException(WebAuthnClientException.InvalidStateError, "the authenticator already holds a credential in excludeCredentials", e),
+        CtapStatus.UnsupportedAlgorithm => new WebAuthnClientException(WebAuthnClientException.NotSupportedError, "the authenticator supports none of the requested algorithms", e),
+        _ => new WebAuthnClientException(WebAuthnClientException.NotAllowedError, "The operation either timed out or was not allowed: " + e.Message, e),
+    };
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Passkeys.Server.Ceremonies;
+
+/// <summary>Server-side extras kept with a pending ceremony (the <c>data</c> column).</summary>
+public sealed record CeremonyData
+{
+    /// <summary>For registration of a user who does not exist yet: the user to create at finish.</summary>
+    public PendingUser? NewUser { get; init; }
+    /// <summary>For step-up: base64url SHA-256 of the transaction text.</summary>
+    public string? TransactionHash { get; init; }
+
+    /// <summary>Serializes.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, CeremonyDataJson.Default.CeremonyData);
+
+    /// <summary>Deserializes (empty when null).</summary>
+    public static CeremonyData FromJson(string? json) =>
+        json is null ? new CeremonyData() : JsonSerializer.Deserialize(json, CeremonyDataJson.Default.CeremonyData) ?? new CeremonyData();
+}
+
+/// <summary>A user to be created when registration finishes.</summary>
+public sealed record PendingUser(string Id, string Name, string DisplayName, string Handle);
+
+[JsonSerializable(typeof(CeremonyData))]
+internal sealed partial class CeremonyDataJson : JsonSerializerContext;

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Passkeys.Ceremonies;
+using Passkeys.Protocol;
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Ceremonies;
+
+/// <summary>
+/// One library <see cref="RelyingParty"/> per tenant, rebuilt when the tenant's settings change.
+/// This is the one place the server turns tenant settings into library policy.
+/// </summary>
+public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.PasskeysServerOptions> options)
+{
+    private readonly ConcurrentDictionary<string, (string Fingerprint, RelyingParty Party)> _parties = new(StringComparer.Ordinal);
+
+    /// <summary>The relying party for <paramref name="tenant"/>'s current settings.</summary>
+    public RelyingParty For(TenantRecord tenant)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
+            tenant.UserVerification, tenant.Attestation);
+        if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
+        {
+            return cached.Party;
+        }
+        var party = new RelyingParty(new RelyingPartyOptions
+        {
+            RpId = tenant.RpId,
+            RpName = tenant.RpName,
+            Origins = [.. tenant.Origins, .. tenant.RelatedOrigins],
+            UserVerification = ParseUserVerification(tenant.UserVerification),
+            Attestation = tenant.Attestation switch
+            {
+                "indirect" => AttestationConveyancePreference.Indirect,
+                "direct" => AttestationConveyancePreference.Direct,
+                "enterprise" => AttestationConveyancePreference.Enterprise,
+                _ => AttestationConveyancePreference.None,
+            },
+            Timeout = options.Value.Ceremonies.Timeout,
+        }, time);
+        _parties[tenant.Id] = (fingerprint, party);
+        return party;
+    }
+
+    /// <summary>Maps the stored string to the library enum.</summary>
+    public static UserVerificationRequirement ParseUserVerification(string value) => value switch
+    {
+        "required" => UserVerificationRequirement.Required,
+        "discouraged" => UserVerificationRequirement.Discouraged,
+        _ => UserVerificationRequirement.Preferred,
+    };
+}

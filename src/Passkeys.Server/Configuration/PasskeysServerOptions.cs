@@ -1,0 +1,109 @@
+namespace Passkeys.Server.Configuration;
+
+/// <summary>
+/// The <c>Passkeys</c> configuration section (appsettings, environment variables such as
+/// <c>Passkeys__Store</c>, command line such as <c>--Passkeys:DataDirectory=/var/lib/passkeys</c>).
+/// Validated at start by <see cref="PasskeysServerOptionsValidator"/>.
+/// </summary>
+public sealed class PasskeysServerOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Passkeys";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Store { get; set; } = "sqlite";
+
+    /// <summary>Folder for the SQLite database and the generated admin key file. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The PostgreSQL connection string (Store = postgres).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The admin API key (≥ 32 characters). When empty, a key is generated once and written to
+    /// <c>{DataDirectory}/admin.key</c>; the log names the file, never the key.
+    /// </summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Maximum request body size in bytes (default 64 KiB). Larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The tenant created (or updated) from configuration at every start.</summary>
+    public DefaultTenantOptions DefaultTenant { get; set; } = new();
+
+    /// <summary>Token settings.</summary>
+    public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>Ceremony timing.</summary>
+    public CeremonyOptions Ceremonies { get; set; } = new();
+
+    /// <summary>Rate limits (requests per window per partition).</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>The default tenant's settings.</summary>
+public sealed class DefaultTenantOptions
+{
+    /// <summary>Create/update the default tenant at start (default true).</summary>
+    public bool Enabled { get; set; } = true;
+    /// <summary>Tenant id, default <c>default</c>.</summary>
+    public string Id { get; set; } = "default";
+    /// <summary>Relying party id, default <c>localhost</c>.</summary>
+    public string RpId { get; set; } = "localhost";
+    /// <summary>Relying party name shown by authenticators.</summary>
+    public string RpName { get; set; } = "Passkeys demo";
+    /// <summary>Allowed origins; null means <c>http://localhost:5080</c>.</summary>
+    public string[]? Origins { get; set; }
+    /// <summary>Related origins served at /.well-known/webauthn.</summary>
+    public string[]? RelatedOrigins { get; set; }
+    /// <summary>required | preferred | discouraged.</summary>
+    public string UserVerification { get; set; } = "preferred";
+    /// <summary>none | indirect | direct | enterprise.</summary>
+    public string Attestation { get; set; } = "none";
+    /// <summary>Allow the browser to register new users without the app's API key.</summary>
+    public bool SelfSignUp { get; set; } = true;
+
+    /// <summary>The origins in effect.</summary>
+    public IReadOnlyList<string> EffectiveOrigins => Origins is { Length: > 0 } o ? o : ["http://localhost:5080"];
+}
+
+/// <summary>Token lifetime and signing-key rotation.</summary>
+public sealed class TokenOptions
+{
+    /// <summary>Token lifetime, default 5 minutes.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Base URL for the <c>iss</c> claim; empty means the request's scheme and host.</summary>
+    public string? Issuer { get; set; }
+    /// <summary>A signing key older than this is replaced at the next token issue (default 30 days).</summary>
+    public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>How long a retired key stays published in the JWKS (default 1 day; at least the lifetime).</summary>
+    public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>Ceremony timing.</summary>
+public sealed class CeremonyOptions
+{
+    /// <summary>How long a begun ceremony can be finished (default 5 minutes).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How often expired ceremonies are purged and counted as abandoned (default 1 minute).</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How long a recovery grant is valid (default 10 minutes).</summary>
+    public TimeSpan RecoveryGrantLifetime { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Fixed-window limits, per minute.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Turn rate limiting off (tests, benchmarks). Default on.</summary>
+    public bool Enabled { get; set; } = true;
+    /// <summary>Ceremony begin/finish per client address per minute.</summary>
+    public int CeremonyPerAddress { get; set; } = 60;
+    /// <summary>Ceremony begin/finish per tenant per minute.</summary>
+    public int CeremonyPerTenant { get; set; } = 6000;
+    /// <summary>Recovery code redemptions per client address per minute.</summary>
+    public int RecoveryPerAddress { get; set; } = 5;
+    /// <summary>Admin requests per client address per minute.</summary>
+    public int AdminPerAddress { get; set; } = 120;
+    /// <summary>Credential management and other API requests per client address per minute.</summary>
+    public int ApiPerAddress { get; set; } = 300;
+}

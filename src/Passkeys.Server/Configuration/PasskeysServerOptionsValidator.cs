@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using Passkeys.Server.Tenants;
+
+namespace Passkeys.Server.Configuration;
+
+/// <summary>Checks the configuration at start and says precisely what is wrong and how to fix it.</summary>
+public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysServerOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, PasskeysServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        switch (options.Store)
+        {
+            case "sqlite":
+                if (string.IsNullOrWhiteSpace(options.DataDirectory))
+                {
+                    errors.Add("Passkeys:DataDirectory must name a folder for the SQLite database (default ./data).");
+                }
+                break;
+            case "postgres":
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    errors.Add("Passkeys:Store is 'postgres' but Passkeys:ConnectionString is empty; set it (e.g. Passkeys__ConnectionString=\"Host=…;Database=passkeys;Username=…;Password=…\").");
+                }
+                break;
+            default:
+                errors.Add($"Passkeys:Store must be 'sqlite' or 'postgres', not '{options.Store}'.");
+                break;
+        }
+        if (!string.IsNullOrEmpty(options.AdminKey) && options.AdminKey.Length < 32)
+        {
+            errors.Add("Passkeys:AdminKey must be at least 32 characters (or empty to generate one into the data folder).");
+        }
+        if (options.MaxRequestBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            errors.Add("Passkeys:MaxRequestBodyBytes must be between 1024 and 16777216.");
+        }
+        var t = options.Tokens;
+        if (t.Lifetime < TimeSpan.FromSeconds(10) || t.Lifetime > TimeSpan.FromDays(1))
+        {
+            errors.Add("Passkeys:Tokens:Lifetime must be between 00:00:10 and 1.00:00:00.");
+        }
+        if (t.KeyOverlap < t.Lifetime)
+        {
+            errors.Add("Passkeys:Tokens:KeyOverlap must be at least Passkeys:Tokens:Lifetime, or tokens signed by a retired key would stop verifying before they expire.");
+        }
+        if (t.KeyRotationInterval < TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Passkeys:Tokens:KeyRotationInterval must be at least one minute.");
+        }
+        if (!string.IsNullOrEmpty(t.Issuer) && !Uri.TryCreate(t.Issuer, UriKind.Absolute, out _))
+        {
+            errors.Add($"Passkeys:Tokens:Issuer must be an absolute URL, not '{t.Issuer}'.");
+        }
+        var c = options.Ceremonies;
+        if (c.Timeout < TimeSpan.FromSeconds(1) || c.Timeout > TimeSpan.FromHours(1))
+        {
+            errors.Add("Passkeys:Ceremonies:Timeout must be between 00:00:01 and 01:00:00.");
+        }
+        if (c.PurgeInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add("Passkeys:Ceremonies:PurgeInterval must be at least 100 ms.");
+        }
+        var r = options.RateLimits;
+        if (r.CeremonyPerAddress < 1 || r.CeremonyPerTenant < 1 || r.RecoveryPerAddress < 1 || r.AdminPerAddress < 1 || r.ApiPerAddress < 1)
+        {
+            errors.Add("Passkeys:RateLimits values must be positive.");
+        }
+        if (options.DefaultTenant.Enabled)
+        {
+            var d = options.DefaultTenant;
+            foreach (var problem in TenantRules.Check(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation))
+            {
+                errors.Add("Passkeys:DefaultTenant: " + problem);
+            }
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace Passkeys.Server.Endpoints;
+
+#pragma warning disable CA1056, CA1054 // origins are strings in JSON
+
+/// <summary>A user in requests: <c>id</c> is the app's user id (omitted for self sign-up).</summary>
+public sealed record UserInput(string? Id, string Name, string? DisplayName);
+
+/// <summary>Registration begin body.</summary>
+public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null);
+
+/// <summary>A begun ceremony: its id and the WebAuthn options JSON for the browser.</summary>
+public sealed record BeginResponse(string CeremonyId, JsonElement Options);
+
+/// <summary>A begun step-up: also the hash of the transaction the user will approve.</summary>
+public sealed record StepUpBeginResponse(string CeremonyId, string TransactionHash, JsonElement Options);
+
+/// <summary>Finish body: the ceremony id and the browser's credential JSON; <c>name</c> names a new credential.</summary>
+public sealed record FinishRequest(string CeremonyId, JsonElement Response, string? Name = null);
+
+/// <summary>A user in responses.</summary>
+public sealed record UserView(string Id, string Name, string DisplayName);
+
+/// <summary>A credential in responses.</summary>
+public sealed record CredentialView(
+    string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
+    bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted);
+
+/// <summary>Registration finished.</summary>
+public sealed record RegistrationFinishResponse(UserView User, CredentialView Credential, string Token, DateTimeOffset TokenExpiresAt);
+
+/// <summary>Authentication begin body (username optional).</summary>
+public sealed record AuthenticationBeginRequest(string? Username = null);
+
+/// <summary>Authentication finished.</summary>
+public sealed record AuthenticationFinishResponse(UserView User, string CredentialId, bool UserVerified, string Token, DateTimeOffset TokenExpiresAt);
+
+/// <summary>Step-up begin body.</summary>
+public sealed record StepUpBeginRequest(string Transaction, string? UserId = null);
+
+/// <summary>Step-up finished.</summary>
+public sealed record StepUpFinishResponse(UserView User, string CredentialId, bool UserVerified, string TransactionHash, string Token, DateTimeOffset TokenExpiresAt);
+
+/// <summary>Credential list.</summary>
+public sealed record CredentialList(IReadOnlyList<CredentialView> Credentials);
+
+/// <summary>Rename body (null clears the name).</summary>
+public sealed record RenameRequest(string? Name);
+
+/// <summary>A new set of recovery codes (shown once).</summary>
+public sealed record RecoveryCodesResponse(IReadOnlyList<string> Codes);
+
+/// <summary>Recovery redeem body.</summary>
+public sealed record RedeemRequest(string Username, string Code);
+
+/// <summary>A recovery grant for one registration begin.</summary>
+public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset ExpiresAt);
+
+/// <summary>Tenant in the admin API.</summary>
+public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt);
+
+/// <summary>Tenant create/replace body.</summary>
+public sealed record TenantInput(string? Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string>? RelatedOrigins = null,
+    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false);
+
+/// <summary>Tenant list.</summary>
+public sealed record TenantList(IReadOnlyList<TenantView> Tenants);
+
+/// <summary>API key create body.</summary>
+public sealed record ApiKeyInput(string Name);
+
+/// <summary>A new API key (the key is shown once).</summary>
+public sealed record ApiKeyCreated(string Id, string Name, string Key, DateTimeOffset CreatedAt);
+
+/// <summary>An API key without its secret.</summary>
+public sealed record ApiKeyView(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>API key list.</summary>
+public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> ApiKeys);
+
+/// <summary>User page.</summary>
+public sealed record UserList(IReadOnlyList<UserView> Users, string? Next);
+
+/// <summary>A user with their credentials.</summary>
+public sealed record UserDetail(UserView User, IReadOnlyList<CredentialView> Credentials);
+
+/// <summary>A signing key (public facts only).</summary>
+public sealed record SigningKeyView(string Kid, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt);
+
+/// <summary>Signing key list.</summary>
+public sealed record SigningKeyList(IReadOnlyList<SigningKeyView> Keys);
+
+/// <summary>An audit event.</summary>
+public sealed record AuditEventView(long Id, DateTimeOffset At, string Tenant, string Ceremony, string Outcome, string? CeremonyId, string? UserId,
+    string? CredentialId, int? ErrorCode, string? Error, string? ClientAddress, string? UserAgent, string? Browser, string? Os, double? DurationMs);
+
+/// <summary>Audit query result.</summary>
+public sealed record AuditEventList(IReadOnlyList<AuditEventView> Events);
+
+/// <summary>Funnel row per ceremony.</summary>
+public sealed record FunnelRow(string Ceremony, long Started, long Succeeded, long Failed, long Abandoned);
+
+/// <summary>Failure rate row per browser and OS.</summary>
+public sealed record FailureRow(string? Browser, string? Os, long Failed, long Total);
+
+/// <summary>Funnel and failure rates.</summary>
+public sealed record FunnelResponse(IReadOnlyList<FunnelRow> Ceremonies, IReadOnlyList<FailureRow> FailuresByBrowser);
+
+/// <summary>Health.</summary>
+public sealed record HealthResponse(string Status, string Store);
+
+/// <summary>Related origins (/.well-known/webauthn).</summary>
+public sealed record RelatedOriginsResponse(IReadOnlyList<string> Origins);

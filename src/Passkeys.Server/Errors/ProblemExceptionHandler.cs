@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Passkeys.Server.Errors;
+
+/// <summary>
+/// Turns every exception into problem details: the server's and the library's errors with their
+/// codes, request-reading failures (bad JSON, wrong types, oversize, wrong content type) into 4xx,
+/// and anything else into a logged 500 that reveals nothing.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var problem = exception switch
+        {
+            ServerException e => ProblemFactory.Create(httpContext, e.Error, e.Message),
+            PasskeyException e => ProblemFactory.Create(httpContext, e),
+            BadHttpRequestException e => ProblemFactory.Create(httpContext, e.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => ServerError.PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType => ServerError.UnsupportedMediaType,
+                _ => ServerError.MalformedRequest,
+            }),
+            JsonException => ProblemFactory.Create(httpContext, ServerError.MalformedRequest),
+            Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException => ProblemFactory.Create(httpContext, ServerError.StoreUnavailable),
+            _ => ProblemFactory.Create(httpContext, ServerError.Internal),
+        };
+        if (exception is PasskeyException pe)
+        {
+            LogCeremonyFailure(logger, pe.Error, pe.Detail);
+        }
+        else if (problem.Status >= 500)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else
+        {
+            LogRejected(logger, problem.Status ?? 0, problem.Title, exception.GetType().Name);
+        }
+        await ProblemFactory.WriteAsync(httpContext, problem).ConfigureAwait(false);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ceremony failed: {Error}: {Detail}")]
+    private static partial void LogCeremonyFailure(ILogger logger, PasskeyError error, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request rejected with {Status} {Error} ({Exception})")]
+    private static partial void LogRejected(ILogger logger, int status, string? error, string exception);
+}

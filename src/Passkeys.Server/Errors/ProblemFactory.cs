@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Passkeys.Server.Errors;
+
+/// <summary>
+/// Builds the RFC 9457 problem details every error response uses: <c>code</c> and <c>error</c>
+/// (stable), <c>detail</c> (plain language for the end user), <c>traceId</c>.
+/// </summary>
+public static class ProblemFactory
+{
+    /// <summary>The HTTP status for a server error.</summary>
+    public static int StatusOf(ServerError error) => error switch
+    {
+        ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid => 400,
+        ServerError.Unauthorized => 401,
+        ServerError.Forbidden => 403,
+        ServerError.NotFound or ServerError.TenantNotFound or ServerError.UserNotFound or ServerError.CredentialNotFound => 404,
+        ServerError.MethodNotAllowed => 405,
+        ServerError.UsernameTaken or ServerError.Conflict => 409,
+        ServerError.PayloadTooLarge => 413,
+        ServerError.UnsupportedMediaType => 415,
+        ServerError.RateLimited => 429,
+        ServerError.StoreUnavailable => 503,
+        _ => 500,
+    };
+
+    /// <summary>The HTTP status for a library error.</summary>
+    public static int StatusOf(PasskeyError error) => error switch
+    {
+        PasskeyError.CredentialAlreadyRegistered => 409,
+        PasskeyError.InvalidConfiguration => 500,
+        _ => 400,
+    };
+
+    /// <summary>The default plain-language message for a server error.</summary>
+    public static string DefaultMessage(ServerError error) => error switch
+    {
+        ServerError.MalformedRequest => "The request could not be read. It must be JSON of the documented shape.",
+        ServerError.ValidationFailed => "A value in the request is not allowed.",
+        ServerError.PayloadTooLarge => "The request is too large.",
+        ServerError.UnsupportedMediaType => "The request must be sent as application/json.",
+        ServerError.NotFound => "There is nothing at this address.",
+        ServerError.MethodNotAllowed => "This address does not accept that method.",
+        ServerError.Unauthorized => "You need to sign in again.",
+        ServerError.Forbidden => "This is not allowed.",
+        ServerError.TenantNotFound => "This site is not set up for passkeys.",
+        ServerError.CeremonyNotFound => "This request has expired or was already used. Please start again.",
+        ServerError.UserNotFound => "We could not find that account.",
+        ServerError.CredentialNotFound => "We could not find that passkey.",
+        ServerError.UsernameTaken => "That name is already registered. Sign in instead, or choose another name.",
+        ServerError.RecoveryCodeInvalid => "That recovery code is not valid. Check it and try again.",
+        ServerError.RateLimited => "Too many attempts. Please wait a moment and try again.",
+        ServerError.Conflict => "That already exists.",
+        ServerError.StoreUnavailable => "The service is temporarily unavailable. Please try again shortly.",
+        _ => "Something went wrong on our side. Please try again.",
+    };
+
+    /// <summary>A problem for a server error.</summary>
+    public static ProblemDetails Create(HttpContext context, ServerError error, string? detail = null) =>
+        Create(context, StatusOf(error), (int)error, error.ToString(), detail ?? DefaultMessage(error));
+
+    /// <summary>A problem for a library error.</summary>
+    public static ProblemDetails Create(HttpContext context, PasskeyException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return Create(context, StatusOf(exception.Error), (int)exception.Error, exception.Error.ToString(), exception.UserMessage);
+    }
+
+    private static ProblemDetails Create(HttpContext context, int status, int code, string name, string detail)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = "https://passkeys.invalid/errors/" + Kebab(name),
+            Title = name,
+            Status = status,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code;
+        problem.Extensions["error"] = name;
+        problem.Extensions["traceId"] = Activity.Current?.Id ?? context?.TraceIdentifier;
+        return problem;
+    }
+
+    /// <summary>Writes <paramref name="problem"/> as application/problem+json.</summary>
+    public static Task WriteAsync(HttpContext context, ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(problem);
+        context.Response.StatusCode = problem.Status ?? 500;
+        return context.Response.WriteAsJsonAsync(problem, ProblemJson.Default.ProblemDetails, "application/problem+json");
+    }
+
+    private static string Kebab(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0)
+            {
+                sb.Append('-');
+            }
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>Source-generated JSON for problem details.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(ProblemDetails))]
+internal sealed partial class ProblemJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,45 @@
+namespace Passkeys.Server.Errors;
+
+/// <summary>
+/// The server's stable error codes (1000+; below 1000 are the library's <see cref="PasskeyError"/>).
+/// Values are never renumbered; see docs/api.md.
+/// </summary>
+public enum ServerError
+{
+    /// <summary>Body is not JSON, has wrong types or misses a required member.</summary>
+    MalformedRequest = 1000,
+    /// <summary>A value is out of range.</summary>
+    ValidationFailed = 1001,
+    /// <summary>Body exceeds the size limit.</summary>
+    PayloadTooLarge = 1002,
+    /// <summary>Body is not application/json.</summary>
+    UnsupportedMediaType = 1003,
+    /// <summary>No such route.</summary>
+    NotFound = 1004,
+    /// <summary>Route exists, method does not.</summary>
+    MethodNotAllowed = 1005,
+    /// <summary>Missing, wrong or revoked credentials.</summary>
+    Unauthorized = 1006,
+    /// <summary>Authenticated but not allowed.</summary>
+    Forbidden = 1007,
+    /// <summary>Unknown tenant.</summary>
+    TenantNotFound = 1008,
+    /// <summary>Unknown, already used or other tenant's ceremony id.</summary>
+    CeremonyNotFound = 1009,
+    /// <summary>Unknown user.</summary>
+    UserNotFound = 1010,
+    /// <summary>Unknown credential.</summary>
+    CredentialNotFound = 1011,
+    /// <summary>Self sign-up with a name already registered.</summary>
+    UsernameTaken = 1012,
+    /// <summary>Wrong, used or unknown recovery code.</summary>
+    RecoveryCodeInvalid = 1013,
+    /// <summary>Too many requests.</summary>
+    RateLimited = 1014,
+    /// <summary>Resource already exists.</summary>
+    Conflict = 1015,
+    /// <summary>The database cannot be reached.</summary>
+    StoreUnavailable = 1016,
+    /// <summary>A bug.</summary>
+    Internal = 1017,
+}

@@ -1,0 +1,15 @@
+namespace Passkeys.Server.Errors;
+
+/// <summary>A request failure the server reports as problem details with a <see cref="ServerError"/> code.</summary>
+public sealed class ServerException : Exception
+{
+    /// <summary>Creates the exception; <paramref name="detail"/> is shown to the caller, so it must be safe and plain.</summary>
+    public ServerException(ServerError error, string? detail = null)
+        : base(detail ?? ProblemFactory.DefaultMessage(error))
+    {
+        Error = error;
+    }
+
+    /// <summary>The stable code.</summary>
+    public ServerError Error { get; }
+}

@@ -1,0 +1,53 @@
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Observability;
+
+/// <summary>Ceremony names used in audit events and metrics.</summary>
+public static class Ceremonies
+{
+    /// <summary>Registration.</summary>
+    public const string Registration = "registration";
+    /// <summary>Authentication.</summary>
+    public const string Authentication = "authentication";
+    /// <summary>Step-up.</summary>
+    public const string StepUp = "step-up";
+    /// <summary>Recovery code redemption.</summary>
+    public const string Recovery = "recovery";
+
+    /// <summary>The name for a stored ceremony kind.</summary>
+    public static string Of(CeremonyKind kind) => kind switch
+    {
+        CeremonyKind.Registration => Registration,
+        CeremonyKind.Authentication => Authentication,
+        CeremonyKind.StepUp => StepUp,
+        _ => Recovery,
+    };
+}
+
+/// <summary>
+/// Writes audit events (and the matching metrics). An audit write failure is logged, never turned
+/// into a failed request.
+/// </summary>
+public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metrics, TimeProvider time, ILogger<AuditLog> logger)
+{
+    /// <summary>Records a ceremony step.</summary>
+    public async Task RecordAsync(string tenantId, string ceremony, string outcome, string? ceremonyId, string? userId, string? credentialId,
+        int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed, CancellationToken ct = default)
+    {
+        metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
+        try
+        {
+            await store.AppendAuditEventAsync(new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
+                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), ct).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // auditing must not fail the request it describes
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogAuditFailed(logger, e, tenantId, ceremony, outcome);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write audit event {Tenant} {Ceremony} {Outcome}")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, string tenant, string ceremony, string outcome);
+}

@@ -1,0 +1,56 @@
+using Passkeys.Server.Errors;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Tokens;
+
+namespace Passkeys.Server.Security;
+
+/// <summary>What a request presented: an app API key and/or a bearer token.</summary>
+public sealed record Presented(string? ApiKey, string? Bearer)
+{
+    /// <summary>Reads <c>X-Api-Key</c> and <c>Authorization: Bearer</c>.</summary>
+    public static Presented From(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var apiKey = context.Request.Headers["X-Api-Key"].ToString();
+        var auth = context.Request.Headers.Authorization.ToString();
+        var bearer = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : null;
+        return new Presented(apiKey.Length == 0 ? null : apiKey, string.IsNullOrEmpty(bearer) ? null : bearer);
+    }
+}
+
+/// <summary>Resolves tenants and checks API keys and user tokens; failures are 401/404 problems.</summary>
+public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService tokens)
+{
+    /// <summary>The tenant, or 404 TenantNotFound.</summary>
+    public async Task<TenantRecord> TenantAsync(string tenantId, CancellationToken ct)
+    {
+        if (!Tenants.TenantRules.IsValidId(tenantId))
+        {
+            throw new ServerException(ServerError.TenantNotFound);
+        }
+        return await store.GetTenantAsync(tenantId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
+    }
+
+    /// <summary>Requires a live API key of the tenant.</summary>
+    public async Task RequireApiKeyAsync(TenantRecord tenant, Presented presented, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(presented);
+        if (!await apiKeys.VerifyAsync(tenant.Id, presented.ApiKey, ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.Unauthorized, "A valid API key for this tenant is required.");
+        }
+    }
+
+    /// <summary>Requires a valid user token of the tenant whose user still exists.</summary>
+    public async Task<(TokenSubject Subject, UserRecord User)> RequireUserAsync(TenantRecord tenant, string issuer, Presented presented, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(presented);
+        var subject = await tokens.ValidateAsync(tenant.Id, issuer, presented.Bearer, ct).ConfigureAwait(false)
+            ?? throw new ServerException(ServerError.Unauthorized);
+        var user = await store.GetUserAsync(tenant.Id, subject.UserId, ct).ConfigureAwait(false)
+            ?? throw new ServerException(ServerError.Unauthorized);
+        return (subject, user);
+    }
+}
