@@ -418,6 +418,19 @@ public sealed class SdkTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task An_unreachable_server_is_a_network_error()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(An_unreachable_server_is_a_network_error));
+        await tab.RunAsync(async () =>
+        {
+            await SdkPage.OpenAsync(tab);
+            var e = Err(await Run(tab, "return await sdk.createPasskeysClient({ baseUrl: 'http://localhost:9' }).signIn();"));
+            Assert.Equal("network_error", e.GetProperty("code").GetString());
+            Assert.Equal("TypeError", e.GetProperty("causeName").GetString());
+        });
+    }
+
+    [BrowserFact]
     public async Task Base64url_round_trips_every_byte_value()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Base64url_round_trips_every_byte_value));
