@@ -112,6 +112,35 @@ public sealed partial class DemoTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task After_a_sign_in_with_a_security_key_the_account_page_asks_for_a_quiet_passkey_upgrade()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(After_a_sign_in_with_a_security_key_the_account_page_asks_for_a_quiet_passkey_upgrade), AuthenticatorOptions.SecurityKey);
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            // Record every create() call's mediation, page after page.
+            await page.AddInitScriptAsync("""
+                const original = navigator.credentials.create.bind(navigator.credentials);
+                navigator.credentials.create = (o) => {
+                  const calls = JSON.parse(sessionStorage.getItem('create-calls') ?? '[]');
+                  calls.push(o?.mediation ?? 'modal');
+                  sessionStorage.setItem('create-calls', JSON.stringify(calls));
+                  return original(o);
+                };
+                """);
+            await SignUpAsync(page, NewUsername(), "A phone or security key");
+            await SignOutAsync(page);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+            await page.WaitForURLAsync("**/account.html");
+            // Chromium asks its password manager to approve a conditional create; the virtual
+            // setup has none, so the request just stays quiet. What matters: it was asked for.
+            await page.WaitForFunctionAsync("() => JSON.parse(sessionStorage.getItem('create-calls') ?? '[]').includes('conditional')");
+            Assert.Equal("[\"modal\",\"conditional\"]", await page.EvaluateAsync<string>("() => sessionStorage.getItem('create-calls')"));
+            await Assertions.Expect(Message(page)).Not.ToHaveClassAsync(new Regex("error"));
+        });
+    }
+
+    [BrowserFact]
     public async Task Failed_user_verification_shows_the_plain_message()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Failed_user_verification_shows_the_plain_message), AuthenticatorOptions.Platform);

@@ -1,6 +1,6 @@
 // Account page: the user's passkeys (rename, make default, delete, add another), recovery codes,
 // and a step-up example. Needs the session token saved at sign-in.
-import { PasskeyError } from '/sdk/passkeys.js';
+import { PasskeyError, browserSupportsConditionalCreate } from '/sdk/passkeys.js';
 import { client, loadSession, saveSession, clearSession, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
 
 let session = loadSession();
@@ -75,7 +75,24 @@ function renderOne(c, count) {
       try {
         await client.setDefaultCredential(session.token, c.id);
         showMessage(`"${name}" is now your default passkey.`, 'info');
-        await refresh();
+        await refresh().then(offerUpgrade);
+
+/**
+ * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
+ * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
+ * later action (adding a passkey, a step-up) cancels this quiet request.
+ */
+async function offerUpgrade() {
+  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
+  session = saveSession({ ...session, authenticatorAttachment: null });
+  try {
+    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
+    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
+    await refresh();
+  } catch (e) {
+    console.info('passkey upgrade not made:', e.code ?? e);
+  }
+}
       } catch (e) { handle(e); }
     }));
     actions.append(makeDefault);
@@ -99,7 +116,24 @@ function renderOne(c, count) {
         try {
           await client.renameCredential(session.token, c.id, value, session);
           showMessage(`Renamed to "${value}".`, 'info');
-          await refresh();
+          await refresh().then(offerUpgrade);
+
+/**
+ * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
+ * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
+ * later action (adding a passkey, a step-up) cancels this quiet request.
+ */
+async function offerUpgrade() {
+  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
+  session = saveSession({ ...session, authenticatorAttachment: null });
+  try {
+    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
+    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
+    await refresh();
+  } catch (e) {
+    console.info('passkey upgrade not made:', e.code ?? e);
+  }
+}
         } catch (e) { handle(e); }
       });
     });
@@ -145,7 +179,24 @@ addForm.addEventListener('submit', (event) => {
       session = saveSession(result);
       addForm.name.value = '';
       showMessage(`Added "${displayName(result.credential)}".`, 'info');
-      await refresh();
+      await refresh().then(offerUpgrade);
+
+/**
+ * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
+ * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
+ * later action (adding a passkey, a step-up) cancels this quiet request.
+ */
+async function offerUpgrade() {
+  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
+  session = saveSession({ ...session, authenticatorAttachment: null });
+  try {
+    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
+    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
+    await refresh();
+  } catch (e) {
+    console.info('passkey upgrade not made:', e.code ?? e);
+  }
+}
     } catch (e) { handle(e); }
   });
 });
@@ -199,4 +250,21 @@ document.getElementById('signout').addEventListener('click', () => {
 
 document.getElementById('whoami').textContent = `Signed in as ${session?.user?.displayName ?? ''} (${session?.user?.name ?? ''}).`;
 if (new URLSearchParams(location.search).get('welcome') === '1') showMessage('Your account is ready, and your passkey is saved.', 'info');
-refresh();
+refresh().then(offerUpgrade);
+
+/**
+ * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
+ * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
+ * later action (adding a passkey, a step-up) cancels this quiet request.
+ */
+async function offerUpgrade() {
+  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
+  session = saveSession({ ...session, authenticatorAttachment: null });
+  try {
+    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
+    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
+    await refresh();
+  } catch (e) {
+    console.info('passkey upgrade not made:', e.code ?? e);
+  }
+}

@@ -22,6 +22,8 @@ export function saveSession(result) {
     user: result.user ?? previous?.user,
     userHandle: result.userHandle ?? previous?.userHandle ?? null,
     rpId: result.rpId ?? previous?.rpId ?? location.hostname,
+    // Signed in with a passkey from another device (phone, security key): offer an upgrade.
+    signedInWithOtherDevice: result.authenticatorAttachment === 'cross-platform',
   };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;

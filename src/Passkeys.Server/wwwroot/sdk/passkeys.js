@@ -693,7 +693,7 @@ export function createPasskeysClient(config = {}) {
       const rpId = rpIdOf(begin.options);
       try {
         const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
-        return { ...result, userHandle: response.response.userHandle, rpId };
+        return { ...result, userHandle: response.response.userHandle, rpId, authenticatorAttachment: response.authenticatorAttachment ?? null };
       } catch (e) {
         if (isUnknownCredentialError(e)) await signalUnknownCredential({ rpId, credentialId: response.id });
         throw e;
