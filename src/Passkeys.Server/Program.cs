@@ -1,4 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "starting" }));
-app.Run();
+using Passkeys.Server;
+
+PasskeysServerApp.Build(args).Run();

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Passkeys.Server.Configuration;
+using Passkeys.Server.Endpoints;
+using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
+using Passkeys.Server.Security;
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Ceremonies;
+
+/// <summary>Credential management and recovery codes for one user of a tenant.</summary>
+public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options)
+{
+    /// <summary>The user's credentials.</summary>
+    public async Task<CredentialList> ListAsync(string tenantId, string userId, CancellationToken ct)
+    {
+        var user = await RequireUserAsync(tenantId, userId, ct).ConfigureAwait(false);
+        var list = await store.ListCredentialsAsync(tenantId, userId, ct).ConfigureAwait(false);
+        return new CredentialList(list.Select(c => Views.Of(c, user.DefaultCredentialId)).ToList());
+    }
+
+    /// <summary>Renames (or clears the name of) a credential.</summary>
+    public async Task<CredentialView> RenameAsync(string tenantId, string userId, string credentialId, string? name, CancellationToken ct)
+    {
+        var id = CredentialIdOf(credentialId);
+        var clean = name is null ? null : CeremonyService.CheckText(name, "name", 64);
+        if (!await store.RenameCredentialAsync(tenantId, userId, id, clean, ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.CredentialNotFound);
+        }
+        return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a credential.</summary>
+    public async Task DeleteAsync(string tenantId, string userId, string credentialId, CancellationToken ct)
+    {
+        if (!await store.DeleteCredentialAsync(tenantId, userId, CredentialIdOf(credentialId), ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.CredentialNotFound);
+        }
+    }
+
+    /// <summary>Makes a credential the user's default (offered first).</summary>
+    public async Task<CredentialView> SetDefaultAsync(string tenantId, string userId, string credentialId, CancellationToken ct)
+    {
+        var id = CredentialIdOf(credentialId);
+        if (!await store.SetDefaultCredentialAsync(tenantId, userId, id, ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.CredentialNotFound);
+        }
+        return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the user's recovery codes; the codes are returned once and stored hashed.</summary>
+    public async Task<RecoveryCodesResponse> NewRecoveryCodesAsync(string tenantId, string userId, CancellationToken ct)
+    {
+        await RequireUserAsync(tenantId, userId, ct).ConfigureAwait(false);
+        var (codes, records) = RecoveryCodes.Generate(tenantId, userId, time.GetUtcNow());
+        await store.ReplaceRecoveryCodesAsync(tenantId, userId, records, ct).ConfigureAwait(false);
+        return new RecoveryCodesResponse(codes);
+    }
+
+    /// <summary>Spends a recovery code and returns a single-use grant for one registration begin.</summary>
+    public async Task<RedeemResponse> RedeemAsync(string tenantId, RedeemRequest request, ClientInfo client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        string? userId = null;
+        try
+        {
+            var name = CeremonyService.CheckText(request.Username, "username", 256);
+            var code = RecoveryCodes.Normalize(request.Code);
+            var user = await store.GetUserByNameAsync(tenantId, name, ct).ConfigureAwait(false);
+            userId = user?.Id;
+            RecoveryCodeRecord? record = null;
+            if (user is not null && code is not null)
+            {
+                var lookup = RecoveryCodes.LookupId(code);
+                record = (await store.ListUnusedRecoveryCodesAsync(tenantId, user.Id, ct).ConfigureAwait(false)).FirstOrDefault(r => r.Id == lookup);
+            }
+            // PBKDF2 runs whether or not the user or code exists, so timing does not tell them apart.
+            var valid = RecoveryCodes.Verify(code ?? new string('0', 28), record);
+            if (!valid || user is null || !await store.SpendRecoveryCodeAsync(tenantId, user.Id, record!.Id, time.GetUtcNow(), ct).ConfigureAwait(false))
+            {
+                throw new ServerException(ServerError.RecoveryCodeInvalid);
+            }
+            var grant = Secrets.RandomId(32);
+            var now = time.GetUtcNow();
+            var expires = now + options.Value.Ceremonies.RecoveryGrantLifetime;
+            await store.SaveCeremonyAsync(new CeremonyRecord(tenantId, "grant:" + grant, CeremonyKind.RecoveryGrant, [], user.Id, null, now, expires), ct).ConfigureAwait(false);
+            await audit.RecordAsync(tenantId, Observability.Ceremonies.Recovery, "succeeded", null, user.Id, null, null, null, client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
+            return new RedeemResponse(grant, expires);
+        }
+        catch (ServerException e)
+        {
+            await audit.RecordAsync(tenantId, Observability.Ceremonies.Recovery, "failed", null, userId, null, (int)e.Error, e.Error.ToString(), client,
+                Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<CredentialView> ViewAsync(string tenantId, string userId, byte[] id, CancellationToken ct)
+    {
+        var user = await RequireUserAsync(tenantId, userId, ct).ConfigureAwait(false);
+        var row = await store.GetCredentialAsync(tenantId, id, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.CredentialNotFound);
+        return Views.Of(row, user.DefaultCredentialId);
+    }
+
+    private async Task<UserRecord> RequireUserAsync(string tenantId, string userId, CancellationToken ct) =>
+        await store.GetUserAsync(tenantId, userId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
+
+    private static byte[] CredentialIdOf(string credentialId) =>
+        Secrets.FromBase64Url(credentialId) ?? throw new ServerException(ServerError.CredentialNotFound);
+}

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Passkeys.Server.Ceremonies;
+using Passkeys.Server.Errors;
+using Passkeys.Server.Security;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Tenants;
+using Passkeys.Server.Tokens;
+
+namespace Passkeys.Server.Endpoints;
+
+/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>).</summary>
+public static class AdminEndpoints
+{
+    /// <summary>Maps <c>/v1/admin/**</c>.</summary>
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var admin = routes.MapGroup("/v1/admin").WithMetadata(RateLimitClass.Admin).WithTags("Admin");
+        admin.AddEndpointFilter(async (context, next) =>
+        {
+            var presented = Presented.From(context.HttpContext);
+            if (!context.HttpContext.RequestServices.GetRequiredService<AdminKey>().Matches(presented.Bearer))
+            {
+                throw new ServerException(ServerError.Unauthorized, "A valid admin key is required.");
+            }
+            return await next(context);
+        });
+
+        admin.MapGet("/tenants", async Task<Ok<TenantList>> (IPasskeyStore store, CancellationToken ct) =>
+            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Select(Views.Of).ToList())));
+        admin.MapPost("/tenants", async Task<Created<TenantView>> (TenantInput body, TenantService tenants, CancellationToken ct) =>
+        {
+            var created = await tenants.CreateAsync(body, ct);
+            return TypedResults.Created($"/v1/admin/tenants/{created.Id}", created);
+        });
+        admin.MapGet("/tenants/{tenant}", async Task<Ok<TenantView>> (string tenant, Access access, CancellationToken ct) =>
+            TypedResults.Ok(Views.Of(await access.TenantAsync(tenant, ct))));
+        admin.MapPut("/tenants/{tenant}", async Task<Ok<TenantView>> (string tenant, TenantInput body, TenantService tenants, CancellationToken ct) =>
+            TypedResults.Ok(await tenants.UpdateAsync(tenant, body, ct)));
+        admin.MapDelete("/tenants/{tenant}", async Task<NoContent> (string tenant, IPasskeyStore store, CancellationToken ct) =>
+            await store.DeleteTenantAsync(tenant, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.TenantNotFound));
+
+        admin.MapPost("/tenants/{tenant}/api-keys", async Task<Created<ApiKeyCreated>> (string tenant, ApiKeyInput body, Access access, ApiKeys keys, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var (record, key) = await keys.CreateAsync(t.Id, CeremonyService.CheckText(body.Name, "name", 128), ct);
+            return TypedResults.Created($"/v1/admin/tenants/{t.Id}/api-keys/{record.Id}", new ApiKeyCreated(record.Id, record.Name, key, record.CreatedAt));
+        });
+        admin.MapGet("/tenants/{tenant}/api-keys", async Task<Ok<ApiKeyList>> (string tenant, Access access, IPasskeyStore store, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var keys = await store.ListApiKeysAsync(t.Id, ct);
+            return TypedResults.Ok(new ApiKeyList(keys.Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt, k.RevokedAt)).ToList()));
+        });
+        admin.MapDelete("/tenants/{tenant}/api-keys/{keyId}", async Task<NoContent> (string tenant, string keyId, Access access, IPasskeyStore store, TimeProvider time, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            return await store.RevokeApiKeyAsync(t.Id, keyId, time.GetUtcNow(), ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.NotFound, "No such live API key.");
+        });
+
+        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, int? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var take = Math.Clamp(limit ?? 100, 1, 1000);
+            var users = await store.ListUsersAsync(t.Id, after, take, ct);
+            return TypedResults.Ok(new UserList(users.Select(Views.Of).ToList(), users.Count == take ? users[^1].Id : null));
+        });
+        admin.MapGet("/tenants/{tenant}/users/{userId}", async Task<Ok<UserDetail>> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var user = await store.GetUserAsync(t.Id, userId, ct) ?? throw new ServerException(ServerError.UserNotFound);
+            var credentials = await store.ListCredentialsAsync(t.Id, userId, ct);
+            return TypedResults.Ok(new UserDetail(Views.Of(user), credentials.Select(c => Views.Of(c, user.DefaultCredentialId)).ToList()));
+        });
+        admin.MapDelete("/tenants/{tenant}/users/{userId}", async Task<NoContent> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            return await store.DeleteUserAsync(t.Id, userId, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.UserNotFound);
+        });
+
+        admin.MapGet("/tenants/{tenant}/signing-keys", async Task<Ok<SigningKeyList>> (string tenant, Access access, SigningKeys keys, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            return TypedResults.Ok(new SigningKeyList((await keys.ListAsync(t.Id, ct)).Select(k => new SigningKeyView(k.KeyId, k.CreatedAt, k.RetiredAt)).ToList()));
+        });
+        admin.MapPost("/tenants/{tenant}/signing-keys/rotate", async Task<Ok<SigningKeyView>> (string tenant, Access access, SigningKeys keys, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var k = await keys.RotateAsync(t.Id, ct);
+            return TypedResults.Ok(new SigningKeyView(k.KeyId, k.CreatedAt, null));
+        });
+
+        admin.MapGet("/tenants/{tenant}/audit", async Task<Ok<AuditEventList>> (string tenant, string? ceremony, string? outcome, string? userId,
+            DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var events = await store.QueryAuditEventsAsync(new AuditQuery(t.Id, ceremony, outcome, userId, from, to, before, Math.Clamp(limit ?? 100, 1, 1000)), ct);
+            return TypedResults.Ok(new AuditEventList(events.Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
+                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList()));
+        });
+        admin.MapGet("/tenants/{tenant}/audit/funnel", async Task<Ok<FunnelResponse>> (string tenant, DateTimeOffset? from, DateTimeOffset? to, Access access, IPasskeyStore store, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            var counts = await store.CountAuditEventsAsync(t.Id, from, to, ct);
+            var funnel = counts.GroupBy(c => c.Ceremony).Select(g => new FunnelRow(g.Key,
+                g.Where(c => c.Outcome == "started").Sum(c => c.Count), g.Where(c => c.Outcome == "succeeded").Sum(c => c.Count),
+                g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Where(c => c.Outcome == "abandoned").Sum(c => c.Count))).ToList();
+            var failures = counts.Where(c => c.Outcome is "succeeded" or "failed").GroupBy(c => (c.Browser, c.Os))
+                .Select(g => new FailureRow(g.Key.Browser, g.Key.Os, g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Sum(c => c.Count))).ToList();
+            return TypedResults.Ok(new FunnelResponse(funnel, failures));
+        });
+        return admin;
+    }
+}

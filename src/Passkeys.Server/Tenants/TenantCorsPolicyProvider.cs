@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Tenants;
+
+/// <summary>CORS for <c>/v1/tenants/{tenant}/**</c>: only the tenant's origins and related origins.</summary>
+public sealed class TenantCorsPolicyProvider(IPasskeyStore store) : ICorsPolicyProvider
+{
+    /// <summary>The policy name used by tenant endpoints.</summary>
+    public const string PolicyName = "tenant";
+
+    /// <inheritdoc />
+    public async Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (policyName != PolicyName || context.GetRouteValue("tenant") is not string id || !TenantRules.IsValidId(id))
+        {
+            return null;
+        }
+        var tenant = await store.GetTenantAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return null;
+        }
+        return new CorsPolicyBuilder()
+            .WithOrigins([.. tenant.Origins, .. tenant.RelatedOrigins])
+            .WithHeaders("Content-Type", "Authorization", "X-Api-Key")
+            .WithMethods("GET", "POST", "PATCH", "DELETE")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
+            .Build();
+    }
+}

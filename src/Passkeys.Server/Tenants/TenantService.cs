@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Passkeys.Server.Configuration;
+using Passkeys.Server.Endpoints;
+using Passkeys.Server.Errors;
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Tenants;
+
+/// <summary>Tenant administration and the default tenant from configuration.</summary>
+public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptions<PasskeysServerOptions> options)
+{
+    /// <summary>Creates or updates the default tenant from configuration (configuration wins at every start).</summary>
+    public async Task EnsureDefaultAsync(CancellationToken ct)
+    {
+        var d = options.Value.DefaultTenant;
+        if (!d.Enabled)
+        {
+            return;
+        }
+        var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow());
+        if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
+        {
+            await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Validates admin input into a record.</summary>
+    public TenantRecord FromInput(string id, TenantInput input, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var problems = TenantRules.Check(id, input.RpId, input.RpName, input.Origins, input.RelatedOrigins, input.UserVerification, input.Attestation).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ServerException(ServerError.ValidationFailed, string.Join(" ", problems));
+        }
+        return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt);
+    }
+
+    /// <summary>Creates a tenant; 409 when the id exists.</summary>
+    public async Task<TenantView> CreateAsync(TenantInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var record = FromInput(input.Id ?? "", input, time.GetUtcNow());
+        if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.Conflict, $"A tenant with id '{record.Id}' already exists.");
+        }
+        return Ceremonies.Views.Of(record);
+    }
+
+    /// <summary>Replaces a tenant's settings.</summary>
+    public async Task<TenantView> UpdateAsync(string id, TenantInput input, CancellationToken ct)
+    {
+        var existing = await store.GetTenantAsync(id, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
+        var record = FromInput(id, input, existing.CreatedAt);
+        await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
+        return Ceremonies.Views.Of(record);
+    }
+}
