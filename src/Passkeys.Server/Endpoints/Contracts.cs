@@ -5,7 +5,7 @@ namespace Passkeys.Server.Endpoints;
 #pragma warning disable CA1056, CA1054 // origins are strings in JSON
 
 /// <summary>A user in requests: <c>id</c> is the app's user id (omitted for self sign-up).</summary>
-public sealed record UserInput(string? Id, string Name, string? DisplayName);
+public sealed record UserInput(string Name, string? Id = null, string? DisplayName = null);
 
 /// <summary>Registration begin body.</summary>
 public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null);
@@ -62,7 +62,7 @@ public sealed record TenantView(string Id, string RpId, string RpName, IReadOnly
     string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt);
 
 /// <summary>Tenant create/replace body.</summary>
-public sealed record TenantInput(string? Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string>? RelatedOrigins = null,
+public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
     string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false);
 
 /// <summary>Tenant list.</summary>

@@ -43,5 +43,11 @@ public sealed class AttestationStatementVerifiers
         yield return new NoneAttestationVerifier();
         yield return new PackedAttestationVerifier();
         yield return new FidoU2fAttestationVerifier();
+        yield return new TpmAttestationVerifier();
+        yield return new AndroidKeyAttestationVerifier();
+        yield return new AndroidSafetyNetAttestationVerifier();
+        yield return new AppleAttestationVerifier();
+        // Sub-statements resolve through the finished default table (compound itself is refused there).
+        yield return new CompoundAttestationVerifier(format => Default.Get(format));
     }
 }

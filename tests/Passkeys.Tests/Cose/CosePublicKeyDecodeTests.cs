@@ -231,6 +231,29 @@ public class CosePublicKeyDecodeTests
     }
 
     [Theory]
+    [InlineData(CoseAlgorithm.ES256, CoseCurve.P384)]
+    [InlineData(CoseAlgorithm.ES256, CoseCurve.P521)]
+    [InlineData(CoseAlgorithm.ESP256, CoseCurve.P384)]
+    [InlineData(CoseAlgorithm.ES384, CoseCurve.P256)]
+    [InlineData(CoseAlgorithm.ESP384, CoseCurve.P521)]
+    [InlineData(CoseAlgorithm.ES512, CoseCurve.P384)]
+    [InlineData(CoseAlgorithm.ESP512, CoseCurve.P256)]
+    public void Rejects_crv_label_that_does_not_fit_alg(CoseAlgorithm alg, CoseCurve crv)
+    {
+        // A valid key for alg with only crv changed: sizes and point still fit alg's curve, so
+        // only the crv/alg rule can refuse it.
+        var curve = alg switch
+        {
+            CoseAlgorithm.ES256 or CoseAlgorithm.ESP256 => CoseCurve.P256,
+            CoseAlgorithm.ES384 or CoseAlgorithm.ESP384 => CoseCurve.P384,
+            _ => CoseCurve.P521,
+        };
+        using var ecdsa = NewEcKey(curve);
+        var key = CosePublicKey.FromECDsa(ecdsa, alg);
+        Assert.Equal(PasskeyError.InvalidPublicKey, Rejection(With(key, -1, Int((long)crv))));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(4)]
     [InlineData(6)] // Ed25519 is an OKP curve

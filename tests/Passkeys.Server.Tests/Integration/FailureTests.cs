@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Passkeys.Server.Tests.Integration;
+
+/// <summary>Every failure the issue names: 4xx problem details with stable codes, never 500.</summary>
+public sealed class FailureTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task CreateTenantAsync(string id, string origin)
+    {
+        using var r = await _server.SendAsync(HttpMethod.Post, "/v1/admin/tenants",
+            new { id, rpId = "localhost", rpName = id, origins = new[] { origin }, selfSignUp = true }, bearer: TestServer.AdminKey);
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task Replayed_response_is_refused()
+    {
+        var client = TestServer.NewClient();
+        await _server.SignUpAsync(client, "alice");
+        var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        var body = TestServer.FinishBody(begin, await client.GetAsync(begin["options"]!.ToJsonString()));
+        using (var first = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", body))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+        using var replay = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", body);
+        await TestServer.ProblemAsync(replay, 400, 1009);
+    }
+
+    [Fact]
+    public async Task Concurrent_finishes_of_one_response_succeed_at_most_once()
+    {
+        var client = TestServer.NewClient();
+        await _server.SignUpAsync(client, "race");
+        var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        var body = TestServer.FinishBody(begin, await client.GetAsync(begin["options"]!.ToJsonString()));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", body)));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        foreach (var r in responses) r.Dispose();
+    }
+
+    [Fact]
+    public async Task Expired_challenge_is_refused_and_purged_as_abandoned()
+    {
+        var time = new ManualTime();
+        await using var server = await TestServer.StartAsync(time);
+        var client = TestServer.NewClient();
+        var begin = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { name = "late" } });
+        var created = await client.CreateAsync(begin["options"]!.ToJsonString());
+        time.Advance(TimeSpan.FromMinutes(6));
+        using var late = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/registration/finish", TestServer.FinishBody(begin, created));
+        await TestServer.ProblemAsync(late, 400, 221);
+        using var signIn = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "late" });
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode); // nothing was written: "late" is unknown (fake entries)
+
+        // A begun, never finished ceremony is purged after expiry and audited as abandoned.
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        time.Advance(TimeSpan.FromMinutes(6));
+        var purge = server.Services<Passkeys.Server.Ceremonies.CeremonyPurgeService>();
+        Assert.True(await purge.PurgeOnceAsync(default) >= 1);
+        var abandoned = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?outcome=abandoned", bearer: TestServer.AdminKey);
+        Assert.NotEmpty(abandoned["events"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Ceremony_of_another_tenant_and_credential_of_another_tenant_are_refused()
+    {
+        await CreateTenantAsync("other", TestServer.Origin);
+        var client = TestServer.NewClient();
+        await _server.SignUpAsync(client, "alice");
+
+        // Ceremony begun at "default", finished at "other".
+        var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        var body = TestServer.FinishBody(begin, await client.GetAsync(begin["options"]!.ToJsonString()));
+        using (var wrongTenant = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/other/authentication/finish", body))
+        {
+            await TestServer.ProblemAsync(wrongTenant, 400, 1009);
+        }
+
+        // A credential registered at "default" used to sign in at "other" (same rpId, so the authenticator offers it).
+        var beginOther = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/other/authentication/begin", new { });
+        var assertion = await client.GetAsync(beginOther["options"]!.ToJsonString());
+        using var foreign = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/other/authentication/finish", TestServer.FinishBody(beginOther, assertion));
+        await TestServer.ProblemAsync(foreign, 400, 215);
+    }
+
+    [Fact]
+    public async Task Unknown_tenant_is_404()
+    {
+        using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/nope/authentication/begin", new { });
+        await TestServer.ProblemAsync(r, 404, 1008);
+        using var bad = await _server.SendAsync(HttpMethod.Get, "/v1/tenants/NOT%20VALID/jwks.json");
+        await TestServer.ProblemAsync(bad, 404, 1008);
+    }
+
+    [Fact]
+    public async Task Wrong_revoked_and_other_tenant_api_keys_are_401()
+    {
+        await CreateTenantAsync("shop", "https://shop.example");
+        var key = await _server.CreateApiKeyAsync();
+        var shopKey = await _server.CreateApiKeyAsync("shop");
+        var path = "/v1/tenants/default/users/u1/credentials";
+        using (var wrong = await _server.SendAsync(HttpMethod.Get, path, apiKey: key[..^2] + "xx")) await TestServer.ProblemAsync(wrong, 401, 1006);
+        using (var garbage = await _server.SendAsync(HttpMethod.Get, path, apiKey: "nonsense")) await TestServer.ProblemAsync(garbage, 401, 1006);
+        using (var none = await _server.SendAsync(HttpMethod.Get, path)) await TestServer.ProblemAsync(none, 401, 1006);
+        using (var foreign = await _server.SendAsync(HttpMethod.Get, path, apiKey: shopKey)) await TestServer.ProblemAsync(foreign, 401, 1006);
+        using (var ok = await _server.SendAsync(HttpMethod.Get, path, apiKey: key)) await TestServer.ProblemAsync(ok, 404, 1010); // authorized; user unknown
+
+        var keyId = key.Split('_')[1];
+        using (var revoke = await _server.SendAsync(HttpMethod.Delete, $"/v1/admin/tenants/default/api-keys/{keyId}", bearer: TestServer.AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+        using (var revoked = await _server.SendAsync(HttpMethod.Get, path, apiKey: key)) await TestServer.ProblemAsync(revoked, 401, 1006);
+        using (var regRevoked = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { id = "x", name = "x" } }, apiKey: key))
+        {
+            await TestServer.ProblemAsync(regRevoked, 401, 1006);
+        }
+        using (var noAdmin = await _server.SendAsync(HttpMethod.Get, "/v1/admin/tenants", bearer: "wrong")) await TestServer.ProblemAsync(noAdmin, 401, 1006);
+        using (var badToken = await _server.SendAsync(HttpMethod.Get, "/v1/tenants/default/me/credentials", bearer: "a.b.c")) await TestServer.ProblemAsync(badToken, 401, 1006);
+    }
+
+    [Fact]
+    public async Task A_token_of_one_tenant_is_not_accepted_by_another()
+    {
+        await CreateTenantAsync("other", TestServer.Origin);
+        var signUp = await _server.SignUpAsync(TestServer.NewClient(), "alice");
+        using var r = await _server.SendAsync(HttpMethod.Get, "/v1/tenants/other/me/credentials", bearer: (string)signUp["token"]!);
+        await TestServer.ProblemAsync(r, 401, 1006);
+    }
+
+    [Fact]
+    public async Task Self_sign_up_disabled_is_403_and_taken_username_is_409()
+    {
+        await _server.SignUpAsync(TestServer.NewClient(), "alice");
+        using (var taken = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { name = "alice" } }))
+        {
+            await TestServer.ProblemAsync(taken, 409, 1012);
+        }
+        using (var create = await _server.SendAsync(HttpMethod.Post, "/v1/admin/tenants",
+            new { id = "closed", rpId = "localhost", rpName = "Closed", origins = new[] { TestServer.Origin } }, bearer: TestServer.AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        }
+        using var closed = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/closed/registration/begin", new { user = new { name = "bob" } });
+        await TestServer.ProblemAsync(closed, 403, 1007);
+    }
+
+    [Fact]
+    public async Task Wrong_origin_fails_with_the_library_code_and_writes_only_an_audit_event()
+    {
+        var evil = TestServer.NewClient("http://localhost:6666");
+        var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { name = "mallory" } });
+        var created = await evil.CreateAsync(begin["options"]!.ToJsonString());
+        using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/registration/finish", TestServer.FinishBody(begin, created));
+        await TestServer.ProblemAsync(r, 400, 203);
+        var users = await _server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/users", bearer: TestServer.AdminKey);
+        Assert.Empty(users["users"]!.AsArray());
+        var failed = await _server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?outcome=failed", bearer: TestServer.AdminKey);
+        Assert.Equal(203, (int)failed["events"]![0]!["errorCode"]!);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"ceremonyId\": 5, \"response\": {}}")]
+    [InlineData("{\"response\": {}}")]
+    [InlineData("{\"ceremonyId\": null, \"response\": {}}")]
+    [InlineData("[]")]
+    [InlineData("")]
+    public async Task Malformed_bodies_are_400(string body)
+    {
+        using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", body);
+        await TestServer.ProblemAsync(r, 400, 1000);
+    }
+
+    [Fact]
+    public async Task A_response_that_is_not_a_credential_is_a_library_error()
+    {
+        var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish",
+            new JsonObject { ["ceremonyId"] = (string)begin["ceremonyId"]!, ["response"] = new JsonObject { ["id"] = "AAAA" } }.ToJsonString());
+        var problem = await TestServer.ProblemAsync(r, 400, (int)(await ReadCodeAsync(r)));
+        Assert.True((int)problem["code"]! < 1000);
+    }
+
+    private static async Task<int> ReadCodeAsync(HttpResponseMessage r) => (int)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["code"]!;
+
+    [Fact]
+    public async Task Oversize_body_is_413_wrong_media_type_415_unknown_route_404_wrong_method_405()
+    {
+        var big = "{\"ceremonyId\":\"" + new string('a', 70_000) + "\",\"response\":{}}";
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", big)) await TestServer.ProblemAsync(r, 413, 1002);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants/default/authentication/begin") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") })
+        using (var r = await _server.Http.SendAsync(request)) await TestServer.ProblemAsync(r, 415, 1003);
+        using (var r = await _server.SendAsync(HttpMethod.Get, "/v1/nothing-here")) await TestServer.ProblemAsync(r, 404, 1004);
+        using (var r = await _server.SendAsync(HttpMethod.Put, "/v1/tenants/default/authentication/begin", "{}")) await TestServer.ProblemAsync(r, 405, 1005);
+        using (var r = await _server.SendAsync(HttpMethod.Patch, "/v1/tenants/default/me/credentials/!!!", new { name = "x" })) await TestServer.ProblemAsync(r, 401, 1006);
+    }
+
+    [Fact]
+    public async Task Cors_allows_only_the_tenant_origins()
+    {
+        async Task<string?> PreflightAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/v1/tenants/default/authentication/begin");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            using var r = await _server.Http.SendAsync(request);
+            return r.Headers.TryGetValues("Access-Control-Allow-Origin", out var v) ? v.Single() : null;
+        }
+        Assert.Equal(TestServer.Origin, await PreflightAsync(TestServer.Origin));
+        Assert.Null(await PreflightAsync("https://evil.example"));
+    }
+
+    [Fact]
+    public async Task Recovery_attempts_are_rate_limited_with_retry_after()
+    {
+        await using var server = await TestServer.StartAsync(null, "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:RecoveryPerAddress=3");
+        for (var i = 0; i < 3; i++)
+        {
+            using var attempt = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/recovery/redeem", new { username = "x", code = "AAAA-AAAA" });
+            await TestServer.ProblemAsync(attempt, 400, 1013);
+        }
+        using var limited = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/recovery/redeem", new { username = "x", code = "AAAA-AAAA" });
+        await TestServer.ProblemAsync(limited, 429, 1014);
+        Assert.True(limited.Headers.RetryAfter is not null);
+    }
+}
