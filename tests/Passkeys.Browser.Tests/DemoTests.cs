@@ -188,7 +188,14 @@ public sealed partial class DemoTests(BrowserFixture fixture)
         await tab.RunAsync(async () =>
         {
             var page = tab.Page;
-            await SignUpAsync(page, NewUsername());
+            await page.AddInitScriptAsync("""
+                for (const m of ['signalCurrentUserDetails', 'signalAllAcceptedCredentials']) {
+                  const original = PublicKeyCredential[m].bind(PublicKeyCredential);
+                  PublicKeyCredential[m] = (args) => { (window.signals ??= []).push({ m, args }); return original(args); };
+                }
+                """);
+            var username = NewUsername();
+            await SignUpAsync(page, username);
 
             // The same device again: the exclude list stops a duplicate, with a plain message.
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
@@ -214,12 +221,18 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             await page.GetByLabel("New name for Passkey on this device").FillAsync("My laptop");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
             await Assertions.Expect(page.Locator("#passkeys .passkey-name")).ToHaveTextAsync(["My laptop", "Blue key"]);
+            var renameSignal = await page.EvalJsonAsync("() => JSON.stringify(window.signals.find(s => s.m === 'signalCurrentUserDetails').args)");
+            Assert.Equal(username, renameSignal.GetProperty("name").GetString());
+            Assert.Equal("localhost", renameSignal.GetProperty("rpId").GetString());
 
             // Delete the security key one.
             await blue.GetByRole(AriaRole.Button, new() { Name = "Delete Blue key" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Delete passkey", Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator("#passkeys > li.passkey")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("#passkeys .passkey-name")).ToHaveTextAsync("My laptop");
+            var deleteSignal = await page.EvalJsonAsync("() => JSON.stringify(window.signals.find(s => s.m === 'signalAllAcceptedCredentials').args)");
+            Assert.Single(deleteSignal.GetProperty("allAcceptedCredentialIds").EnumerateArray());
+            Assert.Equal(renameSignal.GetProperty("userId").GetString(), deleteSignal.GetProperty("userId").GetString());
             Assert.NotEqual(platformId, tab.AuthenticatorId);
         });
     }

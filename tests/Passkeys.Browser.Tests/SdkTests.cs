@@ -431,6 +431,61 @@ public sealed class SdkTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task A_relying_party_id_the_page_may_not_use_is_a_security_error()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(A_relying_party_id_the_page_may_not_use_is_a_security_error), AuthenticatorOptions.Platform);
+        await tab.RunAsync(async () =>
+        {
+            await SdkPage.OpenAsync(tab);
+            var e = Err(await Run(tab, "return await sdk.startRegistration(creation({ rp: { id: 'example.com', name: 'Elsewhere' } }));"));
+            Assert.Equal("security_error", e.GetProperty("code").GetString());
+            Assert.Equal("SecurityError", e.GetProperty("causeName").GetString());
+        });
+    }
+
+    [BrowserFact]
+    public async Task Every_DOMException_name_maps_to_a_stable_code_with_a_plain_message()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(Every_DOMException_name_maps_to_a_stable_code_with_a_plain_message));
+        await tab.RunAsync(async () =>
+        {
+            await SdkPage.OpenAsync(tab);
+            var v = Ok(await Run(tab, """
+                const names = ['AbortError', 'NotAllowedError', 'InvalidStateError', 'NotSupportedError', 'ConstraintError',
+                               'SecurityError', 'TimeoutError', 'UnknownError', 'EncodingError', 'DataError'];
+                const out = {};
+                for (const ceremony of ['registration', 'authentication']) {
+                  for (const name of names) {
+                    const cause = new DOMException('technical text', name);
+                    const e = sdk.toPasskeyError(cause, { ceremony, platformAuthenticator: true });
+                    out[ceremony + ':' + name] = { code: e.code, message: e.message, causeKept: e.cause === cause, technical: e.message.includes('technical text') };
+                  }
+                }
+                return out;
+                """));
+            var expected = new Dictionary<string, string>
+            {
+                ["registration:AbortError"] = "aborted", ["registration:NotAllowedError"] = "cancelled",
+                ["registration:InvalidStateError"] = "already_registered", ["registration:NotSupportedError"] = "not_supported",
+                ["registration:ConstraintError"] = "user_verification_unavailable", ["registration:SecurityError"] = "security_error",
+                ["registration:TimeoutError"] = "timeout", ["registration:UnknownError"] = "authenticator_error",
+                ["registration:EncodingError"] = "invalid_options", ["registration:DataError"] = "unknown",
+                ["authentication:NotAllowedError"] = "cancelled", ["authentication:InvalidStateError"] = "cancelled",
+            };
+            foreach (var (key, code) in expected)
+            {
+                Assert.Equal(code, v.GetProperty(key).GetProperty("code").GetString());
+            }
+            foreach (var entry in v.EnumerateObject())
+            {
+                Assert.True(entry.Value.GetProperty("causeKept").GetBoolean(), entry.Name);
+                Assert.False(entry.Value.GetProperty("technical").GetBoolean(), $"{entry.Name} leaks the technical text");
+                Assert.False(string.IsNullOrWhiteSpace(entry.Value.GetProperty("message").GetString()), entry.Name);
+            }
+        });
+    }
+
+    [BrowserFact]
     public async Task Base64url_round_trips_every_byte_value()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Base64url_round_trips_every_byte_value));
