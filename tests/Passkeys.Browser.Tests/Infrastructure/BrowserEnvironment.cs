@@ -3,7 +3,9 @@ namespace Passkeys.Browser.Tests.Infrastructure;
 /// <summary>Where the browser is and whether this run is CI (where a missing browser is a failure).</summary>
 public static class BrowserEnvironment
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium; PASSKEYS_CHROMIUM overrides it (another build, or checking the skip path).</summary>
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("PASSKEYS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     public static bool IsCi =>
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
