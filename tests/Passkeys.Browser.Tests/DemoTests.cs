@@ -141,6 +141,22 @@ public sealed partial class DemoTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task A_synced_passkey_is_listed_as_synced()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(A_synced_passkey_is_listed_as_synced),
+            AuthenticatorOptions.Platform with { BackupEligibility = true, BackupState = true });
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            await SignUpAsync(page, NewUsername());
+            await Assertions.Expect(page.Locator("#passkeys .passkey-name")).ToHaveTextAsync("Synced passkey");
+            await Assertions.Expect(page.Locator("#passkeys .sync")).ToHaveTextAsync("Synced across your devices");
+            // The virtual authenticator's AAGUID is in no provider list: the page says so rather than guess.
+            await Assertions.Expect(page.Locator("#passkeys .provider")).ToHaveTextAsync("Unknown provider");
+        });
+    }
+
+    [BrowserFact]
     public async Task Failed_user_verification_shows_the_plain_message()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Failed_user_verification_shows_the_plain_message), AuthenticatorOptions.Platform);
