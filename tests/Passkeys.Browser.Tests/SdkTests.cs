@@ -486,6 +486,21 @@ public sealed class SdkTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task The_server_serves_the_module_and_its_types()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(The_server_serves_the_module_and_its_types));
+        await tab.RunAsync(async () =>
+        {
+            var js = await tab.Page.APIRequest.GetAsync("/sdk/passkeys.js");
+            Assert.Equal(200, js.Status);
+            Assert.Contains("javascript", js.Headers["content-type"], StringComparison.Ordinal);
+            var types = await tab.Page.APIRequest.GetAsync("/sdk/passkeys.d.ts");
+            Assert.Equal(200, types.Status);
+            Assert.Contains("export declare function startRegistration", await types.TextAsync(), StringComparison.Ordinal);
+        });
+    }
+
+    [BrowserFact]
     public async Task Base64url_round_trips_every_byte_value()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Base64url_round_trips_every_byte_value));
