@@ -1,0 +1,86 @@
+// Sign-in page: autofill on the username field, "Sign in with a passkey", username + passkey,
+// and recovery (a recovery code, then a new passkey).
+import { browserSupportsPasskeys, browserSupportsAutofill, PasskeyError } from '/sdk/passkeys.js';
+import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
+
+const passkeyButton = document.getElementById('passkey-signin');
+const form = document.getElementById('signin-form');
+const recoveryForm = document.getElementById('recovery-form');
+
+function signedIn(result) {
+  saveSession(result);
+  location.assign('/account.html');
+}
+
+/** Offers passkeys in the username field's autofill; quietly does nothing where unsupported. */
+async function startAutofill() {
+  if (!(await browserSupportsAutofill())) return;
+  try {
+    signedIn(await client.signIn({ autofill: true }));
+  } catch (e) {
+    // Another ceremony replaced autofill (aborted), or the browser closed it: nothing to say.
+    if (e instanceof PasskeyError && (e.isAbort || e.code === 'cancelled')) return;
+    showError(e);
+  }
+}
+
+passkeyButton.addEventListener('click', () => busy(passkeyButton, async () => {
+  clearMessage();
+  try {
+    signedIn(await client.signIn());
+  } catch (e) {
+    showError(e);
+    startAutofill();
+  }
+}));
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const username = form.username.value.trim();
+  if (!username) {
+    showMessage('Enter your username, or use "Sign in with a passkey".', 'error');
+    form.username.focus();
+    return;
+  }
+  busy(document.getElementById('signin-continue'), async () => {
+    clearMessage();
+    try {
+      signedIn(await client.signIn({ username }));
+    } catch (e) {
+      showError(e);
+      startAutofill();
+    }
+  });
+});
+
+recoveryForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const username = recoveryForm.username.value.trim();
+  const code = recoveryForm.code.value.trim();
+  if (!username || !code) {
+    showMessage('Enter your username and one of your recovery codes.', 'error');
+    (username ? recoveryForm.code : recoveryForm.username).focus();
+    return;
+  }
+  busy(document.getElementById('recovery-submit'), async () => {
+    clearMessage();
+    try {
+      const { recoveryGrant } = await client.redeemRecoveryCode(username, code);
+      showMessage('Recovery code accepted. Now create your new passkey.', 'info');
+      const result = await client.register({ recoveryGrant, authenticatorAttachment: chosenAttachment(recoveryForm), name: 'Recovered passkey' });
+      signedIn(result);
+    } catch (e) {
+      showError(e);
+      startAutofill();
+    }
+  });
+});
+
+if (!browserSupportsPasskeys()) {
+  document.getElementById('unsupported').hidden = false;
+  passkeyButton.disabled = true;
+} else {
+  const params = new URLSearchParams(location.search);
+  if (params.get('signedout') === '1') showMessage('You are signed out.', 'info');
+  startAutofill();
+}

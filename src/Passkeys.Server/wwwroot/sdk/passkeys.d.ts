@@ -1,0 +1,221 @@
+// Type declarations for passkeys.js (served at /sdk/passkeys.js). WebAuthn Level 3 JSON types are
+// declared here so the file stands alone; they match the spec's *JSON dictionaries.
+
+export declare const VERSION: string;
+
+export type Base64URLString = string;
+
+export interface PublicKeyCredentialDescriptorJSON {
+  type: 'public-key';
+  id: Base64URLString;
+  transports?: string[];
+}
+
+export interface PublicKeyCredentialCreationOptionsJSON {
+  rp: { id?: string; name: string };
+  user: { id: Base64URLString; name: string; displayName: string };
+  challenge: Base64URLString;
+  pubKeyCredParams: { type: 'public-key'; alg: number }[];
+  timeout?: number;
+  excludeCredentials?: PublicKeyCredentialDescriptorJSON[];
+  authenticatorSelection?: {
+    authenticatorAttachment?: 'platform' | 'cross-platform';
+    residentKey?: 'discouraged' | 'preferred' | 'required';
+    requireResidentKey?: boolean;
+    userVerification?: 'discouraged' | 'preferred' | 'required';
+  };
+  hints?: string[];
+  attestation?: 'none' | 'indirect' | 'direct' | 'enterprise';
+  attestationFormats?: string[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface PublicKeyCredentialRequestOptionsJSON {
+  challenge: Base64URLString;
+  timeout?: number;
+  rpId?: string;
+  allowCredentials?: PublicKeyCredentialDescriptorJSON[];
+  userVerification?: 'discouraged' | 'preferred' | 'required';
+  hints?: string[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface RegistrationResponseJSON {
+  id: Base64URLString;
+  rawId: Base64URLString;
+  type: 'public-key';
+  authenticatorAttachment?: 'platform' | 'cross-platform';
+  clientExtensionResults: Record<string, unknown>;
+  response: {
+    clientDataJSON: Base64URLString;
+    attestationObject: Base64URLString;
+    authenticatorData?: Base64URLString;
+    transports?: string[];
+    publicKeyAlgorithm?: number;
+    publicKey?: Base64URLString;
+  };
+}
+
+export interface AuthenticationResponseJSON {
+  id: Base64URLString;
+  rawId: Base64URLString;
+  type: 'public-key';
+  authenticatorAttachment?: 'platform' | 'cross-platform';
+  clientExtensionResults: Record<string, unknown>;
+  response: {
+    clientDataJSON: Base64URLString;
+    authenticatorData: Base64URLString;
+    signature: Base64URLString;
+    userHandle?: Base64URLString;
+  };
+}
+
+/** Stable SDK error codes. Server problems keep the server's own name as `code`. */
+export declare const ErrorCode: Readonly<{
+  PasskeysUnsupported: 'passkeys_unsupported';
+  AutofillUnsupported: 'autofill_unsupported';
+  AutofillInputMissing: 'autofill_input_missing';
+  ConditionalCreateUnsupported: 'conditional_create_unsupported';
+  Cancelled: 'cancelled';
+  Aborted: 'aborted';
+  AlreadyRegistered: 'already_registered';
+  NotSupported: 'not_supported';
+  UserVerificationUnavailable: 'user_verification_unavailable';
+  SecurityError: 'security_error';
+  Timeout: 'timeout';
+  AuthenticatorError: 'authenticator_error';
+  InvalidOptions: 'invalid_options';
+  NetworkError: 'network_error';
+  ServerError: 'server_error';
+  Unknown: 'unknown';
+}>;
+
+export type PasskeyErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** RFC 9457 problem details as Passkeys.Server sends them. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  /** Passkeys.Server: the stable numeric code. */
+  code?: number | string;
+  /** Passkeys.Server: the stable error name (e.g. "CredentialNotFound"). */
+  error?: string;
+  message?: string;
+  errorNumber?: number;
+  traceId?: string;
+  [key: string]: unknown;
+}
+
+export declare class PasskeyError extends Error {
+  constructor(code: string, message: string, extra?: { cause?: unknown; status?: number; problem?: ProblemDetails; errorNumber?: number; detail?: string });
+  readonly name: 'PasskeyError';
+  /** A PasskeyErrorCode, or the server's error name for server problems. */
+  readonly code: PasskeyErrorCode | (string & {});
+  /** Plain-language message for the user, with the next step. */
+  readonly message: string;
+  /** Technical detail for logs. */
+  readonly detail?: string;
+  /** HTTP status, for server problems. */
+  readonly status?: number;
+  /** The server's numeric error code, for server problems. */
+  readonly errorNumber?: number;
+  readonly problem?: ProblemDetails;
+  /** The original DOMException / TypeError / fetch error. */
+  readonly cause?: unknown;
+  /** True when the page (or a newer ceremony) cancelled this one: nothing to show the user. */
+  readonly isAbort: boolean;
+  toJSON(): Record<string, unknown>;
+  static fromProblem(problem: unknown, status?: number): PasskeyError;
+}
+
+export interface CeremonyContext {
+  ceremony?: 'registration' | 'authentication';
+  platformAuthenticator?: boolean;
+}
+
+export declare function toPasskeyError(error: unknown, context?: CeremonyContext): PasskeyError;
+export declare function isUnknownCredentialError(error: unknown): boolean;
+
+export declare function bufferToBase64url(bytes: ArrayBuffer | ArrayBufferView): Base64URLString;
+export declare function base64urlToBuffer(text: Base64URLString): ArrayBuffer;
+export declare function parseCreationOptions(json: PublicKeyCredentialCreationOptionsJSON): PublicKeyCredentialCreationOptions;
+export declare function parseRequestOptions(json: PublicKeyCredentialRequestOptionsJSON): PublicKeyCredentialRequestOptions;
+export declare function credentialToJSON(credential: PublicKeyCredential): RegistrationResponseJSON | AuthenticationResponseJSON;
+
+export declare function browserSupportsPasskeys(): boolean;
+export declare function browserSupportsAutofill(): Promise<boolean>;
+export declare function browserSupportsConditionalCreate(): Promise<boolean>;
+export declare function platformAuthenticatorIsAvailable(): Promise<boolean>;
+export declare function getClientCapabilities(): Promise<Record<string, boolean>>;
+
+export type AutofillCheck =
+  | { ok: true; input: HTMLInputElement }
+  | { ok: false; code: 'autofill_input_missing'; message: string; input?: HTMLInputElement };
+export declare function checkAutofillInput(root?: Document | Element): AutofillCheck;
+
+export declare function cancelCeremony(reason?: string): boolean;
+export declare function activeCeremony(): 'registration' | 'authentication' | 'autofill' | 'conditional-create' | null;
+
+export declare function startRegistration(
+  optionsJSON: PublicKeyCredentialCreationOptionsJSON,
+  opts?: { conditional?: boolean; signal?: AbortSignal },
+): Promise<RegistrationResponseJSON>;
+
+export declare function startAuthentication(
+  optionsJSON: PublicKeyCredentialRequestOptionsJSON,
+  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element },
+): Promise<AuthenticationResponseJSON>;
+
+export declare function signalUnknownCredential(args: { rpId: string; credentialId: Base64URLString }): Promise<boolean>;
+export declare function signalAllAcceptedCredentials(args: { rpId: string; userId: Base64URLString; allAcceptedCredentialIds: Base64URLString[] }): Promise<boolean>;
+export declare function signalCurrentUserDetails(args: { rpId: string; userId: Base64URLString; name: string; displayName: string }): Promise<boolean>;
+
+// ── Passkeys.Server client (docs/api.md) ──
+
+export interface ServerUser { id: string; name: string; displayName?: string }
+
+export interface ServerCredential {
+  id: Base64URLString;
+  name: string | null;
+  authenticatorName: string | null;
+  aaguid: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  synced: boolean;
+  backupEligible: boolean;
+  transports: string[];
+  isDefault: boolean;
+  attestationFormat: string;
+  attestationTrusted: boolean;
+}
+
+export interface Session { user?: ServerUser; userHandle?: Base64URLString | null; rpId?: string }
+
+export interface SignInResult { user: ServerUser; credentialId: Base64URLString; userVerified: boolean; token: string; tokenExpiresAt: string; userHandle?: Base64URLString; rpId: string }
+export interface RegisterResult { user: ServerUser; credential: ServerCredential; token: string; tokenExpiresAt: string; userHandle?: Base64URLString; rpId: string }
+export interface StepUpResult { user: ServerUser; credentialId: Base64URLString; userVerified: boolean; transactionHash: string; token: string; tokenExpiresAt: string }
+
+export interface PasskeysClient {
+  request<T = unknown>(method: string, path: string, init?: { body?: unknown; token?: string }): Promise<T>;
+  register(args: {
+    user?: { name: string; displayName?: string; id?: string };
+    token?: string;
+    recoveryGrant?: string;
+    authenticatorAttachment?: 'platform' | 'cross-platform';
+    name?: string;
+    conditional?: boolean;
+    signal?: AbortSignal;
+  }): Promise<RegisterResult>;
+  signIn(args?: { username?: string; autofill?: boolean; signal?: AbortSignal; root?: Document | Element }): Promise<SignInResult>;
+  stepUp(args: { token: string; transaction: string; signal?: AbortSignal }): Promise<StepUpResult>;
+  listCredentials(token: string): Promise<ServerCredential[]>;
+  renameCredential(token: string, credentialId: Base64URLString, name: string | null, session?: Session): Promise<ServerCredential>;
+  deleteCredential(token: string, credentialId: Base64URLString, session?: Session): Promise<ServerCredential[]>;
+  setDefaultCredential(token: string, credentialId: Base64URLString): Promise<ServerCredential>;
+  generateRecoveryCodes(token: string): Promise<string[]>;
+  redeemRecoveryCode(username: string, code: string): Promise<{ recoveryGrant: string; expiresAt: string }>;
+}
+
+export declare function createPasskeysClient(config?: { baseUrl?: string; tenant?: string; fetch?: typeof fetch }): PasskeysClient;

@@ -1,0 +1,746 @@
+// passkeys.js — the browser side of a passkey (WebAuthn Level 3) ceremony.
+//
+// One ES module with no dependencies and no build step. It takes the options JSON a relying-party
+// server sends (PublicKeyCredentialCreationOptionsJSON / PublicKeyCredentialRequestOptionsJSON),
+// runs navigator.credentials.create()/get(), and returns the response JSON the server verifies.
+// Every failure comes out as a PasskeyError with a stable `code`, a plain-language `message` that
+// says what to do next, and the original error as `cause`.
+//
+// Spec: https://www.w3.org/TR/webauthn-3/  Types: ./passkeys.d.ts  Guide: docs/sdk.md
+
+export const VERSION = '1.0.0';
+
+// ───────────────────────────── errors ─────────────────────────────
+
+/**
+ * Stable error codes. They never change meaning; new ones may be added.
+ * Server problem details keep the server's own `code` (see PasskeyError.fromProblem).
+ */
+export const ErrorCode = Object.freeze({
+  /** This browser has no WebAuthn (no PublicKeyCredential) or the page is not a secure context. */
+  PasskeysUnsupported: 'passkeys_unsupported',
+  /** The browser cannot offer passkeys in autofill (no conditional mediation). */
+  AutofillUnsupported: 'autofill_unsupported',
+  /** Autofill was asked for, but the page has no <input autocomplete="username webauthn">. */
+  AutofillInputMissing: 'autofill_input_missing',
+  /** The browser cannot create a passkey quietly after a sign-in (no conditional create). */
+  ConditionalCreateUnsupported: 'conditional_create_unsupported',
+  /** The user cancelled, the request timed out, or verification failed (NotAllowedError). */
+  Cancelled: 'cancelled',
+  /** This ceremony was replaced by a newer one, or the page cancelled it (AbortError). */
+  Aborted: 'aborted',
+  /** The authenticator already holds a passkey for this account (InvalidStateError on create). */
+  AlreadyRegistered: 'already_registered',
+  /** The authenticator can't satisfy the request: no supported algorithm, no resident keys… */
+  NotSupported: 'not_supported',
+  /** The authenticator can't verify the user (no PIN, biometric or screen lock) (ConstraintError). */
+  UserVerificationUnavailable: 'user_verification_unavailable',
+  /** The page's origin may not use the relying party ID in the options (SecurityError). */
+  SecurityError: 'security_error',
+  /** The request timed out (TimeoutError). */
+  Timeout: 'timeout',
+  /** The authenticator failed for a reason it did not say (UnknownError). */
+  AuthenticatorError: 'authenticator_error',
+  /** The options JSON from the server is malformed (bad base64url, missing member). */
+  InvalidOptions: 'invalid_options',
+  /** The server could not be reached. */
+  NetworkError: 'network_error',
+  /** The server answered with an error that is not a problem details document. */
+  ServerError: 'server_error',
+  /** Anything else; `cause` holds the original error. */
+  Unknown: 'unknown',
+});
+
+/** The error every function in this module throws. */
+export class PasskeyError extends Error {
+  /**
+   * @param {string} code stable code (ErrorCode or a server problem code)
+   * @param {string} message plain-language message for the user, ending with the next step
+   * @param {{cause?: unknown, status?: number, problem?: object, errorNumber?: number, detail?: string}} [extra]
+   */
+  constructor(code, message, extra = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'PasskeyError';
+    this.code = code;
+    if (extra.status !== undefined) this.status = extra.status;
+    if (extra.problem !== undefined) this.problem = extra.problem;
+    if (extra.errorNumber !== undefined) this.errorNumber = extra.errorNumber;
+    // A technical detail for logs and developers (never shown as the main message).
+    this.detail = extra.detail ?? describeCause(extra.cause);
+  }
+
+  /** True when the ceremony was cancelled by the page (a newer ceremony replaced it); nothing to show. */
+  get isAbort() {
+    return this.code === ErrorCode.Aborted;
+  }
+
+  toJSON() {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      detail: this.detail,
+      status: this.status,
+      errorNumber: this.errorNumber,
+      cause: this.cause === undefined ? undefined : describeCause(this.cause),
+    };
+  }
+
+  /**
+   * Builds a PasskeyError from an RFC 9457 problem details document sent by the server.
+   * The server's `code` is kept as this error's code; the message comes from the server's
+   * plain-language `message`/`detail`, or from this module's own table for well-known codes.
+   * @param {any} problem
+   * @param {number} [status]
+   */
+  static fromProblem(problem, status) {
+    const p = problem && typeof problem === 'object' ? problem : {};
+    // Passkeys.Server sends { code: <number>, error: <name> }; other servers may send a string code.
+    const name = firstString(p.error, typeof p.code === 'string' ? p.code : undefined);
+    const code = name ?? ErrorCode.ServerError;
+    const number = typeof p.code === 'number' ? p.code : typeof p.errorNumber === 'number' ? p.errorNumber : undefined;
+    const known = name ? SERVER_MESSAGES[normalizeCode(name)] : undefined;
+    const serverText = firstString(p.message, p.detail);
+    const message = known ?? serverText ?? defaultServerMessage(status ?? p.status);
+    return new PasskeyError(code, message, {
+      status: status ?? (typeof p.status === 'number' ? p.status : undefined),
+      problem: p,
+      errorNumber: number,
+      detail: firstString(p.detail, p.title, serverText),
+    });
+  }
+}
+
+// Plain-language messages for server problem codes whose meaning the SDK knows. Keys are
+// normalized (lower case, no separators) so `CredentialNotFound` and `credential_not_found` match.
+const SERVER_MESSAGES = {
+  credentialnotfound: "We couldn't recognize this passkey. Try again, or use a recovery code.",
+  unknowncredential: "We couldn't recognize this passkey. Try again, or use a recovery code.",
+  credentialrevoked: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
+  credentialdisabled: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
+  challengenotfound: 'This sign-in request expired. Please try again.',
+  challengeexpired: 'This sign-in request expired. Please try again.',
+  ceremonynotfound: 'This request has expired or was already used. Please start again.',
+  ceremonyexpired: 'This request has expired or was already used. Please start again.',
+  usernametaken: 'That username is already taken. Choose another one, or sign in if it is yours.',
+  userexists: 'That username is already taken. Choose another one, or sign in if it is yours.',
+  credentialalreadyregistered: 'This passkey is already registered. Sign in with it, or create one on another device.',
+  userverificationrequired: "Your device didn't confirm it was you (PIN, fingerprint or face). Try again and complete the check.",
+  recoverycodeinvalid: "That recovery code didn't work. Check it and try again; each code works only once.",
+  invalidrecoverycode: "That recovery code didn't work. Check it and try again; each code works only once.",
+  ratelimited: 'Too many attempts. Wait a minute, then try again.',
+  toomanyrequests: 'Too many attempts. Wait a minute, then try again.',
+  unauthorized: 'Your session has ended. Sign in again.',
+  tokenexpired: 'Your session has ended. Sign in again.',
+  invalidtoken: 'Your session has ended. Sign in again.',
+};
+
+/** Server problem codes after which the browser should be told the credential is unknown. */
+const UNKNOWN_CREDENTIAL_CODES = new Set(['credentialnotfound', 'unknowncredential', 'credentialrevoked', 'credentialdisabled']);
+
+function normalizeCode(code) {
+  return String(code).toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** True when a server error says the credential used is unknown to it (deleted, never registered). */
+export function isUnknownCredentialError(error) {
+  return error instanceof PasskeyError && UNKNOWN_CREDENTIAL_CODES.has(normalizeCode(error.code));
+}
+
+function defaultServerMessage(status) {
+  if (status === 401 || status === 403) return 'Your session has ended. Sign in again.';
+  if (status === 429) return 'Too many attempts. Wait a minute, then try again.';
+  if (status !== undefined && status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+  return 'The request could not be completed. Please try again.';
+}
+
+function firstString(...values) {
+  for (const v of values) if (typeof v === 'string' && v.trim()) return v;
+  return undefined;
+}
+
+function describeCause(cause) {
+  if (cause === undefined || cause === null) return undefined;
+  if (typeof cause === 'object' && 'name' in cause && 'message' in cause) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}
+
+/**
+ * Maps any error thrown while running a ceremony (a DOMException from navigator.credentials,
+ * a TypeError from option parsing, a PasskeyError) to a PasskeyError with a plain message.
+ * The message adapts to the device: without a built-in (platform) authenticator it suggests a
+ * phone or security key.
+ * @param {unknown} error
+ * @param {{ceremony?: 'registration'|'authentication', platformAuthenticator?: boolean, autofill?: boolean, abortReason?: unknown}} [context]
+ */
+export function toPasskeyError(error, context = {}) {
+  if (error instanceof PasskeyError) return error;
+  const ceremony = context.ceremony ?? 'authentication';
+  const registering = ceremony === 'registration';
+  const noPlatform = context.platformAuthenticator === false;
+  const name = error && typeof error === 'object' && 'name' in error ? String(error.name) : '';
+  const make = (code, message) => new PasskeyError(code, message, { cause: error });
+
+  switch (name) {
+    case 'AbortError':
+      return make(ErrorCode.Aborted, 'The passkey request was cancelled.');
+    case 'NotAllowedError':
+      if (registering) {
+        return make(ErrorCode.Cancelled, noPlatform
+          ? "The passkey wasn't created: the request was cancelled, timed out, or you weren't verified. This device has no built-in passkey support, so try again with a phone (scan the QR code) or a security key."
+          : "The passkey wasn't created: the request was cancelled, timed out, or you weren't verified. Try again, or use a phone or security key instead.");
+      }
+      return make(ErrorCode.Cancelled, noPlatform
+        ? "Sign-in with a passkey didn't finish: it was cancelled, timed out, or you weren't verified. Try again with a phone (scan the QR code) or a security key, or use a recovery code."
+        : "Sign-in with a passkey didn't finish: it was cancelled, timed out, or you weren't verified. Try again, or use a recovery code.");
+    case 'InvalidStateError':
+      return registering
+        ? make(ErrorCode.AlreadyRegistered, 'This device already has a passkey for your account. Use it to sign in, or add a passkey on another device (a phone or security key).')
+        : make(ErrorCode.Cancelled, 'Another passkey request is still open. Finish or close it, then try again.');
+    case 'NotSupportedError':
+      return make(ErrorCode.NotSupported, noPlatform
+        ? "This browser or device can't create this kind of passkey. Try a phone or a security key."
+        : "This device can't use this kind of passkey. Try another device, such as a phone or a security key.");
+    case 'ConstraintError':
+      return make(ErrorCode.UserVerificationUnavailable, "This device can't confirm it's you because it has no PIN, fingerprint, face or screen lock set up. Set one up, or use a phone or security key.");
+    case 'SecurityError':
+      return make(ErrorCode.SecurityError, "Passkeys can't be used on this page's address. Open the site at its usual address and try again; if it keeps happening, contact the site's support.");
+    case 'TimeoutError':
+      return make(ErrorCode.Timeout, 'The passkey request timed out. Please try again.');
+    case 'UnknownError':
+      return make(ErrorCode.AuthenticatorError, registering
+        ? 'Your device had a problem creating the passkey. Try again, or use a phone or security key.'
+        : 'Your device had a problem using the passkey. Try again, or use a recovery code.');
+    case 'EncodingError':
+    case 'TypeError':
+    case 'SyntaxError':
+      return make(ErrorCode.InvalidOptions, 'The passkey request from the server was not valid. Reload the page and try again.');
+    default:
+      return make(ErrorCode.Unknown, registering
+        ? 'Something went wrong while creating the passkey. Please try again.'
+        : 'Something went wrong while signing in with the passkey. Please try again, or use a recovery code.');
+  }
+}
+
+// ───────────────────────────── base64url ─────────────────────────────
+
+/**
+ * Encodes bytes as base64url without padding (RFC 4648 §5).
+ * @param {ArrayBuffer|ArrayBufferView} bytes
+ */
+export function bufferToBase64url(bytes) {
+  const view = bytes instanceof ArrayBuffer
+    ? new Uint8Array(bytes)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let binary = '';
+  for (let i = 0; i < view.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, view.subarray(i, i + 0x8000));
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Decodes base64url (padding tolerated) to an ArrayBuffer; throws PasskeyError(invalid_options)
+ * on any character outside the alphabet.
+ * @param {string} text
+ */
+export function base64urlToBuffer(text) {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
+    throw new PasskeyError(ErrorCode.InvalidOptions, 'The passkey request from the server was not valid. Reload the page and try again.',
+      { detail: `not base64url: ${JSON.stringify(String(text).slice(0, 40))}` });
+  }
+  const base64 = text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+// ───────────────────────────── options and responses ─────────────────────────────
+
+function hasNative(name) {
+  return typeof globalThis.PublicKeyCredential === 'function' && typeof globalThis.PublicKeyCredential[name] === 'function';
+}
+
+function decodeDescriptor(d) {
+  return { ...d, id: base64urlToBuffer(d.id) };
+}
+
+// PRF inputs (and largeBlob.write) are base64url in JSON and BufferSource for the browser.
+function decodeExtensionInputs(ext) {
+  if (!ext || typeof ext !== 'object') return ext;
+  const out = { ...ext };
+  if (ext.prf && typeof ext.prf === 'object') {
+    const decodeValues = (v) => v && { first: base64urlToBuffer(v.first), ...(v.second !== undefined ? { second: base64urlToBuffer(v.second) } : {}) };
+    out.prf = { ...ext.prf };
+    if (ext.prf.eval) out.prf.eval = decodeValues(ext.prf.eval);
+    if (ext.prf.evalByCredential) {
+      out.prf.evalByCredential = Object.fromEntries(Object.entries(ext.prf.evalByCredential).map(([k, v]) => [k, decodeValues(v)]));
+    }
+  }
+  if (ext.largeBlob && typeof ext.largeBlob.write === 'string') {
+    out.largeBlob = { ...ext.largeBlob, write: base64urlToBuffer(ext.largeBlob.write) };
+  }
+  return out;
+}
+
+function requireMember(obj, name) {
+  if (!obj || obj[name] === undefined || obj[name] === null) {
+    throw new PasskeyError(ErrorCode.InvalidOptions, 'The passkey request from the server was not valid. Reload the page and try again.',
+      { detail: `options JSON is missing "${name}"` });
+  }
+  return obj[name];
+}
+
+/**
+ * PublicKeyCredentialCreationOptionsJSON → PublicKeyCredentialCreationOptions, using the
+ * browser's own parser when it has one and a base64url fallback otherwise.
+ * @param {object} json
+ */
+export function parseCreationOptions(json) {
+  if (hasNative('parseCreationOptionsFromJSON')) return PublicKeyCredential.parseCreationOptionsFromJSON(json);
+  const user = requireMember(json, 'user');
+  return {
+    ...json,
+    challenge: base64urlToBuffer(requireMember(json, 'challenge')),
+    user: { ...user, id: base64urlToBuffer(requireMember(user, 'id')) },
+    excludeCredentials: (json.excludeCredentials ?? []).map(decodeDescriptor),
+    ...(json.extensions ? { extensions: decodeExtensionInputs(json.extensions) } : {}),
+  };
+}
+
+/**
+ * PublicKeyCredentialRequestOptionsJSON → PublicKeyCredentialRequestOptions (native or fallback).
+ * @param {object} json
+ */
+export function parseRequestOptions(json) {
+  if (hasNative('parseRequestOptionsFromJSON')) return PublicKeyCredential.parseRequestOptionsFromJSON(json);
+  return {
+    ...json,
+    challenge: base64urlToBuffer(requireMember(json, 'challenge')),
+    allowCredentials: (json.allowCredentials ?? []).map(decodeDescriptor),
+    ...(json.extensions ? { extensions: decodeExtensionInputs(json.extensions) } : {}),
+  };
+}
+
+// Client extension results may hold ArrayBuffers (prf.results, largeBlob.blob): base64url them.
+function jsonifyExtensionResults(value) {
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return bufferToBase64url(value);
+  if (Array.isArray(value)) return value.map(jsonifyExtensionResults);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonifyExtensionResults(v)]));
+  }
+  return value;
+}
+
+function callOptional(obj, method) {
+  try {
+    return typeof obj[method] === 'function' ? obj[method]() : undefined;
+  } catch {
+    return undefined; // e.g. getPublicKey() throws for algorithms the browser can't express in SPKI
+  }
+}
+
+/**
+ * A PublicKeyCredential → RegistrationResponseJSON or AuthenticationResponseJSON, using
+ * credential.toJSON() when the browser has it and building the same shape otherwise.
+ * @param {PublicKeyCredential} credential
+ */
+export function credentialToJSON(credential) {
+  if (typeof credential.toJSON === 'function') return credential.toJSON();
+  const r = credential.response;
+  const common = {
+    id: credential.id,
+    rawId: bufferToBase64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment ?? undefined,
+    clientExtensionResults: jsonifyExtensionResults(callOptional(credential, 'getClientExtensionResults') ?? {}),
+  };
+  if ('attestationObject' in r) {
+    const publicKey = callOptional(r, 'getPublicKey');
+    const authenticatorData = callOptional(r, 'getAuthenticatorData');
+    return {
+      ...common,
+      response: {
+        clientDataJSON: bufferToBase64url(r.clientDataJSON),
+        attestationObject: bufferToBase64url(r.attestationObject),
+        transports: callOptional(r, 'getTransports') ?? [],
+        ...(authenticatorData ? { authenticatorData: bufferToBase64url(authenticatorData) } : {}),
+        ...(publicKey ? { publicKey: bufferToBase64url(publicKey) } : {}),
+        ...(typeof r.getPublicKeyAlgorithm === 'function' ? { publicKeyAlgorithm: r.getPublicKeyAlgorithm() } : {}),
+      },
+    };
+  }
+  return {
+    ...common,
+    response: {
+      clientDataJSON: bufferToBase64url(r.clientDataJSON),
+      authenticatorData: bufferToBase64url(r.authenticatorData),
+      signature: bufferToBase64url(r.signature),
+      ...(r.userHandle ? { userHandle: bufferToBase64url(r.userHandle) } : {}),
+    },
+  };
+}
+
+// ───────────────────────────── feature detection ─────────────────────────────
+
+/** True when this browser can run WebAuthn at all (PublicKeyCredential present, secure context). */
+export function browserSupportsPasskeys() {
+  return typeof globalThis.PublicKeyCredential === 'function'
+    && typeof navigator !== 'undefined' && !!navigator.credentials
+    && typeof navigator.credentials.create === 'function'
+    && globalThis.isSecureContext !== false;
+}
+
+/**
+ * The browser's client capabilities (WebAuthn L3 getClientCapabilities) when it has them,
+ * otherwise what can be learned from the older feature tests. Never throws.
+ * @returns {Promise<Record<string, boolean>>}
+ */
+export async function getClientCapabilities() {
+  if (!browserSupportsPasskeys()) return {};
+  if (hasNative('getClientCapabilities')) {
+    try {
+      return { ...(await PublicKeyCredential.getClientCapabilities()) };
+    } catch {
+      // fall through to the older tests
+    }
+  }
+  const caps = {};
+  try {
+    if (hasNative('isUserVerifyingPlatformAuthenticatorAvailable')) {
+      caps.userVerifyingPlatformAuthenticator = await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable();
+    }
+  } catch { /* unknown */ }
+  try {
+    if (hasNative('isConditionalMediationAvailable')) {
+      caps.conditionalGet = await PublicKeyCredential.isConditionalMediationAvailable();
+    }
+  } catch { /* unknown */ }
+  return caps;
+}
+
+/** True when the device has a built-in authenticator that verifies the user (Touch ID, Windows Hello, screen lock). */
+export async function platformAuthenticatorIsAvailable() {
+  if (!browserSupportsPasskeys()) return false;
+  try {
+    if (hasNative('isUserVerifyingPlatformAuthenticatorAvailable')) {
+      return await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable();
+    }
+  } catch { /* treat as unavailable */ }
+  return false;
+}
+
+/** True when the browser can offer passkeys in a username field's autofill (conditional mediation). */
+export async function browserSupportsAutofill() {
+  if (!browserSupportsPasskeys()) return false;
+  try {
+    if (hasNative('getClientCapabilities')) {
+      const caps = await PublicKeyCredential.getClientCapabilities();
+      if (typeof caps?.conditionalGet === 'boolean') return caps.conditionalGet;
+    }
+    if (hasNative('isConditionalMediationAvailable')) return await PublicKeyCredential.isConditionalMediationAvailable();
+  } catch { /* unavailable */ }
+  return false;
+}
+
+/** True when the browser can create a passkey with mediation: 'conditional' (passkey upgrade after a sign-in). */
+export async function browserSupportsConditionalCreate() {
+  const caps = await getClientCapabilities();
+  return caps.conditionalCreate === true;
+}
+
+// ───────────────────────────── autofill input ─────────────────────────────
+
+/**
+ * Checks that the page has a text input that can show passkeys in autofill: its autocomplete
+ * attribute must contain the token "webauthn", last (for example autocomplete="username webauthn").
+ * @param {Document|Element} [root=document]
+ * @returns {{ok: true, input: HTMLInputElement} | {ok: false, code: string, message: string, input?: HTMLInputElement}}
+ */
+export function checkAutofillInput(root = document) {
+  const inputs = [...root.querySelectorAll('input[autocomplete], textarea[autocomplete]')];
+  const withToken = inputs.filter((el) => el.getAttribute('autocomplete').toLowerCase().split(/\s+/).includes('webauthn'));
+  const good = withToken.find((el) => {
+    const tokens = el.getAttribute('autocomplete').trim().toLowerCase().split(/\s+/);
+    return tokens[tokens.length - 1] === 'webauthn';
+  });
+  if (good) return { ok: true, input: good };
+  if (withToken.length > 0) {
+    return {
+      ok: false, code: ErrorCode.AutofillInputMissing, input: withToken[0],
+      message: `Passkey autofill needs "webauthn" as the last autocomplete token; this input has autocomplete="${withToken[0].getAttribute('autocomplete')}". Use autocomplete="username webauthn".`,
+    };
+  }
+  return {
+    ok: false, code: ErrorCode.AutofillInputMissing,
+    message: 'Passkey autofill needs a username field marked for it, and this page has none. Add <input name="username" autocomplete="username webauthn"> to the sign-in form, or use the "Sign in with a passkey" button.',
+  };
+}
+
+// ───────────────────────────── one ceremony at a time ─────────────────────────────
+
+/** @type {{controller: AbortController, kind: string, settled: Promise<void>} | null} */
+let current = null;
+
+/** Cancels the ceremony in progress, if any (its promise rejects with PasskeyError 'aborted'). */
+export function cancelCeremony(reason = 'cancelled by the page') {
+  if (!current) return false;
+  current.controller.abort(new DOMException(reason, 'AbortError'));
+  return true;
+}
+
+/** The kind of ceremony in progress ('registration', 'authentication', 'autofill', 'conditional-create') or null. */
+export function activeCeremony() {
+  return current ? current.kind : null;
+}
+
+async function beginCeremony(kind, externalSignal) {
+  const previous = current;
+  if (previous) {
+    previous.controller.abort(new DOMException(`replaced by a new ${kind} request`, 'AbortError'));
+    // Let the browser finish cancelling the old request first: Chromium refuses a second
+    // request while one is pending. Bounded, because a request may ignore the abort.
+    await Promise.race([previous.settled, new Promise((r) => setTimeout(r, 1000))]);
+  }
+  const controller = new AbortController();
+  if (externalSignal) {
+    if (externalSignal.aborted) controller.abort(externalSignal.reason);
+    else externalSignal.addEventListener('abort', () => controller.abort(externalSignal.reason), { once: true });
+  }
+  let resolveSettled;
+  const entry = { controller, kind, settled: new Promise((r) => { resolveSettled = r; }) };
+  entry.finish = () => {
+    resolveSettled();
+    if (current === entry) current = null;
+  };
+  current = entry;
+  return entry;
+}
+
+let platformCache;
+function platformAvailability() {
+  platformCache ??= platformAuthenticatorIsAvailable();
+  return platformCache;
+}
+
+async function run(kind, ceremony, options, signal, call) {
+  if (!browserSupportsPasskeys()) {
+    throw new PasskeyError(ErrorCode.PasskeysUnsupported, "This browser can't use passkeys. Update it or use another browser, or sign in with a recovery code.");
+  }
+  const platform = await platformAvailability();
+  const entry = await beginCeremony(kind, signal);
+  try {
+    let parsed;
+    try {
+      parsed = ceremony === 'registration' ? parseCreationOptions(options) : parseRequestOptions(options);
+    } catch (e) {
+      throw toPasskeyError(e, { ceremony });
+    }
+    const credential = await call(parsed, entry.controller.signal);
+    if (!credential) throw new DOMException('no credential returned', 'NotAllowedError');
+    return credentialToJSON(credential);
+  } catch (e) {
+    throw toPasskeyError(e, { ceremony, platformAuthenticator: platform });
+  } finally {
+    entry.finish();
+  }
+}
+
+// ───────────────────────────── ceremonies ─────────────────────────────
+
+/**
+ * Creates a passkey. Takes the server's PublicKeyCredentialCreationOptionsJSON and returns the
+ * RegistrationResponseJSON to send back. Cancels any ceremony in progress (autofill included).
+ * With `conditional: true` the browser creates the passkey without a dialog when it can (a
+ * "passkey upgrade" right after the user signed in with a password); throws
+ * conditional_create_unsupported when it can't.
+ * @param {object} optionsJSON
+ * @param {{conditional?: boolean, signal?: AbortSignal}} [opts]
+ */
+export async function startRegistration(optionsJSON, opts = {}) {
+  const conditional = !!opts.conditional;
+  if (conditional && browserSupportsPasskeys() && !(await browserSupportsConditionalCreate())) {
+    throw new PasskeyError(ErrorCode.ConditionalCreateUnsupported, "This browser can't add a passkey automatically. You can add one from your account page.");
+  }
+  return run(conditional ? 'conditional-create' : 'registration', 'registration', optionsJSON, opts.signal,
+    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }));
+}
+
+/**
+ * Signs in with a passkey. Takes the server's PublicKeyCredentialRequestOptionsJSON and returns
+ * the AuthenticationResponseJSON. With `autofill: true` the passkeys appear in the autofill of the
+ * page's <input autocomplete="username webauthn"> and the promise settles when the user picks one;
+ * start it on page load, and any later ceremony cancels it.
+ * @param {object} optionsJSON
+ * @param {{autofill?: boolean, signal?: AbortSignal, root?: Document|Element}} [opts]
+ */
+export async function startAuthentication(optionsJSON, opts = {}) {
+  const autofill = !!opts.autofill;
+  let options = optionsJSON;
+  if (autofill) {
+    if (!(await browserSupportsAutofill())) {
+      throw new PasskeyError(ErrorCode.AutofillUnsupported, "This browser can't suggest passkeys in the username field. Use the \"Sign in with a passkey\" button instead.");
+    }
+    const check = checkAutofillInput(opts.root ?? document);
+    if (!check.ok) throw new PasskeyError(check.code, check.message);
+    // Autofill lists the passkeys the user has; an allow list would hide the others.
+    options = { ...optionsJSON, allowCredentials: [] };
+  }
+  return run(autofill ? 'autofill' : 'authentication', 'authentication', options, opts.signal,
+    (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }));
+}
+
+// ───────────────────────────── signals ─────────────────────────────
+
+async function signal(method, args) {
+  if (!hasNative(method)) return false;
+  try {
+    await PublicKeyCredential[method](args);
+    return true;
+  } catch {
+    return false; // a signal is a hint; failing to send it must never break the page
+  }
+}
+
+/**
+ * Tells the browser/passkey provider that the server doesn't know this credential (it was
+ * deleted), so it can hide or remove it. Call it when the server rejects a sign-in that way.
+ * @returns {Promise<boolean>} whether the signal was delivered
+ */
+export function signalUnknownCredential({ rpId, credentialId }) {
+  return signal('signalUnknownCredential', { rpId, credentialId });
+}
+
+/**
+ * Tells the provider the complete list of this user's credential ids (after a delete), so it can
+ * remove passkeys that no longer work.
+ */
+export function signalAllAcceptedCredentials({ rpId, userId, allAcceptedCredentialIds }) {
+  return signal('signalAllAcceptedCredentials', { rpId, userId, allAcceptedCredentialIds });
+}
+
+/** Tells the provider the user's current name and display name (after a rename). */
+export function signalCurrentUserDetails({ rpId, userId, name, displayName }) {
+  return signal('signalCurrentUserDetails', { rpId, userId, name, displayName });
+}
+
+// ───────────────────────────── Passkeys.Server client ─────────────────────────────
+
+/**
+ * A small client for Passkeys.Server's browser-facing API (docs/api.md): it runs begin → browser →
+ * finish for each ceremony and turns problem details into PasskeyErrors. Apps with their own
+ * backend can ignore it and call startRegistration/startAuthentication directly.
+ * @param {{baseUrl?: string, tenant?: string, fetch?: typeof fetch}} [config]
+ */
+export function createPasskeysClient(config = {}) {
+  const baseUrl = (config.baseUrl ?? '').replace(/\/$/, '');
+  const tenant = encodeURIComponent(config.tenant ?? 'default');
+  const doFetch = config.fetch ?? ((...a) => globalThis.fetch(...a));
+  const root = `${baseUrl}/v1/tenants/${tenant}`;
+
+  async function request(method, path, { body, token } = {}) {
+    const headers = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res;
+    try {
+      res = await doFetch(root + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new PasskeyError(ErrorCode.NetworkError, "We couldn't reach the server. Check your connection and try again.", { cause: e });
+    }
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw PasskeyError.fromProblem(json, res.status);
+    return json;
+  }
+
+  const rpIdOf = (options) => options?.rp?.id ?? options?.rpId ?? globalThis.location?.hostname;
+
+  return {
+    request,
+
+    /**
+     * Creates a passkey: self sign-up ({user:{name, displayName}}), another passkey for a signed-in
+     * user ({token}), or a new passkey after a recovery code ({recoveryGrant}).
+     * Returns the finish response plus `userHandle` and `rpId` (needed for signals).
+     */
+    async register({ user, token, recoveryGrant, authenticatorAttachment, name, conditional, signal } = {}) {
+      const begin = await request('POST', '/registration/begin', {
+        token,
+        body: { ...(user ? { user } : {}), ...(recoveryGrant ? { recoveryGrant } : {}), ...(authenticatorAttachment ? { authenticatorAttachment } : {}) },
+      });
+      const response = await startRegistration(begin.options, { conditional, signal });
+      const result = await request('POST', '/registration/finish', {
+        body: { ceremonyId: begin.ceremonyId, response, ...(name ? { name } : {}) },
+      });
+      return { ...result, userHandle: begin.options.user?.id, rpId: rpIdOf(begin.options) };
+    },
+
+    /**
+     * Signs in: usernameless (no username), with a username (allowCredentials), or through
+     * autofill ({autofill: true}). When the server doesn't know the passkey used, tells the
+     * browser (signalUnknownCredential) before throwing.
+     */
+    async signIn({ username, autofill, signal, root: domRoot } = {}) {
+      const begin = await request('POST', '/authentication/begin', { body: username ? { username } : {} });
+      const response = await startAuthentication(begin.options, { autofill, signal, root: domRoot });
+      const rpId = rpIdOf(begin.options);
+      try {
+        const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
+        return { ...result, userHandle: response.response.userHandle, rpId, authenticatorAttachment: response.authenticatorAttachment ?? null };
+      } catch (e) {
+        if (isUnknownCredentialError(e)) await signalUnknownCredential({ rpId, credentialId: response.id });
+        throw e;
+      }
+    },
+
+    /** Confirms a transaction with user verification; the token's `txn` claim binds its hash. */
+    async stepUp({ token, transaction, signal }) {
+      const begin = await request('POST', '/step-up/begin', { token, body: { transaction } });
+      const response = await startAuthentication(begin.options, { signal });
+      return request('POST', '/step-up/finish', { body: { ceremonyId: begin.ceremonyId, response } });
+    },
+
+    async listCredentials(token) {
+      return (await request('GET', '/me/credentials', { token })).credentials;
+    },
+
+    /** Renames a passkey; then sends the user's current details to the provider (signalCurrentUserDetails). */
+    async renameCredential(token, credentialId, name, session) {
+      const credential = await request('PATCH', `/me/credentials/${encodeURIComponent(credentialId)}`, { token, body: { name } });
+      if (session?.userHandle && session.user) {
+        await signalCurrentUserDetails({ rpId: session.rpId ?? globalThis.location?.hostname, userId: session.userHandle, name: session.user.name, displayName: session.user.displayName ?? session.user.name });
+      }
+      return credential;
+    },
+
+    /** Deletes a passkey; then tells the provider which passkeys still work (signalAllAcceptedCredentials). */
+    async deleteCredential(token, credentialId, session) {
+      await request('DELETE', `/me/credentials/${encodeURIComponent(credentialId)}`, { token });
+      const remaining = await request('GET', '/me/credentials', { token });
+      if (session?.userHandle) {
+        await signalAllAcceptedCredentials({ rpId: session.rpId ?? globalThis.location?.hostname, userId: session.userHandle, allAcceptedCredentialIds: remaining.credentials.map((c) => c.id) });
+      }
+      return remaining.credentials;
+    },
+
+    setDefaultCredential(token, credentialId) {
+      return request('POST', `/me/credentials/${encodeURIComponent(credentialId)}/default`, { token });
+    },
+
+    async generateRecoveryCodes(token) {
+      return (await request('POST', '/me/recovery-codes', { token, body: {} })).codes;
+    },
+
+    /** Spends a recovery code; returns { recoveryGrant, expiresAt } for register({ recoveryGrant }). */
+    redeemRecoveryCode(username, code) {
+      return request('POST', '/recovery/redeem', { body: { username, code } });
+    },
+  };
+}
