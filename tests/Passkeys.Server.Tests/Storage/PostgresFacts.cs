@@ -14,6 +14,14 @@ public sealed class PostgresFactAttribute : FactAttribute
     public PostgresFactAttribute() => Skip = PostgresCluster.SkipReason;
 }
 
+/// <summary>The <see cref="PostgresFactAttribute"/> counterpart of a theory.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when PostgreSQL tests cannot run here.</summary>
+    public PostgresTheoryAttribute() => Skip = PostgresCluster.SkipReason;
+}
+
 /// <summary>
 /// A test of a suite shared by both stores (contract, flows, failures). It cannot use
 /// <see cref="PostgresFactAttribute"/>: it is declared once in the base class, and only the derived

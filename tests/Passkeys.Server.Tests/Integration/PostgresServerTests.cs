@@ -4,9 +4,12 @@ using Passkeys.Server.Tests.Storage;
 
 namespace Passkeys.Server.Tests.Integration;
 
-/// <summary>Starting on PostgreSQL: clear refusals for a bad configuration or a missing database, and 503s (never 500s) when the store goes away.</summary>
+/// <summary>
+/// The server on PostgreSQL beyond the shared suites: clear refusals at start for a bad configuration or
+/// an unreachable database, 503 (never 500) when the store goes away, 4xx for text PostgreSQL cannot store.
+/// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresStartupTests(PostgresCluster cluster)
+public sealed class PostgresServerTests(PostgresCluster cluster)
 {
     private static string[] Args(params string[] extra) =>
         ["--urls", "http://127.0.0.1:0", "--Passkeys:AdminKey=" + TestServer.AdminKey, "--Logging:LogLevel:Default=None", "--Passkeys:Store=postgres", .. extra];
@@ -50,5 +53,20 @@ public sealed class PostgresStartupTests(PostgresCluster cluster)
         Assert.Contains("unavailable", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var begin = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
         await TestServer.ProblemAsync(begin, 503, 1016); // StoreUnavailable
+    }
+
+    [PostgresTheory]
+    [InlineData("\\u0000")] // PostgreSQL text cannot hold NUL (SQLite can)
+    [InlineData("\\ud800")] // a lone surrogate has no UTF-8 form
+    public async Task Text_postgresql_cannot_store_is_a_4xx_not_a_5xx(string escaped)
+    {
+        await using var server = await PostgresServer.StartAsync(cluster, null);
+        var value = "a" + escaped + "b";
+        using var finish = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", "{\"ceremonyId\":\"" + value + "\",\"response\":{}}");
+        Assert.Equal(400, (int)finish.StatusCode);
+        using var begin = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", "{\"username\":\"" + value + "\"}");
+        Assert.InRange((int)begin.StatusCode, 200, 499);
+        using var redeem = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/recovery/redeem", "{\"username\":\"" + value + "\",\"code\":\"ABCD-EFGH\"}");
+        Assert.InRange((int)redeem.StatusCode, 400, 499);
     }
 }
