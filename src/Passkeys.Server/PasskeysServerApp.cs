@@ -10,6 +10,7 @@ using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
+using Passkeys.Server.Storage.Postgres;
 using Passkeys.Server.Storage.Sqlite;
 using Passkeys.Server.Tenants;
 using Passkeys.Server.Tokens;
@@ -84,7 +85,7 @@ public static class PasskeysServerApp
 
         // Start-up work that must finish before the first request: validate, migrate, seed.
         _ = app.Services.GetRequiredService<IOptions<PasskeysServerOptions>>().Value;
-        app.Services.GetRequiredService<IPasskeyStore>().MigrateAsync().GetAwaiter().GetResult();
+        MigrateStore(app.Services.GetRequiredService<IPasskeyStore>());
         app.Services.GetRequiredService<TenantService>().EnsureDefaultAsync(default).GetAwaiter().GetResult();
         _ = app.Services.GetRequiredService<AdminKey>();
         _ = app.Services.GetRequiredService<PrometheusExporter>();
@@ -126,14 +127,31 @@ public static class PasskeysServerApp
     private static IPasskeyStore CreateStore(IServiceProvider sp)
     {
         var options = sp.GetRequiredService<IOptions<PasskeysServerOptions>>().Value;
+        var metrics = sp.GetRequiredService<StoreMetrics>();
         if (options.Store == "postgres")
         {
-            throw new InvalidOperationException(
-                "Passkeys:Store=postgres is not yet available in this build: the PostgreSQL store has not been written. Use Passkeys:Store=sqlite (the default).");
+            // The validator has checked that the connection string is present and parses.
+            return new PostgresPasskeyStore(options.ConnectionString!, metrics);
         }
         var directory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(directory);
-        return new SqlitePasskeyStore(Path.Combine(directory, "passkeys.db"), sp.GetRequiredService<StoreMetrics>());
+        return new SqlitePasskeyStore(Path.Combine(directory, "passkeys.db"), metrics);
+    }
+
+    // The first time the server talks to its store: an unreachable PostgreSQL stops the start with a
+    // message that says where it tried (never the password) and what to check, not a socket trace.
+    private static void MigrateStore(IPasskeyStore store)
+    {
+        try
+        {
+            store.MigrateAsync().GetAwaiter().GetResult();
+        }
+        catch (Npgsql.NpgsqlException e) when (store is PostgresPasskeyStore postgres)
+        {
+            throw new InvalidOperationException(
+                $"Passkeys:Store is 'postgres' but the database at {postgres.Target} cannot be used: {e.Message} " +
+                "Check that PostgreSQL is running and reachable, and that Passkeys:ConnectionString names the right host, port, database, user and password.", e);
+        }
     }
 
     private static void ConfigureRateLimits(RateLimiterOptions o, RateLimitOptions limits)

@@ -24,6 +24,10 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
                 {
                     errors.Add("Passkeys:Store is 'postgres' but Passkeys:ConnectionString is empty; set it (e.g. Passkeys__ConnectionString=\"Host=…;Database=passkeys;Username=…;Password=…\").");
                 }
+                else if (ConnectionStringProblem(options.ConnectionString) is { } problem)
+                {
+                    errors.Add($"Passkeys:ConnectionString is not a valid PostgreSQL connection string: {problem}");
+                }
                 break;
             default:
                 errors.Add($"Passkeys:Store must be 'sqlite' or 'postgres', not '{options.Store}'.");
@@ -77,5 +81,19 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
             }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    // Parsed here, not when the store is built, so a typo is reported with the other settings.
+    private static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            return e.Message;
+        }
     }
 }

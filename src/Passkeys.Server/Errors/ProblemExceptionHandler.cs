@@ -25,6 +25,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 _ => ServerError.MalformedRequest,
             }),
             JsonException => ProblemFactory.Create(httpContext, ServerError.MalformedRequest),
+            // PostgreSQL text cannot hold NUL (SQLite's can): such input is malformed, not an outage.
+            Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire } =>
+                ProblemFactory.Create(httpContext, ServerError.MalformedRequest, "The request contains a NUL character, which is not allowed in text."),
             Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException => ProblemFactory.Create(httpContext, ServerError.StoreUnavailable),
             _ => ProblemFactory.Create(httpContext, ServerError.Internal),
         };

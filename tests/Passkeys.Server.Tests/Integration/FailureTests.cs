@@ -1,14 +1,18 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Passkeys.Server.Tests.Storage;
 
 namespace Passkeys.Server.Tests.Integration;
 
-/// <summary>Every failure the issue names: 4xx problem details with stable codes, never 500.</summary>
-public sealed class FailureTests : IAsyncLifetime
+/// <summary>Every failure the issue names: 4xx problem details with stable codes, never 500; one derived class per store.</summary>
+public abstract class FailureTests : IAsyncLifetime
 {
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    /// <summary>Starts a server on the store this variant of the suite runs against (a fresh, empty one each call).</summary>
+    protected abstract Task<TestServer> StartServerAsync(TimeProvider? time = null, params string[] extraArgs);
+
+    public async Task InitializeAsync() => _server = await StartServerAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task CreateTenantAsync(string id, string origin)
@@ -18,7 +22,7 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Replayed_response_is_refused()
     {
         var client = TestServer.NewClient();
@@ -33,7 +37,7 @@ public sealed class FailureTests : IAsyncLifetime
         await TestServer.ProblemAsync(replay, 400, 1009);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_finishes_of_one_response_succeed_at_most_once()
     {
         var client = TestServer.NewClient();
@@ -46,11 +50,11 @@ public sealed class FailureTests : IAsyncLifetime
         foreach (var r in responses) r.Dispose();
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Expired_challenge_is_refused_and_purged_as_abandoned()
     {
         var time = new ManualTime();
-        await using var server = await TestServer.StartAsync(time);
+        await using var server = await StartServerAsync(time);
         var client = TestServer.NewClient();
         var begin = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { name = "late" } });
         var created = await client.CreateAsync(begin["options"]!.ToJsonString());
@@ -69,7 +73,7 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.NotEmpty(abandoned["events"]!.AsArray());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Ceremony_of_another_tenant_and_credential_of_another_tenant_are_refused()
     {
         await CreateTenantAsync("other", TestServer.Origin);
@@ -91,7 +95,7 @@ public sealed class FailureTests : IAsyncLifetime
         await TestServer.ProblemAsync(foreign, 400, 215);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Unknown_tenant_is_404()
     {
         using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/nope/authentication/begin", new { });
@@ -100,7 +104,7 @@ public sealed class FailureTests : IAsyncLifetime
         await TestServer.ProblemAsync(bad, 404, 1008);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Wrong_revoked_and_other_tenant_api_keys_are_401()
     {
         await CreateTenantAsync("shop", "https://shop.example");
@@ -127,7 +131,7 @@ public sealed class FailureTests : IAsyncLifetime
         using (var badToken = await _server.SendAsync(HttpMethod.Get, "/v1/tenants/default/me/credentials", bearer: "a.b.c")) await TestServer.ProblemAsync(badToken, 401, 1006);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_token_of_one_tenant_is_not_accepted_by_another()
     {
         await CreateTenantAsync("other", TestServer.Origin);
@@ -136,7 +140,7 @@ public sealed class FailureTests : IAsyncLifetime
         await TestServer.ProblemAsync(r, 401, 1006);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Self_sign_up_disabled_is_403_and_taken_username_is_409()
     {
         await _server.SignUpAsync(TestServer.NewClient(), "alice");
@@ -153,7 +157,7 @@ public sealed class FailureTests : IAsyncLifetime
         await TestServer.ProblemAsync(closed, 403, 1007);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Wrong_origin_fails_with_the_library_code_and_writes_only_an_audit_event()
     {
         var evil = TestServer.NewClient("http://localhost:6666");
@@ -167,7 +171,7 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.Equal(203, (int)failed["events"]![0]!["errorCode"]!);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("not json")]
     [InlineData("{\"ceremonyId\": 5, \"response\": {}}")]
     [InlineData("{\"response\": {}}")]
@@ -180,7 +184,7 @@ public sealed class FailureTests : IAsyncLifetime
         await TestServer.ProblemAsync(r, 400, 1000);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_response_that_is_not_a_credential_is_a_library_error()
     {
         var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
@@ -192,7 +196,7 @@ public sealed class FailureTests : IAsyncLifetime
 
     private static async Task<int> ReadCodeAsync(HttpResponseMessage r) => (int)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["code"]!;
 
-    [Fact]
+    [StoreFact]
     public async Task Oversize_body_is_413_wrong_media_type_415_unknown_route_404_wrong_method_405()
     {
         var big = "{\"ceremonyId\":\"" + new string('a', 70_000) + "\",\"response\":{}}";
@@ -204,7 +208,7 @@ public sealed class FailureTests : IAsyncLifetime
         using (var r = await _server.SendAsync(HttpMethod.Patch, "/v1/tenants/default/me/credentials/!!!", new { name = "x" })) await TestServer.ProblemAsync(r, 401, 1006);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Cors_allows_only_the_tenant_origins()
     {
         async Task<string?> PreflightAsync(string origin)
@@ -219,10 +223,10 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.Null(await PreflightAsync("https://evil.example"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Recovery_attempts_are_rate_limited_with_retry_after()
     {
-        await using var server = await TestServer.StartAsync(null, "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:RecoveryPerAddress=3");
+        await using var server = await StartServerAsync(null, "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:RecoveryPerAddress=3");
         for (var i = 0; i < 3; i++)
         {
             using var attempt = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/recovery/redeem", new { username = "x", code = "AAAA-AAAA" });

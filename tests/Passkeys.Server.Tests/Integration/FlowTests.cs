@@ -1,16 +1,20 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Passkeys.Server.Tests.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Passkeys.Server.Tests.Integration;
 
-/// <summary>Every happy flow over real HTTP with the software authenticator.</summary>
-public sealed class FlowTests : IAsyncLifetime
+/// <summary>Every happy flow over real HTTP with the software authenticator; one derived class per store.</summary>
+public abstract class FlowTests : IAsyncLifetime
 {
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    /// <summary>Starts a server on the store this variant of the suite runs against (a fresh, empty one each call).</summary>
+    protected abstract Task<TestServer> StartServerAsync(TimeProvider? time = null, params string[] extraArgs);
+
+    public async Task InitializeAsync() => _server = await StartServerAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<JsonWebToken> VerifyTokenAsync(string token, string tenant = "default")
@@ -28,7 +32,7 @@ public sealed class FlowTests : IAsyncLifetime
         return (JsonWebToken)result.SecurityToken;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Sign_up_then_sign_in_usernameless_and_by_username_with_tokens_verified_against_the_jwks()
     {
         var client = TestServer.NewClient();
@@ -64,7 +68,7 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Contains("passkeys_store_duration_seconds_bucket", metrics, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Unknown_username_gets_fake_allow_credentials_that_are_stable()
     {
         var a = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "nobody" });
@@ -74,7 +78,7 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal(ids, b["options"]!["allowCredentials"]!.AsArray().Select(c => (string)c!["id"]!));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Second_passkey_rename_default_and_delete_by_token_and_by_api_key()
     {
         var phone = TestServer.NewClient();
@@ -121,7 +125,7 @@ public sealed class FlowTests : IAsyncLifetime
         await TestServer.ProblemAsync(failed, 400, 215);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Api_key_registration_of_an_app_user()
     {
         var apiKey = await _server.CreateApiKeyAsync();
@@ -135,7 +139,7 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal("app-user-7", (string)signIn["user"]!["id"]!);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Recovery_codes_grant_a_new_passkey_once()
     {
         var lost = TestServer.NewClient();
@@ -164,7 +168,7 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal((string)signUp["user"]!["id"]!, (string)signIn["user"]!["id"]!);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Step_up_binds_the_transaction_hash_into_the_token()
     {
         var client = TestServer.NewClient();
@@ -188,7 +192,7 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.NotNull(byApp["ceremonyId"]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Service_endpoints()
     {
         var health = await _server.OkJsonAsync(HttpMethod.Get, "/health");

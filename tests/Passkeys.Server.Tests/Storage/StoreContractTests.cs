@@ -45,7 +45,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected static CeremonyRecord Ceremony(string tenant, string id, DateTimeOffset expires, string? user = null) =>
         new(tenant, id, CeremonyKind.Authentication, [1, 2, 3], user, "{\"x\":1}", T0, expires);
 
-    [Fact]
+    [StoreFact]
     public async Task Migrate_is_idempotent_and_reports_the_latest_version()
     {
         var before = await Store.GetSchemaVersionAsync();
@@ -55,7 +55,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.True(await Store.PingAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Tenants_round_trip_update_and_delete()
     {
         Assert.False(await Store.CreateTenantAsync(Tenant("t1")));
@@ -78,7 +78,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetTenantAsync("t2"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Registering_a_new_user_with_a_credential_stores_both()
     {
         var user = User("t1", "u1");
@@ -107,7 +107,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(stored.LastUsedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_credential_id_registered_anywhere_is_refused_and_nothing_is_written()
     {
         Assert.Equal(AddCredentialResult.Added, await Store.AddCredentialAsync(Credential("t1", "u1", [9, 9]), User("t1", "u1")));
@@ -121,7 +121,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetUserAsync("t2", "u1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_new_user_whose_id_or_name_exists_is_refused_without_writing_the_credential()
     {
         await Store.AddCredentialAsync(Credential("t1", "u1", [1]), User("t1", "u1"));
@@ -132,7 +132,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetCredentialAsync("t1", [3]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Adding_a_credential_to_an_existing_user()
     {
         Assert.Equal(AddCredentialResult.UserMissing, await Store.AddCredentialAsync(Credential("t1", "ghost", [1]), null));
@@ -144,7 +144,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal([[1], [2]], list.Select(c => c.Id));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Credentials_are_invisible_to_other_tenants_and_users()
     {
         await Store.AddCredentialAsync(Credential("t1", "u1", [5]), User("t1", "u1"));
@@ -157,7 +157,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.NotNull(await Store.GetCredentialAsync("t1", [5]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Use_rename_default_and_delete()
     {
         await Store.AddCredentialAsync(Credential("t1", "u1", [1]), User("t1", "u1"));
@@ -182,7 +182,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetCredentialAsync("t1", [2]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Deleting_a_user_removes_their_credentials_and_codes()
     {
         await Store.AddCredentialAsync(Credential("t1", "u1", [1]), User("t1", "u1"));
@@ -194,7 +194,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.False(await Store.DeleteUserAsync("t1", "u1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Users_are_listed_in_pages()
     {
         for (var i = 0; i < 5; i++)
@@ -208,7 +208,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Empty(await Store.ListUsersAsync("t2", null, 10));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_ceremony_is_consumed_exactly_once()
     {
         await Store.SaveCeremonyAsync(Ceremony("t1", "c1", T0.AddMinutes(5), "u1"));
@@ -223,7 +223,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.ConsumeCeremonyAsync("t1", "c1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_consumers_get_a_ceremony_at_most_once()
     {
         for (var i = 0; i < 10; i++)
@@ -236,7 +236,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(10, results.Where(r => r is not null).Select(r => r!.Id).Distinct().Count());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Expired_ceremonies_are_purged_and_returned()
     {
         await Store.SaveCeremonyAsync(Ceremony("t1", "old", T0.AddMinutes(1)));
@@ -248,7 +248,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.NotNull(await Store.ConsumeCeremonyAsync("t1", "fresh"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Recovery_codes_are_replaced_and_spent_once()
     {
         await Store.CreateUserAsync(User("t1", "u1"));
@@ -264,7 +264,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.False(await Store.SpendRecoveryCodeAsync("t1", "u1", "a", T0));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Api_keys_are_created_listed_and_revoked()
     {
         await Store.CreateApiKeyAsync(new("t1", "k1", "backend", [1, 2], T0, null));
@@ -281,7 +281,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.GetApiKeyAsync("nope"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Adding_a_signing_key_retires_the_active_one()
     {
         await Store.AddSigningKeyAsync(new("t1", "k1", "ES256", [1], T0, null));
@@ -297,7 +297,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(["k2"], (await Store.ListSigningKeysAsync("t1")).Select(k => k.KeyId));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Audit_events_are_queried_newest_first_and_counted()
     {
         AuditEventRecord E(string ceremony, string outcome, int minute, string? user = "u1", string browser = "Chrome") =>

@@ -1,0 +1,124 @@
+namespace Passkeys.Server.Storage.Postgres;
+
+/// <summary>
+/// Versioned schema migrations for PostgreSQL, applied in order at start under an advisory lock.
+/// A migration is never edited once released; a change is a new entry. The tables, keys and
+/// indexes mirror <c>SqliteMigrations</c> one to one (same names, same lookups) but with native
+/// types: <c>bytea</c>, <c>boolean</c>, <c>timestamptz</c>, <c>uuid</c>, <c>jsonb</c> for lists.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>All migrations, oldest first; the version is the index plus one.</summary>
+    public static readonly string[] All =
+    [
+        // 1: initial schema
+        """
+        CREATE TABLE tenants (
+            id                text        NOT NULL PRIMARY KEY,
+            rp_id             text        NOT NULL,
+            rp_name           text        NOT NULL,
+            origins           jsonb       NOT NULL,
+            related_origins   jsonb       NOT NULL,
+            user_verification text        NOT NULL,
+            attestation       text        NOT NULL,
+            self_sign_up      boolean     NOT NULL,
+            created_at        timestamptz NOT NULL
+        );
+        CREATE TABLE users (
+            tenant_id             text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            id                    text        NOT NULL,
+            handle                bytea       NOT NULL,
+            name                  text        NOT NULL,
+            display_name          text        NOT NULL,
+            default_credential_id bytea       NULL,
+            created_at            timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE UNIQUE INDEX ux_users_handle ON users (tenant_id, handle);
+        CREATE UNIQUE INDEX ux_users_name ON users (tenant_id, name);
+        -- The primary key on id alone makes a credential id unique across all tenants and is the
+        -- index every login uses (WHERE id = … AND tenant_id = …): O(1) in the number of users.
+        CREATE TABLE credentials (
+            id                  bytea       NOT NULL CONSTRAINT credentials_pkey PRIMARY KEY,
+            tenant_id           text        NOT NULL,
+            user_id             text        NOT NULL,
+            user_handle         bytea       NOT NULL,
+            public_key          bytea       NOT NULL,
+            algorithm           integer     NOT NULL,
+            sign_count          bigint      NOT NULL,
+            uv_initialized      boolean     NOT NULL,
+            backup_eligible     boolean     NOT NULL,
+            backup_state        boolean     NOT NULL,
+            transports          jsonb       NOT NULL,
+            aaguid              uuid        NOT NULL,
+            attestation_format  text        NOT NULL,
+            attestation_trusted boolean     NOT NULL,
+            name                text        NULL,
+            created_at          timestamptz NOT NULL,
+            last_used_at        timestamptz NULL,
+            FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX ix_credentials_user ON credentials (tenant_id, user_id);
+        CREATE TABLE ceremonies (
+            tenant_id  text        NOT NULL,
+            id         text        NOT NULL,
+            kind       integer     NOT NULL,
+            state      bytea       NOT NULL,
+            user_id    text        NULL,
+            data       text        NULL,
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX ix_ceremonies_expires ON ceremonies (expires_at);
+        CREATE TABLE recovery_codes (
+            tenant_id  text        NOT NULL,
+            user_id    text        NOT NULL,
+            id         text        NOT NULL,
+            salt       bytea       NOT NULL,
+            hash       bytea       NOT NULL,
+            created_at timestamptz NOT NULL,
+            used_at    timestamptz NULL,
+            PRIMARY KEY (tenant_id, user_id, id),
+            FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE TABLE api_keys (
+            id         text        NOT NULL PRIMARY KEY,
+            tenant_id  text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            name       text        NOT NULL,
+            hash       bytea       NOT NULL,
+            created_at timestamptz NOT NULL,
+            revoked_at timestamptz NULL
+        );
+        CREATE INDEX ix_api_keys_tenant ON api_keys (tenant_id);
+        CREATE TABLE signing_keys (
+            tenant_id   text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            kid         text        NOT NULL,
+            algorithm   text        NOT NULL,
+            private_key bytea       NOT NULL,
+            created_at  timestamptz NOT NULL,
+            retired_at  timestamptz NULL,
+            PRIMARY KEY (tenant_id, kid)
+        );
+        CREATE TABLE audit_events (
+            id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            tenant_id      text             NOT NULL,
+            at             timestamptz      NOT NULL,
+            ceremony       text             NOT NULL,
+            outcome        text             NOT NULL,
+            ceremony_id    text             NULL,
+            user_id        text             NULL,
+            credential_id  text             NULL,
+            error_code     integer          NULL,
+            error          text             NULL,
+            client_address text             NULL,
+            user_agent     text             NULL,
+            browser        text             NULL,
+            os             text             NULL,
+            duration_ms    double precision NULL
+        );
+        CREATE INDEX ix_audit_tenant_id ON audit_events (tenant_id, id);
+        CREATE INDEX ix_audit_tenant_at ON audit_events (tenant_id, at);
+        """,
+    ];
+}

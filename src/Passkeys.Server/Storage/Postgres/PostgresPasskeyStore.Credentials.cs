@@ -1,0 +1,129 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Passkeys.Server.Storage.Postgres;
+
+public sealed partial class PostgresPasskeyStore
+{
+    private const string CredentialColumns =
+        "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
+        "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
+
+    private static CredentialRecordRow ReadCredential(DbDataReader r) => new(
+        r.GetString(0), Bytes(r, 1), r.GetString(2), Bytes(r, 3), Bytes(r, 4), r.GetInt32(5), r.GetInt64(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9),
+        ListFromJson(r.GetString(10)), r.GetGuid(11), r.GetString(12), r.GetBoolean(13), StringOrNull(r, 14), Time(r, 15), TimeOrNull(r, 16));
+
+    /// <inheritdoc />
+    public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Read committed: the checks give the same answers, in the same order, as the SQLite store;
+        // a writer that slips in between a check and an insert is caught by the unique and foreign
+        // keys, whose violations map to the same results below. Returning without commit rolls back.
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        async Task<bool> ExistsAsync(string sql, params (string, object?)[] p)
+        {
+            await using var command = Command(connection, tx, sql, p);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+
+        try
+        {
+            if (await ExistsAsync("SELECT 1 FROM credentials WHERE id = @id", ("@id", credential.Id)).ConfigureAwait(false))
+            {
+                return AddCredentialResult.CredentialExists;
+            }
+            if (newUser is not null)
+            {
+                if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR handle = @h)",
+                        ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@h", newUser.Handle)).ConfigureAwait(false))
+                {
+                    return AddCredentialResult.UserExists;
+                }
+                await using var insertUser = Command(connection, tx, InsertUserSql, UserParameters(newUser));
+                await insertUser.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (!await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND id = @id", ("@t", credential.TenantId), ("@id", credential.UserId)).ConfigureAwait(false))
+            {
+                return AddCredentialResult.UserMissing;
+            }
+
+            await using var insert = Command(connection, tx,
+                $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, @tr::jsonb, @aaguid, @fmt, @trusted, @name, @at, @used)",
+                ("@t", credential.TenantId), ("@id", credential.Id), ("@u", credential.UserId), ("@uh", credential.UserHandle), ("@pk", credential.PublicKey),
+                ("@alg", credential.Algorithm), ("@sc", credential.SignCount), ("@uv", credential.UvInitialized), ("@be", credential.BackupEligible),
+                ("@bs", credential.BackupState), ("@tr", JsonList(credential.Transports)), ("@aaguid", credential.Aaguid), ("@fmt", credential.AttestationFormat),
+                ("@trusted", credential.AttestationTrusted), ("@name", credential.Name), ("@at", credential.CreatedAt), ("@used", credential.LastUsedAt));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return AddCredentialResult.Added;
+        }
+        catch (PostgresException e) when (IsUniqueViolation(e))
+        {
+            // A concurrent registration committed first; which key it hit says who was faster.
+            return e.TableName == "credentials" ? AddCredentialResult.CredentialExists : AddCredentialResult.UserExists;
+        }
+        catch (PostgresException e) when (IsForeignKeyViolation(e))
+        {
+            // The existing user (or the tenant) was deleted between the check and the insert.
+            return AddCredentialResult.UserMissing;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", ReadCredential, cancellationToken,
+            ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync($"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id",
+            ReadCredential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync(
+            "UPDATE credentials SET sign_count = @sc, backup_state = @bs, uv_initialized = @uv, last_used_at = @at WHERE id = @id AND tenant_id = @t",
+            cancellationToken, ("@sc", signCount), ("@bs", backupState), ("@uv", uvInitialized), ("@at", usedAt),
+            ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenameCredentialAsync(string tenantId, string userId, byte[] credentialId, string? name, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // The cast types the parameter when name is null (an untyped NULL in SET is fine, but explicit is clearer).
+        return await ExecuteAsync("UPDATE credentials SET name = @n::text WHERE id = @id AND tenant_id = @t AND user_id = @u",
+            cancellationToken, ("@n", name), ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync("DELETE FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u",
+            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetDefaultCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // One statement: only sets the default when the credential is this user's.
+        return await ExecuteAsync(
+            "UPDATE users SET default_credential_id = @id WHERE tenant_id = @t AND id = @u " +
+            "AND EXISTS (SELECT 1 FROM credentials c WHERE c.id = @id AND c.tenant_id = @t AND c.user_id = @u)",
+            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using System.Text;
+
+namespace Passkeys.Server.Storage.Postgres;
+
+public sealed partial class PostgresPasskeyStore
+{
+    private const string ApiKeyColumns = "tenant_id, id, name, hash, created_at, revoked_at";
+    private const string SigningKeyColumns = "tenant_id, kid, algorithm, private_key, created_at, retired_at";
+    private const string AuditColumns =
+        "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
+
+    private static ApiKeyRecord ReadApiKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Time(r, 4), TimeOrNull(r, 5));
+    private static SigningKeyRecord ReadSigningKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Time(r, 4), TimeOrNull(r, 5));
+    private static AuditEventRecord ReadAudit(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), Time(r, 2), r.GetString(3), r.GetString(4), StringOrNull(r, 5), StringOrNull(r, 6), StringOrNull(r, 7),
+        r.IsDBNull(8) ? null : r.GetInt32(8), StringOrNull(r, 9), StringOrNull(r, 10), StringOrNull(r, 11), StringOrNull(r, 12), StringOrNull(r, 13),
+        r.IsDBNull(14) ? null : r.GetDouble(14));
+
+    /// <inheritdoc />
+    public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var _ = Measure();
+        await ExecuteAsync($"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@t, @id, @n, @h, @at, @rev)", cancellationToken,
+            ("@t", key.TenantId), ("@id", key.Id), ("@n", key.Name), ("@h", key.Hash), ("@at", key.CreatedAt), ("@rev", key.RevokedAt)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QuerySingleAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE id = @id", ReadApiKey, cancellationToken, ("@id", keyId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE tenant_id = @t ORDER BY created_at, id", ReadApiKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RevokeApiKeyAsync(string tenantId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync("UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL", cancellationToken,
+            ("@at", revokedAt), ("@t", tenantId), ("@id", keyId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SigningKeyRecord>> ListSigningKeysAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync($"SELECT {SigningKeyColumns} FROM signing_keys WHERE tenant_id = @t ORDER BY created_at DESC, kid DESC",
+            ReadSigningKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var retire = Command(connection, tx, "UPDATE signing_keys SET retired_at = @at WHERE tenant_id = @t AND retired_at IS NULL",
+            ("@at", key.CreatedAt), ("@t", key.TenantId)))
+        {
+            await retire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var insert = Command(connection, tx, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)",
+            ("@t", key.TenantId), ("@kid", key.KeyId), ("@alg", key.Algorithm), ("@pk", key.PrivateKey), ("@at", key.CreatedAt)))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteRetiredSigningKeysAsync(string tenantId, DateTimeOffset retiredBefore, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND retired_at IS NOT NULL AND retired_at < @before", cancellationToken,
+            ("@t", tenantId), ("@before", retiredBefore)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        using var _ = Measure();
+        var e = auditEvent;
+        await ExecuteAsync(
+            "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
+            "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)", cancellationToken,
+            ("@t", e.TenantId), ("@at", e.At), ("@c", e.Ceremony), ("@o", e.Outcome), ("@cid", e.CeremonyId), ("@u", e.UserId), ("@cred", e.CredentialId),
+            ("@ec", e.ErrorCode), ("@e", e.Error), ("@addr", e.ClientAddress), ("@ua", e.UserAgent), ("@b", e.Browser), ("@os", e.Os), ("@d", e.DurationMs)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var _ = Measure();
+        // Only the filters in use become SQL and parameters, so every parameter has a known type.
+        var sql = new StringBuilder($"SELECT {AuditColumns} FROM audit_events WHERE tenant_id = @t");
+        var parameters = new List<(string, object?)> { ("@t", query.TenantId) };
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition);
+                parameters.Add((name, value));
+            }
+        }
+        Filter("ceremony = @c", "@c", query.Ceremony);
+        Filter("outcome = @o", "@o", query.Outcome);
+        Filter("user_id = @u", "@u", query.UserId);
+        Filter("at >= @from", "@from", query.From);
+        Filter("at < @to", "@to", query.To);
+        Filter("id < @before", "@before", query.BeforeId);
+        sql.Append(" ORDER BY id DESC LIMIT @limit");
+        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 1000)));
+        return await QueryAsync(sql.ToString(), ReadAudit, cancellationToken, [.. parameters]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditCount>> CountAuditEventsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync(
+            "SELECT ceremony, outcome, browser, os, COUNT(*) FROM audit_events WHERE tenant_id = @t " +
+            "AND (@from::timestamptz IS NULL OR at >= @from::timestamptz) AND (@to::timestamptz IS NULL OR at < @to::timestamptz) " +
+            "GROUP BY ceremony, outcome, browser, os ORDER BY ceremony, outcome, browser, os",
+            r => new AuditCount(r.GetString(0), r.GetString(1), StringOrNull(r, 2), StringOrNull(r, 3), r.GetInt64(4)),
+            cancellationToken, ("@t", tenantId), ("@from", from), ("@to", to)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Storage.Postgres;
+
+namespace Passkeys.Server.Tests.Storage;
+
+/// <summary>Runs the store contract against PostgreSQL, each test in a database of its own.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreContractTests(PostgresCluster cluster) : StoreContractTests, IDisposable
+{
+    private readonly Meter _meter = new("Passkeys.Server.Tests.PostgresStore");
+    private PostgresPasskeyStore? _store;
+
+    protected override async Task<IPasskeyStore> CreateStoreAsync()
+    {
+        _store = new PostgresPasskeyStore(await cluster.CreateDatabaseAsync(), new StoreMetrics(_meter));
+        return _store;
+    }
+
+    protected override async Task DisposeStoreAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
