@@ -37,7 +37,7 @@ public sealed class CeremonyService(
         var tenant = call.Tenant;
         try
         {
-            var (existing, pending) = await ResolveRegistrantAsync(call, presented, request, ct).ConfigureAwait(false);
+            var (existing, pending, grant) = await ResolveRegistrantAsync(call, presented, request, ct).ConfigureAwait(false);
             var handle = existing?.Handle ?? Secrets.FromBase64Url(pending!.Handle)!;
             var exclude = existing is null ? [] : (await store.ListCredentialsAsync(tenant.Id, existing.Id, ct).ConfigureAwait(false))
                 .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();
@@ -54,7 +54,7 @@ public sealed class CeremonyService(
                 },
             });
             var id = await SaveAsync(tenant.Id, CeremonyKind.Registration, ceremony.State.Serialize(), ceremony.State.ExpiresAt,
-                existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending }, ct).ConfigureAwait(false);
+                existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant }, ct).ConfigureAwait(false);
             await audit.RecordAsync(tenant.Id, Observability.Ceremonies.Registration, "started", id, existing?.Id ?? pending!.Id, null, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
             return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
@@ -66,7 +66,7 @@ public sealed class CeremonyService(
         }
     }
 
-    private async Task<(UserRecord? Existing, PendingUser? Pending)> ResolveRegistrantAsync(
+    private async Task<(UserRecord? Existing, PendingUser? Pending, string? Grant)> ResolveRegistrantAsync(
         CallContext call, Presented presented, RegistrationBeginRequest request, CancellationToken ct)
     {
         var tenant = call.Tenant;
@@ -78,29 +78,32 @@ public sealed class CeremonyService(
             var user = await store.GetUserAsync(tenant.Id, userId, ct).ConfigureAwait(false);
             if (user is not null)
             {
-                return (user, null);
+                return (user, null, null);
             }
             var name = CheckText(u.Name, "user.name", 256);
             if (await store.GetUserByNameAsync(tenant.Id, name, ct).ConfigureAwait(false) is not null)
             {
                 throw new ServerException(ServerError.UsernameTaken);
             }
-            return (null, NewPending(userId, name, u.DisplayName));
+            return (null, NewPending(userId, name, u.DisplayName), null);
         }
         if (presented.Bearer is not null)
         {
             var (_, user) = await access.RequireUserAsync(tenant, call.Issuer, presented, ct).ConfigureAwait(false);
-            return (user, null);
+            return (user, null, null);
         }
         if (request.RecoveryGrant is not null)
         {
+            // The grant is checked here and spent at finish: taken out atomically (so two begins can't
+            // both see it) and put back unchanged, with its original expiry.
             var grant = await store.ConsumeCeremonyAsync(tenant.Id, "grant:" + request.RecoveryGrant, ct).ConfigureAwait(false);
             if (grant is null || grant.Kind != CeremonyKind.RecoveryGrant || grant.ExpiresAt <= time.GetUtcNow() || grant.UserId is null)
             {
                 throw new ServerException(ServerError.Unauthorized, "The recovery grant is not valid. Redeem a recovery code again.");
             }
+            await store.SaveCeremonyAsync(grant, ct).ConfigureAwait(false);
             var user = await store.GetUserAsync(tenant.Id, grant.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.Unauthorized);
-            return (user, null);
+            return (user, null, request.RecoveryGrant);
         }
         if (!tenant.SelfSignUp)
         {
@@ -112,7 +115,7 @@ public sealed class CeremonyService(
         {
             throw new ServerException(ServerError.UsernameTaken);
         }
-        return (null, NewPending(Secrets.RandomId(16), selfName, self.DisplayName));
+        return (null, NewPending(Secrets.RandomId(16), selfName, self.DisplayName), null);
     }
 
     private static PendingUser NewPending(string id, string name, string? displayName) =>
@@ -138,6 +141,16 @@ public sealed class CeremonyService(
             var c = registered.Credential;
             credentialId = Secrets.Base64Url(c.Id);
             var now = time.GetUtcNow();
+            if (data.RecoveryGrant is { } recoveryGrant)
+            {
+                // Spend the recovery grant now that the new passkey is verified; a grant used by a
+                // concurrent registration is gone, and this one fails.
+                var spent = await store.ConsumeCeremonyAsync(tenant.Id, "grant:" + recoveryGrant, ct).ConfigureAwait(false);
+                if (spent is null || spent.ExpiresAt <= now || spent.UserId != ceremony.UserId)
+                {
+                    throw new ServerException(ServerError.Unauthorized, "The recovery grant was already used or has expired. Redeem a recovery code again.");
+                }
+            }
             var newUser = data.NewUser is { } p ? new UserRecord(tenant.Id, p.Id, Secrets.FromBase64Url(p.Handle)!, p.Name, p.DisplayName, now) : null;
             var row = new CredentialRecordRow(tenant.Id, c.Id, ceremony.UserId!, c.UserHandle, c.PublicKey, (int)c.Algorithm, c.SignCount,
                 c.UvInitialized, c.BackupEligible, c.BackupState, c.Transports, c.Aaguid, c.AttestationFormat, c.AttestationTrusted, name, now, null);

@@ -155,10 +155,18 @@ public abstract class FlowTests : IAsyncLifetime
             await TestServer.ProblemAsync(reuse, 400, 1013);
         }
 
+        // A begin whose browser prompt is cancelled does not spend the grant: it is spent at finish.
+        var cancelled = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { recoveryGrant = grant });
         var replacement = TestServer.NewClient();
         var begin = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { recoveryGrant = grant });
         var finish = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/finish",
             TestServer.FinishBody(begin, await replacement.CreateAsync(begin["options"]!.ToJsonString())));
+        // The other ceremony begun with the same grant cannot also add a passkey.
+        using (var second = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/registration/finish",
+            TestServer.FinishBody(cancelled, await TestServer.NewClient().CreateAsync(cancelled["options"]!.ToJsonString()))))
+        {
+            await TestServer.ProblemAsync(second, 401, 1006);
+        }
         Assert.Equal((string)signUp["user"]!["id"]!, (string)finish["user"]!["id"]!);
         using (var grantAgain = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { recoveryGrant = grant }))
         {
