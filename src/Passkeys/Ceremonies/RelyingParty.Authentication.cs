@@ -16,13 +16,30 @@ public sealed partial class RelyingParty
     /// <param name="state">The state from <see cref="BeginAuthentication"/>.</param>
     /// <param name="credential">The stored record whose id equals the response's rawId (look it up with <see cref="AuthenticationResponse.Parse(string)"/>).</param>
     /// <exception cref="PasskeyException">The step that failed, as a stable <see cref="PasskeyError"/>.</exception>
-    public VerifiedAuthentication FinishAuthentication(string responseJson, AuthenticationState state, CredentialRecord credential) =>
-        FinishAuthentication(AuthenticationResponse.Parse(responseJson), state, credential);
+    public VerifiedAuthentication FinishAuthentication(string responseJson, AuthenticationState state, CredentialRecord credential)
+    {
+        // The same parse as AuthenticationResponse.Parse, but the decoded bytes live in a pooled
+        // buffer for this call only: nothing returned or thrown refers to them.
+        var response = AuthenticationResponse.ParsePooled(responseJson, out byte[] rented);
+        try
+        {
+            return Finish(response, state, credential);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>Verifies an already parsed assertion (the server parses once to find the credential).</summary>
     public VerifiedAuthentication FinishAuthentication(AuthenticationResponse response, AuthenticationState state, CredentialRecord credential)
     {
         ArgumentNullException.ThrowIfNull(response);
+        return Finish(response.Decoded, state, credential);
+    }
+
+    private VerifiedAuthentication Finish(in AuthenticationResponse.Members response, AuthenticationState state, CredentialRecord credential)
+    {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(credential);
         EnsureNotExpired(state.ExpiresAt);
@@ -170,7 +187,7 @@ public sealed partial class RelyingParty
         };
     }
 
-    private void VerifySignature(AuthenticationResponse response, CredentialRecord credential)
+    private void VerifySignature(in AuthenticationResponse.Members response, CredentialRecord credential)
     {
         var authData = response.AuthenticatorData.Span;
         int length = authData.Length + 32;
