@@ -14,13 +14,7 @@ internal static class BreakdownMode
 {
     public static int Run()
     {
-        try
-        {
-            Process.GetCurrentProcess().ProcessorAffinity = 1;
-        }
-        catch (PlatformNotSupportedException)
-        {
-        }
+        Console.WriteLine($"pinned: {CorePinning.PinToCore0()}");
         using var f = AssertionFixture.Create();
         var parsed = AuthenticationResponse.Parse(f.ResponseJson);
         var key = CosePublicKey.Decode(f.Credential.PublicKey);

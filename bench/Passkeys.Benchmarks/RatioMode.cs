@@ -24,7 +24,7 @@ internal static class RatioMode
     {
         double seconds = Option(args, "--seconds", 25);
         double batchMs = Option(args, "--batch-ms", 20);
-        string pinned = Pin();
+        string pinned = CorePinning.PinToCore0();
 
         using var f = AssertionFixture.Create();
         var rawWarm = new Contender("raw-verify", () => f.RawVerify(f.ImportedKey));
@@ -44,6 +44,7 @@ internal static class RatioMode
             }
             Thread.Sleep(120);
         }
+        pinned = CorePinning.PinToCore0(); // again: threads the warm-up started
         foreach (var c in all)
         {
             int n = RunFor(c.Run, TimeSpan.FromMilliseconds(batchMs * 2));
@@ -92,23 +93,6 @@ internal static class RatioMode
         Console.WriteLine(string.Create(inv, $"allocated per verification (this thread, input string excluded): warm {bytes[oursWarm]:F0} B, cold {bytes[oursCold]:F0} B (target <= 2048 B); raw-verify {bytes[rawWarm]:F0} B, identity {bytes[identity]:F0} B"));
         Console.WriteLine(string.Create(inv, $"finish-authentication/raw-verify: {warmRatio:F2}"));
         return 0;
-    }
-
-    private static string Pin()
-    {
-        try
-        {
-            if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
-            {
-                Process.GetCurrentProcess().ProcessorAffinity = 1;
-                return "core 0 (ProcessorAffinity = 1)";
-            }
-        }
-        catch (Exception e) when (e is PlatformNotSupportedException or System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return $"not pinned ({e.GetType().Name})";
-        }
-        return "not pinned (unsupported OS)";
     }
 
     private static int RunFor(Action run, TimeSpan duration)
