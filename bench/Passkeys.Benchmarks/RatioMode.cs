@@ -10,7 +10,7 @@ namespace Passkeys.Benchmarks;
 /// contenders interleaved round by round (so a burst of outside load hits them all alike), and the
 /// median batch throughput of each. Ends with the line <c>finish-authentication/raw-verify: X.XX</c>.
 /// </summary>
-/// <remarks>Options: <c>--seconds N</c> (measuring time over all contenders, default 25), <c>--batch-ms N</c> (default 20).</remarks>
+/// <remarks>Options: <c>--seconds N</c> (measuring time over all contenders, default 20), <c>--batch-ms N</c> (default 20).</remarks>
 internal static class RatioMode
 {
     private sealed record Contender(string Name, Action Run)
@@ -22,9 +22,8 @@ internal static class RatioMode
 
     public static int Run(string[] args)
     {
-        double seconds = Option(args, "--seconds", 25);
+        double seconds = Option(args, "--seconds", 20);
         double batchMs = Option(args, "--batch-ms", 20);
-        string pinned = CorePinning.PinToCore0();
 
         using var f = AssertionFixture.Create();
         var rawWarm = new Contender("raw-verify", () => f.RawVerify(f.ImportedKey));
@@ -34,20 +33,30 @@ internal static class RatioMode
         var identity = new Contender("aspnetcore-identity", () => f.IdentityVerify());
         Contender[] all = [rawWarm, oursWarm, rawCold, oursCold, identity];
 
-        // Warm-up: past tier-0 and OSR into optimized code (tiering promotes after 30 calls and a
-        // 100 ms quiet period), then size each batch to about batchMs.
-        for (int pass = 0; pass < 3; pass++)
+        // Warm-up, unpinned so the tiered JIT's background thread has the other core: rounds of
+        // every contender until no method has been compiled for two rounds (tier-0, instrumented
+        // and optimized tier-1 code all done), at most ~15 s. On a loaded machine a fixed warm-up
+        // time is not enough: measuring half-tiered code once gave a ratio of 0.41.
+        var warmUp = Stopwatch.StartNew();
+        long compiled = -1;
+        int quiet = 0, passes = 0;
+        while (quiet < 2 && warmUp.Elapsed.TotalSeconds < 15)
         {
             foreach (var c in all)
             {
-                RunFor(c.Run, TimeSpan.FromMilliseconds(250));
+                RunFor(c.Run, TimeSpan.FromMilliseconds(150), minimumCalls: 200);
             }
-            Thread.Sleep(120);
+            Thread.Sleep(150);
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+            passes++;
         }
-        pinned = CorePinning.PinToCore0(); // again: threads the warm-up started
+        double warmUpSeconds = warmUp.Elapsed.TotalSeconds;
+        string pinned = CorePinning.PinToCore0();
         foreach (var c in all)
         {
-            int n = RunFor(c.Run, TimeSpan.FromMilliseconds(batchMs * 2));
+            int n = RunFor(c.Run, TimeSpan.FromMilliseconds(batchMs * 2), minimumCalls: 1);
             c.Batch = Math.Max(4, n / 2);
         }
 
@@ -76,6 +85,7 @@ internal static class RatioMode
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
+        Console.WriteLine($"warm-up: {passes} passes in {warmUpSeconds:F1} s until the JIT was quiet ({(quiet >= 2 ? "reached" : "NOT reached; figures may include unoptimized code")})");
         Console.WriteLine($"pinned: {pinned}; {round} interleaved rounds in {total.Elapsed.TotalSeconds:F1} s, batches of ~{batchMs} ms");
         Console.WriteLine(string.Create(inv, $"{"contender",-30} {"median ops/s",12} {"µs/op",8} {"min..max ops/s",20} {"B/op",6}"));
         foreach (var c in all)
@@ -84,6 +94,10 @@ internal static class RatioMode
                 $"{c.Name,-30} {c.Median,12:F0} {1e6 / c.Median,8:F1} {$"{c.OpsPerSecond.Min():F0}..{c.OpsPerSecond.Max():F0}",20} {bytes[c],6:F0}"));
         }
         double warmRatio = oursWarm.Median / rawWarm.Median;
+        // The same ratios paired round by round (each round's batches ran within ~100 ms of each
+        // other): a check on the ratio of medians; a wide gap between the two means heavy noise.
+        Console.WriteLine(string.Create(inv,
+            $"paired per-round medians: warm {PairedMedian(oursWarm, rawWarm):F2}, cold {PairedMedian(oursCold, rawCold):F2}, warm/identity {PairedMedian(oursWarm, identity):F2}"));
         double coldRatio = oursCold.Median / rawCold.Median;
         double identityWarm = oursWarm.Median / identity.Median;
         double identityCold = oursCold.Median / identity.Median;
@@ -95,7 +109,7 @@ internal static class RatioMode
         return 0;
     }
 
-    private static int RunFor(Action run, TimeSpan duration)
+    private static int RunFor(Action run, TimeSpan duration, int minimumCalls)
     {
         int n = 0;
         long start = Stopwatch.GetTimestamp();
@@ -104,7 +118,7 @@ internal static class RatioMode
             run();
             n++;
         }
-        while (Stopwatch.GetElapsedTime(start) < duration);
+        while (n < minimumCalls || Stopwatch.GetElapsedTime(start) < duration);
         return n;
     }
 
@@ -118,6 +132,9 @@ internal static class RatioMode
         }
         return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count;
     }
+
+    private static double PairedMedian(Contender a, Contender b) =>
+        MedianOf([.. a.OpsPerSecond.Zip(b.OpsPerSecond, (x, y) => x / y)]);
 
     private static double MedianOf(List<double> values)
     {
