@@ -14,7 +14,6 @@ internal static class BreakdownMode
 {
     public static int Run()
     {
-        Console.WriteLine($"pinned: {CorePinning.PinToCore0()}");
         using var f = AssertionFixture.Create();
         var parsed = AuthenticationResponse.Parse(f.ResponseJson);
         var key = CosePublicKey.Decode(f.Credential.PublicKey);
@@ -44,14 +43,8 @@ internal static class BreakdownMode
             ("FinishAuthentication (cold)", () => f.Cold.FinishAuthentication(f.ResponseJson, f.State, f.Credential)),
         };
         Console.WriteLine($"response JSON: {f.ResponseJson.Length} chars; clientDataJSON {f.ClientDataJson.Length} B, authData {f.AuthenticatorData.Length} B, sig {f.Signature.Length} B, COSE key {f.Credential.PublicKey.Length} B");
-        foreach (var (_, run) in steps)
-        {
-            for (int i = 0; i < 200; i++)
-            {
-                run();
-            }
-        }
-        Thread.Sleep(200);
+        Console.WriteLine($"warm-up: {WarmUp.Describe(WarmUp.UntilJitQuiet([.. steps.Select(s => s.Run)]))}");
+        Console.WriteLine($"pinned: {CorePinning.PinToCore0()}; median of 15 batches of 20 ms each, one step after another (noisier than `ratio`)");
         foreach (var (name, run) in steps)
         {
             var samples = new List<double>();

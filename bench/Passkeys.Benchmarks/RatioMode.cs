@@ -33,30 +33,12 @@ internal static class RatioMode
         var identity = new Contender("aspnetcore-identity", () => f.IdentityVerify());
         Contender[] all = [rawWarm, oursWarm, rawCold, oursCold, identity];
 
-        // Warm-up, unpinned so the tiered JIT's background thread has the other core: rounds of
-        // every contender until no method has been compiled for two rounds (tier-0, instrumented
-        // and optimized tier-1 code all done), at most ~15 s. On a loaded machine a fixed warm-up
-        // time is not enough: measuring half-tiered code once gave a ratio of 0.41.
-        var warmUp = Stopwatch.StartNew();
-        long compiled = -1;
-        int quiet = 0, passes = 0;
-        while (quiet < 2 && warmUp.Elapsed.TotalSeconds < 15)
-        {
-            foreach (var c in all)
-            {
-                RunFor(c.Run, TimeSpan.FromMilliseconds(150), minimumCalls: 200);
-            }
-            Thread.Sleep(150);
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            quiet = now == compiled ? quiet + 1 : 0;
-            compiled = now;
-            passes++;
-        }
-        double warmUpSeconds = warmUp.Elapsed.TotalSeconds;
+        // Warm-up (unpinned, until the JIT is quiet), then pin and size each batch to about batchMs.
+        var warmUp = WarmUp.UntilJitQuiet([.. all.Select(c => c.Run)]);
         string pinned = CorePinning.PinToCore0();
         foreach (var c in all)
         {
-            int n = RunFor(c.Run, TimeSpan.FromMilliseconds(batchMs * 2), minimumCalls: 1);
+            int n = WarmUp.RunFor(c.Run, TimeSpan.FromMilliseconds(batchMs * 2), minimumCalls: 1);
             c.Batch = Math.Max(4, n / 2);
         }
 
@@ -85,7 +67,7 @@ internal static class RatioMode
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
-        Console.WriteLine($"warm-up: {passes} passes in {warmUpSeconds:F1} s until the JIT was quiet ({(quiet >= 2 ? "reached" : "NOT reached; figures may include unoptimized code")})");
+        Console.WriteLine($"warm-up: {WarmUp.Describe(warmUp)}");
         Console.WriteLine($"pinned: {pinned}; {round} interleaved rounds in {total.Elapsed.TotalSeconds:F1} s, batches of ~{batchMs} ms");
         Console.WriteLine(string.Create(inv, $"{"contender",-30} {"median ops/s",12} {"µs/op",8} {"min..max ops/s",20} {"B/op",6}"));
         foreach (var c in all)
@@ -107,19 +89,6 @@ internal static class RatioMode
         Console.WriteLine(string.Create(inv, $"allocated per verification (this thread, input string excluded): warm {bytes[oursWarm]:F0} B, cold {bytes[oursCold]:F0} B (target <= 2048 B); raw-verify {bytes[rawWarm]:F0} B, identity {bytes[identity]:F0} B"));
         Console.WriteLine(string.Create(inv, $"finish-authentication/raw-verify: {warmRatio:F2}"));
         return 0;
-    }
-
-    private static int RunFor(Action run, TimeSpan duration, int minimumCalls)
-    {
-        int n = 0;
-        long start = Stopwatch.GetTimestamp();
-        do
-        {
-            run();
-            n++;
-        }
-        while (n < minimumCalls || Stopwatch.GetElapsedTime(start) < duration);
-        return n;
     }
 
     private static double AllocatedPerCall(Action run, int count)
