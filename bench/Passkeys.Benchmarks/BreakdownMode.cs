@@ -30,6 +30,7 @@ internal static class BreakdownMode
             ("  Utf8JsonReader pass over the response", () => { var r = new System.Text.Json.Utf8JsonReader(utf8); while (r.Read()) { } }),
             ("AuthenticatorData.Parse", () => AuthenticatorData.Parse(parsed.AuthenticatorData)),
             ("ClientData.Parse", () => ClientData.Parse(parsed.ClientDataJson.Span)),
+            ("SHA256(\"example.com\") (RP ID hash)", () => SHA256.HashData("example.com"u8, hash)),
             ("SHA256(clientDataJSON)", () => SHA256.HashData(f.ClientDataJson, hash)),
             ("CosePublicKey.Decode (no import)", () => CosePublicKey.Decode(f.Credential.PublicKey)),
             ("CosePublicKey.Decode + Verify (cold)", () => CosePublicKey.Decode(f.Credential.PublicKey).Verify(signed, f.Signature)),

@@ -108,9 +108,7 @@ public sealed partial class RelyingParty
         ClientDataChecks.VerifyTopOriginValue(clientData, _origins, "AUTH-14.2-toporigin-value");
 
         // AUTH-15-rpidhash: SHA-256 of the RP ID, or of the AppID when the appid extension was used.
-        Span<byte> expectedRpIdHash = stackalloc byte[32];
-        ClientDataChecks.HashRpId(appIdUsed ? state.AppId! : state.RpId, expectedRpIdHash);
-        if (!authData.RpIdHash.SequenceEqual(expectedRpIdHash))
+        if (!authData.RpIdHash.SequenceEqual(RpIdHash(appIdUsed ? state.AppId! : state.RpId)))
         {
             throw new PasskeyException(PasskeyError.RpIdHashMismatch,
                 $"authenticatorData.rpIdHash is not SHA-256 of '{(appIdUsed ? state.AppId : state.RpId)}' (AUTH-15-rpidhash)");
@@ -186,6 +184,28 @@ public sealed partial class RelyingParty
             AuthenticatorAttachment = response.AuthenticatorAttachment,
         };
     }
+
+    /// <summary>
+    /// SHA-256 of <paramref name="rpId"/>, remembered for the last RP ID seen: every sign-in of a
+    /// relying party names the same one, so this saves a SHA-256 per call. One immutable entry,
+    /// swapped whole, so concurrent callers never see a hash paired with another id.
+    /// </summary>
+    private byte[] RpIdHash(string rpId)
+    {
+        var entry = _lastRpIdHash;
+        if (entry is null || !string.Equals(entry.RpId, rpId, StringComparison.Ordinal))
+        {
+            byte[] hash = new byte[32];
+            ClientDataChecks.HashRpId(rpId, hash);
+            entry = new RpIdHashEntry(rpId, hash);
+            _lastRpIdHash = entry;
+        }
+        return entry.Hash;
+    }
+
+    private RpIdHashEntry? _lastRpIdHash;
+
+    private sealed record RpIdHashEntry(string RpId, byte[] Hash);
 
     private void VerifySignature(in AuthenticationResponse.Members response, CredentialRecord credential)
     {
