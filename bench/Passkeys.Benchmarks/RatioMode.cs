@@ -10,7 +10,7 @@ namespace Passkeys.Benchmarks;
 /// contenders interleaved round by round (so a burst of outside load hits them all alike), and the
 /// median batch throughput of each. Ends with the line <c>finish-authentication/raw-verify: X.XX</c>.
 /// </summary>
-/// <remarks>Options: <c>--seconds N</c> (measuring time over all contenders, default 20), <c>--batch-ms N</c> (default 20).</remarks>
+/// <remarks>Options: <c>--seconds N</c> (measuring time over all contenders, default 15), <c>--batch-ms N</c> (default 20).</remarks>
 internal static class RatioMode
 {
     private sealed record Contender(string Name, Action Run)
@@ -22,7 +22,7 @@ internal static class RatioMode
 
     public static int Run(string[] args)
     {
-        double seconds = Option(args, "--seconds", 20);
+        double seconds = Option(args, "--seconds", 15);
         double batchMs = Option(args, "--batch-ms", 20);
 
         using var f = AssertionFixture.Create();
