@@ -44,7 +44,7 @@ internal static class BreakdownMode
             ("FinishAuthentication (cold)", () => f.Cold.FinishAuthentication(f.ResponseJson, f.State, f.Credential)),
         };
         Console.WriteLine($"response JSON: {f.ResponseJson.Length} chars; clientDataJSON {f.ClientDataJson.Length} B, authData {f.AuthenticatorData.Length} B, sig {f.Signature.Length} B, COSE key {f.Credential.PublicKey.Length} B");
-        Console.WriteLine($"warm-up: {WarmUp.Describe(WarmUp.UntilJitQuiet([.. steps.Select(s => s.Run)]))}");
+        Console.WriteLine($"warm-up: {WarmUp.Describe(WarmUp.UntilJitQuiet([.. steps.Select(s => s.Run)], maxSeconds: 40))}");
         Console.WriteLine($"pinned: {CorePinning.PinToCore0()}; median of 15 batches of 20 ms each, one step after another (noisier than `ratio`)");
         foreach (var (name, run) in steps)
         {
