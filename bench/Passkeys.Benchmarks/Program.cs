@@ -1,1 +1,30 @@
-Console.WriteLine("benchmarks arrive with the relying-party core");
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Passkeys.Benchmarks;
+
+// `breakdown`: per-sub-step time and allocation (BreakdownMode).
+// `ratio`: the quick, robust measurement (see RatioMode). Anything else goes to BenchmarkDotNet's
+// switcher; unless a job is given on the command line (--job, -j, --runtimes), a short run pinned
+// to one core, in process (no generated project to build on a shared machine).
+if (args.Length > 0 && args[0] == "ratio")
+{
+    return RatioMode.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "breakdown")
+{
+    return BreakdownMode.Run();
+}
+
+static bool ChoosesJob(string a) => a is "--job" or "-j" or "--runtimes" or "-r" || a.StartsWith("--job=", StringComparison.Ordinal);
+IConfig config = DefaultConfig.Instance;
+if (!Array.Exists(args, ChoosesJob))
+{
+    config = config.AddJob(Job.ShortRun
+        .WithAffinity(1)
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithId("ShortRun-InProcess-Core0"));
+}
+BenchmarkSwitcher.FromAssembly(typeof(AssertionBenchmarks).Assembly).Run(args, config);
+return 0;

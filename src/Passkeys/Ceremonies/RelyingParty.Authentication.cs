@@ -16,13 +16,30 @@ public sealed partial class RelyingParty
     /// <param name="state">The state from <see cref="BeginAuthentication"/>.</param>
     /// <param name="credential">The stored record whose id equals the response's rawId (look it up with <see cref="AuthenticationResponse.Parse(string)"/>).</param>
     /// <exception cref="PasskeyException">The step that failed, as a stable <see cref="PasskeyError"/>.</exception>
-    public VerifiedAuthentication FinishAuthentication(string responseJson, AuthenticationState state, CredentialRecord credential) =>
-        FinishAuthentication(AuthenticationResponse.Parse(responseJson), state, credential);
+    public VerifiedAuthentication FinishAuthentication(string responseJson, AuthenticationState state, CredentialRecord credential)
+    {
+        // The same parse as AuthenticationResponse.Parse, but the decoded bytes live in a pooled
+        // buffer for this call only: nothing returned or thrown refers to them.
+        var response = AuthenticationResponse.ParsePooled(responseJson, out byte[] rented);
+        try
+        {
+            return Finish(response, state, credential);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>Verifies an already parsed assertion (the server parses once to find the credential).</summary>
     public VerifiedAuthentication FinishAuthentication(AuthenticationResponse response, AuthenticationState state, CredentialRecord credential)
     {
         ArgumentNullException.ThrowIfNull(response);
+        return Finish(response.Decoded, state, credential);
+    }
+
+    private VerifiedAuthentication Finish(in AuthenticationResponse.Members response, AuthenticationState state, CredentialRecord credential)
+    {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(credential);
         EnsureNotExpired(state.ExpiresAt);
@@ -91,9 +108,7 @@ public sealed partial class RelyingParty
         ClientDataChecks.VerifyTopOriginValue(clientData, _origins, "AUTH-14.2-toporigin-value");
 
         // AUTH-15-rpidhash: SHA-256 of the RP ID, or of the AppID when the appid extension was used.
-        Span<byte> expectedRpIdHash = stackalloc byte[32];
-        ClientDataChecks.HashRpId(appIdUsed ? state.AppId! : state.RpId, expectedRpIdHash);
-        if (!authData.RpIdHash.SequenceEqual(expectedRpIdHash))
+        if (!authData.RpIdHash.SequenceEqual(RpIdHash(appIdUsed ? state.AppId! : state.RpId)))
         {
             throw new PasskeyException(PasskeyError.RpIdHashMismatch,
                 $"authenticatorData.rpIdHash is not SHA-256 of '{(appIdUsed ? state.AppId : state.RpId)}' (AUTH-15-rpidhash)");
@@ -170,7 +185,29 @@ public sealed partial class RelyingParty
         };
     }
 
-    private void VerifySignature(AuthenticationResponse response, CredentialRecord credential)
+    /// <summary>
+    /// SHA-256 of <paramref name="rpId"/>, remembered for the last RP ID seen: every sign-in of a
+    /// relying party names the same one, so this saves a SHA-256 per call. One immutable entry,
+    /// swapped whole, so concurrent callers never see a hash paired with another id.
+    /// </summary>
+    private byte[] RpIdHash(string rpId)
+    {
+        var entry = _lastRpIdHash;
+        if (entry is null || !string.Equals(entry.RpId, rpId, StringComparison.Ordinal))
+        {
+            byte[] hash = new byte[32];
+            ClientDataChecks.HashRpId(rpId, hash);
+            entry = new RpIdHashEntry(rpId, hash);
+            _lastRpIdHash = entry;
+        }
+        return entry.Hash;
+    }
+
+    private RpIdHashEntry? _lastRpIdHash;
+
+    private sealed record RpIdHashEntry(string RpId, byte[] Hash);
+
+    private void VerifySignature(in AuthenticationResponse.Members response, CredentialRecord credential)
     {
         var authData = response.AuthenticatorData.Span;
         int length = authData.Length + 32;

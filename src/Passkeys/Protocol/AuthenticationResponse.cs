@@ -14,38 +14,54 @@ public sealed class AuthenticationResponse
     /// <summary>The largest response accepted, in bytes of UTF-8 JSON.</summary>
     public const int MaxJsonLength = 64 * 1024;
 
-    private AuthenticationResponse() { }
+    private readonly Members _members;
+
+    private AuthenticationResponse(in Members members) => _members = members;
 
     /// <summary>The credential id (rawId).</summary>
-    public ReadOnlyMemory<byte> CredentialId { get; private set; }
+    public ReadOnlyMemory<byte> CredentialId => _members.CredentialId;
 
     /// <summary>The raw clientDataJSON bytes.</summary>
-    public ReadOnlyMemory<byte> ClientDataJson { get; private set; }
+    public ReadOnlyMemory<byte> ClientDataJson => _members.ClientDataJson;
 
     /// <summary>The raw authenticatorData bytes.</summary>
-    public ReadOnlyMemory<byte> AuthenticatorData { get; private set; }
+    public ReadOnlyMemory<byte> AuthenticatorData => _members.AuthenticatorData;
 
     /// <summary>The signature.</summary>
-    public ReadOnlyMemory<byte> Signature { get; private set; }
+    public ReadOnlyMemory<byte> Signature => _members.Signature;
 
     /// <summary>The user handle, or null when the response has none.</summary>
-    public ReadOnlyMemory<byte>? UserHandle { get; private set; }
+    public ReadOnlyMemory<byte>? UserHandle => _members.UserHandle;
 
     /// <summary>The clientExtensionResults object as UTF-8 JSON (empty when absent).</summary>
-    public ReadOnlyMemory<byte> ClientExtensionResultsJson { get; private set; }
+    public ReadOnlyMemory<byte> ClientExtensionResultsJson => _members.ClientExtensionResultsJson;
 
     /// <summary>"platform", "cross-platform" or null.</summary>
-    public string? AuthenticatorAttachment { get; private set; }
+    public string? AuthenticatorAttachment => _members.AuthenticatorAttachment;
+
+    /// <summary>The decoded members, for <see cref="Ceremonies.RelyingParty"/>.</summary>
+    internal ref readonly Members Decoded => ref _members;
+
+    /// <summary>
+    /// The decoded members of a response: slices of one buffer, which either this object owns or
+    /// (on the hot path, <see cref="ParsePooled"/>) the caller rented for the length of one call.
+    /// </summary>
+    internal readonly struct Members
+    {
+        public ReadOnlyMemory<byte> CredentialId { get; init; }
+        public ReadOnlyMemory<byte> ClientDataJson { get; init; }
+        public ReadOnlyMemory<byte> AuthenticatorData { get; init; }
+        public ReadOnlyMemory<byte> Signature { get; init; }
+        public ReadOnlyMemory<byte>? UserHandle { get; init; }
+        public ReadOnlyMemory<byte> ClientExtensionResultsJson { get; init; }
+        public string? AuthenticatorAttachment { get; init; }
+    }
 
     /// <summary>Parses AuthenticationResponseJSON.</summary>
     /// <exception cref="PasskeyException">MalformedResponse, WrongResponseType, CredentialIdMismatch, MalformedBase64Url, InputTooLarge.</exception>
     public static AuthenticationResponse Parse(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        if (json.Length > MaxJsonLength)
-        {
-            throw new PasskeyException(PasskeyError.InputTooLarge, $"authentication response is {json.Length} characters; at most {MaxJsonLength} are accepted");
-        }
+        CheckLength(json);
         byte[] rented = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
         try
         {
@@ -61,6 +77,54 @@ public sealed class AuthenticationResponse
     /// <summary>Parses AuthenticationResponseJSON from UTF-8 bytes.</summary>
     public static AuthenticationResponse Parse(ReadOnlySpan<byte> utf8Json)
     {
+        var fields = ReadFields(utf8Json);
+        var buffer = new byte[fields.DecodedLength];
+        return new AuthenticationResponse(Decode(utf8Json, ref fields, buffer));
+    }
+
+    /// <summary>
+    /// <see cref="Parse(string)"/> for the one call that verifies the response: the same checks in the
+    /// same order, but the decoded bytes go to <paramref name="rented"/>, a buffer from
+    /// <see cref="ArrayPool{T}.Shared"/> that the caller returns once nothing refers to the members.
+    /// Saves the response object and its buffer (about 430 bytes per sign-in).
+    /// </summary>
+    internal static Members ParsePooled(string json, out byte[] rented)
+    {
+        CheckLength(json);
+        byte[] utf8 = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var span = utf8.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, utf8));
+            var fields = ReadFields(span);
+            rented = ArrayPool<byte>.Shared.Rent(fields.DecodedLength);
+            try
+            {
+                return Decode(span, ref fields, rented);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+                throw;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    private static void CheckLength(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > MaxJsonLength)
+        {
+            throw new PasskeyException(PasskeyError.InputTooLarge, $"authentication response is {json.Length} characters; at most {MaxJsonLength} are accepted");
+        }
+    }
+
+    /// <summary>Finds the members and checks the response's shape (everything but base64url).</summary>
+    private static Fields ReadFields(ReadOnlySpan<byte> utf8Json)
+    {
         if (utf8Json.Length > MaxJsonLength)
         {
             throw new PasskeyException(PasskeyError.InputTooLarge, $"authentication response is {utf8Json.Length} bytes; at most {MaxJsonLength} are accepted");
@@ -75,10 +139,11 @@ public sealed class AuthenticationResponse
         {
             throw new PasskeyException(PasskeyError.MalformedResponse, $"authentication response is not well-formed JSON: {e.Message}", e);
         }
-        return Build(utf8Json, ref fields);
+        Validate(utf8Json, ref fields);
+        return fields;
     }
 
-    private static AuthenticationResponse Build(ReadOnlySpan<byte> json, ref Fields f)
+    private static void Validate(ReadOnlySpan<byte> json, ref Fields f)
     {
         // REG-03 analog for assertions (AUTH-03): the shape of a public-key assertion.
         if (!f.Type.Present || !json.Slice(f.Type.Start, f.Type.Length).SequenceEqual("public-key"u8))
@@ -96,34 +161,37 @@ public sealed class AuthenticationResponse
         {
             throw new PasskeyException(PasskeyError.CredentialIdMismatch, "id and rawId differ; id must be the base64url of rawId");
         }
+    }
 
-        int rawIdLength = Base64UrlUtf8.DecodedLength(f.RawId.Length);
-        int cdLength = Base64UrlUtf8.DecodedLength(f.ClientDataJson.Length);
-        int adLength = Base64UrlUtf8.DecodedLength(f.AuthenticatorData.Length);
-        int sigLength = Base64UrlUtf8.DecodedLength(f.Signature.Length);
-        int uhLength = f.UserHandle.Present ? Base64UrlUtf8.DecodedLength(f.UserHandle.Length) : 0;
-        int extLength = f.Extensions.Present ? f.Extensions.Length : 0;
-        var buffer = new byte[rawIdLength + cdLength + adLength + sigLength + uhLength + extLength];
-        var memory = new ReadOnlyMemory<byte>(buffer);
+    /// <summary>Decodes every binary member into <paramref name="buffer"/> (at least <see cref="Fields.DecodedLength"/> long).</summary>
+    private static Members Decode(ReadOnlySpan<byte> json, ref Fields f, byte[] buffer)
+    {
         int offset = 0;
-        var response = new AuthenticationResponse
-        {
-            CredentialId = DecodeInto(json, f.RawId, buffer, ref offset, "rawId"),
-            ClientDataJson = DecodeInto(json, f.ClientDataJson, buffer, ref offset, "response.clientDataJSON"),
-            AuthenticatorData = DecodeInto(json, f.AuthenticatorData, buffer, ref offset, "response.authenticatorData"),
-            Signature = DecodeInto(json, f.Signature, buffer, ref offset, "response.signature"),
-            AuthenticatorAttachment = f.Attachment,
-        };
+        var credentialId = DecodeInto(json, f.RawId, buffer, ref offset, "rawId");
+        var clientDataJson = DecodeInto(json, f.ClientDataJson, buffer, ref offset, "response.clientDataJSON");
+        var authenticatorData = DecodeInto(json, f.AuthenticatorData, buffer, ref offset, "response.authenticatorData");
+        var signature = DecodeInto(json, f.Signature, buffer, ref offset, "response.signature");
+        ReadOnlyMemory<byte>? userHandle = null;
         if (f.UserHandle.Present)
         {
-            response.UserHandle = DecodeInto(json, f.UserHandle, buffer, ref offset, "response.userHandle");
+            userHandle = DecodeInto(json, f.UserHandle, buffer, ref offset, "response.userHandle");
         }
+        ReadOnlyMemory<byte> extensions = default;
         if (f.Extensions.Present)
         {
             json.Slice(f.Extensions.Start, f.Extensions.Length).CopyTo(buffer.AsSpan(offset));
-            response.ClientExtensionResultsJson = memory.Slice(offset, extLength);
+            extensions = new ReadOnlyMemory<byte>(buffer, offset, f.Extensions.Length);
         }
-        return response;
+        return new Members
+        {
+            CredentialId = credentialId,
+            ClientDataJson = clientDataJson,
+            AuthenticatorData = authenticatorData,
+            Signature = signature,
+            UserHandle = userHandle,
+            ClientExtensionResultsJson = extensions,
+            AuthenticatorAttachment = f.Attachment,
+        };
     }
 
     private static ReadOnlyMemory<byte> DecodeInto(ReadOnlySpan<byte> json, Range range, byte[] buffer, ref int offset, string field)
@@ -256,5 +324,12 @@ public sealed class AuthenticationResponse
         public Range Id, RawId, Type, ClientDataJson, AuthenticatorData, Signature, UserHandle, Extensions;
         public string? Attachment;
         public bool SeenResponse;
+
+        /// <summary>The bytes all binary members take once decoded (the extensions JSON is copied as is).</summary>
+        public readonly int DecodedLength =>
+            Base64UrlUtf8.DecodedLength(RawId.Length) + Base64UrlUtf8.DecodedLength(ClientDataJson.Length)
+            + Base64UrlUtf8.DecodedLength(AuthenticatorData.Length) + Base64UrlUtf8.DecodedLength(Signature.Length)
+            + (UserHandle.Present ? Base64UrlUtf8.DecodedLength(UserHandle.Length) : 0)
+            + (Extensions.Present ? Extensions.Length : 0);
     }
 }
