@@ -129,8 +129,8 @@ internal static class ServerCeremonies
 
     private static string DefaultOrigin(Uri server) => server.GetLeftPart(UriPartial.Authority);
 
-    private static string FinishBody(JsonNode begin, string response) =>
-        new JsonObject { ["ceremonyId"] = Required(begin, "ceremonyId").DeepClone(), ["response"] = JsonNode.Parse(response) }.ToJsonString();
+    private static JsonObject FinishBody(JsonNode begin, string response) =>
+        new() { ["ceremonyId"] = Required(begin, "ceremonyId").DeepClone(), ["response"] = JsonNode.Parse(response) };
 
     private static JsonNode Required(JsonNode node, string name) =>
         node[name] ?? throw new CliException($"the server's response has no '{name}'");
@@ -174,7 +174,7 @@ internal static class ServerCeremonies
         }
         if (json?["code"] is { } code)
         {
-            error.WriteLine($"server error {code.ToJsonString()} {(string?)json["error"] ?? (string?)json["title"]} (HTTP {status}): {(string?)json["detail"]}");
+            error.WriteLine($"server error {code.ToJsonString()} {(string?)json["error"] ?? (string?)json["title"]} (HTTP {status}): {(string?)json["detail"]} [POST {path}]");
         }
         else
         {
