@@ -8,5 +8,6 @@ var root = new RootCommand("Passkeys: WebAuthn relying-party tools")
     VectorsCommand.Create(),
     InspectCommand.Create(),
     AuthenticatorCommand.Create(),
+    MetadataCommand.Create(),
 };
 return root.Parse(args).Invoke();
