@@ -9,5 +9,6 @@ var root = new RootCommand("Passkeys: WebAuthn relying-party tools")
     InspectCommand.Create(),
     AuthenticatorCommand.Create(),
     MetadataCommand.Create(),
+    FuzzCommand.Create(),
 };
 return root.Parse(args).Invoke();
