@@ -30,8 +30,8 @@ public static class AttestationCertificates
     }
 
     /// <summary>
-    /// Decodes one DER certificate, including the extensions the formats read as typed values
-    /// (basic constraints, extended key usage, subject alternative name).
+    /// Decodes one DER certificate, including its version and the extensions the formats read as
+    /// typed values (basic constraints, extended key usage, subject alternative name).
     /// </summary>
     /// <remarks>
     /// X509Certificate2 decodes extension values lazily, on first access to a typed property, so
@@ -54,6 +54,8 @@ public static class AttestationCertificates
         string oid = "";
         try
         {
+            // Version is read lazily too, and throws for a version field outside v1–v3.
+            _ = certificate.Version;
             foreach (var extension in certificate.Extensions)
             {
                 oid = extension.Oid?.Value ?? "";
@@ -77,7 +79,8 @@ public static class AttestationCertificates
         catch (CryptographicException e)
         {
             certificate.Dispose();
-            throw new PasskeyException(PasskeyError.MalformedCertificate, $"{what} has an extension {oid} whose value is not valid DER: {e.Message}", e);
+            string part = oid.Length == 0 ? "a version field that does not decode" : $"an extension {oid} whose value is not valid DER";
+            throw new PasskeyException(PasskeyError.MalformedCertificate, $"{what} has {part}: {e.Message}", e);
         }
         return certificate;
     }

@@ -36,6 +36,19 @@ public class FuzzRegressionTests
         Assert.IsType<CryptographicException>(e.InnerException);
     }
 
+    // X509Certificate2.Version is decoded lazily: a version field of [0] INTEGER -1 (0xFF) loaded and
+    // then threw CryptographicException from the packed §8.2.1 version check.
+    [Fact]
+    public void Certificate_with_an_out_of_range_version_is_a_MalformedCertificate()
+    {
+        byte[] der = CertificateWith(new X509BasicConstraintsExtension(false, false, 0, true));
+        int at = der.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xA0, 0x03, 0x02, 0x01, 0x02]);
+        Assert.True(at > 0);
+        der[at + 4] = 0xFF;
+        var e = Assert.Throws<PasskeyException>(() => AttestationCertificates.Load(der, "x5c[0]"));
+        Assert.Equal(PasskeyError.MalformedCertificate, e.Error);
+    }
+
     [Fact]
     public void Certificate_with_well_formed_extensions_still_loads()
     {
