@@ -8,7 +8,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "A registration or authentication response JSON, or a bare base64url attestationObject / authenticatorData; '-' reads stdin" };
-        var trust = new Option<string[]>("--trust") { Description = "PEM file(s) of attestation roots to accept", AllowMultipleArgumentsPerToken = true };
+        var trust = new Option<string[]>("--trust") { Description = "A PEM file of attestation roots to accept (repeat for more files)" };
         var metadata = new Option<string?>("--metadata") { Description = "A FIDO MDS3 BLOB: attestation roots, names and status by AAGUID (needs --root)" };
         var root = MetadataCommand.RootOption();
         var at = MetadataCommand.AtOption();

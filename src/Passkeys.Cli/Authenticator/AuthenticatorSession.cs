@@ -62,7 +62,7 @@ internal sealed class AuthenticatorSession : IDisposable
             {
                 store = CredentialStore.Load(settings.StorePath);
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
                 throw new CliException($"{settings.StorePath}: {e.Message}", e);
             }
@@ -77,12 +77,19 @@ internal sealed class AuthenticatorSession : IDisposable
     /// <summary>Writes the store back to its file (creating its folder if needed).</summary>
     public void Save()
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(_settings.StorePath));
-        if (folder is not null)
+        try
         {
-            Directory.CreateDirectory(folder);
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(_settings.StorePath));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+            Store.Save(_settings.StorePath);
         }
-        Store.Save(_settings.StorePath);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot save {_settings.StorePath}: {e.Message}", e);
+        }
     }
 
     public void Dispose()

@@ -24,7 +24,7 @@ internal static class ServerCeremonies
         var apiKey = new Option<string?>("--api-key") { Description = "An API key (pkk_…) for tenants without self sign-up" };
         var command = new Command("register", "Register a passkey with a Passkeys server") { server, tenant, username, userId, origin, apiKey };
         command.SetAction(r => AuthenticatorCommand.Guard(Console.Error, () =>
-            RunRegisterAsync(settings(r), new Uri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username)!, r.GetValue(origin),
+            RunRegisterAsync(settings(r), ServerUri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username)!, r.GetValue(origin),
                 r.GetValue(apiKey), r.GetValue(userId), Console.Out, Console.Error).GetAwaiter().GetResult()));
         return command;
     }
@@ -37,7 +37,7 @@ internal static class ServerCeremonies
         var origin = OriginOption();
         var command = new Command("sign-in", "Sign in to a Passkeys server with a stored passkey") { server, tenant, username, origin };
         command.SetAction(r => AuthenticatorCommand.Guard(Console.Error, () =>
-            RunSignInAsync(settings(r), new Uri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username), r.GetValue(origin),
+            RunSignInAsync(settings(r), ServerUri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username), r.GetValue(origin),
                 Console.Out, Console.Error).GetAwaiter().GetResult()));
         return command;
     }
@@ -126,6 +126,11 @@ internal static class ServerCeremonies
     private static Option<string> TenantOption() => new("--tenant") { Description = "The tenant id", DefaultValueFactory = _ => "default" };
 
     private static Option<string?> OriginOption() => new("--origin") { Description = "The page origin (default: the server URL's origin)" };
+
+    private static Uri ServerUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new CliException($"--server must be an http(s) URL such as http://localhost:5080, not '{text}'");
 
     private static string DefaultOrigin(Uri server) => server.GetLeftPart(UriPartial.Authority);
 
