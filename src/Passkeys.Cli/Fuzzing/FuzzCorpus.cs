@@ -41,7 +41,7 @@ internal sealed class FuzzCorpus
         return corpus;
     }
 
-    public static RelyingParty NewRelyingParty(string rpId, string origin, TimeProvider? time = null)
+    public static RelyingParty NewRelyingParty(string rpId, string origin, X509Certificate2? trustAnchor = null)
     {
         var options = new RelyingPartyOptions
         {
@@ -51,18 +51,20 @@ internal sealed class FuzzCorpus
             Algorithms = Enum.GetValues<Cose.CoseAlgorithm>(),
             Attestation = AttestationConveyancePreference.Direct,
             AllowCrossOrigin = true,
+            // With an anchor, attestation trust paths go through X509Chain too.
+            TrustAnchors = trustAnchor is null ? [] : [trustAnchor],
         };
         // Reach past freshness and profile checks into the parsers behind them.
         options.AttestationVerification.DangerouslySkipSafetyNetTimestampCheck = true;
         options.AttestationVerification.SafetyNetRequireCtsProfileMatch = false;
         options.AttestationVerification.AllowRs1 = true;
-        return new RelyingParty(options, time);
+        return new RelyingParty(options);
     }
 
     private void AddSoftwareAuthenticator()
     {
-        var rp = NewRelyingParty(RpId, Origin);
         using var ca = new TestCertificateAuthority(1);
+        var rp = NewRelyingParty(RpId, Origin, X509CertificateLoader.LoadCertificate(ca.Root.RawData));
         (AttestationKind Kind, int Alg)[] kinds =
         [
             (AttestationKind.None, SupportedAlgorithms.ES256), (AttestationKind.Packed, SupportedAlgorithms.ES256),
