@@ -14,14 +14,27 @@ namespace Passkeys.Cli;
 /// </summary>
 internal static class Inspector
 {
-    public static int Run(string input, TextWriter output)
+    public static int Run(string input, TextWriter output) => Run(input, output, InspectOptions.None);
+
+    /// <summary>Prints the report; with <paramref name="options"/>, also judges a registration's attestation trust.</summary>
+    public static int Run(string input, TextWriter output, InspectOptions options)
     {
+        AttestationReport report;
+        try
+        {
+            report = new AttestationReport(options);
+        }
+        catch (PasskeyException e)
+        {
+            output.WriteLine($"problem: --metadata: {e.Error} ({e.Code}): {e.Detail}");
+            return 2;
+        }
         input = input.Trim();
-        bool ok = input.StartsWith('{') ? InspectJson(input, output) : InspectBinary(input, output);
+        bool ok = input.StartsWith('{') ? InspectJson(input, output, report) : InspectBinary(input, output, report);
         return ok ? 0 : 1;
     }
 
-    private static bool InspectJson(string json, TextWriter o)
+    private static bool InspectJson(string json, TextWriter o, AttestationReport report)
     {
         JsonElement root;
         try
@@ -39,6 +52,7 @@ internal static class Inspector
             return false;
         }
         bool ok = true;
+        byte[]? clientDataHash = null;
         o.WriteLine(response.TryGetProperty("attestationObject", out _) ? "registration response" : "authentication response");
         Line(o, "id", Text(root, "id"));
         Line(o, "type", Text(root, "type"));
@@ -52,7 +66,8 @@ internal static class Inspector
             Line(o, "  origin", cd.Origin);
             Line(o, "  crossOrigin", cd.CrossOrigin?.ToString().ToLowerInvariant() ?? "(absent)");
             Line(o, "  topOrigin", cd.TopOrigin ?? "(absent)");
-            Line(o, "  SHA-256", Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            clientDataHash = SHA256.HashData(bytes);
+            Line(o, "  SHA-256", Convert.ToHexStringLower(clientDataHash));
         });
         if (response.TryGetProperty("transports", out var transports) && transports.ValueKind == JsonValueKind.Array)
         {
@@ -60,7 +75,12 @@ internal static class Inspector
         }
         if (Text(response, "attestationObject") is { } attestation)
         {
-            ok &= Section(o, "attestationObject", () => Attestation(Base64UrlStrict.Decode(attestation, "attestationObject"), o));
+            AttestationObject? parsed = null;
+            ok &= Section(o, "attestationObject", () => parsed = Attestation(Base64UrlStrict.Decode(attestation, "attestationObject"), o));
+            if (parsed is not null)
+            {
+                ok &= report.Write(parsed, clientDataHash, o);
+            }
         }
         else
         {
@@ -75,7 +95,7 @@ internal static class Inspector
         return ok;
     }
 
-    private static bool InspectBinary(string text, TextWriter o)
+    private static bool InspectBinary(string text, TextWriter o, AttestationReport report)
     {
         byte[] bytes;
         try
@@ -88,9 +108,13 @@ internal static class Inspector
             return false;
         }
         // A CBOR map head (major type 5) starts an attestation object; authenticator data starts with a hash.
-        return bytes.Length > 0 && bytes[0] >> 5 == 5 && bytes.Length < 37 + 1 || (bytes.Length > 0 && bytes[0] >> 5 == 5 && LooksLikeAttestationObject(bytes))
-            ? Section(o, "attestationObject", () => Attestation(bytes, o))
-            : Section(o, "authenticatorData", () => AuthData(AuthenticatorData.Parse(bytes), o));
+        if (bytes.Length > 0 && bytes[0] >> 5 == 5 && bytes.Length < 37 + 1 || (bytes.Length > 0 && bytes[0] >> 5 == 5 && LooksLikeAttestationObject(bytes)))
+        {
+            AttestationObject? parsed = null;
+            bool ok = Section(o, "attestationObject", () => parsed = Attestation(bytes, o));
+            return parsed is null ? ok : report.Write(parsed, null, o) && ok;
+        }
+        return Section(o, "authenticatorData", () => AuthData(AuthenticatorData.Parse(bytes), o));
     }
 
     private static bool LooksLikeAttestationObject(byte[] bytes)
@@ -105,7 +129,7 @@ internal static class Inspector
         }
     }
 
-    private static void Attestation(byte[] bytes, TextWriter o)
+    private static AttestationObject Attestation(byte[] bytes, TextWriter o)
     {
         var attestation = AttestationObject.Parse(bytes);
         Line(o, "  fmt", attestation.Format);
@@ -113,7 +137,7 @@ internal static class Inspector
         if (attestation.Statement is not CborMap statement)
         {
             Line(o, "  attStmt", $"{attestation.Statement.Kind} ({(attestation.Statement as CborArray)?.Items.Count ?? 0} statements)");
-            return;
+            return attestation;
         }
         foreach (var (key, value) in statement.Entries)
         {
@@ -140,6 +164,7 @@ internal static class Inspector
                 });
             }
         }
+        return attestation;
     }
 
     private static void AuthData(AuthenticatorData authData, TextWriter o)

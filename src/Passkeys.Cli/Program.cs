@@ -1,10 +1,14 @@
 using System.CommandLine;
 using Passkeys.Cli;
+using Passkeys.Cli.Authenticator;
 
-// The `passkeys` command. Each subcommand lives in its own file under Commands/.
+// The `passkeys` command. Each subcommand lives in its own file.
 var root = new RootCommand("Passkeys: WebAuthn relying-party tools")
 {
     VectorsCommand.Create(),
     InspectCommand.Create(),
+    AuthenticatorCommand.Create(),
+    MetadataCommand.Create(),
+    FuzzCommand.Create(),
 };
 return root.Parse(args).Invoke();

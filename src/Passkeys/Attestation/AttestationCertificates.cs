@@ -29,17 +29,60 @@ public static class AttestationCertificates
         return certificates;
     }
 
-    /// <summary>Decodes one DER certificate.</summary>
+    /// <summary>
+    /// Decodes one DER certificate, including its version and the extensions the formats read as
+    /// typed values (basic constraints, extended key usage, subject alternative name).
+    /// </summary>
+    /// <remarks>
+    /// X509Certificate2 decodes extension values lazily, on first access to a typed property, so
+    /// a certificate whose outer DER is fine can still throw CryptographicException deep inside a
+    /// format's checks. Decoding them here keeps that failure a certificate-parsing error, reported
+    /// once at this boundary (found by the parser fuzzer: a flipped byte in x5c basic constraints).
+    /// </remarks>
+    /// <exception cref="PasskeyException"><see cref="PasskeyError.MalformedCertificate"/>.</exception>
     public static X509Certificate2 Load(ReadOnlySpan<byte> der, string what)
     {
+        X509Certificate2 certificate;
         try
         {
-            return X509CertificateLoader.LoadCertificate(der);
+            certificate = X509CertificateLoader.LoadCertificate(der);
         }
         catch (CryptographicException e)
         {
             throw new PasskeyException(PasskeyError.MalformedCertificate, $"{what} is not a DER X.509 certificate: {e.Message}", e);
         }
+        string oid = "";
+        try
+        {
+            // Version is read lazily too, and throws for a version field outside v1–v3.
+            _ = certificate.Version;
+            foreach (var extension in certificate.Extensions)
+            {
+                oid = extension.Oid?.Value ?? "";
+                switch (extension)
+                {
+                    case X509BasicConstraintsExtension basicConstraints:
+                        _ = basicConstraints.CertificateAuthority;
+                        break;
+                    case X509EnhancedKeyUsageExtension enhancedKeyUsage:
+                        _ = enhancedKeyUsage.EnhancedKeyUsages;
+                        break;
+                    case X509SubjectAlternativeNameExtension subjectAlternativeName:
+                        // Read by X509Certificate2.MatchesHostname (android-safetynet).
+                        foreach (string _ in subjectAlternativeName.EnumerateDnsNames())
+                        {
+                        }
+                        break;
+                }
+            }
+        }
+        catch (CryptographicException e)
+        {
+            certificate.Dispose();
+            string part = oid.Length == 0 ? "a version field that does not decode" : $"an extension {oid} whose value is not valid DER";
+            throw new PasskeyException(PasskeyError.MalformedCertificate, $"{what} has {part}: {e.Message}", e);
+        }
+        return certificate;
     }
 
     /// <summary>
@@ -81,16 +124,27 @@ public static class AttestationCertificates
         certificate.Extensions[Oids.BasicConstraints] is X509BasicConstraintsExtension { CertificateAuthority: true };
 
     /// <summary>Reads one relative distinguished name attribute (e.g. "2.5.4.11" for OU) from the subject.</summary>
+    /// <exception cref="PasskeyException"><see cref="PasskeyError.AttestationCertificateInvalid"/> when the subject's attributes do not decode.</exception>
     public static string? SubjectAttribute(X509Certificate2 certificate, string oid)
     {
-        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
+        try
         {
-            if (rdn.GetSingleElementType().Value == oid)
+            foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
             {
-                return rdn.GetSingleElementValue();
+                // A multi-valued RDN has no single type; the attributes read here are single-valued.
+                if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == oid)
+                {
+                    return rdn.GetSingleElementValue();
+                }
             }
+            return null;
         }
-        return null;
+        catch (CryptographicException e)
+        {
+            // Subject names are decoded lazily too (see Load): a value that is not a valid
+            // directory string surfaces only here.
+            throw new PasskeyException(PasskeyError.AttestationCertificateInvalid, $"the certificate subject does not decode: {e.Message}", e);
+        }
     }
 
     /// <summary>Well-known object identifiers.</summary>

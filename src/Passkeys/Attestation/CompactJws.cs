@@ -75,7 +75,8 @@ public sealed class CompactJws
             byte[] signingInput = System.Text.Encoding.ASCII.GetBytes(string.Concat(parts[0], ".", parts[1]));
             return new CompactJws(header, alg.GetString()!, payload, signingInput, signature, x5c);
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        // InvalidOperationException: JsonElement.GetString on a string holding invalid UTF-8 (found by the fuzzer).
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {
             throw new PasskeyException(error, $"{what} is not a well-formed JWS: {e.Message}", e);
         }

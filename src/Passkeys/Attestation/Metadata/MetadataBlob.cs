@@ -120,7 +120,7 @@ public sealed class MetadataBlob
             using var doc = JsonDocument.Parse(payload);
             var root = doc.RootElement;
             long number = root.GetProperty("no").GetInt64();
-            var nextUpdate = DateOnly.ParseExact(root.GetProperty("nextUpdate").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var nextUpdate = DateOnly.ParseExact(Text(root.GetProperty("nextUpdate")), "yyyy-MM-dd", CultureInfo.InvariantCulture);
             string? legal = root.TryGetProperty("legalHeader", out var l) ? l.GetString() : null;
             var entries = new List<MetadataEntry>();
             foreach (var e in root.GetProperty("entries").EnumerateArray())
@@ -138,13 +138,13 @@ public sealed class MetadataBlob
     /// <summary>Parses one MetadataBLOBPayloadEntry (also the shape of the single-entry JSON files).</summary>
     public static MetadataEntry ParseEntry(JsonElement e)
     {
-        Guid? aaguid = e.TryGetProperty("aaguid", out var a) ? Guid.Parse(a.GetString()!) : null;
+        Guid? aaguid = e.TryGetProperty("aaguid", out var a) ? Guid.Parse(Text(a)) : null;
         var keyIds = new List<string>();
         if (e.TryGetProperty("attestationCertificateKeyIdentifiers", out var ids))
         {
             foreach (var id in ids.EnumerateArray())
             {
-                keyIds.Add(id.GetString()!.ToLowerInvariant());
+                keyIds.Add(Text(id).ToLowerInvariant());
             }
         }
         string? description = null, icon = null;
@@ -158,14 +158,14 @@ public sealed class MetadataBlob
             {
                 foreach (var cert in certs.EnumerateArray())
                 {
-                    roots.Add(AttestationCertificates.Load(Convert.FromBase64String(cert.GetString()!), "metadata attestationRootCertificates entry"));
+                    roots.Add(AttestationCertificates.Load(Convert.FromBase64String(Text(cert)), "metadata attestationRootCertificates entry"));
                 }
             }
             if (statement.TryGetProperty("attestationTypes", out var t))
             {
                 foreach (var type in t.EnumerateArray())
                 {
-                    types.Add(type.GetString()!);
+                    types.Add(Text(type));
                 }
             }
         }
@@ -175,13 +175,17 @@ public sealed class MetadataBlob
             foreach (var r in statusReports.EnumerateArray())
             {
                 DateOnly? date = r.TryGetProperty("effectiveDate", out var ed)
-                    ? DateOnly.ParseExact(ed.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+                    ? DateOnly.ParseExact(Text(ed), "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
                 long? version = r.TryGetProperty("authenticatorVersion", out var v) ? v.GetInt64() : null;
-                reports.Add(new MetadataStatusReport(r.GetProperty("status").GetString()!, date, version));
+                reports.Add(new MetadataStatusReport(Text(r.GetProperty("status")), date, version));
             }
         }
         return new MetadataEntry(aaguid, keyIds, description, icon, roots, reports, types);
     }
+
+    // JSON null reads as a null string; every string member used above is required to be a string.
+    private static string Text(JsonElement element) =>
+        element.GetString() ?? throw new FormatException("a metadata member is null where a string is required");
 
     private static PasskeyException Invalid(string detail, Exception? inner = null) =>
         new(PasskeyError.MetadataInvalid, $"metadata BLOB: {detail}", inner);

@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Passkeys.Authenticator;
+using Passkeys.Authenticator.Client;
+using Passkeys.Authenticator.Crypto;
+
+namespace Passkeys.Cli.Authenticator;
+
+/// <summary>
+/// `passkeys authenticator …`: a software authenticator and browser-role client on a credential
+/// store file, for producing real responses by hand or driving a Passkeys server.
+/// Exit codes: 0 success, 1 the ceremony failed (client error or server problem), 2 bad input.
+/// </summary>
+internal static class AuthenticatorCommand
+{
+    public static Command Create()
+    {
+        var store = new Option<string>("--store") { Description = "The credential store file (created when missing)", DefaultValueFactory = _ => AuthenticatorSettings.DefaultStorePath, Recursive = true };
+        var seed = new Option<int?>("--seed") { Description = "Deterministic keys and credential ids (use the same seed for the same store)", Recursive = true };
+        AuthenticatorSettings Settings(ParseResult r) => new(r.GetValue(store)!, r.GetValue(seed));
+
+        var command = new Command("authenticator", "A software passkey authenticator on a credential store file") { store, seed };
+
+        var optionsFile = new Option<string>("--options") { Description = "The creation/request options JSON (or a server's {ceremonyId, options}); '-' reads stdin", Required = true };
+        var origin = new Option<string>("--origin") { Description = "The page origin the ceremony runs on, e.g. https://example.com", Required = true };
+        var attestation = new Option<string>("--attestation") { Description = "Attestation statement format", DefaultValueFactory = _ => "none" };
+        attestation.AcceptOnlyFromAmong("none", "packed", "packed-self", "fido-u2f");
+        var alg = new Option<string?>("--alg") { Description = "The only algorithm the authenticator offers (default: the first requested it supports)" };
+        alg.AcceptOnlyFromAmong([.. Algorithms.Keys]);
+        var create = new Command("create", "navigator.credentials.create(): print the RegistrationResponseJSON for creation options") { optionsFile, origin, attestation, alg };
+        create.SetAction(r => Guard(Console.Error, () =>
+            RunCreate(Settings(r), ReadInput(r.GetValue(optionsFile)!), r.GetValue(origin)!, r.GetValue(attestation)!, r.GetValue(alg), Console.Out, Console.Error)));
+        command.Subcommands.Add(create);
+
+        var getOptionsFile = new Option<string>("--options") { Description = "The request options JSON (or a server's {ceremonyId, options}); '-' reads stdin", Required = true };
+        var getOrigin = new Option<string>("--origin") { Description = "The page origin the ceremony runs on", Required = true };
+        var get = new Command("get", "navigator.credentials.get(): print the AuthenticationResponseJSON for request options") { getOptionsFile, getOrigin };
+        get.SetAction(r => Guard(Console.Error, () =>
+            RunGet(Settings(r), ReadInput(r.GetValue(getOptionsFile)!), r.GetValue(getOrigin)!, Console.Out, Console.Error)));
+        command.Subcommands.Add(get);
+
+        var list = new Command("list", "List the stored credentials");
+        list.SetAction(r => Guard(Console.Error, () => RunList(Settings(r), Console.Out)));
+        command.Subcommands.Add(list);
+
+        var exportRoot = new Command("export-root", "Print the test root certificate (PEM) that packed and fido-u2f attestations chain to");
+        exportRoot.SetAction(_ => RunExportRoot(Console.Out));
+        command.Subcommands.Add(exportRoot);
+
+        command.Subcommands.Add(ServerCeremonies.CreateRegister(Settings));
+        command.Subcommands.Add(ServerCeremonies.CreateSignIn(Settings));
+        return command;
+    }
+
+    /// <summary>The --alg names and their COSE identifiers.</summary>
+    public static IReadOnlyDictionary<string, int> Algorithms { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["ES256"] = SupportedAlgorithms.ES256,
+        ["ES384"] = SupportedAlgorithms.ES384,
+        ["ES512"] = SupportedAlgorithms.ES512,
+        ["RS256"] = SupportedAlgorithms.RS256,
+        ["PS256"] = SupportedAlgorithms.PS256,
+        ["EdDSA"] = SupportedAlgorithms.EdDSA,
+    };
+
+    /// <summary>`create`: prints the RegistrationResponseJSON and saves the store.</summary>
+    public static int RunCreate(AuthenticatorSettings settings, string optionsJson, string origin, string attestation, string? alg, TextWriter output, TextWriter error)
+    {
+        var kind = attestation switch
+        {
+            "none" => AttestationKind.None,
+            "packed" => AttestationKind.Packed,
+            "packed-self" => AttestationKind.PackedSelf,
+            "fido-u2f" => AttestationKind.FidoU2f,
+            _ => throw new CliException($"--attestation must be none, packed, packed-self or fido-u2f, not '{attestation}'"),
+        };
+        IReadOnlyList<int>? algorithms = null;
+        if (alg is not null)
+        {
+            algorithms = Algorithms.TryGetValue(alg, out int a) ? [a] : throw new CliException($"--alg must be one of {string.Join(", ", Algorithms.Keys)}, not '{alg}'");
+        }
+        using var session = AuthenticatorSession.Open(settings, kind, algorithms);
+        var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin });
+        string response;
+        try
+        {
+            response = client.CreateAsync(UnwrapOptions(optionsJson)).GetAwaiter().GetResult();
+        }
+        catch (WebAuthnClientException e)
+        {
+            return ClientError(e, error);
+        }
+        session.Save();
+        output.WriteLine(response);
+        return 0;
+    }
+
+    /// <summary>`get`: prints the AuthenticationResponseJSON and saves the store (the counter moved).</summary>
+    public static int RunGet(AuthenticatorSettings settings, string optionsJson, string origin, TextWriter output, TextWriter error)
+    {
+        using var session = AuthenticatorSession.Open(settings);
+        var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin });
+        string response;
+        try
+        {
+            response = client.GetAsync(UnwrapOptions(optionsJson)).GetAwaiter().GetResult();
+        }
+        catch (WebAuthnClientException e)
+        {
+            return ClientError(e, error);
+        }
+        session.Save();
+        output.WriteLine(response);
+        return 0;
+    }
+
+    /// <summary>`list`: one line per stored credential.</summary>
+    public static int RunList(AuthenticatorSettings settings, TextWriter output)
+    {
+        using var session = AuthenticatorSession.Open(settings);
+        var credentials = session.Store.Credentials;
+        if (credentials.Count == 0)
+        {
+            output.WriteLine($"no credentials in {settings.StorePath}");
+            return 0;
+        }
+        output.WriteLine($"{"rp id",-24} {"user name",-24} {"credential id",-44} {"alg",-6} {"counter",7}  created");
+        foreach (var c in credentials)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c.RpId,-24} {c.UserName ?? "(none)",-24} {c.CredentialId,-44} {AlgorithmName(c.Algorithm),-6} {c.SignCount,7}  {c.CreatedAt.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}"));
+        }
+        return 0;
+    }
+
+    /// <summary>`export-root`: the test root in PEM.</summary>
+    public static int RunExportRoot(TextWriter output)
+    {
+        using var ca = AuthenticatorSession.CreateCertificateAuthority();
+        output.WriteLine(ca.RootCertificatePem);
+        return 0;
+    }
+
+    public static string AlgorithmName(int algorithm)
+    {
+        foreach (var (name, value) in Algorithms)
+        {
+            if (value == algorithm)
+            {
+                return name;
+            }
+        }
+        return algorithm.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Accepts bare options, a server's begin response {ceremonyId, options}, or {publicKey: …}.</summary>
+    public static string UnwrapOptions(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("challenge", out _))
+            {
+                if (root.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object)
+                {
+                    return options.GetRawText();
+                }
+                if (root.TryGetProperty("publicKey", out var publicKey) && publicKey.ValueKind == JsonValueKind.Object)
+                {
+                    return publicKey.GetRawText();
+                }
+            }
+            return json;
+        }
+        catch (JsonException)
+        {
+            // The client reports unreadable options as a TypeError, as a browser would.
+            return json;
+        }
+    }
+
+    /// <summary>A client-side failure: the DOMException name and message, exit code 1.</summary>
+    public static int ClientError(WebAuthnClientException e, TextWriter error)
+    {
+        error.WriteLine($"{e.Name}: {e.Message}");
+        return 1;
+    }
+
+    /// <summary>Reads FILE, or stdin for '-'.</summary>
+    public static string ReadInput(string path)
+    {
+        try
+        {
+            return path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs an action, turning <see cref="CliException"/> into a stderr line and exit code 2.</summary>
+    public static int Guard(TextWriter error, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (CliException e)
+        {
+            error.WriteLine($"passkeys: {e.Message}");
+            return 2;
+        }
+    }
+}

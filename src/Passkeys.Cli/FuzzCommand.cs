@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Passkeys.Cli.Fuzzing;
+
+namespace Passkeys.Cli;
+
+/// <summary>
+/// `passkeys fuzz [--seconds N] [--seed N] [--vectors DIR]`: the in-suite parser fuzzing, run for
+/// longer. Prints iterations per target and every distinct non-PasskeyException with the input
+/// hex that caused it; exit 1 when there is any.
+/// </summary>
+internal static class FuzzCommand
+{
+    public static Command Create()
+    {
+        var seconds = new Option<int>("--seconds") { Description = "How long to run", DefaultValueFactory = _ => 60 };
+        var seed = new Option<int>("--seed") { Description = "The run's seed (the same seed replays the same inputs)", DefaultValueFactory = _ => 1 };
+        var vectors = new Option<string?>("--vectors") { Description = "A folder of WebAuthn test vectors to take more seeds from (e.g. ../shared/vectors)" };
+        var statements = new Option<string?>("--metadata-statements") { Description = "A folder of MDS3 entries (JSON) for the metadata BLOB seed" };
+        var command = new Command("fuzz", "Fuzz every parser and verifier with mutated real inputs; report anything but PasskeyException") { seconds, seed, vectors, statements };
+        command.SetAction(r => Run(TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(seed), r.GetValue(vectors), r.GetValue(statements), Console.Out));
+        return command;
+    }
+
+    public static int Run(TimeSpan duration, int seed, string? vectorsDirectory, string? statementsDirectory, TextWriter output)
+    {
+        var corpus = FuzzCorpus.Build(vectorsDirectory);
+        using var signer = new MetadataSigner();
+        var targets = FuzzTargets.Create(corpus, signer, statementsDirectory);
+        output.WriteLine($"fuzzing {targets.Count} targets for {duration.TotalSeconds:0}s, seed {seed}: {corpus.Registrations.Count} registration and {corpus.Authentications.Count} authentication seeds");
+        var report = FuzzRunner.Run(targets, seed, long.MaxValue, duration, finding =>
+        {
+            output.WriteLine("FOUND " + finding);
+            output.Flush();
+        });
+        foreach (var (target, count) in report.IterationsByTarget)
+        {
+            output.WriteLine($"  {target,-26}{count,10}");
+        }
+        output.WriteLine($"{report.Iterations} iterations, {report.Findings.Count} non-PasskeyException finding(s)");
+        return report.Findings.Count == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Passkeys.Cli.Authenticator;
+using Passkeys.Server;
+
+namespace Passkeys.Cli.Tests.Authenticator;
+
+/// <summary>`authenticator register|sign-in` against a real Passkeys server on 127.0.0.1 (SQLite in a temp folder).</summary>
+public sealed class ServerCeremonyTests : IAsyncLifetime
+{
+    private const string AdminKey = "cli-test-admin-key-0123456789abcdef012345";
+    // The default tenant: rpId localhost, origin http://localhost:5080, self sign-up on (docs/api.md).
+    private const string Origin = "http://localhost:5080";
+    private readonly TempStore _store = new();
+    private WebApplication _app = null!;
+    private Uri _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = PasskeysServerApp.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Passkeys:DataDirectory=" + Path.Combine(_store.Folder, "data"),
+            "--Passkeys:AdminKey=" + AdminKey,
+            "--Passkeys:RateLimits:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+        ], null);
+        await _app.StartAsync();
+        _server = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _store.Dispose();
+    }
+
+    private AuthenticatorSettings Settings => new(_store.Path);
+
+    private async Task<(int Exit, string Output, string Error)> Register(string username, string? apiKey = null, string? userId = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await ServerCeremonies.RunRegisterAsync(Settings, _server, "default", username, Origin, apiKey, userId, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private async Task<(int Exit, string Output, string Error)> SignIn(string? username = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await ServerCeremonies.RunSignInAsync(Settings, _server, "default", username, Origin, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static string Value(string output, string name) =>
+        output.Split('\n').Select(l => l.TrimEnd()).First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
+
+    [Fact]
+    public async Task Register_then_sign_in_usernameless_and_by_name_print_user_credential_and_claims()
+    {
+        var registered = await Register("alice");
+        Assert.True(registered.Exit == 0, registered.Error);
+        string userId = Value(registered.Output, "user id");
+        string credentialId = Value(registered.Output, "credential id");
+        Assert.Equal("alice", Value(registered.Output, "user name"));
+        Assert.Equal(userId, Value(registered.Output, "  sub"));
+        Assert.Equal(credentialId, Value(registered.Output, "  cid"));
+        Assert.Equal("default", Value(registered.Output, "  aud"));
+
+        var usernameless = await SignIn();
+        Assert.True(usernameless.Exit == 0, usernameless.Error);
+        Assert.Equal(userId, Value(usernameless.Output, "user id"));
+        Assert.Equal(credentialId, Value(usernameless.Output, "credential id"));
+        Assert.Equal("true", Value(usernameless.Output, "user verified"));
+        Assert.Equal(userId, Value(usernameless.Output, "  sub"));
+
+        var byName = await SignIn("alice");
+        Assert.True(byName.Exit == 0, byName.Error);
+        Assert.Equal(credentialId, Value(byName.Output, "  cid"));
+    }
+
+    [Fact]
+    public async Task Register_with_an_api_key_uses_the_apps_user_id()
+    {
+        using var http = new HttpClient { BaseAddress = _server };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/tenants/default/api-keys") { Content = new StringContent("""{"name":"cli"}""", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var created = await http.SendAsync(request);
+        string key = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
+
+        var registered = await Register("carol", key, "app-user-7");
+        Assert.True(registered.Exit == 0, registered.Error);
+        Assert.Equal("app-user-7", Value(registered.Output, "user id"));
+    }
+
+    [Fact]
+    public async Task Server_problems_print_code_and_message_and_exit_1()
+    {
+        Assert.Equal(0, (await Register("bob")).Exit);
+        var taken = await Register("bob");
+        Assert.Equal(1, taken.Exit);
+        Assert.StartsWith("server error 1012 UsernameTaken (HTTP 409): ", taken.Error, StringComparison.Ordinal);
+
+        var wrongKey = await Register("dave", "pkk_nope_nope");
+        Assert.Equal(1, wrongKey.Exit);
+        Assert.Contains("1006", wrongKey.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_in_without_a_credential_is_a_client_NotAllowedError()
+    {
+        var result = await SignIn();
+        Assert.Equal(1, result.Exit);
+        Assert.StartsWith("NotAllowedError: ", result.Error, StringComparison.Ordinal);
+    }
+}
