@@ -43,6 +43,13 @@ public class MetadataTests
         var blob = RealBlob();
         Assert.Equal("REVOKED", blob.Find(TruU)!.LatestStatus!.Status);
         Assert.Equal("FIDO_CERTIFIED_L2", blob.Find(Guid.Parse("c1f9a0bc-1dd2-404a-b27f-8e29047a43fd"))!.LatestStatus!.Status);
+        // Same-day reports: the first listed wins (the counts shared/metadata/README.md gives).
+        var counts = blob.Entries.GroupBy(e => e.LatestStatus?.Status ?? "").ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(155, counts["FIDO_CERTIFIED_L1"]);
+        Assert.Equal(61, counts["NOT_FIDO_CERTIFIED"]);
+        Assert.Equal(45, counts["FIDO_CERTIFIED_L2"]);
+        Assert.Equal(18, counts["FIDO_CERTIFIED"]);
+        Assert.Equal(1, counts["REVOKED"]);
     }
 
     [SharedDataFact]
@@ -208,6 +215,7 @@ public class MetadataTests
 
     private static readonly Guid Revoked = Guid.Parse("aaaaaaaa-0000-0000-0000-000000000001");
     private static readonly Guid Good = Guid.Parse("aaaaaaaa-0000-0000-0000-000000000002");
+    private static readonly Guid SameDay = Guid.Parse("aaaaaaaa-0000-0000-0000-000000000003");
     private static readonly FixedTimeProvider June2024 = new(new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
     private static object Payload(int no = 7, string nextUpdate = "2024-07-01") => new Dictionary<string, object>
@@ -238,6 +246,17 @@ public class MetadataTests
                     new Dictionary<string, object> { ["status"] = "FIDO_CERTIFIED_L2", ["effectiveDate"] = "2023-06-01" },
                 },
             },
+            new Dictionary<string, object>
+            {
+                ["aaguid"] = SameDay.ToString(),
+                ["metadataStatement"] = new Dictionary<string, object> { ["description"] = "Same-day Key" },
+                // A certification listed before a compromise of the same date must not hide it.
+                ["statusReports"] = new object[]
+                {
+                    new Dictionary<string, object> { ["status"] = "FIDO_CERTIFIED_L1", ["effectiveDate"] = "2024-02-01" },
+                    new Dictionary<string, object> { ["status"] = "ATTESTATION_KEY_COMPROMISE", ["effectiveDate"] = "2024-02-01" },
+                },
+            },
         },
     };
 
@@ -251,6 +270,7 @@ public class MetadataTests
         var policy = new MetadataPolicy(blob, new MetadataPolicyOptions());
         Assert.Equal(PasskeyError.AuthenticatorStatusRejected, Assert.Throws<PasskeyException>(() => policy.Check(Context(Revoked))).Error);
         policy.Check(Context(Good)); // an old bypass report superseded by a later certification
+        Assert.Equal(PasskeyError.AuthenticatorStatusRejected, Assert.Throws<PasskeyException>(() => policy.Check(Context(SameDay))).Error);
     }
 
     [Fact]

@@ -39,7 +39,11 @@ public sealed class MetadataEntry
     public IReadOnlyList<MetadataStatusReport> StatusReports { get; }
     /// <summary>metadataStatement.attestationTypes (basic_full, attca, …).</summary>
     public IReadOnlyList<string> AttestationTypes { get; }
-    /// <summary>The report with the latest effectiveDate (ties go to the later report in BLOB order); null when there are none.</summary>
+    /// <summary>
+    /// The report with the latest effectiveDate; null when there are none. Among reports of the same
+    /// date a compromise or revocation wins (a certification dated the same day must never hide it),
+    /// otherwise the first listed (the BLOB lists the newest first, e.g. FIDO_CERTIFIED_L1 before FIDO_CERTIFIED).
+    /// </summary>
     public MetadataStatusReport? LatestStatus { get; }
 
     // NOTE: never "the last element": TruU's REVOKED report and YubiKey 5 FIPS's L2 report come first.
@@ -48,11 +52,17 @@ public sealed class MetadataEntry
         MetadataStatusReport? latest = null;
         foreach (var report in reports)
         {
-            if (latest is null || (report.EffectiveDate ?? DateOnly.MinValue) >= (latest.EffectiveDate ?? DateOnly.MinValue))
+            var date = report.EffectiveDate ?? DateOnly.MinValue;
+            var latestDate = latest?.EffectiveDate ?? DateOnly.MinValue;
+            if (latest is null || date > latestDate || (date == latestDate && IsAlarm(report.Status) && !IsAlarm(latest.Status)))
             {
                 latest = report;
             }
         }
         return latest;
     }
+
+    // The statuses FIDO defines as revoking or compromising an authenticator (MDS3 §3.1.4).
+    private static bool IsAlarm(string status) => status is "REVOKED" or "ATTESTATION_KEY_COMPROMISE" or "USER_VERIFICATION_BYPASS"
+        or "USER_KEY_REMOTE_COMPROMISE" or "USER_KEY_PHYSICAL_COMPROMISE";
 }
