@@ -33,6 +33,10 @@ public sealed partial class CosePublicKey
     /// <remarks>WebAuthn L3 §6.5.1.1 (credentialPublicKey is CTAP2 canonical CBOR), RFC 9052 §7.</remarks>
     public static CosePublicKey Decode(ReadOnlyMemory<byte> encoded)
     {
+        if (TryDecodeCanonicalEc2(encoded) is { } ec2)
+        {
+            return ec2;
+        }
         var value = CborDecoder.Decode(encoded, CborConformance.Ctap2Canonical, "credentialPublicKey");
         return Parse(Cbor.AsMap(value, PasskeyError.MalformedCoseKey, "credentialPublicKey"), encoded);
     }
@@ -43,6 +47,62 @@ public sealed partial class CosePublicKey
     {
         ArgumentNullException.ThrowIfNull(map);
         return Parse(map, map.Encoded);
+    }
+
+    /// <summary>
+    /// The EC2 keys authenticators send, read without a CBOR tree: the exact CTAP2 canonical encoding of
+    /// {1: 2, 3: alg, -1: crv, -2: x, -3: y} for an ECDSA alg, its curve and full-size coordinates.
+    /// Null for anything else (even one byte different), which then goes through the general path
+    /// and meets exactly its checks and errors; for a matching input both paths decide the same.
+    /// </summary>
+    private static CosePublicKey? TryDecodeCanonicalEc2(ReadOnlyMemory<byte> encoded)
+    {
+        // A5 01 02 03 <alg> 20 <crv> 21 58 <size> <x> 22 58 <size> <y>
+        var span = encoded.Span;
+        if (span.Length < 6 || span[0] != 0xA5 || span[1] != 0x01 || span[2] != 0x02 || span[3] != 0x03)
+        {
+            return null;
+        }
+        (CoseAlgorithm alg, int algLength) = (span[4], span[5]) switch
+        {
+            (0x26, _) => (CoseAlgorithm.ES256, 1),      // −7
+            (0x28, _) => (CoseAlgorithm.ESP256, 1),     // −9
+            (0x38, 0x22) => (CoseAlgorithm.ES384, 2),   // −35
+            (0x38, 0x23) => (CoseAlgorithm.ES512, 2),   // −36
+            (0x38, 0x32) => (CoseAlgorithm.ESP384, 2),  // −51
+            (0x38, 0x33) => (CoseAlgorithm.ESP512, 2),  // −52
+            _ => (default, 0),
+        };
+        if (algLength == 0)
+        {
+            return null;
+        }
+        var (required, size) = alg switch
+        {
+            CoseAlgorithm.ES256 or CoseAlgorithm.ESP256 => (CoseCurve.P256, 32),
+            CoseAlgorithm.ES384 or CoseAlgorithm.ESP384 => (CoseCurve.P384, 48),
+            _ => (CoseCurve.P521, 66),
+        };
+        int xAt = 4 + algLength + 5;
+        int yAt = xAt + size + 3;
+        if (span.Length != yAt + size)
+        {
+            return null;
+        }
+        var crvHeader = span.Slice(4 + algLength, 5);
+        var yHeader = span.Slice(xAt + size, 3);
+        if (crvHeader[0] != 0x20 || crvHeader[1] != (byte)required || crvHeader[2] != 0x21 || crvHeader[3] != 0x58 || crvHeader[4] != size
+            || yHeader[0] != 0x22 || yHeader[1] != 0x58 || yHeader[2] != size)
+        {
+            return null;
+        }
+        var x = encoded.Slice(xAt, size);
+        var y = encoded.Slice(yAt, size);
+        if (!EcCurve.FromCose(required)!.IsOnCurve(x.Span, y.Span))
+        {
+            throw NotOnCurve(required);
+        }
+        return new CosePublicKey(alg, CoseKeyType.EC2, required, encoded, x, y);
     }
 
     private static CosePublicKey Parse(CborMap map, ReadOnlyMemory<byte> encoded)
@@ -100,7 +160,7 @@ public sealed partial class CosePublicKey
         // rather than at the first verification.
         if (!curve.IsOnCurve(x.Span, y.Span))
         {
-            throw Invalid($"the EC2 point is not on curve {required}");
+            throw NotOnCurve(required);
         }
         return new CosePublicKey(alg, CoseKeyType.EC2, required, encoded, x, y);
     }
@@ -164,4 +224,6 @@ public sealed partial class CosePublicKey
     }
 
     private static PasskeyException Invalid(string detail) => new(PasskeyError.InvalidPublicKey, detail);
+
+    private static PasskeyException NotOnCurve(CoseCurve curve) => Invalid($"the EC2 point is not on curve {curve}");
 }

@@ -30,8 +30,15 @@ internal sealed class EcCurve
         "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
         "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00");
 
-    private readonly BigInteger _p;
-    private readonly BigInteger _b;
+    // Largest coordinate is P-521's 66 bytes: nine 64-bit limbs.
+    private const int MaxLimbs = 9;
+
+    // Montgomery arithmetic modulo p with R = 2^(64·limbs): little-endian 64-bit limbs of p, of R² mod p
+    // (to enter the Montgomery domain) and of b·R mod p, and −p⁻¹ mod 2^64.
+    private readonly ulong[] _p;
+    private readonly ulong[] _r2;
+    private readonly ulong[] _bMont;
+    private readonly ulong _pInv;
 
     private readonly string[] _names;
 
@@ -42,8 +49,20 @@ internal sealed class EcCurve
         FieldSize = fieldSize;
         Named = named;
         Oid = oid;
-        _p = new BigInteger(Convert.FromHexString(p), isUnsigned: true, isBigEndian: true);
-        _b = new BigInteger(Convert.FromHexString(b), isUnsigned: true, isBigEndian: true);
+        var bigP = new BigInteger(Convert.FromHexString(p), isUnsigned: true, isBigEndian: true);
+        var bigB = new BigInteger(Convert.FromHexString(b), isUnsigned: true, isBigEndian: true);
+        int limbs = (fieldSize + 7) / 8;
+        var r = BigInteger.One << (64 * limbs);
+        _p = ToLimbs(bigP, limbs);
+        _r2 = ToLimbs(r * r % bigP, limbs);
+        _bMont = ToLimbs(bigB * r % bigP, limbs);
+        // Newton's iteration doubles the correct low bits of p⁻¹ mod 2^64 each step (p is odd).
+        ulong inverse = 1;
+        for (int i = 0; i < 6; i++)
+        {
+            inverse *= 2 - (_p[0] * inverse);
+        }
+        _pInv = 0 - inverse;
     }
 
     /// <summary>The COSE crv value.</summary>
@@ -87,20 +106,172 @@ internal sealed class EcCurve
     /// Whether (x, y), big-endian coordinates of <see cref="FieldSize"/> bytes, satisfy
     /// y² = x³ − 3x + b (mod p) with both coordinates reduced (less than p).
     /// </summary>
+    /// <remarks>
+    /// Fixed-size Montgomery arithmetic on stack limbs: allocates nothing. Not constant time, which
+    /// it need not be: the coordinates are public.
+    /// </remarks>
     public bool IsOnCurve(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)
     {
-        var bx = new BigInteger(x, isUnsigned: true, isBigEndian: true);
-        var by = new BigInteger(y, isUnsigned: true, isBigEndian: true);
-        if (bx >= _p || by >= _p)
+        if (x.Length != FieldSize || y.Length != FieldSize)
+        {
+            throw new ArgumentException($"coordinates must be {FieldSize} bytes each");
+        }
+        int n = _p.Length;
+        Span<ulong> xl = stackalloc ulong[MaxLimbs];
+        Span<ulong> yl = stackalloc ulong[MaxLimbs];
+        xl = xl[..n];
+        yl = yl[..n];
+        FromBigEndian(x, xl);
+        FromBigEndian(y, yl);
+        ReadOnlySpan<ulong> p = _p;
+        if (Compare(xl, p) >= 0 || Compare(yl, p) >= 0)
         {
             return false;
         }
-        BigInteger left = by * by % _p;
-        BigInteger right = ((bx * bx % _p * bx) - (3 * bx) + _b) % _p;
-        if (right.Sign < 0)
+
+        Span<ulong> xm = stackalloc ulong[MaxLimbs];
+        Span<ulong> ym = stackalloc ulong[MaxLimbs];
+        Span<ulong> left = stackalloc ulong[MaxLimbs];
+        Span<ulong> right = stackalloc ulong[MaxLimbs];
+        Span<ulong> t = stackalloc ulong[MaxLimbs];
+        xm = xm[..n];
+        ym = ym[..n];
+        left = left[..n];
+        right = right[..n];
+        t = t[..n];
+
+        MontMul(xl, _r2, p, _pInv, xm);         // xR
+        MontMul(yl, _r2, p, _pInv, ym);         // yR
+        MontMul(ym, ym, p, _pInv, left);        // y²R
+        MontMul(xm, xm, p, _pInv, t);           // x²R
+        MontMul(t, xm, p, _pInv, right);        // x³R
+        SubMod(right, xm, p);
+        SubMod(right, xm, p);
+        SubMod(right, xm, p);                   // (x³ − 3x)R
+        AddMod(right, _bMont, p);               // (x³ − 3x + b)R
+        return left.SequenceEqual(right);
+    }
+
+    private static ulong[] ToLimbs(BigInteger value, int limbs)
+    {
+        var result = new ulong[limbs];
+        for (int i = 0; i < limbs; i++)
         {
-            right += _p;
+            result[i] = (ulong)(value & ulong.MaxValue);
+            value >>= 64;
         }
-        return left == right;
+        return result;
+    }
+
+    private static void FromBigEndian(ReadOnlySpan<byte> bytes, Span<ulong> limbs)
+    {
+        limbs.Clear();
+        for (int k = 0; k < bytes.Length; k++)
+        {
+            limbs[k >> 3] |= (ulong)bytes[bytes.Length - 1 - k] << ((k & 7) * 8);
+        }
+    }
+
+    private static int Compare(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        for (int i = a.Length - 1; i >= 0; i--)
+        {
+            if (a[i] != b[i])
+            {
+                return a[i] < b[i] ? -1 : 1;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>result = a·b·R⁻¹ mod p for a, b &lt; p (CIOS Montgomery multiplication); result may not alias a or b.</summary>
+    private static void MontMul(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> p, ulong pInv, Span<ulong> result)
+    {
+        int n = p.Length;
+        Span<ulong> t = stackalloc ulong[MaxLimbs + 2];
+        t = t[..(n + 2)];
+        t.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            // t += a[i]·b
+            ulong carry = 0;
+            ulong ai = a[i];
+            for (int j = 0; j < n; j++)
+            {
+                UInt128 s = ((UInt128)ai * b[j]) + t[j] + carry;
+                t[j] = (ulong)s;
+                carry = (ulong)(s >> 64);
+            }
+            UInt128 top = (UInt128)t[n] + carry;
+            t[n] = (ulong)top;
+            t[n + 1] = (ulong)(top >> 64);
+
+            // t = (t + m·p) / 2^64, with m chosen so that the low limb becomes zero
+            ulong m = t[0] * pInv;
+            UInt128 sum = ((UInt128)m * p[0]) + t[0];
+            carry = (ulong)(sum >> 64);
+            for (int j = 1; j < n; j++)
+            {
+                sum = ((UInt128)m * p[j]) + t[j] + carry;
+                t[j - 1] = (ulong)sum;
+                carry = (ulong)(sum >> 64);
+            }
+            sum = (UInt128)t[n] + carry;
+            t[n - 1] = (ulong)sum;
+            t[n] = t[n + 1] + (ulong)(sum >> 64);
+        }
+        // t < 2p: one conditional subtraction reduces it.
+        if (t[n] != 0 || Compare(t[..n], p) >= 0)
+        {
+            Subtract(t[..n], p);
+        }
+        t[..n].CopyTo(result);
+    }
+
+    /// <summary>a -= b over the limbs of a; returns the borrow out.</summary>
+    private static ulong Subtract(Span<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        ulong borrow = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            ulong ai = a[i];
+            ulong d = ai - b[i];
+            ulong borrowOut = (ai < b[i] ? 1UL : 0UL) | (d < borrow ? 1UL : 0UL);
+            a[i] = d - borrow;
+            borrow = borrowOut;
+        }
+        return borrow;
+    }
+
+    /// <summary>a = (a − b) mod p for a, b &lt; p.</summary>
+    private static void SubMod(Span<ulong> a, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> p)
+    {
+        if (Subtract(a, b) != 0)
+        {
+            // a wrapped below zero: adding p brings it back into [0, p).
+            ulong carry = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                UInt128 s = (UInt128)a[i] + p[i] + carry;
+                a[i] = (ulong)s;
+                carry = (ulong)(s >> 64);
+            }
+        }
+    }
+
+    /// <summary>a = (a + b) mod p for a, b &lt; p.</summary>
+    private static void AddMod(Span<ulong> a, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> p)
+    {
+        ulong carry = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            UInt128 s = (UInt128)a[i] + b[i] + carry;
+            a[i] = (ulong)s;
+            carry = (ulong)(s >> 64);
+        }
+        if (carry != 0 || Compare(a, p) >= 0)
+        {
+            Subtract(a, p);
+        }
     }
 }
