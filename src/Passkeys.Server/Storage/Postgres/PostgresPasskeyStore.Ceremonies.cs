@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace Passkeys.Server.Storage.Postgres;
 
 public sealed partial class PostgresPasskeyStore
@@ -7,20 +5,13 @@ public sealed partial class PostgresPasskeyStore
     private const string CeremonyColumns = "tenant_id, id, kind, state, user_id, data, created_at, expires_at";
     private const string RecoveryColumns = "tenant_id, user_id, id, salt, hash, created_at, used_at";
 
-    private static CeremonyRecord ReadCeremony(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), (CeremonyKind)r.GetInt32(2), Bytes(r, 3), StringOrNull(r, 4), StringOrNull(r, 5), Time(r, 6), Time(r, 7));
-
-    private static RecoveryCodeRecord ReadRecoveryCode(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Bytes(r, 4), Time(r, 5), TimeOrNull(r, 6));
-
     /// <inheritdoc />
     public async Task SaveCeremonyAsync(CeremonyRecord ceremony, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ceremony);
         using var _ = Measure();
         await ExecuteAsync($"INSERT INTO ceremonies ({CeremonyColumns}) VALUES (@t, @id, @k, @s, @u, @d, @at, @exp)", cancellationToken,
-            ("@t", ceremony.TenantId), ("@id", ceremony.Id), ("@k", (int)ceremony.Kind), ("@s", ceremony.State), ("@u", ceremony.UserId),
-            ("@d", ceremony.Data), ("@at", ceremony.CreatedAt), ("@exp", ceremony.ExpiresAt)).ConfigureAwait(false);
+            StoreParameters.Ceremony(ceremony)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -30,7 +21,7 @@ public sealed partial class PostgresPasskeyStore
         // The single atomic statement that makes a challenge single-use across nodes: a second
         // DELETE of the same row waits for the first to commit, re-checks, finds nothing, returns nothing.
         return await QuerySingleAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id RETURNING {CeremonyColumns}",
-            ReadCeremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
+            Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -43,7 +34,7 @@ public sealed partial class PostgresPasskeyStore
             "DELETE FROM ceremonies WHERE (tenant_id, id) IN " +
             "(SELECT tenant_id, id FROM ceremonies WHERE expires_at < @now ORDER BY expires_at LIMIT @max FOR UPDATE SKIP LOCKED) " +
             $"RETURNING {CeremonyColumns}",
-            ReadCeremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
+            Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -60,7 +51,7 @@ public sealed partial class PostgresPasskeyStore
         foreach (var code in codes)
         {
             await using var insert = Command(connection, tx, $"INSERT INTO recovery_codes ({RecoveryColumns}) VALUES (@t, @u, @id, @salt, @hash, @at, @used)",
-                ("@t", tenantId), ("@u", userId), ("@id", code.Id), ("@salt", code.Salt), ("@hash", code.Hash), ("@at", code.CreatedAt), ("@used", code.UsedAt));
+                StoreParameters.RecoveryCode(tenantId, userId, code));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -71,7 +62,7 @@ public sealed partial class PostgresPasskeyStore
     {
         using var _ = Measure();
         return await QueryAsync($"SELECT {RecoveryColumns} FROM recovery_codes WHERE tenant_id = @t AND user_id = @u AND used_at IS NULL ORDER BY id",
-            ReadRecoveryCode, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
+            Rows.RecoveryCode, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Npgsql;
 
 namespace Passkeys.Server.Storage.Postgres;
@@ -8,10 +7,6 @@ public sealed partial class PostgresPasskeyStore
     private const string CredentialColumns =
         "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
         "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
-
-    private static CredentialRecordRow ReadCredential(DbDataReader r) => new(
-        r.GetString(0), Bytes(r, 1), r.GetString(2), Bytes(r, 3), Bytes(r, 4), r.GetInt32(5), r.GetInt64(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9),
-        ListFromJson(r.GetString(10)), r.GetGuid(11), r.GetString(12), r.GetBoolean(13), StringOrNull(r, 14), Time(r, 15), TimeOrNull(r, 16));
 
     /// <inheritdoc />
     public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
@@ -43,7 +38,7 @@ public sealed partial class PostgresPasskeyStore
                 {
                     return AddCredentialResult.UserExists;
                 }
-                await using var insertUser = Command(connection, tx, InsertUserSql, UserParameters(newUser));
+                await using var insertUser = Command(connection, tx, InsertUserSql, StoreParameters.User(newUser));
                 await insertUser.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (!await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND id = @id", ("@t", credential.TenantId), ("@id", credential.UserId)).ConfigureAwait(false))
@@ -53,10 +48,7 @@ public sealed partial class PostgresPasskeyStore
 
             await using var insert = Command(connection, tx,
                 $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, @tr::jsonb, @aaguid, @fmt, @trusted, @name, @at, @used)",
-                ("@t", credential.TenantId), ("@id", credential.Id), ("@u", credential.UserId), ("@uh", credential.UserHandle), ("@pk", credential.PublicKey),
-                ("@alg", credential.Algorithm), ("@sc", credential.SignCount), ("@uv", credential.UvInitialized), ("@be", credential.BackupEligible),
-                ("@bs", credential.BackupState), ("@tr", JsonList(credential.Transports)), ("@aaguid", credential.Aaguid), ("@fmt", credential.AttestationFormat),
-                ("@trusted", credential.AttestationTrusted), ("@name", credential.Name), ("@at", credential.CreatedAt), ("@used", credential.LastUsedAt));
+                StoreParameters.Credential(credential));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return AddCredentialResult.Added;
@@ -77,7 +69,7 @@ public sealed partial class PostgresPasskeyStore
     public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", ReadCredential, cancellationToken,
+        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", Rows.Credential, cancellationToken,
             ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
     }
 
@@ -86,7 +78,7 @@ public sealed partial class PostgresPasskeyStore
     {
         using var _ = Measure();
         return await QueryAsync($"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id",
-            ReadCredential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
+            Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text;
 
 namespace Passkeys.Server.Storage.Postgres;
@@ -10,34 +9,27 @@ public sealed partial class PostgresPasskeyStore
     private const string AuditColumns =
         "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
 
-    private static ApiKeyRecord ReadApiKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Time(r, 4), TimeOrNull(r, 5));
-    private static SigningKeyRecord ReadSigningKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Time(r, 4), TimeOrNull(r, 5));
-    private static AuditEventRecord ReadAudit(DbDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), Time(r, 2), r.GetString(3), r.GetString(4), StringOrNull(r, 5), StringOrNull(r, 6), StringOrNull(r, 7),
-        r.IsDBNull(8) ? null : r.GetInt32(8), StringOrNull(r, 9), StringOrNull(r, 10), StringOrNull(r, 11), StringOrNull(r, 12), StringOrNull(r, 13),
-        r.IsDBNull(14) ? null : r.GetDouble(14));
-
     /// <inheritdoc />
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         using var _ = Measure();
         await ExecuteAsync($"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@t, @id, @n, @h, @at, @rev)", cancellationToken,
-            ("@t", key.TenantId), ("@id", key.Id), ("@n", key.Name), ("@h", key.Hash), ("@at", key.CreatedAt), ("@rev", key.RevokedAt)).ConfigureAwait(false);
+            StoreParameters.ApiKey(key)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE id = @id", ReadApiKey, cancellationToken, ("@id", keyId)).ConfigureAwait(false);
+        return await QuerySingleAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE id = @id", Rows.ApiKey, cancellationToken, ("@id", keyId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE tenant_id = @t ORDER BY created_at, id", ReadApiKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+        return await QueryAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE tenant_id = @t ORDER BY created_at, id", Rows.ApiKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -53,7 +45,7 @@ public sealed partial class PostgresPasskeyStore
     {
         using var _ = Measure();
         return await QueryAsync($"SELECT {SigningKeyColumns} FROM signing_keys WHERE tenant_id = @t ORDER BY created_at DESC, kid DESC",
-            ReadSigningKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+            Rows.SigningKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -69,7 +61,7 @@ public sealed partial class PostgresPasskeyStore
             await retire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await using (var insert = Command(connection, tx, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)",
-            ("@t", key.TenantId), ("@kid", key.KeyId), ("@alg", key.Algorithm), ("@pk", key.PrivateKey), ("@at", key.CreatedAt)))
+            StoreParameters.SigningKey(key)))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -89,12 +81,10 @@ public sealed partial class PostgresPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
-        var e = auditEvent;
         await ExecuteAsync(
             "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
             "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)", cancellationToken,
-            ("@t", e.TenantId), ("@at", e.At), ("@c", e.Ceremony), ("@o", e.Outcome), ("@cid", e.CeremonyId), ("@u", e.UserId), ("@cred", e.CredentialId),
-            ("@ec", e.ErrorCode), ("@e", e.Error), ("@addr", e.ClientAddress), ("@ua", e.UserAgent), ("@b", e.Browser), ("@os", e.Os), ("@d", e.DurationMs)).ConfigureAwait(false);
+            StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -121,7 +111,7 @@ public sealed partial class PostgresPasskeyStore
         Filter("id < @before", "@before", query.BeforeId);
         sql.Append(" ORDER BY id DESC LIMIT @limit");
         parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 1000)));
-        return await QueryAsync(sql.ToString(), ReadAudit, cancellationToken, [.. parameters]).ConfigureAwait(false);
+        return await QueryAsync(sql.ToString(), Rows.AuditEvent, cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -132,7 +122,7 @@ public sealed partial class PostgresPasskeyStore
             "SELECT ceremony, outcome, browser, os, COUNT(*) FROM audit_events WHERE tenant_id = @t " +
             "AND (@from::timestamptz IS NULL OR at >= @from::timestamptz) AND (@to::timestamptz IS NULL OR at < @to::timestamptz) " +
             "GROUP BY ceremony, outcome, browser, os ORDER BY ceremony, outcome, browser, os",
-            r => new AuditCount(r.GetString(0), r.GetString(1), StringOrNull(r, 2), StringOrNull(r, 3), r.GetInt64(4)),
+            RowReaders.AuditCount,
             cancellationToken, ("@t", tenantId), ("@from", from), ("@to", to)).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Npgsql;
 
 namespace Passkeys.Server.Storage.Postgres;
@@ -8,25 +7,18 @@ public sealed partial class PostgresPasskeyStore
     private const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at";
     private const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
-    private static TenantRecord ReadTenant(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), ListFromJson(r.GetString(3)), ListFromJson(r.GetString(4)),
-        r.GetString(5), r.GetString(6), r.GetBoolean(7), Time(r, 8));
-
-    private static UserRecord ReadUser(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), Bytes(r, 2), r.GetString(3), r.GetString(4), Time(r, 5), BytesOrNull(r, 6));
-
     /// <inheritdoc />
     public async Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {TenantColumns} FROM tenants WHERE id = @id", ReadTenant, cancellationToken, ("@id", tenantId)).ConfigureAwait(false);
+        return await QuerySingleAsync($"SELECT {TenantColumns} FROM tenants WHERE id = @id", Rows.Tenant, cancellationToken, ("@id", tenantId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync($"SELECT {TenantColumns} FROM tenants ORDER BY id", ReadTenant, cancellationToken).ConfigureAwait(false);
+        return await QueryAsync($"SELECT {TenantColumns} FROM tenants ORDER BY id", Rows.Tenant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -37,7 +29,7 @@ public sealed partial class PostgresPasskeyStore
         // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
         return await ExecuteAsync(
             $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, @o::jsonb, @ro::jsonb, @uv, @att, @ssu, @at) ON CONFLICT (id) DO NOTHING",
-            cancellationToken, TenantParameters(tenant)).ConfigureAwait(false) == 1;
+            cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -48,15 +40,8 @@ public sealed partial class PostgresPasskeyStore
         return await ExecuteAsync(
             "UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = @o::jsonb, related_origins = @ro::jsonb, user_verification = @uv, " +
             "attestation = @att, self_sign_up = @ssu WHERE id = @id",
-            cancellationToken, TenantParameters(tenant)[..^1]).ConfigureAwait(false) == 1;
+            cancellationToken, StoreParameters.Tenant(tenant)[..^1]).ConfigureAwait(false) == 1;
     }
-
-    // created_at last, so UpdateTenantAsync can leave it out: a tenant's creation time never changes.
-    private static (string, object?)[] TenantParameters(TenantRecord t) =>
-    [
-        ("@id", t.Id), ("@rp", t.RpId), ("@name", t.RpName), ("@o", JsonList(t.Origins)), ("@ro", JsonList(t.RelatedOrigins)),
-        ("@uv", t.UserVerification), ("@att", t.Attestation), ("@ssu", t.SelfSignUp), ("@at", t.CreatedAt),
-    ];
 
     /// <inheritdoc />
     public async Task<bool> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken = default)
@@ -80,7 +65,7 @@ public sealed partial class PostgresPasskeyStore
     public async Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id", ReadUser, cancellationToken,
+        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id", Rows.User, cancellationToken,
             ("@t", tenantId), ("@id", userId)).ConfigureAwait(false);
     }
 
@@ -88,7 +73,7 @@ public sealed partial class PostgresPasskeyStore
     public async Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name = @n", ReadUser, cancellationToken,
+        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name = @n", Rows.User, cancellationToken,
             ("@t", tenantId), ("@n", name)).ConfigureAwait(false);
     }
 
@@ -96,7 +81,7 @@ public sealed partial class PostgresPasskeyStore
     public async Task<UserRecord?> GetUserByHandleAsync(string tenantId, byte[] handle, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND handle = @h", ReadUser, cancellationToken,
+        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND handle = @h", Rows.User, cancellationToken,
             ("@t", tenantId), ("@h", handle)).ConfigureAwait(false);
     }
 
@@ -106,7 +91,7 @@ public sealed partial class PostgresPasskeyStore
         using var _ = Measure();
         // The cast gives the parameter a type when it is NULL (first page).
         return await QueryAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND (@after::text IS NULL OR id > @after::text) ORDER BY id LIMIT @limit",
-            ReadUser, cancellationToken, ("@t", tenantId), ("@after", afterUserId), ("@limit", limit)).ConfigureAwait(false);
+            Rows.User, cancellationToken, ("@t", tenantId), ("@after", afterUserId), ("@limit", limit)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -116,7 +101,7 @@ public sealed partial class PostgresPasskeyStore
         using var _ = Measure();
         try
         {
-            return await ExecuteAsync(InsertUserSql + " ON CONFLICT DO NOTHING", cancellationToken, UserParameters(user)).ConfigureAwait(false) == 1;
+            return await ExecuteAsync(InsertUserSql + " ON CONFLICT DO NOTHING", cancellationToken, StoreParameters.User(user)).ConfigureAwait(false) == 1;
         }
         catch (PostgresException e) when (IsForeignKeyViolation(e))
         {
@@ -126,9 +111,6 @@ public sealed partial class PostgresPasskeyStore
 
     private const string InsertUserSql =
         "INSERT INTO users (tenant_id, id, handle, name, display_name, created_at) VALUES (@t, @id, @h, @n, @dn, @at)";
-
-    private static (string, object?)[] UserParameters(UserRecord u) =>
-        [("@t", u.TenantId), ("@id", u.Id), ("@h", u.Handle), ("@n", u.Name), ("@dn", u.DisplayName), ("@at", u.CreatedAt)];
 
     /// <inheritdoc />
     public async Task<bool> DeleteUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)

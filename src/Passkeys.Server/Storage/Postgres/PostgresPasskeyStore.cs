@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Npgsql;
 
 namespace Passkeys.Server.Storage.Postgres;
@@ -50,18 +49,10 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
 #pragma warning restore CA2100
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, Value(value));
+            command.Parameters.AddWithValue(name, PostgresColumnTypes.Parameter(value));
         }
         return command;
     }
-
-    // Npgsql writes DateTimeOffset to timestamptz only with offset 0; every time is stored as UTC.
-    private static object Value(object? value) => value switch
-    {
-        null => DBNull.Value,
-        DateTimeOffset t => t.ToUniversalTime(),
-        _ => value,
-    };
 
     private StoreMetrics.Timing Measure([CallerMemberName] string operation = "") => _metrics.Measure(operation);
 
@@ -76,13 +67,7 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = Command(connection, null, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<T>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(map(reader));
-        }
-        return list;
+        return await StoreCommands.ReadAllAsync(command, map, ct).ConfigureAwait(false);
     }
 
     private async Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
@@ -157,14 +142,7 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
     /// <inheritdoc />
     public void Dispose() => _dataSource.Dispose();
 
-    // Value conversions shared by the partial files.
-    private static DateTimeOffset Time(DbDataReader r, int i) => r.GetFieldValue<DateTimeOffset>(i);
-    private static DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
-    private static string? StringOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static byte[] Bytes(DbDataReader r, int i) => r.GetFieldValue<byte[]>(i);
-    private static byte[]? BytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<byte[]>(i);
-    private static string JsonList(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, StoreJson.Default.IReadOnlyListString);
-    private static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
+    private static readonly RowReaders Rows = new(PostgresColumnTypes.Instance);
 
     // The constraint violations the contract turns into results instead of errors.
     private static bool IsUniqueViolation(PostgresException e) => e.SqlState == PostgresErrorCodes.UniqueViolation;

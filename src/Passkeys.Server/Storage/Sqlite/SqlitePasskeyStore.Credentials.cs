@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Passkeys.Server.Storage.Sqlite;
@@ -8,10 +7,6 @@ public sealed partial class SqlitePasskeyStore
     private const string CredentialColumns =
         "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
         "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
-
-    private static CredentialRecordRow ReadCredential(DbDataReader r) => new(
-        r.GetString(0), Bytes(r, 1), r.GetString(2), Bytes(r, 3), Bytes(r, 4), r.GetInt32(5), r.GetInt64(6), Bool(r, 7), Bool(r, 8), Bool(r, 9),
-        ListFromJson(r.GetString(10)), Guid.Parse(r.GetString(11)), r.GetString(12), Bool(r, 13), StringOrNull(r, 14), Time(r, 15), TimeOrNull(r, 16));
 
     /// <inheritdoc />
     public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
@@ -40,7 +35,7 @@ public sealed partial class SqlitePasskeyStore
             {
                 return AddCredentialResult.UserExists;
             }
-            await using var insertUser = Command(connection, InsertUserSql, UserParameters(newUser));
+            await using var insertUser = Command(connection, InsertUserSql, StoreParameters.User(newUser));
             insertUser.Transaction = tx;
             await insertUser.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -51,11 +46,7 @@ public sealed partial class SqlitePasskeyStore
 
         await using var insert = Command(connection,
             $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, @tr, @aaguid, @fmt, @trusted, @name, @at, @used)",
-            ("@t", credential.TenantId), ("@id", credential.Id), ("@u", credential.UserId), ("@uh", credential.UserHandle), ("@pk", credential.PublicKey),
-            ("@alg", credential.Algorithm), ("@sc", credential.SignCount), ("@uv", credential.UvInitialized ? 1 : 0),
-            ("@be", credential.BackupEligible ? 1 : 0), ("@bs", credential.BackupState ? 1 : 0), ("@tr", JsonList(credential.Transports)),
-            ("@aaguid", credential.Aaguid.ToString("D")), ("@fmt", credential.AttestationFormat), ("@trusted", credential.AttestationTrusted ? 1 : 0),
-            ("@name", credential.Name), ("@at", Ms(credential.CreatedAt)), ("@used", Ms(credential.LastUsedAt)));
+            StoreParameters.Credential(credential));
         insert.Transaction = tx;
         try
         {
@@ -73,7 +64,7 @@ public sealed partial class SqlitePasskeyStore
     public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", ReadCredential, cancellationToken,
+        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", Rows.Credential, cancellationToken,
             ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
     }
 
@@ -82,7 +73,7 @@ public sealed partial class SqlitePasskeyStore
     {
         using var _ = Measure();
         return await QueryAsync($"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id",
-            ReadCredential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
+            Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -91,7 +82,7 @@ public sealed partial class SqlitePasskeyStore
         using var _ = Measure();
         return await ExecuteAsync(
             "UPDATE credentials SET sign_count = @sc, backup_state = @bs, uv_initialized = @uv, last_used_at = @at WHERE id = @id AND tenant_id = @t",
-            cancellationToken, ("@sc", signCount), ("@bs", backupState ? 1 : 0), ("@uv", uvInitialized ? 1 : 0), ("@at", Ms(usedAt)),
+            cancellationToken, ("@sc", signCount), ("@bs", backupState), ("@uv", uvInitialized), ("@at", usedAt),
             ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
     }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -11,34 +10,27 @@ public sealed partial class SqlitePasskeyStore
     private const string AuditColumns =
         "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
 
-    private static ApiKeyRecord ReadApiKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Time(r, 4), TimeOrNull(r, 5));
-    private static SigningKeyRecord ReadSigningKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Bytes(r, 3), Time(r, 4), TimeOrNull(r, 5));
-    private static AuditEventRecord ReadAudit(DbDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), Time(r, 2), r.GetString(3), r.GetString(4), StringOrNull(r, 5), StringOrNull(r, 6), StringOrNull(r, 7),
-        r.IsDBNull(8) ? null : r.GetInt32(8), StringOrNull(r, 9), StringOrNull(r, 10), StringOrNull(r, 11), StringOrNull(r, 12), StringOrNull(r, 13),
-        r.IsDBNull(14) ? null : r.GetDouble(14));
-
     /// <inheritdoc />
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         using var _ = Measure();
         await ExecuteAsync($"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@t, @id, @n, @h, @at, @rev)", cancellationToken,
-            ("@t", key.TenantId), ("@id", key.Id), ("@n", key.Name), ("@h", key.Hash), ("@at", Ms(key.CreatedAt)), ("@rev", Ms(key.RevokedAt))).ConfigureAwait(false);
+            StoreParameters.ApiKey(key)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE id = @id", ReadApiKey, cancellationToken, ("@id", keyId)).ConfigureAwait(false);
+        return await QuerySingleAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE id = @id", Rows.ApiKey, cancellationToken, ("@id", keyId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE tenant_id = @t ORDER BY created_at, id", ReadApiKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+        return await QueryAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE tenant_id = @t ORDER BY created_at, id", Rows.ApiKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -46,7 +38,7 @@ public sealed partial class SqlitePasskeyStore
     {
         using var _ = Measure();
         return await ExecuteAsync("UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL", cancellationToken,
-            ("@at", Ms(revokedAt)), ("@t", tenantId), ("@id", keyId)).ConfigureAwait(false) == 1;
+            ("@at", revokedAt), ("@t", tenantId), ("@id", keyId)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -54,7 +46,7 @@ public sealed partial class SqlitePasskeyStore
     {
         using var _ = Measure();
         return await QueryAsync($"SELECT {SigningKeyColumns} FROM signing_keys WHERE tenant_id = @t ORDER BY created_at DESC, kid DESC",
-            ReadSigningKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+            Rows.SigningKey, cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -65,13 +57,13 @@ public sealed partial class SqlitePasskeyStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var retire = Command(connection, "UPDATE signing_keys SET retired_at = @at WHERE tenant_id = @t AND retired_at IS NULL",
-            ("@at", Ms(key.CreatedAt)), ("@t", key.TenantId)))
+            ("@at", key.CreatedAt), ("@t", key.TenantId)))
         {
             retire.Transaction = tx;
             await retire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await using (var insert = Command(connection, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)",
-            ("@t", key.TenantId), ("@kid", key.KeyId), ("@alg", key.Algorithm), ("@pk", key.PrivateKey), ("@at", Ms(key.CreatedAt))))
+            StoreParameters.SigningKey(key)))
         {
             insert.Transaction = tx;
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +76,7 @@ public sealed partial class SqlitePasskeyStore
     {
         using var _ = Measure();
         return await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND retired_at IS NOT NULL AND retired_at < @before", cancellationToken,
-            ("@t", tenantId), ("@before", Ms(retiredBefore))).ConfigureAwait(false);
+            ("@t", tenantId), ("@before", retiredBefore)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -92,12 +84,10 @@ public sealed partial class SqlitePasskeyStore
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
-        var e = auditEvent;
         await ExecuteAsync(
             "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
             "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)", cancellationToken,
-            ("@t", e.TenantId), ("@at", Ms(e.At)), ("@c", e.Ceremony), ("@o", e.Outcome), ("@cid", e.CeremonyId), ("@u", e.UserId), ("@cred", e.CredentialId),
-            ("@ec", e.ErrorCode), ("@e", e.Error), ("@addr", e.ClientAddress), ("@ua", e.UserAgent), ("@b", e.Browser), ("@os", e.Os), ("@d", e.DurationMs)).ConfigureAwait(false);
+            StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -113,9 +103,9 @@ public sealed partial class SqlitePasskeyStore
         if (query.To is not null) sql.Append(" AND at < @to");
         if (query.BeforeId is not null) sql.Append(" AND id < @before");
         sql.Append(" ORDER BY id DESC LIMIT @limit");
-        return await QueryAsync(sql.ToString(), ReadAudit, cancellationToken,
-            ("@t", query.TenantId), ("@c", query.Ceremony), ("@o", query.Outcome), ("@u", query.UserId), ("@from", Ms(query.From)),
-            ("@to", Ms(query.To)), ("@before", query.BeforeId), ("@limit", Math.Clamp(query.Limit, 1, 1000))).ConfigureAwait(false);
+        return await QueryAsync(sql.ToString(), Rows.AuditEvent, cancellationToken,
+            ("@t", query.TenantId), ("@c", query.Ceremony), ("@o", query.Outcome), ("@u", query.UserId), ("@from", query.From),
+            ("@to", query.To), ("@before", query.BeforeId), ("@limit", Math.Clamp(query.Limit, 1, 1000))).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -125,7 +115,7 @@ public sealed partial class SqlitePasskeyStore
         return await QueryAsync(
             "SELECT ceremony, outcome, browser, os, COUNT(*) FROM audit_events WHERE tenant_id = @t " +
             "AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) GROUP BY ceremony, outcome, browser, os ORDER BY ceremony, outcome, browser, os",
-            r => new AuditCount(r.GetString(0), r.GetString(1), StringOrNull(r, 2), StringOrNull(r, 3), r.GetInt64(4)),
-            cancellationToken, ("@t", tenantId), ("@from", Ms(from)), ("@to", Ms(to))).ConfigureAwait(false);
+            RowReaders.AuditCount,
+            cancellationToken, ("@t", tenantId), ("@from", from), ("@to", to)).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Passkeys.Server.Storage.Sqlite;
@@ -57,7 +56,7 @@ public sealed partial class SqlitePasskeyStore : IPasskeyStore
 #pragma warning restore CA2100
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            command.Parameters.AddWithValue(name, SqliteColumnTypes.Parameter(value));
         }
         return command;
     }
@@ -75,13 +74,7 @@ public sealed partial class SqlitePasskeyStore : IPasskeyStore
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = Command(connection, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<T>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(map(reader));
-        }
-        return list;
+        return await StoreCommands.ReadAllAsync(command, map, ct).ConfigureAwait(false);
     }
 
     private async Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
@@ -151,16 +144,7 @@ public sealed partial class SqlitePasskeyStore : IPasskeyStore
         }
     }
 
-    // Value conversions shared by the partial files.
-    private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
-    private static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
-    private static DateTimeOffset Time(DbDataReader r, int i) => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
-    private static DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
-    private static string? StringOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static byte[] Bytes(DbDataReader r, int i) => (byte[])r.GetValue(i);
-    private static byte[]? BytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : (byte[])r.GetValue(i);
-    private static bool Bool(DbDataReader r, int i) => r.GetInt64(i) != 0;
-    private static string JsonList(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, StoreJson.Default.IReadOnlyListString);
-    private static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
+    private static readonly RowReaders Rows = new(SqliteColumnTypes.Instance);
+
     private static bool IsConstraintViolation(SqliteException e) => e.SqliteErrorCode == 19; // SQLITE_CONSTRAINT
 }

@@ -1,0 +1,51 @@
+using System.Data.Common;
+using System.Text.Json;
+
+namespace Passkeys.Server.Storage;
+
+/// <summary>
+/// Reads result rows into records, for every store. The column order is the one in each store's
+/// <c>…Columns</c> constants (the SQL text stays per store; the shape of a row does not); the
+/// columns whose type differs per database are read through <see cref="IColumnTypes"/>.
+/// </summary>
+internal sealed class RowReaders(IColumnTypes columns)
+{
+    public TenantRecord Tenant(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), ListFromJson(r.GetString(3)), ListFromJson(r.GetString(4)),
+        r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 8));
+
+    public UserRecord User(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), columns.Bytes(r, 2), r.GetString(3), r.GetString(4), columns.Time(r, 5), BytesOrNull(r, 6));
+
+    public CredentialRecordRow Credential(DbDataReader r) => new(
+        r.GetString(0), columns.Bytes(r, 1), r.GetString(2), columns.Bytes(r, 3), columns.Bytes(r, 4), r.GetInt32(5), r.GetInt64(6),
+        columns.Bool(r, 7), columns.Bool(r, 8), columns.Bool(r, 9), ListFromJson(r.GetString(10)), columns.Guid(r, 11), r.GetString(12),
+        columns.Bool(r, 13), StringOrNull(r, 14), columns.Time(r, 15), TimeOrNull(r, 16));
+
+    public CeremonyRecord Ceremony(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), (CeremonyKind)r.GetInt32(2), columns.Bytes(r, 3), StringOrNull(r, 4), StringOrNull(r, 5),
+        columns.Time(r, 6), columns.Time(r, 7));
+
+    public RecoveryCodeRecord RecoveryCode(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), columns.Bytes(r, 3), columns.Bytes(r, 4), columns.Time(r, 5), TimeOrNull(r, 6));
+
+    public ApiKeyRecord ApiKey(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), columns.Bytes(r, 3), columns.Time(r, 4), TimeOrNull(r, 5));
+
+    public SigningKeyRecord SigningKey(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), columns.Bytes(r, 3), columns.Time(r, 4), TimeOrNull(r, 5));
+
+    public AuditEventRecord AuditEvent(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), columns.Time(r, 2), r.GetString(3), r.GetString(4), StringOrNull(r, 5), StringOrNull(r, 6), StringOrNull(r, 7),
+        r.IsDBNull(8) ? null : r.GetInt32(8), StringOrNull(r, 9), StringOrNull(r, 10), StringOrNull(r, 11), StringOrNull(r, 12), StringOrNull(r, 13),
+        r.IsDBNull(14) ? null : r.GetDouble(14));
+
+    // Static: a group-by count has no column whose type differs.
+    public static AuditCount AuditCount(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), StringOrNull(r, 2), StringOrNull(r, 3), r.GetInt64(4));
+
+    private DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Time(r, i);
+    private byte[]? BytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Bytes(r, i);
+    private static string? StringOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
+}
