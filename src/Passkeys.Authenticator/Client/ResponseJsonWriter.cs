@@ -41,11 +41,12 @@ internal static class ResponseJsonWriter
         });
 
     public static string Authentication(
-        string attachment, byte[] credentialId, byte[] authenticatorData, byte[] clientDataJson, byte[] signature, byte[]? userHandle) =>
+        string attachment, byte[] credentialId, byte[] authenticatorData, byte[] clientDataJson, byte[] signature, byte[]? userHandle,
+        bool? appId = null) =>
         Write(w =>
         {
             w.WriteString("authenticatorAttachment", attachment);
-            WriteExtensions(w, null);
+            WriteExtensions(w, null, appId);
             w.WriteString("id", Base64UrlStrict.Encode(credentialId));
             w.WriteString("rawId", Base64UrlStrict.Encode(credentialId));
             w.WriteStartObject("response");
@@ -60,9 +61,13 @@ internal static class ResponseJsonWriter
             w.WriteString("type", "public-key");
         });
 
-    private static void WriteExtensions(Utf8JsonWriter w, bool? credPropsRk)
+    private static void WriteExtensions(Utf8JsonWriter w, bool? credPropsRk, bool? appId = null)
     {
         w.WriteStartObject("clientExtensionResults");
+        if (appId is bool used)
+        {
+            w.WriteBoolean("appid", used);
+        }
         if (credPropsRk is bool rk)
         {
             w.WriteStartObject("credProps");

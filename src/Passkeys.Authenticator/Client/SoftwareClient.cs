@@ -15,7 +15,9 @@ namespace Passkeys.Authenticator.Client;
 /// NOTE: the attestation conveyance preference is not applied: the authenticator's statement is
 /// passed through unchanged (Chrome would replace it with "none" when asked for none), so that a
 /// test chooses the format on the authenticator and faults in it survive. Hints are advisory in
-/// the spec and, with one authenticator to choose from, change nothing here.
+/// the spec and, with one authenticator to choose from, change nothing here. The appid extension
+/// (§10.1.1) is supported when authenticating (see <see cref="AppIdValidator"/> for how the AppID
+/// is checked); appidExclude (§10.1.2) is not implemented.
 /// </remarks>
 public sealed class SoftwareClient
 {
@@ -160,19 +162,37 @@ public sealed class SoftwareClient
         var allowList = OptionsReader.Descriptors(options, "allowCredentials");
         bool uv = UserVerificationOption(OptionsReader.String(options, "userVerification"));
 
+        // Extensions: appid (§10.1.1), a client extension. The AppID must be one this origin may claim.
+        var extensions = OptionsReader.Member(options, "extensions") ?? default;
+        string? appId = extensions.ValueKind == JsonValueKind.Object ? OptionsReader.String(extensions, "appid") : null;
+        if (appId is not null)
+        {
+            AppIdValidator.Validate(appId, effectiveDomain);
+        }
+
         byte[] clientDataJson = ClientData("webauthn.get", challenge);
         await WaitForUser(OptionsReader.Timeout(options), cancellationToken).ConfigureAwait(false);
 
         GetAssertionResponse response;
+        bool appIdUsed = false;
         try
         {
-            response = Authenticator.GetAssertion(new GetAssertionRequest
+            response = GetAssertion(rpId, clientDataJson, allowList, uv);
+        }
+        catch (CtapException e) when (e.Status == CtapStatus.NoCredentials && appId is not null && allowList.Count > 0)
+        {
+            // §10.1.1 step 4: no allowed credential is scoped to the RP ID, so ask again with the
+            // AppID in its place, as a browser re-probes a U2F device with SHA-256(appId) as the
+            // application parameter. Only listed credentials: U2F credentials are not discoverable.
+            try
             {
-                RpId = rpId,
-                ClientDataHash = SHA256.HashData(clientDataJson),
-                AllowList = allowList,
-                UserVerification = uv,
-            });
+                response = GetAssertion(appId, clientDataJson, allowList, uv);
+                appIdUsed = true;
+            }
+            catch (CtapException retry)
+            {
+                throw Translate(retry);
+            }
         }
         catch (CtapException e)
         {
@@ -180,13 +200,23 @@ public sealed class SoftwareClient
         }
 
         string json = ResponseJsonWriter.Authentication(
-            Attachment, response.CredentialId, response.AuthenticatorData, clientDataJson, response.Signature, response.UserHandle);
+            Attachment, response.CredentialId, response.AuthenticatorData, clientDataJson, response.Signature, response.UserHandle,
+            appId is not null ? appIdUsed : null);
         lock (_lock)
         {
             _lastAuthentication = json;
         }
         return json;
     }
+
+    private GetAssertionResponse GetAssertion(string rpId, byte[] clientDataJson, List<byte[]> allowList, bool uv) =>
+        Authenticator.GetAssertion(new GetAssertionRequest
+        {
+            RpId = rpId,
+            ClientDataHash = SHA256.HashData(clientDataJson),
+            AllowList = allowList,
+            UserVerification = uv,
+        });
 
     private byte[] ClientData(string type, byte[] challenge)
     {
