@@ -75,24 +75,7 @@ function renderOne(c, count) {
       try {
         await client.setDefaultCredential(session.token, c.id);
         showMessage(`"${name}" is now your default passkey.`, 'info');
-        await refresh().then(offerUpgrade);
-
-/**
- * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
- * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
- * later action (adding a passkey, a step-up) cancels this quiet request.
- */
-async function offerUpgrade() {
-  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
-  session = saveSession({ ...session, authenticatorAttachment: null });
-  try {
-    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
-    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
-    await refresh();
-  } catch (e) {
-    console.info('passkey upgrade not made:', e.code ?? e);
-  }
-}
+        await refresh();
       } catch (e) { handle(e); }
     }));
     actions.append(makeDefault);
@@ -116,24 +99,7 @@ async function offerUpgrade() {
         try {
           await client.renameCredential(session.token, c.id, value, session);
           showMessage(`Renamed to "${value}".`, 'info');
-          await refresh().then(offerUpgrade);
-
-/**
- * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
- * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
- * later action (adding a passkey, a step-up) cancels this quiet request.
- */
-async function offerUpgrade() {
-  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
-  session = saveSession({ ...session, authenticatorAttachment: null });
-  try {
-    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
-    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
-    await refresh();
-  } catch (e) {
-    console.info('passkey upgrade not made:', e.code ?? e);
-  }
-}
+          await refresh();
         } catch (e) { handle(e); }
       });
     });
@@ -179,24 +145,7 @@ addForm.addEventListener('submit', (event) => {
       session = saveSession(result);
       addForm.name.value = '';
       showMessage(`Added "${displayName(result.credential)}".`, 'info');
-      await refresh().then(offerUpgrade);
-
-/**
- * Passkey upgrade: after a sign-in with a phone or security key, ask the browser to save a passkey
- * on this device too, without a dialog (mediation: 'conditional'), where it supports that. Any
- * later action (adding a passkey, a step-up) cancels this quiet request.
- */
-async function offerUpgrade() {
-  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
-  session = saveSession({ ...session, authenticatorAttachment: null });
-  try {
-    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
-    showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
-    await refresh();
-  } catch (e) {
-    console.info('passkey upgrade not made:', e.code ?? e);
-  }
-}
+      await refresh();
     } catch (e) { handle(e); }
   });
 });
