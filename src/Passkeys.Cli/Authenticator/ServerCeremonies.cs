@@ -52,25 +52,8 @@ internal static class ServerCeremonies
         {
             user["id"] = userId ?? username;
         }
-        var begin = await PostAsync(http, $"/v1/tenants/{Uri.EscapeDataString(tenant)}/registration/begin", new JsonObject { ["user"] = user }, apiKey, error).ConfigureAwait(false);
-        if (begin is null)
-        {
-            return 1;
-        }
-        using var session = AuthenticatorSession.Open(settings);
-        var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin ?? DefaultOrigin(server) });
-        string response;
-        try
-        {
-            response = await client.CreateAsync(Required(begin, "options").ToJsonString()).ConfigureAwait(false);
-        }
-        catch (WebAuthnClientException e)
-        {
-            return AuthenticatorCommand.ClientError(e, error);
-        }
-        // The authenticator holds the new credential whatever the server says next, as a device would.
-        session.Save();
-        var finish = await PostAsync(http, $"/v1/tenants/{Uri.EscapeDataString(tenant)}/registration/finish", FinishBody(begin, response), null, error).ConfigureAwait(false);
+        var finish = await RunCeremonyAsync(http, settings, server, tenant, "registration", new JsonObject { ["user"] = user }, apiKey, origin,
+            (client, options) => client.CreateAsync(options), error).ConfigureAwait(false);
         if (finish is null)
         {
             return 1;
@@ -90,24 +73,8 @@ internal static class ServerCeremonies
     {
         using var http = new HttpClient { BaseAddress = server };
         var body = username is null ? new JsonObject() : new JsonObject { ["username"] = username };
-        var begin = await PostAsync(http, $"/v1/tenants/{Uri.EscapeDataString(tenant)}/authentication/begin", body, null, error).ConfigureAwait(false);
-        if (begin is null)
-        {
-            return 1;
-        }
-        using var session = AuthenticatorSession.Open(settings);
-        var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin ?? DefaultOrigin(server) });
-        string response;
-        try
-        {
-            response = await client.GetAsync(Required(begin, "options").ToJsonString()).ConfigureAwait(false);
-        }
-        catch (WebAuthnClientException e)
-        {
-            return AuthenticatorCommand.ClientError(e, error);
-        }
-        session.Save();
-        var finish = await PostAsync(http, $"/v1/tenants/{Uri.EscapeDataString(tenant)}/authentication/finish", FinishBody(begin, response), null, error).ConfigureAwait(false);
+        var finish = await RunCeremonyAsync(http, settings, server, tenant, "authentication", body, null, origin,
+            (client, options) => client.GetAsync(options), error).ConfigureAwait(false);
         if (finish is null)
         {
             return 1;
@@ -119,6 +86,37 @@ internal static class ServerCeremonies
         Line(output, "user verified", finish["userVerified"]?.ToJsonString());
         Claims(output, (string?)finish["token"]);
         return 0;
+    }
+
+    /// <summary>
+    /// One ceremony against the server: {ceremony}/begin, the software client answers the options,
+    /// the store is saved (the authenticator keeps what it did whatever the server says next, as a
+    /// device would), then {ceremony}/finish. Returns the finish response, or null once the error
+    /// has been printed.
+    /// </summary>
+    private static async Task<JsonNode?> RunCeremonyAsync(HttpClient http, AuthenticatorSettings settings, Uri server, string tenant, string ceremony,
+        JsonObject beginBody, string? apiKey, string? origin, Func<SoftwareClient, string, Task<string>> answer, TextWriter error)
+    {
+        string path = $"/v1/tenants/{Uri.EscapeDataString(tenant)}/{ceremony}";
+        var begin = await PostAsync(http, path + "/begin", beginBody, apiKey, error).ConfigureAwait(false);
+        if (begin is null)
+        {
+            return null;
+        }
+        using var session = AuthenticatorSession.Open(settings);
+        var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin ?? DefaultOrigin(server) });
+        string response;
+        try
+        {
+            response = await answer(client, Required(begin, "options").ToJsonString()).ConfigureAwait(false);
+        }
+        catch (WebAuthnClientException e)
+        {
+            AuthenticatorCommand.ClientError(e, error);
+            return null;
+        }
+        session.Save();
+        return await PostAsync(http, path + "/finish", FinishBody(begin, response), null, error).ConfigureAwait(false);
     }
 
     private static Option<string> ServerOption() => new("--server") { Description = "The server's base URL, e.g. http://localhost:5080", Required = true };
