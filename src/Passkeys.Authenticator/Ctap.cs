@@ -62,6 +62,11 @@ public sealed class GetAssertionRequest
     public IReadOnlyList<byte[]> AllowList { get; init; } = [];
     /// <summary>The "uv" option: verify the user.</summary>
     public bool UserVerification { get; init; }
+    /// <summary>
+    /// The "up" option (default true): false asks silently, without a touch, and the UP flag is then
+    /// clear. Clients use it to probe whether the device holds a credential (appidExclude, §10.1.2).
+    /// </summary>
+    public bool UserPresence { get; init; } = true;
 }
 
 /// <summary>authenticatorGetAssertion's result.</summary>

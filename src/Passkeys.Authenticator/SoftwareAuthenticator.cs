@@ -191,7 +191,8 @@ public sealed class SoftwareAuthenticator : IDisposable
             throw new CtapException(CtapStatus.NoCredentials, $"no credential for {request.RpId} on this authenticator");
         }
 
-        byte flags = UserFlags(request.UserVerification, faults);
+        // The "up" option: a silent request (up=false) needs no touch and leaves UP clear.
+        byte flags = UserFlags(request.UserVerification, faults, request.UserPresence);
 
         // The "user" picks the most recently created account.
         var chosen = candidates[^1];
@@ -277,14 +278,18 @@ public sealed class SoftwareAuthenticator : IDisposable
         }
     }
 
-    private byte UserFlags(bool verificationRequested, AuthenticatorFaults faults)
+    private byte UserFlags(bool verificationRequested, AuthenticatorFaults faults, bool presenceRequested = true)
     {
         if (verificationRequested && !Options.UserVerified && !faults.HasFlag(AuthenticatorFaults.UserVerificationFlagWithoutUser))
         {
             throw new CtapException(CtapStatus.OperationDenied, "user verification failed");
         }
-        RequireUserPresence(faults);
-        byte flags = faults.HasFlag(AuthenticatorFaults.UserPresenceFlagCleared) ? (byte)0 : AuthenticatorDataBuilder.UserPresent;
+        byte flags = 0;
+        if (presenceRequested)
+        {
+            RequireUserPresence(faults);
+            flags = faults.HasFlag(AuthenticatorFaults.UserPresenceFlagCleared) ? (byte)0 : AuthenticatorDataBuilder.UserPresent;
+        }
         bool verified = verificationRequested && Options.UserVerified;
         if (verified || faults.HasFlag(AuthenticatorFaults.UserVerificationFlagWithoutUser))
         {

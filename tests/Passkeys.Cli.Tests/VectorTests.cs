@@ -14,7 +14,7 @@ public class VectorTests
         if (SharedData.Directory is null)
         {
             // Under CI the missing folder must fail, not produce an empty (silently passing) theory.
-            data.Add(SharedData.InCi ? "(missing ../shared)" : "(skipped)");
+            data.Add(SharedData.IsCi ? "(missing ../shared)" : "(skipped)");
             return data;
         }
         foreach (string path in TestVector.Find(SharedData.VectorsDirectory))

@@ -14,11 +14,11 @@ internal static class ResponseJsonWriter
 
     public static string Registration(
         string attachment, bool? credPropsRk, byte[] credentialId, byte[] attestationObject, byte[] authenticatorData,
-        byte[] clientDataJson, byte[]? publicKey, int algorithm, IReadOnlyList<string> transports) =>
+        byte[] clientDataJson, byte[]? publicKey, int algorithm, IReadOnlyList<string> transports, bool? appIdExclude = null) =>
         Write(w =>
         {
             w.WriteString("authenticatorAttachment", attachment);
-            WriteExtensions(w, credPropsRk);
+            WriteExtensions(w, credPropsRk, appIdExclude: appIdExclude);
             w.WriteString("id", Base64UrlStrict.Encode(credentialId));
             w.WriteString("rawId", Base64UrlStrict.Encode(credentialId));
             w.WriteStartObject("response");
@@ -61,12 +61,16 @@ internal static class ResponseJsonWriter
             w.WriteString("type", "public-key");
         });
 
-    private static void WriteExtensions(Utf8JsonWriter w, bool? credPropsRk, bool? appId = null)
+    private static void WriteExtensions(Utf8JsonWriter w, bool? credPropsRk, bool? appId = null, bool? appIdExclude = null)
     {
         w.WriteStartObject("clientExtensionResults");
         if (appId is bool used)
         {
             w.WriteBoolean("appid", used);
+        }
+        if (appIdExclude is bool acted)
+        {
+            w.WriteBoolean("appidExclude", acted);
         }
         if (credPropsRk is bool rk)
         {

@@ -16,8 +16,8 @@ namespace Passkeys.Authenticator.Client;
 /// passed through unchanged (Chrome would replace it with "none" when asked for none), so that a
 /// test chooses the format on the authenticator and faults in it survive. Hints are advisory in
 /// the spec and, with one authenticator to choose from, change nothing here. The appid extension
-/// (§10.1.1) is supported when authenticating (see <see cref="AppIdValidator"/> for how the AppID
-/// is checked); appidExclude (§10.1.2) is not implemented.
+/// (§10.1.1) is supported when authenticating and appidExclude (§10.1.2) when creating (see
+/// <see cref="AppIdValidator"/> for how the AppID is checked).
 /// </remarks>
 public sealed class SoftwareClient
 {
@@ -95,9 +95,15 @@ public sealed class SoftwareClient
         bool rk = residentKey != "discouraged"; // this authenticator can always store a discoverable credential
         bool uv = UserVerificationOption(selection.ValueKind == JsonValueKind.Object ? OptionsReader.String(selection, "userVerification") : null);
 
-        // Extensions: credProps (client), credProtect (authenticator).
+        // Extensions: credProps and appidExclude (client), credProtect (authenticator).
         var extensions = OptionsReader.Member(options, "extensions") ?? default;
         bool credProps = extensions.ValueKind == JsonValueKind.Object && OptionsReader.Boolean(extensions, "credProps");
+        // §10.1.2 client processing step 1: the AppID must be one this origin may claim, as for appid.
+        string? appIdExclude = extensions.ValueKind == JsonValueKind.Object ? OptionsReader.String(extensions, "appidExclude") : null;
+        if (appIdExclude is not null)
+        {
+            AppIdValidator.Validate(appIdExclude, effectiveDomain);
+        }
         int? credProtect = extensions.ValueKind == JsonValueKind.Object
             ? OptionsReader.String(extensions, "credentialProtectionPolicy") switch
             {
@@ -111,16 +117,22 @@ public sealed class SoftwareClient
         byte[] clientDataJson = ClientData("webauthn.create", challenge);
         await WaitForUser(OptionsReader.Timeout(options), cancellationToken).ConfigureAwait(false);
 
+        byte[] clientDataHash = SHA256.HashData(clientDataJson);
+        var excludeList = OptionsReader.Descriptors(options, "excludeCredentials");
         MakeCredentialResponse response;
         try
         {
+            if (appIdExclude is not null)
+            {
+                ExcludeU2fCredentials(appIdExclude, excludeList, clientDataHash, algorithms);
+            }
             response = Authenticator.MakeCredential(new MakeCredentialRequest
             {
-                ClientDataHash = SHA256.HashData(clientDataJson),
+                ClientDataHash = clientDataHash,
                 Rp = new RelyingPartyEntity(rpId, OptionsReader.String(rp, "name")),
                 User = new UserEntity(userId, OptionsReader.String(user, "name"), OptionsReader.String(user, "displayName")),
                 PubKeyCredParams = algorithms,
-                ExcludeList = OptionsReader.Descriptors(options, "excludeCredentials"),
+                ExcludeList = excludeList,
                 ResidentKey = rk,
                 UserVerification = uv,
                 CredProtect = credProtect,
@@ -131,10 +143,11 @@ public sealed class SoftwareClient
             throw Translate(e);
         }
 
+        // §10.1.2 client extension output: true, the extension was acted upon.
         string json = ResponseJsonWriter.Registration(
             Attachment, credProps ? response.Discoverable : null, response.CredentialId, response.AttestationObject,
             response.AuthenticatorData, clientDataJson, response.SubjectPublicKeyInfo, response.Algorithm,
-            Authenticator.Options.EffectiveTransports);
+            Authenticator.Options.EffectiveTransports, appIdExclude is not null ? true : null);
         lock (_lock)
         {
             _lastRegistration = json;
@@ -207,6 +220,51 @@ public sealed class SoftwareClient
             _lastAuthentication = json;
         }
         return json;
+    }
+
+    /// <summary>
+    /// §10.1.2 client processing step 2, right before authenticatorMakeCredential: is any
+    /// excludeCredentials entry a credential this authenticator registered under the AppID (through
+    /// U2F, so its RP ID hash is SHA-256 of the AppID)? A browser asks a U2F device with a
+    /// "check-only" U2F_AUTHENTICATE and a CTAP2 device with a silent getAssertion (up=false); this
+    /// authenticator speaks CTAP2, so the latter.
+    /// </summary>
+    /// <exception cref="CtapException">CredentialExcluded after the user's touch when such a credential is held.</exception>
+    private void ExcludeU2fCredentials(string appId, List<byte[]> excludeList, byte[] clientDataHash, IReadOnlyList<int> algorithms)
+    {
+        if (excludeList.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            Authenticator.GetAssertion(new GetAssertionRequest
+            {
+                RpId = appId,
+                ClientDataHash = clientDataHash,
+                AllowList = excludeList,
+                UserPresence = false,
+            });
+        }
+        catch (CtapException e) when (e.Status == CtapStatus.NoCredentials)
+        {
+            return; // none is held: continue with normal processing
+        }
+        // Held. The spec leaves it to the client to mark the authenticator inapplicable, e.g. by
+        // getting the user's consent from it and then failing as if it had returned
+        // InvalidStateError. Here the touch is collected with a makeCredential that is sure to be
+        // excluded (the AppID as RP ID, the excluded ids): the authenticator waits for the
+        // user, creates nothing and answers CREDENTIAL_EXCLUDED, exactly as for a passkey listed in
+        // excludeCredentials; no touch is a timeout (NotAllowedError) in both cases too.
+        Authenticator.MakeCredential(new MakeCredentialRequest
+        {
+            ClientDataHash = clientDataHash,
+            Rp = new RelyingPartyEntity(appId),
+            User = new UserEntity([0]),
+            PubKeyCredParams = algorithms,
+            ExcludeList = excludeList,
+        });
+        throw new InvalidOperationException("the authenticator created a credential under an AppID whose credential it holds");
     }
 
     private GetAssertionResponse GetAssertion(string rpId, byte[] clientDataJson, List<byte[]> allowList, bool uv) =>

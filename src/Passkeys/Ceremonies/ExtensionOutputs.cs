@@ -34,6 +34,17 @@ internal static class ExtensionOutputs
                     Unrequested(requested.LargeBlobSupport is null, name, policy);
                     largeBlob = OptionalBoolean(value, name, "supported");
                     break;
+                case "appidExclude":
+                    // §10.1.2: the client says it acted on appidExclude (probed excludeCredentials
+                    // under the AppID too). The output carries no security decision for the RP: had
+                    // the probe found a U2F credential, the client would have failed create() with
+                    // InvalidStateError and there would be no response. Only its shape is checked.
+                    Unrequested(requested.AppIdExclude is null, name, policy);
+                    if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        throw new PasskeyException(PasskeyError.InvalidExtensionOutput, "appidExclude output must be a boolean");
+                    }
+                    break;
                 default:
                     Unrequested(true, name, policy);
                     break;

@@ -148,7 +148,7 @@ public sealed partial class RelyingParty
     private static CredentialDescriptorJson ToDescriptor(CredentialDescriptor c) =>
         new() { Id = c.Id, Transports = c.Transports is { Count: > 0 } t ? [.. t] : null };
 
-    private static Dictionary<string, JsonElement> BuildRegistrationExtensions(RegistrationExtensions e)
+    private Dictionary<string, JsonElement> BuildRegistrationExtensions(RegistrationExtensions e)
     {
         var ctx = ExtensionJsonContext.Default;
         var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -175,6 +175,11 @@ public sealed partial class RelyingParty
         if (e.LargeBlobSupport is { } support)
         {
             map["largeBlob"] = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["support"] = support }, ctx.DictionaryStringString);
+        }
+        if (e.AppIdExclude is { } appIdExclude)
+        {
+            AppIdRule.Validate(appIdExclude, _options.RpId, "appidExclude");
+            map["appidExclude"] = JsonSerializer.SerializeToElement(appIdExclude, ctx.String);
         }
         return map;
     }

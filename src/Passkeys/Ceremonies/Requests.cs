@@ -26,6 +26,14 @@ public sealed record RegistrationExtensions
     public bool Prf { get; init; }
     /// <summary>largeBlob support: "required" or "preferred", or null.</summary>
     public string? LargeBlobSupport { get; init; }
+    /// <summary>
+    /// appidExclude (WebAuthn L3 §10.1.2): the legacy U2F AppID the relying party registered
+    /// credentials under, or null. The client then also refuses an authenticator holding one of
+    /// <see cref="RegistrationRequest.ExcludeCredentials"/> as a U2F credential for this AppID.
+    /// Must be an https URL whose host is the RP ID, a subdomain of it, or a registrable domain it
+    /// is a subdomain of (the same AppID rule as <see cref="AuthenticationRequest.AppId"/>).
+    /// </summary>
+    public string? AppIdExclude { get; init; }
 }
 
 /// <summary>What <see cref="RelyingParty.BeginRegistration"/> needs.</summary>

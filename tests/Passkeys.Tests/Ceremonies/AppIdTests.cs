@@ -20,7 +20,7 @@ public class AppIdTests
     private const string AppId = "https://example.com/appid.json";
 
     /// <summary>What a server migrating from U2F holds: a record for a credential made at the AppID, not the RP ID.</summary>
-    private static CredentialRecord RegisterU2f(Scenario s, string appId = AppId)
+    internal static CredentialRecord RegisterU2f(Scenario s, string appId = AppId)
     {
         s.Authenticator.Options.Attestation = AttestationKind.FidoU2f;
         byte[] clientDataHash = SHA256.HashData("U2F registration client data"u8);
