@@ -3,8 +3,8 @@ using System.Net;
 namespace Passkeys.Ceremonies;
 
 /// <summary>
-/// The relying party's check of a legacy U2F AppID it puts in options (appidExclude, WebAuthn L3
-/// §10.1.2), so that a misconfigured AppID fails at begin instead of as a SecurityError in every
+/// The relying party's check of a legacy U2F AppID it puts in options (appid and appidExclude,
+/// WebAuthn L3 §10.1.1 and §10.1.2), so that a misconfigured AppID fails at begin instead of as a SecurityError in every
 /// browser.
 /// </summary>
 /// <remarks>
@@ -23,7 +23,7 @@ internal static class AppIdRule
         if (!Uri.TryCreate(appId, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(uri.Host)
             || !string.IsNullOrEmpty(uri.UserInfo))
         {
-            throw new PasskeyException(PasskeyError.InvalidConfiguration, $"{setting} '{appId}' is not an https URL (WebAuthn L3 §10.1.2)");
+            throw new PasskeyException(PasskeyError.InvalidConfiguration, $"{setting} '{appId}' is not an https URL (WebAuthn L3 §10.1.1, §10.1.2)");
         }
         string host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
         if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || IPAddress.TryParse(host, out _))

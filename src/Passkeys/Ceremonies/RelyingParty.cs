@@ -110,6 +110,8 @@ public sealed partial class RelyingParty
         Dictionary<string, JsonElement>? extensions = null;
         if (request.AppId is { } appId)
         {
+            // A misconfigured AppID fails here, not as a SecurityError in every browser (§10.1.1 step 3).
+            AppIdRule.Validate(appId, _options.RpId, "appid");
             extensions = new() { ["appid"] = JsonSerializer.SerializeToElement(appId, ExtensionJsonContext.Default.String) };
         }
         var options = new CredentialRequestOptionsJson

@@ -81,6 +81,10 @@ public sealed record AuthenticationRequest
     /// random ‖ SHA-256(payload), so the signature covers what the user approved.
     /// </summary>
     public byte[]? TransactionPayload { get; init; }
-    /// <summary>The legacy U2F AppID (appid extension, §10.1.1) for credentials registered through U2F.</summary>
+    /// <summary>
+    /// The legacy U2F AppID (appid extension, §10.1.1) for credentials registered through U2F: an
+    /// https URL whose host is the RP ID, a subdomain of it, or a registrable domain it is a
+    /// subdomain of; anything else fails at begin with <see cref="PasskeyError.InvalidConfiguration"/>.
+    /// </summary>
     public string? AppId { get; init; }
 }

@@ -148,4 +148,16 @@ public class AppIdTests
         var e = await Assert.ThrowsAsync<global::Passkeys.Authenticator.Client.WebAuthnClientException>(() => s.Client.GetAsync(ceremony.OptionsJson));
         Assert.Equal("NotAllowedError", e.Name);
     }
+
+    [Theory]
+    [InlineData("http://example.com/appid.json")]
+    [InlineData("https://other.com/appid.json")]
+    [InlineData("https://example.com.evil.net/appid.json")]
+    [InlineData("https://192.168.1.10/appid.json")]
+    public void Fails_at_begin_when_appid_is_not_an_https_URL_on_the_RP_ID(string appId)
+    {
+        using var s = new Scenario();
+        Assert.Equal(PasskeyError.InvalidConfiguration,
+            ErrorOf(() => s.RelyingParty.BeginAuthentication(new AuthenticationRequest { AppId = appId, UserHandle = UserId })));
+    }
 }
