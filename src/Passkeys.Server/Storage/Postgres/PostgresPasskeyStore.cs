@@ -49,7 +49,7 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
 #pragma warning restore CA2100
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, PostgresColumnTypes.Parameter(value));
+            command.Parameters.AddWithValue(name, PostgresColumnTypes.Instance.Parameter(value));
         }
         return command;
     }

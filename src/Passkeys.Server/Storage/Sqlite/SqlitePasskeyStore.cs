@@ -56,7 +56,7 @@ public sealed partial class SqlitePasskeyStore : IPasskeyStore
 #pragma warning restore CA2100
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, SqliteColumnTypes.Parameter(value));
+            command.Parameters.AddWithValue(name, SqliteColumnTypes.Instance.Parameter(value));
         }
         return command;
     }
