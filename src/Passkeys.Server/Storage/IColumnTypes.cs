@@ -5,8 +5,8 @@ namespace Passkeys.Server.Storage;
 /// <summary>
 /// How one database reads and writes the few column types the stores keep differently: SQLite has
 /// no time, boolean or uuid types (INTEGER milliseconds, 0/1, text), PostgreSQL has timestamptz,
-/// boolean and uuid. Everything else reads and writes the same way, so <see cref="RowReaders"/> and
-/// <see cref="StoreParameters"/> are shared.
+/// boolean and uuid. Everything else reads and writes the same way, so <see cref="RowReaders"/>,
+/// <see cref="StoreParameters"/> and <see cref="SqlPasskeyStore"/> are shared.
 /// </summary>
 internal interface IColumnTypes
 {
