@@ -52,9 +52,10 @@ public sealed partial class PostgresPasskeyStore : SqlPasskeyStore, IAsyncDispos
     // one; JSON lists are jsonb columns, and the text Npgsql sends for them does not convert implicitly.
     private protected override string Typed(string parameter, SqlType type) => type switch
     {
+        SqlType.Text => parameter + "::text",
         SqlType.JsonList => parameter + "::jsonb",
         SqlType.Time => parameter + "::timestamptz",
-        _ => parameter + "::text",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no PostgreSQL type for it"),
     };
 
     // SKIP LOCKED: nodes purging at the same time take disjoint batches instead of queueing behind
