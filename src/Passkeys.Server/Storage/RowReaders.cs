@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace Passkeys.Server.Storage;
 
 /// <summary>
-/// Reads result rows into records, for every store. The column order is the one in each store's
-/// <c>…Columns</c> constants (the SQL text stays per store; the shape of a row does not); the
-/// columns whose type differs per database are read through <see cref="IColumnTypes"/>.
+/// Reads result rows into records, for every store. The column order is the one in the
+/// <c>…Columns</c> constants of <see cref="SqlPasskeyStore"/>; the columns whose type differs per
+/// database are read through <see cref="IColumnTypes"/>.
 /// </summary>
 internal sealed class RowReaders(IColumnTypes columns)
 {

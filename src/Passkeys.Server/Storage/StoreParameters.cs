@@ -4,7 +4,7 @@ namespace Passkeys.Server.Storage;
 
 /// <summary>
 /// The parameters of the inserts and updates both stores run with the same names. Values stay
-/// plain CLR values (DateTimeOffset, bool, Guid); each store's <c>Command</c> converts them to
+/// plain CLR values (DateTimeOffset, bool, Guid); <see cref="IColumnTypes.Parameter"/> converts them to
 /// what its database keeps, so these lists are the same for SQLite and PostgreSQL.
 /// </summary>
 internal static class StoreParameters

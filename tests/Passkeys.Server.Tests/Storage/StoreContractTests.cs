@@ -145,6 +145,15 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_user_of_a_tenant_that_does_not_exist_is_refused_and_nothing_is_written()
+    {
+        Assert.False(await Store.CreateUserAsync(User("nowhere", "u1")));
+        Assert.Equal(AddCredentialResult.UserMissing, await Store.AddCredentialAsync(Credential("nowhere", "u1", [4]), User("nowhere", "u1")));
+        Assert.Null(await Store.GetUserAsync("nowhere", "u1"));
+        Assert.Null(await Store.GetCredentialAsync("nowhere", [4]));
+    }
+
+    [StoreFact]
     public async Task Credentials_are_invisible_to_other_tenants_and_users()
     {
         await Store.AddCredentialAsync(Credential("t1", "u1", [5]), User("t1", "u1"));

@@ -16,7 +16,7 @@ internal sealed class PostgresColumnTypes : IColumnTypes
     /// A parameter value as Npgsql needs it: it writes DateTimeOffset to timestamptz only with
     /// offset 0, so every time is stored as UTC.
     /// </summary>
-    public static object Parameter(object? value) => value switch
+    public object Parameter(object? value) => value switch
     {
         null => DBNull.Value,
         DateTimeOffset t => t.ToUniversalTime(),

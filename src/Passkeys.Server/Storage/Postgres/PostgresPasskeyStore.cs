@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace Passkeys.Server.Storage.Postgres;
@@ -8,23 +7,22 @@ namespace Passkeys.Server.Storage.Postgres;
 /// The PostgreSQL store: one <see cref="NpgsqlDataSource"/> (a connection pool) per store, a
 /// connection per operation, hand-written SQL. Several server nodes may share one database:
 /// migrations serialize on an advisory lock, ceremonies are consumed with one
-/// <c>DELETE … RETURNING</c>, multi-row writes are single transactions. Split into partial files by
-/// concern, mirroring the SQLite store.
+/// <c>DELETE … RETURNING</c>, multi-row writes are single transactions. The SQL shared with SQLite
+/// is in <see cref="SqlPasskeyStore"/>; this class holds what PostgreSQL does its own way.
 /// </summary>
-public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresPasskeyStore : SqlPasskeyStore, IAsyncDisposable, IDisposable
 {
     // Any fixed number works; it only has to be the same on every node. ASCII "Passkeys".
     private const long MigrationLockKey = 0x506173736B657973;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly StoreMetrics _metrics;
 
     /// <summary>Creates a store over <paramref name="connectionString"/> (nothing is opened until first use).</summary>
     /// <exception cref="ArgumentException">The connection string cannot be parsed.</exception>
     public PostgresPasskeyStore(string connectionString, StoreMetrics metrics)
+        : base(metrics, PostgresColumnTypes.Instance)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        ArgumentNullException.ThrowIfNull(metrics);
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // Lets a DBA tell our sessions apart in pg_stat_activity unless the operator chose a name.
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
@@ -34,51 +32,41 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
         var csb = builder.ConnectionStringBuilder;
         Target = $"{csb.Host}:{csb.Port}/{csb.Database ?? csb.Username} as {csb.Username}";
         _dataSource = builder.Build();
-        _metrics = metrics;
     }
 
     /// <summary>Where the store connects, for messages: host, port, database and user, never the password.</summary>
     public string Target { get; }
 
-    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
+    private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) =>
+        await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    // The constraint violations the contract turns into results instead of errors.
+    private protected override ConstraintViolation ViolationOf(DbException e) => (e as PostgresException)?.SqlState switch
     {
-#pragma warning disable CA2100 // all SQL here is constant text (or built from constant fragments); values are always parameters
-        var command = new NpgsqlCommand(sql, connection, tx);
-#pragma warning restore CA2100
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, PostgresColumnTypes.Parameter(value));
-        }
-        return command;
-    }
+        PostgresErrorCodes.UniqueViolation => ConstraintViolation.Unique,
+        PostgresErrorCodes.ForeignKeyViolation => ConstraintViolation.ForeignKey,
+        _ => ConstraintViolation.None,
+    };
 
-    private StoreMetrics.Timing Measure([CallerMemberName] string operation = "") => _metrics.Measure(operation);
-
-    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string, object?)[] parameters)
+    // A NULL parameter reaches PostgreSQL without a type, and "@p IS NULL" alone does not give it
+    // one; JSON lists are jsonb columns, and the text Npgsql sends for them does not convert implicitly.
+    private protected override string Typed(string parameter, SqlType type) => type switch
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(connection, null, sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
+        SqlType.Text => parameter + "::text",
+        SqlType.JsonList => parameter + "::jsonb",
+        SqlType.Time => parameter + "::timestamptz",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no PostgreSQL type for it"),
+    };
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
-    {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(connection, null, sql, parameters);
-        return await StoreCommands.ReadAllAsync(command, map, ct).ConfigureAwait(false);
-    }
-
-    private async Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
-        where T : class
-    {
-        var list = await QueryAsync(sql, map, ct, parameters).ConfigureAwait(false);
-        return list.Count == 0 ? null : list[0];
-    }
+    // SKIP LOCKED: nodes purging at the same time take disjoint batches instead of queueing behind
+    // each other, and a ceremony being consumed right now is left to its consumer.
+    private protected override string PurgeExpiredCeremoniesSql { get; } =
+        "DELETE FROM ceremonies WHERE (tenant_id, id) IN " +
+        "(SELECT tenant_id, id FROM ceremonies WHERE expires_at < @now ORDER BY expires_at LIMIT @max FOR UPDATE SKIP LOCKED) " +
+        $"RETURNING {CeremonyColumns}";
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -87,53 +75,18 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
         // starting at the same moment wait here and then find every version already applied; without
         // it, even CREATE TABLE IF NOT EXISTS can fail when two sessions race.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCommand = Command(connection, tx, "SELECT pg_advisory_xact_lock(@key)", ("@key", MigrationLockKey)))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        await using (var create = Command(connection, tx,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        int current;
-        await using (var check = Command(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
-        {
-            current = Convert.ToInt32(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        }
+        await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("@key", MigrationLockKey)).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)", cancellationToken).ConfigureAwait(false);
+        var current = Convert.ToInt32(await ScalarAsync(connection, tx, SchemaVersionSql, cancellationToken).ConfigureAwait(false),
+            System.Globalization.CultureInfo.InvariantCulture);
         for (var version = current + 1; version <= PostgresMigrations.All.Length; version++)
         {
-            await using var migrate = Command(connection, tx, PostgresMigrations.All[version - 1]);
-            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await using var record = Command(connection, tx, "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, now())", ("@v", version));
-            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, PostgresMigrations.All[version - 1], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, now())", cancellationToken,
+                ("@v", version)).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            // Reading the migrations table (not just SELECT 1) also says the schema is in place.
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, null, "SELECT COUNT(*) FROM schema_migrations");
-            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (NpgsqlException)
-        {
-            return false;
-        }
     }
 
     /// <inheritdoc />
@@ -141,10 +94,4 @@ public sealed partial class PostgresPasskeyStore : IPasskeyStore, IAsyncDisposab
 
     /// <inheritdoc />
     public void Dispose() => _dataSource.Dispose();
-
-    private static readonly RowReaders Rows = new(PostgresColumnTypes.Instance);
-
-    // The constraint violations the contract turns into results instead of errors.
-    private static bool IsUniqueViolation(PostgresException e) => e.SqlState == PostgresErrorCodes.UniqueViolation;
-    private static bool IsForeignKeyViolation(PostgresException e) => e.SqlState == PostgresErrorCodes.ForeignKeyViolation;
 }

@@ -16,7 +16,7 @@ internal sealed class SqliteColumnTypes : IColumnTypes
     public Guid Guid(DbDataReader r, int i) => System.Guid.Parse(r.GetString(i));
 
     /// <summary>A parameter value as SQLite stores it (the inverse of the readers above).</summary>
-    public static object Parameter(object? value) => value switch
+    public object Parameter(object? value) => value switch
     {
         null => DBNull.Value,
         DateTimeOffset t => t.ToUnixTimeMilliseconds(),

@@ -1,9 +1,10 @@
-namespace Passkeys.Server.Storage.Postgres;
+namespace Passkeys.Server.Storage;
 
-public sealed partial class PostgresPasskeyStore
+// Pending ceremonies (challenges) and recovery codes: the single-use records.
+public abstract partial class SqlPasskeyStore
 {
-    private const string CeremonyColumns = "tenant_id, id, kind, state, user_id, data, created_at, expires_at";
-    private const string RecoveryColumns = "tenant_id, user_id, id, salt, hash, created_at, used_at";
+    private protected const string CeremonyColumns = "tenant_id, id, kind, state, user_id, data, created_at, expires_at";
+    private protected const string RecoveryColumns = "tenant_id, user_id, id, salt, hash, created_at, used_at";
 
     /// <inheritdoc />
     public async Task SaveCeremonyAsync(CeremonyRecord ceremony, CancellationToken cancellationToken = default)
@@ -18,8 +19,9 @@ public sealed partial class PostgresPasskeyStore
     public async Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // The single atomic statement that makes a challenge single-use across nodes: a second
-        // DELETE of the same row waits for the first to commit, re-checks, finds nothing, returns nothing.
+        // The single atomic statement that makes a challenge single-use across nodes. PostgreSQL: a
+        // second DELETE of the same row waits for the first to commit, re-checks, finds nothing,
+        // returns nothing. SQLite: writers take the database lock one at a time.
         return await QuerySingleAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id RETURNING {CeremonyColumns}",
             Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
     }
@@ -28,13 +30,7 @@ public sealed partial class PostgresPasskeyStore
     public async Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // SKIP LOCKED: nodes purging at the same time take disjoint batches instead of queueing behind
-        // each other, and a ceremony being consumed right now is left to its consumer.
-        return await QueryAsync(
-            "DELETE FROM ceremonies WHERE (tenant_id, id) IN " +
-            "(SELECT tenant_id, id FROM ceremonies WHERE expires_at < @now ORDER BY expires_at LIMIT @max FOR UPDATE SKIP LOCKED) " +
-            $"RETURNING {CeremonyColumns}",
-            Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
+        return await QueryAsync(PurgeExpiredCeremoniesSql, Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -44,15 +40,12 @@ public sealed partial class PostgresPasskeyStore
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var delete = Command(connection, tx, "DELETE FROM recovery_codes WHERE tenant_id = @t AND user_id = @u", ("@t", tenantId), ("@u", userId)))
-        {
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await ExecuteAsync(connection, tx, "DELETE FROM recovery_codes WHERE tenant_id = @t AND user_id = @u", cancellationToken,
+            ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
         foreach (var code in codes)
         {
-            await using var insert = Command(connection, tx, $"INSERT INTO recovery_codes ({RecoveryColumns}) VALUES (@t, @u, @id, @salt, @hash, @at, @used)",
-                StoreParameters.RecoveryCode(tenantId, userId, code));
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, $"INSERT INTO recovery_codes ({RecoveryColumns}) VALUES (@t, @u, @id, @salt, @hash, @at, @used)",
+                cancellationToken, StoreParameters.RecoveryCode(tenantId, userId, code)).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

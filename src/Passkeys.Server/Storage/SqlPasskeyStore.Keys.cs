@@ -1,13 +1,13 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 
-namespace Passkeys.Server.Storage.Sqlite;
+namespace Passkeys.Server.Storage;
 
-public sealed partial class SqlitePasskeyStore
+// API keys, token signing keys and the audit log.
+public abstract partial class SqlPasskeyStore
 {
-    private const string ApiKeyColumns = "tenant_id, id, name, hash, created_at, revoked_at";
-    private const string SigningKeyColumns = "tenant_id, kid, algorithm, private_key, created_at, retired_at";
-    private const string AuditColumns =
+    private protected const string ApiKeyColumns = "tenant_id, id, name, hash, created_at, revoked_at";
+    private protected const string SigningKeyColumns = "tenant_id, kid, algorithm, private_key, created_at, retired_at";
+    private protected const string AuditColumns =
         "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
 
     /// <inheritdoc />
@@ -55,19 +55,11 @@ public sealed partial class SqlitePasskeyStore
         ArgumentNullException.ThrowIfNull(key);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var retire = Command(connection, "UPDATE signing_keys SET retired_at = @at WHERE tenant_id = @t AND retired_at IS NULL",
-            ("@at", key.CreatedAt), ("@t", key.TenantId)))
-        {
-            retire.Transaction = tx;
-            await retire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        await using (var insert = Command(connection, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)",
-            StoreParameters.SigningKey(key)))
-        {
-            insert.Transaction = tx;
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, "UPDATE signing_keys SET retired_at = @at WHERE tenant_id = @t AND retired_at IS NULL", cancellationToken,
+            ("@at", key.CreatedAt), ("@t", key.TenantId)).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)", cancellationToken,
+            StoreParameters.SigningKey(key)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -95,26 +87,38 @@ public sealed partial class SqlitePasskeyStore
     {
         ArgumentNullException.ThrowIfNull(query);
         using var _ = Measure();
+        // Only the filters in use become SQL and parameters, so every parameter has a known type.
         var sql = new StringBuilder($"SELECT {AuditColumns} FROM audit_events WHERE tenant_id = @t");
-        if (query.Ceremony is not null) sql.Append(" AND ceremony = @c");
-        if (query.Outcome is not null) sql.Append(" AND outcome = @o");
-        if (query.UserId is not null) sql.Append(" AND user_id = @u");
-        if (query.From is not null) sql.Append(" AND at >= @from");
-        if (query.To is not null) sql.Append(" AND at < @to");
-        if (query.BeforeId is not null) sql.Append(" AND id < @before");
+        var parameters = new List<(string, object?)> { ("@t", query.TenantId) };
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition);
+                parameters.Add((name, value));
+            }
+        }
+        Filter("ceremony = @c", "@c", query.Ceremony);
+        Filter("outcome = @o", "@o", query.Outcome);
+        Filter("user_id = @u", "@u", query.UserId);
+        Filter("at >= @from", "@from", query.From);
+        Filter("at < @to", "@to", query.To);
+        Filter("id < @before", "@before", query.BeforeId);
         sql.Append(" ORDER BY id DESC LIMIT @limit");
-        return await QueryAsync(sql.ToString(), Rows.AuditEvent, cancellationToken,
-            ("@t", query.TenantId), ("@c", query.Ceremony), ("@o", query.Outcome), ("@u", query.UserId), ("@from", query.From),
-            ("@to", query.To), ("@before", query.BeforeId), ("@limit", Math.Clamp(query.Limit, 1, 1000))).ConfigureAwait(false);
+        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 1000)));
+        return await QueryAsync(sql.ToString(), Rows.AuditEvent, cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AuditCount>> CountAuditEventsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
+        // Typed: from and to are NULL when the range is open.
+        var (fromSql, toSql) = (Typed("@from", SqlType.Time), Typed("@to", SqlType.Time));
         return await QueryAsync(
             "SELECT ceremony, outcome, browser, os, COUNT(*) FROM audit_events WHERE tenant_id = @t " +
-            "AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) GROUP BY ceremony, outcome, browser, os ORDER BY ceremony, outcome, browser, os",
+            $"AND ({fromSql} IS NULL OR at >= {fromSql}) AND ({toSql} IS NULL OR at < {toSql}) " +
+            "GROUP BY ceremony, outcome, browser, os ORDER BY ceremony, outcome, browser, os",
             RowReaders.AuditCount,
             cancellationToken, ("@t", tenantId), ("@from", from), ("@to", to)).ConfigureAwait(false);
     }

@@ -1,11 +1,15 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Passkeys.Server.Storage.Sqlite;
+namespace Passkeys.Server.Storage;
 
-public sealed partial class SqlitePasskeyStore
+// Tenants and their users.
+public abstract partial class SqlPasskeyStore
 {
-    private const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at";
-    private const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
+    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at";
+    private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
+
+    private protected const string InsertUserSql =
+        "INSERT INTO users (tenant_id, id, handle, name, display_name, created_at) VALUES (@t, @id, @h, @n, @dn, @at)";
 
     /// <inheritdoc />
     public async Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
@@ -26,8 +30,10 @@ public sealed partial class SqlitePasskeyStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
+        // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
         return await ExecuteAsync(
-            $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, @o, @ro, @uv, @att, @ssu, @at) ON CONFLICT (id) DO NOTHING",
+            $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, @at) " +
+            "ON CONFLICT (id) DO NOTHING",
             cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
     }
 
@@ -36,9 +42,11 @@ public sealed partial class SqlitePasskeyStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
+        // [..^1]: without created_at, which an update never changes.
         return await ExecuteAsync(
-            "UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = @o, related_origins = @ro, user_verification = @uv, attestation = @att, self_sign_up = @ssu WHERE id = @id",
-            cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
+            $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
+            "user_verification = @uv, attestation = @att, self_sign_up = @ssu WHERE id = @id",
+            cancellationToken, StoreParameters.Tenant(tenant)[..^1]).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -46,17 +54,14 @@ public sealed partial class SqlitePasskeyStore
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Children first, explicitly, so the outcome does not depend on foreign-key enforcement.
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Children first, explicitly, so the outcome does not depend on foreign-key enforcement
+        // (SQLite's is a per-connection setting) and reaches ceremonies and audit events, which have no foreign key.
         foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys", "audit_events" })
         {
-            await using var delete = Command(connection, $"DELETE FROM {table} WHERE tenant_id = @t", ("@t", tenantId));
-            delete.Transaction = tx;
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
         }
-        await using var command = Command(connection, "DELETE FROM tenants WHERE id = @t", ("@t", tenantId));
-        command.Transaction = tx;
-        var deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var deleted = await ExecuteAsync(connection, tx, "DELETE FROM tenants WHERE id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false) == 1;
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
     }
@@ -89,7 +94,9 @@ public sealed partial class SqlitePasskeyStore
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(string tenantId, string? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit",
+        // Typed: @after is NULL on the first page.
+        var after = Typed("@after", SqlType.Text);
+        return await QueryAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND ({after} IS NULL OR id > {after}) ORDER BY id LIMIT @limit",
             Rows.User, cancellationToken, ("@t", tenantId), ("@after", afterUserId), ("@limit", limit)).ConfigureAwait(false);
     }
 
@@ -100,32 +107,28 @@ public sealed partial class SqlitePasskeyStore
         using var _ = Measure();
         try
         {
-            return await ExecuteAsync(InsertUserSql, cancellationToken, StoreParameters.User(user)).ConfigureAwait(false) == 1;
+            // A taken id, name or handle inserts nothing: false.
+            return await ExecuteAsync(InsertUserSql + " ON CONFLICT DO NOTHING", cancellationToken, StoreParameters.User(user)).ConfigureAwait(false) == 1;
         }
-        catch (SqliteException e) when (IsConstraintViolation(e))
+        catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)
         {
-            return false;
+            return false; // no such tenant: refused too
         }
     }
-
-    private const string InsertUserSql =
-        "INSERT INTO users (tenant_id, id, handle, name, display_name, created_at) VALUES (@t, @id, @h, @n, @dn, @at)";
 
     /// <inheritdoc />
     public async Task<bool> DeleteUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var table in new[] { "recovery_codes", "credentials" })
         {
-            await using var delete = Command(connection, $"DELETE FROM {table} WHERE tenant_id = @t AND user_id = @u", ("@t", tenantId), ("@u", userId));
-            delete.Transaction = tx;
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t AND user_id = @u", cancellationToken,
+                ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
         }
-        await using var command = Command(connection, "DELETE FROM users WHERE tenant_id = @t AND id = @u", ("@t", tenantId), ("@u", userId));
-        command.Transaction = tx;
-        var deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var deleted = await ExecuteAsync(connection, tx, "DELETE FROM users WHERE tenant_id = @t AND id = @u", cancellationToken,
+            ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;
     }

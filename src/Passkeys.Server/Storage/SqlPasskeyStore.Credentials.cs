@@ -1,10 +1,11 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Passkeys.Server.Storage.Sqlite;
+namespace Passkeys.Server.Storage;
 
-public sealed partial class SqlitePasskeyStore
+// Credentials (registered passkeys).
+public abstract partial class SqlPasskeyStore
 {
-    private const string CredentialColumns =
+    private protected const string CredentialColumns =
         "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
         "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
 
@@ -14,50 +15,55 @@ public sealed partial class SqlitePasskeyStore
         ArgumentNullException.ThrowIfNull(credential);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // BEGIN IMMEDIATE (the provider's default): the checks and inserts below see no interleaved writer.
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // SQLite: BEGIN IMMEDIATE (the provider's default), so the checks and inserts below see no
+        // interleaved writer. PostgreSQL: read committed; the checks give the same answers, in the
+        // same order, but a writer that slips in between a check and an insert is caught by the
+        // unique and foreign keys, whose violations map to the same results below.
+        // Returning without commit rolls back: no user without its credential.
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-        async Task<bool> ExistsAsync(string sql, params (string, object?)[] p)
-        {
-            await using var command = Command(connection, sql, p);
-            command.Transaction = tx;
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-        }
+        async Task<bool> ExistsAsync(string sql, params (string, object?)[] p) =>
+            await ScalarAsync(connection, tx, sql, cancellationToken, p).ConfigureAwait(false) is not null;
 
-        if (await ExistsAsync("SELECT 1 FROM credentials WHERE id = @id", ("@id", credential.Id)).ConfigureAwait(false))
-        {
-            return AddCredentialResult.CredentialExists;
-        }
-        if (newUser is not null)
-        {
-            if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR handle = @h)",
-                    ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@h", newUser.Handle)).ConfigureAwait(false))
-            {
-                return AddCredentialResult.UserExists;
-            }
-            await using var insertUser = Command(connection, InsertUserSql, StoreParameters.User(newUser));
-            insertUser.Transaction = tx;
-            await insertUser.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else if (!await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND id = @id", ("@t", credential.TenantId), ("@id", credential.UserId)).ConfigureAwait(false))
-        {
-            return AddCredentialResult.UserMissing;
-        }
-
-        await using var insert = Command(connection,
-            $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, @tr, @aaguid, @fmt, @trusted, @name, @at, @used)",
-            StoreParameters.Credential(credential));
-        insert.Transaction = tx;
+        var insertingCredential = false;
         try
         {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await ExistsAsync("SELECT 1 FROM credentials WHERE id = @id", ("@id", credential.Id)).ConfigureAwait(false))
+            {
+                return AddCredentialResult.CredentialExists;
+            }
+            if (newUser is not null)
+            {
+                if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR handle = @h)",
+                        ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@h", newUser.Handle)).ConfigureAwait(false))
+                {
+                    return AddCredentialResult.UserExists;
+                }
+                await ExecuteAsync(connection, tx, InsertUserSql, cancellationToken, StoreParameters.User(newUser)).ConfigureAwait(false);
+            }
+            else if (!await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND id = @id", ("@t", credential.TenantId), ("@id", credential.UserId)).ConfigureAwait(false))
+            {
+                return AddCredentialResult.UserMissing;
+            }
+
+            insertingCredential = true;
+            await ExecuteAsync(connection, tx,
+                $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
+                "@aaguid, @fmt, @trusted, @name, @at, @used)",
+                cancellationToken, StoreParameters.Credential(credential)).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return AddCredentialResult.Added;
         }
-        catch (SqliteException e) when (IsConstraintViolation(e))
+        catch (DbException e) when (ViolationOf(e) == ConstraintViolation.Unique)
         {
-            return AddCredentialResult.CredentialExists;
+            // A concurrent registration committed first; which insert hit a key says who was faster.
+            return insertingCredential ? AddCredentialResult.CredentialExists : AddCredentialResult.UserExists;
         }
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return AddCredentialResult.Added;
+        catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)
+        {
+            // The existing user (or the tenant) was deleted between the check and the insert.
+            return AddCredentialResult.UserMissing;
+        }
     }
 
     /// <inheritdoc />
@@ -90,7 +96,8 @@ public sealed partial class SqlitePasskeyStore
     public async Task<bool> RenameCredentialAsync(string tenantId, string userId, byte[] credentialId, string? name, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await ExecuteAsync("UPDATE credentials SET name = @n WHERE id = @id AND tenant_id = @t AND user_id = @u",
+        // Typed: name is null when cleared (an untyped NULL in SET would do, but explicit is clearer).
+        return await ExecuteAsync($"UPDATE credentials SET name = {Typed("@n", SqlType.Text)} WHERE id = @id AND tenant_id = @t AND user_id = @u",
             cancellationToken, ("@n", name), ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
     }
 
