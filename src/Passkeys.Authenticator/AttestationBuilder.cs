@@ -1,4 +1,5 @@
 using Passkeys.Authenticator.Crypto;
+using Passkeys.Authenticator.Tpm;
 using Passkeys.Encoding;
 
 namespace Passkeys.Authenticator;
@@ -11,16 +12,18 @@ internal static class AttestationBuilder
         AttestationKind.None => "none",
         AttestationKind.PackedSelf or AttestationKind.Packed => "packed",
         AttestationKind.FidoU2f => "fido-u2f",
+        AttestationKind.Tpm => "tpm",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     /// <summary>
     /// The attStmt map, CTAP2-canonically encoded. signedClientDataHash is the hash to sign (altered
-    /// by the signature fault); rpIdHash and credentialId are those written into authData.
+    /// by the signature fault); rpIdHash and credentialId are those written into authData; options
+    /// supply the TPM's AIK algorithm, clock and certInfo faults.
     /// </summary>
     public static byte[] Statement(
         AttestationKind kind, byte[] authData, byte[] signedClientDataHash, CredentialKey credentialKey,
-        byte[] rpIdHash, byte[] credentialId, Func<TestCertificateAuthority> ca, Guid aaguid)
+        byte[] rpIdHash, byte[] credentialId, Func<TestCertificateAuthority> ca, Guid aaguid, SoftwareAuthenticatorOptions options)
     {
         byte[] signedData = [.. authData, .. signedClientDataHash];
         switch (kind)
@@ -57,6 +60,14 @@ internal static class AttestationBuilder
                         ("sig", new CborByteString(key.Sign(u2fSigned))),
                         ("x5c", new CborArray([new CborByteString(certificate.RawData)]))));
                 }
+            }
+            case AttestationKind.Tpm:
+            {
+                var authority = ca();
+                // The AIK belongs to the CA's lifetime (one per TPM), so it is not disposed here.
+                var aik = authority.TpmAik(options.TpmAikAlgorithm, aaguid);
+                return CborWriter.Encode(TpmAttestation.Statement(
+                    credentialKey, signedData, aik, authority.Intermediate, options.Time.GetUtcNow(), options.Faults));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));

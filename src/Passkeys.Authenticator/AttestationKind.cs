@@ -14,6 +14,13 @@ public enum AttestationKind
 
     /// <summary>fmt "fido-u2f": one P-256 certificate issued by the test root; ES256 credentials only; AAGUID zero.</summary>
     FidoU2f,
+
+    /// <summary>
+    /// fmt "tpm" (§8.3): a TPM 2.0 certifies the credential key with its attestation identity key (AIK);
+    /// x5c [AIK certificate, intermediate] from the test CA. RSA and P-256/384/521 credentials only
+    /// (a TPM has no Ed25519); the AIK signs with <see cref="SoftwareAuthenticatorOptions.TpmAikAlgorithm"/>.
+    /// </summary>
+    Tpm,
 }
 
 /// <summary>How the authenticator maintains signature counters.</summary>

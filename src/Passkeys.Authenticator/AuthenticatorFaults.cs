@@ -35,7 +35,9 @@ public enum AuthenticatorFaults
     /// <summary>
     /// Assertion and attestation signatures are made over the right bytes with the last byte of
     /// clientDataHash inverted, so they do not verify. No effect with <see cref="AttestationKind.None"/>
-    /// registrations, which carry no signature.
+    /// registrations, which carry no signature. With <see cref="AttestationKind.Tpm"/> the altered
+    /// hash goes into certInfo.extraData, which the AIK then signs: the signature verifies and the
+    /// extraData check fails, as it would for a TPM asked to certify the wrong bytes.
     /// </summary>
     SignatureOverWrongBytes = 1 << 4,
 
@@ -63,4 +65,23 @@ public enum AuthenticatorFaults
 
     /// <summary>The UP flag is clear although the user was present (lets a relying party test its UP check).</summary>
     UserPresenceFlagCleared = 1 << 9,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Tpm"/>: certInfo.magic is not TPM_GENERATED_VALUE (its last bit is
+    /// inverted), as if the AIK had signed data the TPM did not produce. The AIK signs the altered
+    /// certInfo, so only the magic check can fail.
+    /// </summary>
+    TpmWrongMagic = 1 << 10,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Tpm"/>: certInfo.type is TPM_ST_ATTEST_QUOTE instead of
+    /// TPM_ST_ATTEST_CERTIFY (the rest keeps the certify layout); signed by the AIK as sent.
+    /// </summary>
+    TpmWrongAttestType = 1 << 11,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Tpm"/>: certInfo.attested.name is not pubArea's Name (the last byte
+    /// of its digest is inverted), as if the TPM had certified another key; signed by the AIK as sent.
+    /// </summary>
+    TpmWrongAttestedName = 1 << 12,
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Passkeys.Authenticator.Crypto;
+using Passkeys.Authenticator.Tpm;
 using Passkeys.Encoding;
 
 namespace Passkeys.Authenticator;
@@ -8,7 +9,7 @@ namespace Passkeys.Authenticator;
 /// A software FIDO2 authenticator (the device role) with CTAP 2.1 makeCredential / getAssertion
 /// semantics: discoverable and non-discoverable credentials, excludeList and allowList, user
 /// presence and verification, credProtect, signature counters, backup flags, none / packed /
-/// fido-u2f attestation, and fault switches (<see cref="AuthenticatorFaults"/>). Safe to use from
+/// fido-u2f / tpm attestation, and fault switches (<see cref="AuthenticatorFaults"/>). Safe to use from
 /// several threads at once.
 /// </summary>
 /// <remarks>CTAP 2.1: https://fidoalliance.org/specs/fido-v2.1-ps-20210615/fido-client-to-authenticator-protocol-v2.1-ps-20210615.html</remarks>
@@ -141,7 +142,7 @@ public sealed class SoftwareAuthenticator : IDisposable
 
         byte[] signedHash = SignedClientDataHash(request.ClientDataHash, faults);
         string fmt = AttestationBuilder.FormatName(attestation);
-        byte[] attStmt = AttestationBuilder.Statement(attestation, authData, signedHash, key, rpIdHash, reportedId, () => _ca.Value, aaguid);
+        byte[] attStmt = AttestationBuilder.Statement(attestation, authData, signedHash, key, rpIdHash, reportedId, () => _ca.Value, aaguid, Options);
         return new MakeCredentialResponse
         {
             Fmt = fmt,
@@ -248,11 +249,22 @@ public sealed class SoftwareAuthenticator : IDisposable
         foreach (int alg in requested)
         {
             bool offered = Options.Algorithms.Contains(alg) && SupportedAlgorithms.IsSupported(alg);
-            // fido-u2f devices only have P-256.
-            if (offered && (Options.Attestation != AttestationKind.FidoU2f || alg == SupportedAlgorithms.ES256))
+            // fido-u2f devices only have P-256; a TPM only RSA and NIST-curve ECC keys.
+            bool deviceHasIt = Options.Attestation switch
+            {
+                AttestationKind.FidoU2f => alg == SupportedAlgorithms.ES256,
+                AttestationKind.Tpm => TpmAttestation.CanCertify(alg),
+                _ => true,
+            };
+            if (offered && deviceHasIt)
             {
                 return alg;
             }
+        }
+        if (Options.Attestation == AttestationKind.Tpm && requested.Contains(SupportedAlgorithms.EdDSA))
+        {
+            throw new CtapException(CtapStatus.UnsupportedAlgorithm,
+                $"none of the requested algorithms [{string.Join(", ", requested)}] is supported: tpm attestation needs an RSA or P-256/384/521 key, and a TPM 2.0 has no EdDSA (Ed25519)");
         }
         throw new CtapException(CtapStatus.UnsupportedAlgorithm, $"none of the requested algorithms [{string.Join(", ", requested)}] is supported");
     }

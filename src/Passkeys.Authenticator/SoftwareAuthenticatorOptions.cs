@@ -22,6 +22,14 @@ public sealed class SoftwareAuthenticatorOptions
     /// <summary>The attestation produced at registration. Default <see cref="AttestationKind.None"/>.</summary>
     public AttestationKind Attestation { get; set; } = AttestationKind.None;
 
+    /// <summary>
+    /// The algorithm of the TPM's attestation identity key, which signs certInfo for
+    /// <see cref="AttestationKind.Tpm"/>: <see cref="SupportedAlgorithms.RS256"/> (default, an RSA-2048
+    /// AIK as Windows Hello has; random even when seeded) or <see cref="SupportedAlgorithms.ES256"/>
+    /// (a P-256 AIK, reproducible when seeded).
+    /// </summary>
+    public int TpmAikAlgorithm { get; init; } = SupportedAlgorithms.RS256;
+
     /// <summary>The algorithms this authenticator offers; the first requested one it offers is used. Default: all.</summary>
     public IReadOnlyList<int> Algorithms { get; init; } = SupportedAlgorithms.All;
 

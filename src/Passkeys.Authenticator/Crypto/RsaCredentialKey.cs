@@ -21,6 +21,7 @@ internal sealed class RsaCredentialKey : CredentialKey
         Algorithm = algorithm;
         _rsa = rsa;
         var p = rsa.ExportParameters(false);
+        PublicParameters = p;
         CosePublicKey = TemporaryCoseEncoding.Rsa(algorithm, p.Modulus!, p.Exponent!);
         SubjectPublicKeyInfo = rsa.ExportSubjectPublicKeyInfo();
     }
@@ -30,6 +31,9 @@ internal sealed class RsaCredentialKey : CredentialKey
     public override byte[] CosePublicKey { get; }
 
     public override byte[] SubjectPublicKeyInfo { get; }
+
+    /// <summary>The public modulus and exponent (big-endian).</summary>
+    public RSAParameters PublicParameters { get; }
 
     public static RsaCredentialKey Generate(int algorithm) => new(algorithm, RSA.Create(2048));
 

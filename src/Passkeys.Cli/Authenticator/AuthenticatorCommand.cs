@@ -25,7 +25,7 @@ internal static class AuthenticatorCommand
         var optionsFile = new Option<string>("--options") { Description = "The creation/request options JSON (or a server's {ceremonyId, options}); '-' reads stdin", Required = true };
         var origin = new Option<string>("--origin") { Description = "The page origin the ceremony runs on, e.g. https://example.com", Required = true };
         var attestation = new Option<string>("--attestation") { Description = "Attestation statement format", DefaultValueFactory = _ => "none" };
-        attestation.AcceptOnlyFromAmong("none", "packed", "packed-self", "fido-u2f");
+        attestation.AcceptOnlyFromAmong("none", "packed", "packed-self", "fido-u2f", "tpm");
         var alg = new Option<string?>("--alg") { Description = "The only algorithm the authenticator offers (default: the first requested it supports)" };
         alg.AcceptOnlyFromAmong([.. Algorithms.Keys]);
         var create = new Command("create", "navigator.credentials.create(): print the RegistrationResponseJSON for creation options") { optionsFile, origin, attestation, alg };
@@ -44,7 +44,7 @@ internal static class AuthenticatorCommand
         list.SetAction(r => Guard(Console.Error, () => RunList(Settings(r), Console.Out)));
         command.Subcommands.Add(list);
 
-        var exportRoot = new Command("export-root", "Print the test root certificate (PEM) that packed and fido-u2f attestations chain to");
+        var exportRoot = new Command("export-root", "Print the test root certificate (PEM) that packed, fido-u2f and tpm attestations chain to");
         exportRoot.SetAction(_ => RunExportRoot(Console.Out));
         command.Subcommands.Add(exportRoot);
 
@@ -73,7 +73,8 @@ internal static class AuthenticatorCommand
             "packed" => AttestationKind.Packed,
             "packed-self" => AttestationKind.PackedSelf,
             "fido-u2f" => AttestationKind.FidoU2f,
-            _ => throw new CliException($"--attestation must be none, packed, packed-self or fido-u2f, not '{attestation}'"),
+            "tpm" => AttestationKind.Tpm,
+            _ => throw new CliException($"--attestation must be none, packed, packed-self, fido-u2f or tpm, not '{attestation}'"),
         };
         IReadOnlyList<int>? algorithms = null;
         if (alg is not null)

@@ -26,9 +26,15 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
     public string Format => "tpm";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The steps run in the order of §8.3's verification procedure (ATT-TPM-01 … 12), so the code
+    /// reads against the spec line by line: the signature over certInfo (07) is checked before
+    /// certInfo's contents (08–11) are trusted.
+    /// </remarks>
     public AttestationStatementResult Verify(AttestationStatementInput input)
     {
-        // ATT-TPM-01-cbor: ver "2.0", alg, x5c, sig, certInfo, pubArea.
+        // ATT-TPM-01-cbor: ver "2.0", alg, x5c, sig, certInfo, pubArea; certInfo and pubArea must be
+        // well-formed TPMS_ATTEST and TPMT_PUBLIC structures (their values are checked below).
         var statement = input.Statement;
         string ver = Cbor.AsText(statement["ver"], PasskeyError.MalformedAttestationStatement, "tpm attStmt.ver");
         if (!string.Equals(ver, "2.0", StringComparison.Ordinal))
@@ -39,17 +45,6 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
         var sig = Cbor.AsBytes(statement["sig"], PasskeyError.MalformedAttestationStatement, "tpm attStmt.sig");
         var certInfoBytes = Cbor.AsBytes(statement["certInfo"], PasskeyError.MalformedAttestationStatement, "tpm attStmt.certInfo");
         var pubAreaBytes = Cbor.AsBytes(statement["pubArea"], PasskeyError.MalformedAttestationStatement, "tpm attStmt.pubArea");
-        // ATT-TPM-04-x5c: x5c is present (ECDAA, the alternative, was removed from WebAuthn).
-        if (statement["x5c"] is null)
-        {
-            throw new PasskeyException(PasskeyError.MalformedAttestationStatement, "tpm attStmt.x5c is missing (ATT-TPM-04-x5c)");
-        }
-        var x5c = AttestationCertificates.ReadX5c(statement["x5c"], Format);
-        // NOTE: no RS1 gate on the AIK's certInfo signature. Windows Hello TPM AIKs sign certInfo with
-        // RSASSA-PKCS1-v1_5/SHA-1 (every real Windows Hello vector does), and a TPM only signs
-        // certInfo it generated itself (magic TPM_GENERATED_VALUE), so there is no attacker-chosen
-        // prefix to collide. A credential key with alg RS1 is still refused by the ceremony's
-        // pubKeyCredParams check unless the RP allows RS1.
         var pubArea = TpmtPublic.Parse(pubAreaBytes.Span);
         var certInfo = TpmsAttest.Parse(certInfoBytes.Span);
 
@@ -59,27 +54,50 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
         // ATT-TPM-03-tbs: attToBeSigned = authenticatorData ‖ clientDataHash.
         byte[] attToBeSigned = input.SignedData();
 
+        // ATT-TPM-04-x5c: x5c is present (ECDAA, the alternative, was removed from WebAuthn).
+        if (statement["x5c"] is null)
+        {
+            throw new PasskeyException(PasskeyError.MalformedAttestationStatement, "tpm attStmt.x5c is missing (ATT-TPM-04-x5c)");
+        }
+        var x5c = AttestationCertificates.ReadX5c(statement["x5c"], Format);
         var aikCert = x5c[0];
+
         // ATT-TPM-05-certreq: §8.3.1 AIK certificate requirements.
         VerifyAikCertificate(aikCert);
+
         // ATT-TPM-06-aaguid: the AAGUID extension, when present, matches authenticatorData.
         if (AttestationCertificates.ReadAaguidExtension(aikCert) is { } certAaguid && certAaguid != input.Credential.Aaguid)
         {
             throw new PasskeyException(PasskeyError.AttestationAaguidMismatch,
                 $"the AIK certificate's AAGUID {certAaguid} differs from authenticatorData's {input.Credential.Aaguid} (ATT-TPM-06-aaguid)");
         }
-        // ATT-TPM-08-magic
+
+        // ATT-TPM-07-sig: sig is a signature over certInfo by the AIK with alg.
+        // NOTE: no RS1 gate on the AIK's certInfo signature. Windows Hello TPM AIKs sign certInfo with
+        // RSASSA-PKCS1-v1_5/SHA-1 (every real Windows Hello vector does), and a TPM only signs
+        // certInfo it generated itself (magic TPM_GENERATED_VALUE), so there is no attacker-chosen
+        // prefix to collide. A credential key with alg RS1 is still refused by the ceremony's
+        // pubKeyCredParams check unless the RP allows RS1.
+        if (!CosePublicKey.FromCertificate(aikCert, alg).Verify(certInfoBytes.Span, sig.Span))
+        {
+            throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
+                $"tpm signature ({CoseAlgorithms.Name(alg)}) over certInfo does not verify with the AIK certificate (ATT-TPM-07-sig)");
+        }
+
+        // ATT-TPM-08-magic: certInfo.magic is TPM_GENERATED_VALUE.
         if (certInfo.Magic != TpmConstants.GeneratedValue)
         {
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 $"tpm certInfo.magic is 0x{certInfo.Magic:x8}, not TPM_GENERATED_VALUE 0xff544347 (ATT-TPM-08-magic)");
         }
-        // ATT-TPM-09-type (also enforced while parsing, since the layout depends on it)
+
+        // ATT-TPM-09-type: certInfo.type is TPM_ST_ATTEST_CERTIFY.
         if (certInfo.Type != TpmConstants.StAttestCertify)
         {
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 $"tpm certInfo.type is 0x{certInfo.Type:x4}, not TPM_ST_ATTEST_CERTIFY (0x8017) (ATT-TPM-09-type)");
         }
+
         // ATT-TPM-10-extradata: extraData = hash of attToBeSigned with alg's hash.
         var hash = CoseAlgorithms.HashAlgorithm(alg) ?? throw new PasskeyException(PasskeyError.MalformedAttestationStatement,
             $"tpm attStmt.alg {CoseAlgorithms.Name(alg)} has no hash algorithm to compute extraData with (ATT-TPM-10-extradata)");
@@ -89,21 +107,17 @@ public sealed class TpmAttestationVerifier : IAttestationStatementVerifier
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 $"tpm certInfo.extraData ({certInfo.ExtraData.Length} bytes) is not the {hash.Name} of authenticatorData ‖ clientDataHash (ATT-TPM-10-extradata)");
         }
-        // ATT-TPM-11-name: attested.name is pubArea's Name (nameAlg ‖ H_nameAlg(pubArea)).
+
+        // ATT-TPM-11-name: attested is a TPMS_CERTIFY_INFO whose name is pubArea's Name
+        // (nameAlg ‖ H_nameAlg(pubArea)); qualifiedSigner, clockInfo and firmwareVersion are ignored.
         byte[] expectedName = TpmtPublic.ComputeName(pubArea.NameAlg, pubAreaBytes.Span);
         if (!certInfo.AttestedName.AsSpan().SequenceEqual(expectedName))
         {
             throw new PasskeyException(PasskeyError.AttestationDataMismatch,
                 "tpm certInfo.attested.name is not the Name of pubArea (nameAlg ‖ hash of pubArea) (ATT-TPM-11-name)");
         }
-        // ATT-TPM-07-sig (checked last: every check must pass and the order among them does not matter,
-        // and content checks first give the precise error): sig is a signature over certInfo by the AIK with alg.
-        if (!CosePublicKey.FromCertificate(aikCert, alg).Verify(certInfoBytes.Span, sig.Span))
-        {
-            throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
-                $"tpm signature ({CoseAlgorithms.Name(alg)}) over certInfo does not verify with the AIK certificate (ATT-TPM-07-sig)");
-        }
-        // ATT-TPM-12-out
+
+        // ATT-TPM-12-out: attestation type AttCA, trust path x5c.
         return new AttestationStatementResult(Format, AttestationType.AttCA, x5c);
     }
 

@@ -56,6 +56,9 @@ public sealed class CreateGetTests : IDisposable
     [InlineData("packed-self", "PS256")]
     [InlineData("packed-self", "EdDSA")]
     [InlineData("fido-u2f", null)]
+    [InlineData("tpm", null)]
+    [InlineData("tpm", "ES384")]
+    [InlineData("tpm", "RS256")]
     public void Create_then_get_verify_with_the_relying_party(string attestation, string? alg)
     {
         var rp = NewRelyingParty(AttestationConveyancePreference.Direct);
@@ -63,7 +66,7 @@ public sealed class CreateGetTests : IDisposable
         var created = Create(registration.OptionsJson, attestation, alg);
         Assert.True(created.Exit == 0, created.Error);
         var passkey = rp.FinishRegistration(created.Output, registration.State);
-        if (attestation is "packed" or "fido-u2f")
+        if (attestation is "packed" or "fido-u2f" or "tpm")
         {
             Assert.True(passkey.Trust.IsTrusted, passkey.Trust.Detail);
         }

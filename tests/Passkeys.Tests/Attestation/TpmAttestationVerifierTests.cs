@@ -1,10 +1,21 @@
+using System.Security.Cryptography.X509Certificates;
 using Passkeys.Attestation;
 using Passkeys.Attestation.Tpm;
+using Passkeys.Authenticator;
+using Passkeys.Ceremonies;
 using Passkeys.Encoding;
+using Passkeys.Protocol;
+using Passkeys.Tests.Ceremonies;
 
 namespace Passkeys.Tests.Attestation;
 
-/// <summary>One failing test per ATT-TPM-* check, each changing one thing in a valid real TPM statement.</summary>
+/// <summary>
+/// One failing test per ATT-TPM-* check, each changing one thing in a valid TPM statement. The
+/// verifier checks the AIK's signature over certInfo (07) before certInfo's contents (08–11), so
+/// a change to certInfo's contents needs a new signature: those tests use the software
+/// authenticator's TPM, whose fault switches alter certInfo and sign the result with the AIK.
+/// Every other step is tested by changing one thing in a real recorded statement.
+/// </summary>
 public class TpmAttestationVerifierTests
 {
     // A real RS256 TPM registration (SimpleWebAuthn), verified at its validationTime.
@@ -122,17 +133,23 @@ public class TpmAttestationVerifierTests
     }
 
     [SharedDataFact]
-    public void ATT_TPM_08_magic_fails_when_magic_wrong()
+    public void ATT_TPM_07_sig_fails_when_certInfo_is_altered_without_a_new_signature()
     {
+        // The real statement's magic changed: the AIK never signed these bytes, so 07 fails before 08 is reached.
         var (v, s) = Load();
-        Assert.Equal(PasskeyError.AttestationDataMismatch, Run(v, s.WithBytes("certInfo", b => b.Flip(0))));
+        Assert.Equal(PasskeyError.AttestationSignatureInvalid, Run(v, s.WithBytes("certInfo", b => b.Flip(0))));
     }
 
-    [SharedDataFact]
-    public void ATT_TPM_09_type_fails_when_type_wrong()
+    [Fact]
+    public async Task ATT_TPM_08_magic_fails_when_magic_wrong()
     {
-        var (v, s) = Load();
-        Assert.Equal(PasskeyError.AttestationDataMismatch, Run(v, s.WithBytes("certInfo", b => b.Flip(5))));
+        Assert.Equal(PasskeyError.AttestationDataMismatch, await SoftwareTpmRegistrationError(AuthenticatorFaults.TpmWrongMagic));
+    }
+
+    [Fact]
+    public async Task ATT_TPM_09_type_fails_when_type_wrong()
+    {
+        Assert.Equal(PasskeyError.AttestationDataMismatch, await SoftwareTpmRegistrationError(AuthenticatorFaults.TpmWrongAttestType));
     }
 
     [SharedDataFact]
@@ -142,14 +159,44 @@ public class TpmAttestationVerifierTests
         Assert.Equal(PasskeyError.AttestationDataMismatch, Run(v, s, cdh: v.ClientDataHash.Flip(0)));
     }
 
-    [SharedDataFact]
-    public void ATT_TPM_11_name_fails_when_attested_name_differs()
+    [Fact]
+    public async Task ATT_TPM_11_name_fails_when_attested_name_differs()
     {
-        var (v, s) = Load();
-        var certInfo = s.Bytes("certInfo");
-        var parsed = TpmsAttest.Parse(certInfo);
-        int nameEnd = certInfo.Length - 2 - parsed.AttestedQualifiedName.Length;
-        Assert.Equal(PasskeyError.AttestationDataMismatch, Run(v, s.WithBytes("certInfo", b => b.Flip(nameEnd - 1))));
+        Assert.Equal(PasskeyError.AttestationDataMismatch, await SoftwareTpmRegistrationError(AuthenticatorFaults.TpmWrongAttestedName));
+    }
+
+    [Fact]
+    public async Task Software_tpm_statement_passes_as_AttCA_when_no_fault_is_set()
+    {
+        // The control for the fault tests above: the same registration without the fault verifies.
+        Assert.Equal(PasskeyError.None, await SoftwareTpmRegistrationError(AuthenticatorFaults.None));
+    }
+
+    /// <summary>
+    /// Registers with the software authenticator's TPM (RS256 AIK, like Windows Hello) under
+    /// <paramref name="fault"/>, trusting its test root, and returns the ceremony's error
+    /// (<see cref="PasskeyError.None"/> when it succeeds as a trusted AttCA registration).
+    /// </summary>
+    private static async Task<PasskeyError> SoftwareTpmRegistrationError(AuthenticatorFaults fault)
+    {
+        using var scenario = new Scenario(new SoftwareAuthenticatorOptions { Seed = 7, Attestation = AttestationKind.Tpm, Faults = fault });
+        scenario.Options.TrustAnchors = [X509Certificate2.CreateFromPem(scenario.Authenticator.RootCertificatePem)];
+        var (response, state) = await scenario.CreateAsync(new RegistrationRequest
+        {
+            User = new UserIdentity(Scenario.UserId, "alice", "Alice"),
+            Attestation = AttestationConveyancePreference.Direct,
+        });
+        try
+        {
+            var registered = scenario.RelyingParty.FinishRegistration(response, state);
+            Assert.Equal(AttestationType.AttCA, registered.Attestation.Type);
+            Assert.True(registered.Trust.IsTrusted, registered.Trust.Detail);
+            return PasskeyError.None;
+        }
+        catch (PasskeyException e)
+        {
+            return e.Error;
+        }
     }
 
     [Theory]

@@ -12,8 +12,8 @@ namespace Passkeys.Tests.Ceremonies;
 /// <summary>
 /// The software authenticator against the library: every algorithm it can produce × every
 /// attestation format × discoverable or not × user verification required or discouraged, each
-/// registered and then used to sign in. Produced x5c chains are trusted through the
-/// authenticator's exported test root.
+/// registered and then used to sign in (tpm: every algorithm but EdDSA; fido-u2f: ES256). Produced
+/// x5c chains are trusted through the authenticator's exported test root.
 /// </summary>
 public class RoundTripMatrixTests
 {
@@ -31,6 +31,17 @@ public class RoundTripMatrixTests
                     {
                         data.Add(alg, kind, discoverable, uv);
                     }
+                }
+            }
+        }
+        // tpm: every algorithm a TPM 2.0 has a key type for (RSA, NIST-curve ECC); not EdDSA.
+        foreach (int alg in new[] { -7, -35, -36, -257, -37 })
+        {
+            foreach (bool discoverable in new[] { true, false })
+            {
+                foreach (bool uv in new[] { true, false })
+                {
+                    data.Add(alg, AttestationKind.Tpm, discoverable, uv);
                 }
             }
         }
@@ -79,11 +90,16 @@ public class RoundTripMatrixTests
         Assert.Equal(FormatOf(attestation), registered.Attestation.Format);
         Assert.Equal(userVerification, registered.UserVerified);
         Assert.Equal(discoverable, registered.Discoverable);
-        // packed x5c chains root → intermediate → leaf; the fido-u2f certificate is issued by the root.
-        var expectedTrust = attestation is AttestationKind.Packed or AttestationKind.FidoU2f
+        // packed and tpm x5c chain root → intermediate → leaf (the tpm leaf is the AIK certificate);
+        // the fido-u2f certificate is issued by the root.
+        var expectedTrust = attestation is AttestationKind.Packed or AttestationKind.FidoU2f or AttestationKind.Tpm
             ? AttestationTrustStatus.Trusted
             : AttestationTrustStatus.NoTrustPath;
         Assert.Equal(expectedTrust, registered.Trust.Status);
+        if (attestation == AttestationKind.Tpm)
+        {
+            Assert.Equal(AttestationType.AttCA, registered.Attestation.Type);
+        }
 
         // Discoverable credentials sign in without a username; others need the user and allowCredentials.
         var request = discoverable
@@ -98,10 +114,47 @@ public class RoundTripMatrixTests
         Assert.True(verified.SignCount > registered.Credential.SignCount);
     }
 
+    [Theory]
+    [InlineData(-7)]
+    [InlineData(-35)]
+    [InlineData(-36)]
+    [InlineData(-257)]
+    [InlineData(-37)]
+    public async Task Tpm_with_an_ES256_AIK_registers_as_trusted_AttCA(int alg)
+    {
+        using var authenticator = new SoftwareAuthenticator(new SoftwareAuthenticatorOptions
+        {
+            Seed = 5,
+            Algorithms = [alg],
+            Attestation = AttestationKind.Tpm,
+            TpmAikAlgorithm = SupportedAlgorithms.ES256,
+        });
+        var client = new SoftwareClient(authenticator, new SoftwareClientOptions { Origin = Scenario.Origin });
+        var rp = new RelyingParty(new RelyingPartyOptions
+        {
+            RpId = Scenario.RpId,
+            RpName = "Example",
+            Origins = [Scenario.Origin],
+            TrustAnchors = [X509Certificate2.CreateFromPem(authenticator.RootCertificatePem)],
+        });
+        var registration = rp.BeginRegistration(new RegistrationRequest
+        {
+            User = new UserIdentity(Scenario.UserId, "alice", "Alice"),
+            Attestation = AttestationConveyancePreference.Direct,
+        });
+        var registered = rp.FinishRegistration(await client.CreateAsync(registration.OptionsJson), registration.State);
+
+        Assert.Equal((CoseAlgorithm)alg, registered.Credential.Algorithm);
+        Assert.Equal("tpm", registered.Attestation.Format);
+        Assert.Equal(AttestationType.AttCA, registered.Attestation.Type);
+        Assert.Equal(AttestationTrustStatus.Trusted, registered.Trust.Status);
+    }
+
     private static string FormatOf(AttestationKind kind) => kind switch
     {
         AttestationKind.None => "none",
         AttestationKind.FidoU2f => "fido-u2f",
+        AttestationKind.Tpm => "tpm",
         _ => "packed",
     };
 }

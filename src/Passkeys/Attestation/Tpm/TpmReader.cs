@@ -37,6 +37,14 @@ internal ref struct TpmReader
         return Take(size, field).ToArray();
     }
 
+    /// <summary>Every byte not yet read.</summary>
+    public byte[] ReadRest()
+    {
+        byte[] rest = _data[_offset..].ToArray();
+        _offset = _data.Length;
+        return rest;
+    }
+
     /// <summary>Fails unless every byte was consumed (no trailing data).</summary>
     public readonly void EnsureEnd()
     {

@@ -2,8 +2,10 @@ namespace Passkeys.Attestation.Tpm;
 
 /// <summary>
 /// TPMS_ATTEST produced by TPM2_Certify (the "certInfo" of WebAuthn tpm attestation), parsed strictly:
-/// big-endian, every length checked, no trailing bytes, and only the TPMS_CERTIFY_INFO variant of
-/// <c>attested</c>. Magic and type are returned as read; the verifier checks them (ATT-TPM-08/09).
+/// big-endian, every length checked. Magic and type are returned as read; the verifier checks them
+/// (ATT-TPM-08/09) in spec order, after the signature. Only the TPMS_CERTIFY_INFO variant of
+/// <c>attested</c> is read (and then no trailing bytes are allowed); for any other type the
+/// attested union is kept as unread bytes in <see cref="OtherAttested"/>.
 /// </summary>
 public sealed class TpmsAttest
 {
@@ -25,6 +27,11 @@ public sealed class TpmsAttest
     public byte[] AttestedName { get; private init; } = [];
     /// <summary>attested.qualifiedName; ignored by WebAuthn.</summary>
     public byte[] AttestedQualifiedName { get; private init; } = [];
+    /// <summary>
+    /// When <see cref="Type"/> is not TPM_ST_ATTEST_CERTIFY: the attested union as sent, unread
+    /// (WebAuthn defines no other layout). Empty for a TPMS_CERTIFY_INFO.
+    /// </summary>
+    public byte[] OtherAttested { get; private init; } = [];
 
     /// <summary>Parses a certInfo.</summary>
     /// <exception cref="PasskeyException"><see cref="PasskeyError.MalformedAttestationStatement"/>.</exception>
@@ -33,13 +40,6 @@ public sealed class TpmsAttest
         var reader = new TpmReader(certInfo, "tpm certInfo (TPMS_ATTEST)");
         uint magic = reader.ReadUInt32("magic");
         ushort type = reader.ReadUInt16("type");
-        if (type != TpmConstants.StAttestCertify)
-        {
-            // Only TPMS_CERTIFY_INFO is defined for WebAuthn; another type means another layout, so
-            // report it as the type mismatch it is rather than misreading the rest.
-            throw new PasskeyException(PasskeyError.AttestationDataMismatch,
-                $"tpm certInfo.type is 0x{type:x4}, not TPM_ST_ATTEST_CERTIFY (0x8017) (ATT-TPM-09-type)");
-        }
         byte[] qualifiedSigner = reader.ReadSized("qualifiedSigner");
         byte[] extraData = reader.ReadSized("extraData");
         ulong clock = reader.ReadUInt64("clockInfo.clock");
@@ -47,6 +47,21 @@ public sealed class TpmsAttest
         reader.ReadUInt32("clockInfo.restartCount");
         reader.ReadByte("clockInfo.safe");
         ulong firmwareVersion = reader.ReadUInt64("firmwareVersion");
+        if (type != TpmConstants.StAttestCertify)
+        {
+            // Another type means another attested layout (TPMU_ATTEST). Parsing is structure only:
+            // keep the rest unread and let the verifier reject the type in its place (ATT-TPM-09-type).
+            return new TpmsAttest
+            {
+                Magic = magic,
+                Type = type,
+                QualifiedSigner = qualifiedSigner,
+                ExtraData = extraData,
+                Clock = clock,
+                FirmwareVersion = firmwareVersion,
+                OtherAttested = reader.ReadRest(),
+            };
+        }
         byte[] name = reader.ReadSized("attested.name");
         byte[] qualifiedName = reader.ReadSized("attested.qualifiedName");
         reader.EnsureEnd();
