@@ -79,29 +79,16 @@ internal sealed class BenchArguments
     }
 
     /// <summary>Parses 30s, 500ms, 2m, 1h, or a bare number of seconds.</summary>
-    public static TimeSpan Duration(string option, string text)
-    {
-        string t = text.Trim();
-        (string number, double unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001)
-            : t.EndsWith('s') ? (t[..^1], 1)
-            : t.EndsWith('m') ? (t[..^1], 60)
-            : t.EndsWith('h') ? (t[..^1], 3600)
-            : (t, 1);
-        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) && value * unit <= 7 * 24 * 3600
-            ? TimeSpan.FromSeconds(value * unit)
+    public static TimeSpan Duration(string option, string text) =>
+        TextValues.TryParseDuration(text, out var duration)
+            ? duration
             : throw new CliException($"{option} must be a duration such as 30s, 500ms, 2m or 1h, not '{text}'");
-    }
 
     /// <summary>Parses 5%, 0.05 or 0.</summary>
-    public static double Rate(string option, string text)
-    {
-        string t = text.Trim();
-        bool percent = t.EndsWith('%');
-        return double.TryParse(percent ? t[..^1] : t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
-            && (percent ? value / 100 : value) is double rate and >= 0 and <= 1
+    public static double Rate(string option, string text) =>
+        TextValues.TryParseRate(text, out double rate)
             ? rate
             : throw new CliException($"{option} must be a share such as 1% or 0.01 (0 to 100%), not '{text}'");
-    }
 
     private static int Int(ParseResult r, Option<string[]> option, int fallback) =>
         Value(r, option) is { } text ? (int)Math.Min(int.MaxValue, Long(option.Name, text)) : fallback;
