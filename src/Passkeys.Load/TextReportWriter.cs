@@ -56,7 +56,7 @@ public static class TextReportWriter
             output.WriteLine("hint: " + SetupDiagnosis.RateLimitHint);
         }
         output.WriteLine();
-        output.WriteLine(F($"{"client CPU",-11} {report.ProcessCpu.TotalSeconds:0.0} s over {report.MeasuredTime.TotalSeconds:0.0} s = {report.CpuShare:0%} of {report.Cores} cores; {CpuNote(report)}"));
+        output.WriteLine(F($"{(o.ServerInProcess ? "process CPU" : "client CPU"),-11} {report.ProcessCpu.TotalSeconds:0.0} s over {report.MeasuredTime.TotalSeconds:0.0} s = {report.CpuShare:0%} of {report.Cores} cores; {CpuNote(report)}"));
         output.WriteLine(report.ExitCode == 0
             ? F($"result: ok (error rate {report.ErrorRate:0.##%} <= {o.MaxErrorRate:0.##%})")
             : report.Succeeded == 0

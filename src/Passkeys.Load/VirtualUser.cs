@@ -26,6 +26,7 @@ public sealed class VirtualUser : IDisposable
     private readonly SoftwareAuthenticator _device;
     private readonly SoftwareClient _client;
     private readonly string _registrationBegin;
+    private readonly string _registrationBeginWithId;
     private readonly string _usernameBegin;
 
     /// <summary>Creates a user named <paramref name="name"/> (a-z, 0-9, '-': put into JSON as is) with a new device on <paramref name="origin"/>.</summary>
@@ -42,7 +43,7 @@ public sealed class VirtualUser : IDisposable
         // The bodies are fixed per user: built once, not per ceremony. With an API key the app
         // names its user (id = name); self sign-up lets the server choose the id.
         _registrationBegin = $$$"""{"user":{"name":"{{{name}}}","displayName":"{{{name}}}"}}""";
-        RegistrationBeginWithId = $$$"""{"user":{"id":"{{{name}}}","name":"{{{name}}}","displayName":"{{{name}}}"}}""";
+        _registrationBeginWithId = $$$"""{"user":{"id":"{{{name}}}","name":"{{{name}}}","displayName":"{{{name}}}"}}""";
         _usernameBegin = $$"""{"username":"{{name}}"}""";
     }
 
@@ -52,14 +53,12 @@ public sealed class VirtualUser : IDisposable
     /// <summary>The user id the server gave (or took) at registration; null before.</summary>
     public string? UserId { get; private set; }
 
-    private string RegistrationBeginWithId { get; }
-
     /// <summary>Registers this user's passkey (self sign-up, or through the API key when the connection has one).</summary>
     public async Task<CeremonyResult> RegisterAsync(ServerConnection server, WorkerStats stats, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(stats);
-        string body = server.UsesApiKey ? RegistrationBeginWithId : _registrationBegin;
+        string body = server.UsesApiKey ? _registrationBeginWithId : _registrationBegin;
         var (result, finish, ticks) = await RunAsync(server, stats, Operation.Register, server.RegistrationBegin, body, server.UsesApiKey,
             server.RegistrationFinish, cancellationToken).ConfigureAwait(false);
         using (finish)
