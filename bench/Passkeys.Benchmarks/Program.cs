@@ -5,12 +5,17 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Passkeys.Benchmarks;
 
 // `breakdown`: per-sub-step time and allocation (BreakdownMode).
-// `ratio`: the quick, robust measurement (see RatioMode). Anything else goes to BenchmarkDotNet's
+// `ratio`: the quick, robust measurement (see RatioMode).
+// `http`: the real server in process under HTTP load from virtual users (Http/HttpMode). Anything else goes to BenchmarkDotNet's
 // switcher; unless a job is given on the command line (--job, -j, --runtimes), a short run pinned
 // to one core, in process (no generated project to build on a shared machine).
 if (args.Length > 0 && args[0] == "ratio")
 {
     return RatioMode.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "http")
+{
+    return Passkeys.Benchmarks.Http.HttpMode.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "breakdown")
 {
