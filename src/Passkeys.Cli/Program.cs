@@ -10,5 +10,6 @@ var root = new RootCommand("Passkeys: WebAuthn relying-party tools")
     AuthenticatorCommand.Create(),
     MetadataCommand.Create(),
     FuzzCommand.Create(),
+    Passkeys.Cli.Admin.AdminCommand.Create(),
 };
 return root.Parse(args).Invoke();
