@@ -23,6 +23,8 @@ internal static class AdminCommand
             ApiKeysCommand.Create(options),
             UsersCommand.Create(options),
             SigningKeysCommand.Create(options),
+            AuditCommand.Create(options),
+            FunnelCommand.Create(options),
         };
         RequireSubcommand(command, options);
         return command;
