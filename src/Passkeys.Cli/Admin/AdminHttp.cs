@@ -81,7 +81,7 @@ internal sealed class AdminHttp : IDisposable
             {
                 return text;
             }
-            throw Problem((int)response.StatusCode, text, $"{method} /{path}");
+            throw Problem((int)response.StatusCode, text, $"{method} /{path}", response.Headers.RetryAfter?.Delta);
         }
         catch (HttpRequestException e)
         {
@@ -95,13 +95,13 @@ internal sealed class AdminHttp : IDisposable
     }
 
     /// <summary>Reads an RFC 9457 problem; a body that is not one (a proxy's HTML page) is quoted briefly.</summary>
-    private static AdminProblemException Problem(int status, string text, string request)
+    private static AdminProblemException Problem(int status, string text, string request, TimeSpan? retryAfter)
     {
         try
         {
             if (JsonNode.Parse(text) is JsonObject problem && problem["code"] is JsonValue code && code.TryGetValue(out int number))
             {
-                return new AdminProblemException(status, number, (string?)problem["error"] ?? (string?)problem["title"], (string?)problem["detail"], request);
+                return new AdminProblemException(status, number, (string?)problem["error"] ?? (string?)problem["title"], (string?)problem["detail"], request, retryAfter);
             }
         }
         catch (JsonException)
@@ -109,7 +109,7 @@ internal sealed class AdminHttp : IDisposable
             // Not JSON: fall through to the quoted text.
         }
         string excerpt = text.Length > 200 ? text[..200] + "…" : text;
-        return new AdminProblemException(status, null, null, excerpt.Length == 0 ? "(empty body)" : excerpt.ReplaceLineEndings(" "), request);
+        return new AdminProblemException(status, null, null, excerpt.Length == 0 ? "(empty body)" : excerpt.ReplaceLineEndings(" "), request, retryAfter);
     }
 
     public void Dispose() => _http.Dispose();

@@ -6,11 +6,12 @@ namespace Passkeys.Cli.Admin;
 /// </summary>
 internal sealed class AdminProblemException : Exception
 {
-    public AdminProblemException(int status, int? code, string? name, string? detail, string request)
+    public AdminProblemException(int status, int? code, string? name, string? detail, string request, TimeSpan? retryAfter = null)
         : base(Describe(status, code, name, detail, request))
     {
         Status = status;
         Code = code;
+        RetryAfter = retryAfter;
     }
 
     public AdminProblemException() { }
@@ -24,6 +25,9 @@ internal sealed class AdminProblemException : Exception
 
     /// <summary>The problem's numeric code (e.g. 1006), or null when the body was not a Passkeys problem.</summary>
     public int? Code { get; }
+
+    /// <summary>The Retry-After of a 429 (rate limited) answer.</summary>
+    public TimeSpan? RetryAfter { get; }
 
     // "error 1006 Unauthorized: A valid admin key is required. (HTTP 401, GET /v1/admin/tenants)":
     // code and name first because scripts and people grep for them; the request last for context.

@@ -83,10 +83,22 @@ internal static class AuditCommand
             }
             long seen = 0;
             seen = Print(call, first, seen);
+            var wait = interval;
             while (true)
             {
-                await Task.Delay(interval, ct).ConfigureAwait(false);
-                seen = Print(call, await NewerThanAsync(call, query, seen, ct).ConfigureAwait(false), seen);
+                await Task.Delay(wait, ct).ConfigureAwait(false);
+                wait = interval;
+                try
+                {
+                    seen = Print(call, await NewerThanAsync(call, query, seen, ct).ConfigureAwait(false), seen);
+                }
+                catch (AdminProblemException e) when (e.Status == 429)
+                {
+                    // The admin rate limit is per client address and shared with other admin
+                    // commands; a follower that stopped on it would miss the incident it watches.
+                    wait = e.RetryAfter is { } after && after > interval ? after : interval;
+                    call.Console.Error.WriteLine($"rate limited by the server; polling again in {wait.TotalSeconds:0.#} s");
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
