@@ -103,7 +103,8 @@ internal static class AuditCommand
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Ctrl+C is how --follow is meant to end.
+            // Cancellation is how --follow is meant to end: not an error. (From a terminal,
+            // System.CommandLine's Ctrl+C handling still makes the process exit 130, as shells expect.)
             return 0;
         }
     }
