@@ -138,6 +138,20 @@ public sealed class AdminCommandTests(AdminServer server) : IClassFixture<AdminS
         Assert.StartsWith("error 1010 UserNotFound: ", gone.Error, StringComparison.Ordinal);
     }
 
+    // Server bug: an app may register a user id containing '/', but ASP.NET Core leaves %2F encoded
+    // in route values, so /v1/admin/tenants/{t}/users/{userId} (and the API-key credential routes)
+    // can never find that user: it cannot be shown or deleted. The CLI escapes correctly.
+    [Fact(Skip = "server bug: user ids containing '/' are accepted at registration but unreachable by the {userId} routes")]
+    public async Task A_user_id_with_a_slash_can_be_shown_and_deleted()
+    {
+        string tenant = await server.NewTenantAsync(selfSignUp: false);
+        string key = (string)(await server.RunAsync("admin", "api-keys", "create", "--tenant", tenant, "--name", "backend", "--json")).Json()["key"]!;
+        await server.SignUpAsync(tenant, "ann", key, "team/ann");
+
+        (await server.RunAsync("admin", "users", "show", "team/ann", "--tenant", tenant)).AssertOk();
+        (await server.RunAsync("admin", "users", "delete", "team/ann", "--tenant", tenant, "--yes")).AssertOk();
+    }
+
     [Fact]
     public async Task Rotating_the_signing_key_changes_the_kid_tokens_are_signed_with()
     {

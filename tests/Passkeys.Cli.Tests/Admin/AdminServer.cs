@@ -86,21 +86,34 @@ public sealed class AdminServer : IAsyncLifetime
     }
 
     /// <summary>Registers a user by self sign-up with a software authenticator; returns the user id and the token issued.</summary>
-    public async Task<(string UserId, string Token)> SignUpAsync(string tenant, string username)
+    /// <remarks>With <paramref name="apiKey"/> it registers the app's user <paramref name="userId"/> instead.</remarks>
+    public async Task<(string UserId, string Token)> SignUpAsync(string tenant, string username, string? apiKey = null, string? userId = null)
     {
         using var authenticator = new SoftwareAuthenticator();
         var client = new SoftwareClient(authenticator, new SoftwareClientOptions { Origin = Origin });
-        var begin = await PostAsync($"/v1/tenants/{tenant}/registration/begin", new JsonObject { ["user"] = new JsonObject { ["name"] = username, ["displayName"] = username } });
+        var user = new JsonObject { ["name"] = username, ["displayName"] = username };
+        if (userId is not null)
+        {
+            user["id"] = userId;
+        }
+        var begin = await PostAsync($"/v1/tenants/{tenant}/registration/begin", new JsonObject { ["user"] = user }, apiKey);
         string response = await client.CreateAsync(begin["options"]!.ToJsonString());
         var finish = await PostAsync($"/v1/tenants/{tenant}/registration/finish",
             new JsonObject { ["ceremonyId"] = (string)begin["ceremonyId"]!, ["response"] = JsonNode.Parse(response) });
         return ((string)finish["user"]!["id"]!, (string)finish["token"]!);
     }
 
-    private async Task<JsonNode> PostAsync(string path, JsonNode body)
+    private async Task<JsonNode> PostAsync(string path, JsonNode body, string? apiKey = null)
     {
-        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-        using var response = await Http.PostAsync(path, content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+        using var response = await Http.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST {path} → {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!;
