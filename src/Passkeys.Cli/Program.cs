@@ -11,5 +11,6 @@ var root = new RootCommand("Passkeys: WebAuthn relying-party tools")
     MetadataCommand.Create(),
     FuzzCommand.Create(),
     Passkeys.Cli.Bench.BenchCommand.Create(),
+    Passkeys.Cli.Admin.AdminCommand.Create(),
 };
 return root.Parse(args).Invoke();
