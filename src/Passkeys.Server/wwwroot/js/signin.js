@@ -7,7 +7,12 @@ const passkeyButton = document.getElementById('passkey-signin');
 const form = document.getElementById('signin-form');
 const recoveryForm = document.getElementById('recovery-form');
 
+let leaving = false;
 function signedIn(result) {
+  // Autofill and a button can both finish when the user picks the suggestion just as they click:
+  // the first sign-in wins; a second navigation would abort the first one mid-load.
+  if (leaving) return;
+  leaving = true;
   saveSession(result);
   location.assign('/account.html');
 }
