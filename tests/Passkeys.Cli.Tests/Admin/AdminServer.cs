@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -68,10 +67,9 @@ public sealed class AdminServer : IAsyncLifetime
             [AdminOptions.AdminKeyVariable] = input.AdminKey ?? AdminKey,
         };
         var console = new AdminConsole(output, error, new StringReader(input.Stdin ?? ""), input.Terminal, name => variables.GetValueOrDefault(name));
-        // The same tree as Program.cs, so that parsing and exit codes are what a user gets.
-        var root = new RootCommand("test") { AdminCommand.Create(console) };
+        // The same tree and runner as Program.cs, so that parsing and exit codes are what a user gets.
         input.Output = output;
-        int exit = await root.Parse(args).InvokeAsync(null, input.Cancel);
+        int exit = await PasskeysCli.RunAsync(PasskeysCli.CreateRoot(console), args, output, error, input.Cancel);
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 

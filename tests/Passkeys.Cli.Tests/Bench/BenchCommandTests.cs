@@ -172,13 +172,11 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IClassFixtur
 
     [Theory]
     [InlineData("--url not-a-url --tenant default", "--url must be an http(s) URL")]
-    [InlineData("--url http://127.0.0.1:1", "--tenant is required")]
     [InlineData("--url http://127.0.0.1:1 --tenant default --concurrency 0", "--concurrency must be")]
     [InlineData("--url http://127.0.0.1:1 --tenant default --duration 5x", "--duration must be a duration")]
     [InlineData("--url http://127.0.0.1:1 --tenant default --iterations 3 --duration 5s", "not both")]
     [InlineData("--url http://127.0.0.1:1 --tenant default --mix dance=3", "--mix: unknown operation 'dance'")]
     [InlineData("--url http://127.0.0.1:1 --tenant default --users", "--users needs a value")]
-    [InlineData("--url http://127.0.0.1:1 --tenant default stray", "unexpected argument 'stray'")]
     [InlineData("--url http://127.0.0.1:1 --tenant Default", "--tenant must be")]
     public void Bad_usage_exits_2_with_one_line(string args, string message)
     {
