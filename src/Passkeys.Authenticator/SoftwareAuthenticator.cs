@@ -244,30 +244,40 @@ public sealed class SoftwareAuthenticator : IDisposable
         }
     }
 
+    // The reason goes into the CtapException's message: the client passes it on to the caller
+    // (NotSupportedError), so that it says why, not only that, no key could be made.
     private int ChooseAlgorithm(IReadOnlyList<int> requested)
     {
         foreach (int alg in requested)
         {
-            bool offered = Options.Algorithms.Contains(alg) && SupportedAlgorithms.IsSupported(alg);
-            // fido-u2f devices only have P-256; a TPM only RSA and NIST-curve ECC keys.
-            bool deviceHasIt = Options.Attestation switch
-            {
-                AttestationKind.FidoU2f => alg == SupportedAlgorithms.ES256,
-                AttestationKind.Tpm => TpmAttestation.CanCertify(alg),
-                _ => true,
-            };
-            if (offered && deviceHasIt)
+            if (Offers(alg) && DeviceHas(alg))
             {
                 return alg;
             }
         }
-        if (Options.Attestation == AttestationKind.Tpm && requested.Contains(SupportedAlgorithms.EdDSA))
+        string detail = $"requested [{string.Join(", ", requested)}], it can make [{string.Join(", ", Options.Algorithms.Where(a => Offers(a) && DeviceHas(a)))}]";
+        // The device is why when it refused an algorithm it was told to offer that was requested,
+        // or when it refused everything it was told to offer (`--attestation tpm --alg EdDSA`).
+        bool DeviceRefuses(int alg) => Offers(alg) && !DeviceHas(alg);
+        bool deviceIsWhy = requested.Any(DeviceRefuses) || (Options.Algorithms.Any(DeviceRefuses) && !Options.Algorithms.Any(a => Offers(a) && DeviceHas(a)));
+        string? limit = Options.Attestation switch
         {
-            throw new CtapException(CtapStatus.UnsupportedAlgorithm,
-                $"none of the requested algorithms [{string.Join(", ", requested)}] is supported: tpm attestation needs an RSA or P-256/384/521 key, and a TPM 2.0 has no EdDSA (Ed25519)");
-        }
-        throw new CtapException(CtapStatus.UnsupportedAlgorithm, $"none of the requested algorithms [{string.Join(", ", requested)}] is supported");
+            AttestationKind.Tpm => "a TPM 2.0 has no EdDSA (Ed25519) keys, and tpm attestation needs an RSA or P-256/384/521 key",
+            AttestationKind.FidoU2f => "a fido-u2f authenticator has P-256 (ES256) keys only",
+            _ => null,
+        };
+        throw new CtapException(CtapStatus.UnsupportedAlgorithm, deviceIsWhy && limit is not null ? $"{limit} ({detail})" : detail);
     }
+
+    private bool Offers(int alg) => Options.Algorithms.Contains(alg) && SupportedAlgorithms.IsSupported(alg);
+
+    // fido-u2f devices only have P-256; a TPM only RSA and NIST-curve ECC keys.
+    private bool DeviceHas(int alg) => Options.Attestation switch
+    {
+        AttestationKind.FidoU2f => alg == SupportedAlgorithms.ES256,
+        AttestationKind.Tpm => TpmAttestation.CanCertify(alg),
+        _ => true,
+    };
 
     private StoredCredential? Find(string rpId, ReadOnlySpan<byte> credentialId)
     {

@@ -44,10 +44,15 @@ public class ClientTests
     }
 
     [Fact]
-    public async Task No_supported_algorithm_is_a_NotSupportedError()
+    public async Task No_supported_algorithm_is_a_NotSupportedError_carrying_the_authenticators_reason()
     {
         var (_, client) = Create();
-        Assert.Equal("NotSupportedError", await ErrorName(() => client.CreateAsync(CreationOptions(algs: "-65535"))));
+        var refused = await Assert.ThrowsAsync<WebAuthnClientException>(() => client.CreateAsync(CreationOptions(algs: "-65535")));
+        Assert.Equal("NotSupportedError", refused.Name);
+        var ctap = Assert.IsType<CtapException>(refused.InnerException);
+        Assert.Equal(CtapStatus.UnsupportedAlgorithm, ctap.Status);
+        Assert.Contains(ctap.Message, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("-65535", ctap.Message, StringComparison.Ordinal);   // what was asked for
     }
 
     [Fact]

@@ -137,6 +137,21 @@ public class TpmAttestationTests
     }
 
     [Fact]
+    public async Task Tpm_told_to_offer_only_EdDSA_says_a_TPM_has_no_Ed25519_keys_whatever_was_requested()
+    {
+        // `passkeys authenticator create --attestation tpm --alg EdDSA` against options asking for ES256.
+        var (authenticator, client) = Create(new SoftwareAuthenticatorOptions { Seed = 3, Attestation = AttestationKind.Tpm, Algorithms = [SupportedAlgorithms.EdDSA] });
+        using (authenticator)
+        {
+            var refused = await Assert.ThrowsAsync<WebAuthnClientException>(() => client.CreateAsync(CreationOptions(algs: "-7", attestation: "direct")));
+            Assert.Equal(WebAuthnClientException.NotSupportedError, refused.Name);
+            var ctap = Assert.IsType<CtapException>(refused.InnerException);
+            Assert.Contains("TPM", ctap.Message, StringComparison.Ordinal);
+            Assert.Contains(ctap.Message, refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Tpm_refuses_EdDSA_and_picks_the_next_requested_algorithm_a_TPM_holds()
     {
         var (authenticator, client) = Create(new SoftwareAuthenticatorOptions { Seed = 3, Attestation = AttestationKind.Tpm, TpmAikAlgorithm = SupportedAlgorithms.ES256 });
@@ -145,7 +160,10 @@ public class TpmAttestationTests
             var refused = await Assert.ThrowsAsync<WebAuthnClientException>(() => client.CreateAsync(CreationOptions(algs: "-8", attestation: "direct")));
             Assert.Equal(WebAuthnClientException.NotSupportedError, refused.Name);
             var ctap = Assert.IsType<CtapException>(refused.InnerException);
+            Assert.Equal(CtapStatus.UnsupportedAlgorithm, ctap.Status);
             Assert.Contains("EdDSA", ctap.Message, StringComparison.Ordinal);
+            // The caller is told why, not only that: the authenticator's reason is in the DOMException's message.
+            Assert.Contains(ctap.Message, refused.Message, StringComparison.Ordinal);
 
             var json = Json(await client.CreateAsync(CreationOptions(algs: "-8,-7", attestation: "direct")));
             Assert.Equal(-7, json.GetProperty("response").GetProperty("publicKeyAlgorithm").GetInt32());

@@ -354,7 +354,8 @@ public sealed class SoftwareClient
     private static WebAuthnClientException Translate(CtapException e) => e.Status switch
     {
         CtapStatus.CredentialExcluded => new WebAuthnClientException(WebAuthnClientException.InvalidStateError, "the authenticator already holds a credential in excludeCredentials", e),
-        CtapStatus.UnsupportedAlgorithm => new WebAuthnClientException(WebAuthnClientException.NotSupportedError, "the authenticator supports none of the requested algorithms", e),
+        // The authenticator's reason (e.g. a TPM has no Ed25519 keys) is what the caller can act on.
+        CtapStatus.UnsupportedAlgorithm => new WebAuthnClientException(WebAuthnClientException.NotSupportedError, "the authenticator supports none of the requested algorithms: " + e.Message, e),
         _ => new WebAuthnClientException(WebAuthnClientException.NotAllowedError, "The operation either timed out or was not allowed: " + e.Message, e),
     };
 }

@@ -26,16 +26,8 @@ internal static class AdminCommand
             AuditCommand.Create(options),
             FunnelCommand.Create(options),
         };
-        RequireSubcommand(command, options);
         return command;
     }
-
-    /// <summary>
-    /// A group without its subcommand (<c>passkeys admin tenants</c>) is bad usage, exit 2 like the
-    /// rest, rather than System.CommandLine's exit 1.
-    /// </summary>
-    public static void RequireSubcommand(Command group, AdminOptions options) =>
-        group.Action = new AdminUsageAction(options);
 
     /// <summary><c>--tenant T</c>, required by every group below a tenant; recursive so it may come before or after the subcommand.</summary>
     public static Option<string> TenantOption() => new("--tenant") { Description = "The tenant id", Required = true, Recursive = true };

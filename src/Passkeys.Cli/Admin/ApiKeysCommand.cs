@@ -65,7 +65,6 @@ internal static class ApiKeysCommand
             return 0;
         });
         command.Subcommands.Add(revoke);
-        AdminCommand.RequireSubcommand(command, options);
         return command;
     }
 

@@ -42,7 +42,6 @@ internal static class SigningKeysCommand
             return 0;
         });
         command.Subcommands.Add(rotate);
-        AdminCommand.RequireSubcommand(command, options);
         return command;
     }
 }

@@ -11,7 +11,6 @@ internal static class TenantsCommand
     public static Command Create(AdminOptions options)
     {
         var command = new Command("tenants", "Tenants: relying-party settings, origins, sign-up policy");
-        AdminCommand.RequireSubcommand(command, options);
 
         var list = new Command("list", "List the tenants");
         list.Action = new AdminAction(options, async (call, ct) =>

@@ -58,7 +58,6 @@ internal static class UsersCommand
             return 0;
         });
         command.Subcommands.Add(delete);
-        AdminCommand.RequireSubcommand(command, options);
         return command;
     }
 

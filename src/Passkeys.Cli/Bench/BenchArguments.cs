@@ -5,16 +5,16 @@ using Passkeys.Load;
 namespace Passkeys.Cli.Bench;
 
 /// <summary>
-/// The `bench` options and their parsing into <see cref="LoadOptions"/>. Every option is read as
-/// text and parsed here, not by System.CommandLine, so that every bad input ends as a one-line
-/// message and exit code 2: its own parse errors exit with 1, which for this command means "the
-/// ceremonies failed". So each option takes any number of values (the last one counts, as when a
-/// script appends an override) and none is required to System.CommandLine.
+/// The `bench` options and their parsing into <see cref="LoadOptions"/>. Each option is read as
+/// text and its value checked here, not by System.CommandLine, so that a bad value gets a message
+/// in the terms of this command (a duration, a share, a mix) and exit code 2; each takes any number
+/// of values and the last one counts, as when a script appends an override. Unknown arguments and
+/// missing required options are parse errors, which <see cref="PasskeysCli"/> reports (exit 2).
 /// </summary>
 internal sealed class BenchArguments
 {
-    private readonly Option<string[]> _url = Text("--url", "The server's base URL, e.g. http://localhost:5080 (required)");
-    private readonly Option<string[]> _tenant = Text("--tenant", "The tenant id (required)");
+    private readonly Option<string[]> _url = Text("--url", "The server's base URL, e.g. http://localhost:5080", required: true);
+    private readonly Option<string[]> _tenant = Text("--tenant", "The tenant id", required: true);
     private readonly Option<string[]> _apiKey = Text("--api-key", "An API key (pkk_…) of the tenant: users are created with it instead of by self sign-up");
     private readonly Option<string[]> _origin = Text("--origin", "The page origin the clients claim (default: the URL's origin); must be one of the tenant's origins");
     private readonly Option<string[]> _users = Text("--users", "Users registered in setup, the sign-in population [default: 100]");
@@ -36,10 +36,6 @@ internal sealed class BenchArguments
     /// <summary>Reads the options; throws <see cref="CliException"/> naming the first bad one.</summary>
     public LoadOptions Read(ParseResult r)
     {
-        if (r.UnmatchedTokens.Count > 0)
-        {
-            throw new CliException($"unexpected argument '{r.UnmatchedTokens[0]}' (see passkeys bench --help)");
-        }
         string url = Required(r, _url);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(server.Host))
         {
@@ -98,8 +94,8 @@ internal sealed class BenchArguments
             ? value
             : throw new CliException($"{option} must be a whole number, not '{text}'");
 
-    private static string Required(ParseResult r, Option<string[]> option) =>
-        Value(r, option) ?? throw new CliException($"{option.Name} is required (see passkeys bench --help)");
+    // Required to System.CommandLine, so given: only its value can be missing (Value says so).
+    private static string Required(ParseResult r, Option<string[]> option) => Value(r, option)!;
 
     // Given without a value is as bad as a wrong value (--json alone is read by JsonPath instead).
     private static string? Value(ParseResult r, Option<string[]> option)
@@ -113,6 +109,6 @@ internal sealed class BenchArguments
 
     private static string? Last(ParseResult r, Option<string[]> option) => r.GetValue(option) is { Length: > 0 } values ? values[^1] : null;
 
-    private static Option<string[]> Text(string name, string description) =>
-        new(name) { Description = description, Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+    private static Option<string[]> Text(string name, string description, bool required = false) =>
+        new(name) { Description = description, Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false, Required = required };
 }

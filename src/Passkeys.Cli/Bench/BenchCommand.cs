@@ -14,9 +14,9 @@ internal static class BenchCommand
 {
     public static Command Create() => Build(Console.Out, Console.Error, cancellation: null);
 
-    /// <summary>Parses <paramref name="args"/> (the words after `bench`) and runs, as the command does; for tests.</summary>
+    /// <summary>Runs `passkeys bench ARGS` (<paramref name="args"/> are the words after `bench`) as the executable does; for tests.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation) =>
-        Build(output, error, cancellation).Parse(args).Invoke();
+        PasskeysCli.Run(new RootCommand { Build(output, error, cancellation) }, ["bench", .. args], output, error);
 
     // With no token given (the real command), Ctrl+C cancels the run; tests pass their own token.
     private static Command Build(TextWriter output, TextWriter error, CancellationToken? cancellation)
@@ -27,7 +27,6 @@ internal static class BenchCommand
         {
             command.Options.Add(option);
         }
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(r =>
         {
             LoadOptions options;

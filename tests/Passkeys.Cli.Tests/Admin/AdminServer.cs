@@ -1,59 +1,31 @@
-using System.CommandLine;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Passkeys.Cli.Admin;
 using Passkeys.Authenticator;
 using Passkeys.Authenticator.Client;
-using Passkeys.Cli.Tests.Authenticator;
-using Passkeys.Server;
+using Passkeys.Cli.Tests.Infrastructure;
 
 namespace Passkeys.Cli.Tests.Admin;
 
 /// <summary>
-/// A real Passkeys server on 127.0.0.1 (SQLite in a temp folder) shared by the admin CLI tests,
-/// and a way to run `passkeys admin …` against it exactly as Program.cs does, with captured output.
+/// The <see cref="RealServer"/> shared by the admin CLI tests, and a way to run `passkeys admin …`
+/// against it exactly as Program.cs does, with captured output.
 /// </summary>
 public sealed class AdminServer : IAsyncLifetime
 {
-    public const string AdminKey = "cli-admin-test-key-0123456789abcdef0123456";
+    public const string AdminKey = RealServer.DefaultAdminKey;
     // A tenant whose rpId and origin the CLI's software authenticator can register on.
-    public const string Origin = "http://localhost:5080";
+    public const string Origin = RealServer.Origin;
 
-    private readonly TempStore _folder = new();
-    private WebApplication _app = null!;
+    private RealServer _server = null!;
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server.Url;
 
-    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Http => _server.Http;
 
-    public async Task InitializeAsync()
-    {
-        _app = PasskeysServerApp.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Passkeys:DataDirectory=" + Path.Combine(_folder.Folder, "data"),
-            "--Passkeys:AdminKey=" + AdminKey,
-            "--Passkeys:RateLimits:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-        ], null);
-        await _app.StartAsync();
-        Url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Http = new HttpClient { BaseAddress = Url };
-    }
+    public async Task InitializeAsync() => _server = await RealServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _folder.Dispose();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>Runs `passkeys ARGS` with PASSKEYS_URL and PASSKEYS_ADMIN_KEY pointing at this server.</summary>
     public Task<CliRun> RunAsync(params string[] args) => RunAsync(new CliInput(), args);
@@ -68,10 +40,9 @@ public sealed class AdminServer : IAsyncLifetime
             [AdminOptions.AdminKeyVariable] = input.AdminKey ?? AdminKey,
         };
         var console = new AdminConsole(output, error, new StringReader(input.Stdin ?? ""), input.Terminal, name => variables.GetValueOrDefault(name));
-        // The same tree as Program.cs, so that parsing and exit codes are what a user gets.
-        var root = new RootCommand("test") { AdminCommand.Create(console) };
+        // The same tree and runner as Program.cs, so that parsing and exit codes are what a user gets.
         input.Output = output;
-        int exit = await root.Parse(args).InvokeAsync(null, input.Cancel);
+        int exit = await PasskeysCli.RunAsync(PasskeysCli.CreateRoot(console), args, output, error, input.Cancel);
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 
@@ -120,14 +91,7 @@ public sealed class AdminServer : IAsyncLifetime
     }
 
     /// <summary>An admin API call over plain HTTP, to check what the CLI did independently of it.</summary>
-    public async Task<(int Status, JsonNode? Body)> AdminGetAsync(string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        using var response = await Http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
-    }
+    public Task<(int Status, JsonNode? Body)> AdminGetAsync(string path) => _server.AdminGetAsync(path);
 }
 
 /// <summary>What a CLI run gets besides its arguments.</summary>

@@ -152,6 +152,22 @@ public sealed class CreateGetTests : IDisposable
     }
 
     [Fact]
+    public void Tpm_with_EdDSA_says_why_no_key_was_made()
+    {
+        // `passkeys authenticator create --attestation tpm --alg EdDSA`, as the command runs it.
+        var rp = NewRelyingParty(AttestationConveyancePreference.Direct);
+        var created = Create(BeginRegistration(rp).OptionsJson, "tpm", "EdDSA");
+        Assert.Equal(1, created.Exit);
+        Assert.Equal("", created.Output);
+        string message = created.Error.TrimEnd();
+        Assert.StartsWith("NotSupportedError: ", message, StringComparison.Ordinal);
+        Assert.Contains("TPM 2.0", message, StringComparison.Ordinal);
+        Assert.Contains("Ed25519", message, StringComparison.Ordinal);
+        Assert.Single(message.Split('\n'));
+        Assert.False(File.Exists(_store.Path));   // nothing was made, nothing saved
+    }
+
+    [Fact]
     public void A_corrupt_store_is_a_usage_error_not_a_crash()
     {
         File.WriteAllText(_store.Path, "[1,2,3]");

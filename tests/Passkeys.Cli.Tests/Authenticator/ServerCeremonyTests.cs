@@ -1,43 +1,20 @@
-using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Passkeys.Cli.Authenticator;
-using Passkeys.Server;
+using Passkeys.Cli.Tests.Infrastructure;
 
 namespace Passkeys.Cli.Tests.Authenticator;
 
-/// <summary>`authenticator register|sign-in` against a real Passkeys server on 127.0.0.1 (SQLite in a temp folder).</summary>
+/// <summary>`authenticator register|sign-in` against a <see cref="RealServer"/> (its default tenant: rpId localhost, self sign-up on).</summary>
 public sealed class ServerCeremonyTests : IAsyncLifetime
 {
-    private const string AdminKey = "cli-test-admin-key-0123456789abcdef012345";
-    // The default tenant: rpId localhost, origin http://localhost:5080, self sign-up on (docs/api.md).
-    private const string Origin = "http://localhost:5080";
+    private const string Origin = RealServer.Origin;
     private readonly TempStore _store = new();
-    private WebApplication _app = null!;
-    private Uri _server = null!;
+    private RealServer _server = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app = PasskeysServerApp.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Passkeys:DataDirectory=" + Path.Combine(_store.Folder, "data"),
-            "--Passkeys:AdminKey=" + AdminKey,
-            "--Passkeys:RateLimits:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-        ], null);
-        await _app.StartAsync();
-        _server = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
+    public async Task InitializeAsync() => _server = await RealServer.StartAsync();
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await _server.DisposeAsync();
         _store.Dispose();
     }
 
@@ -47,7 +24,7 @@ public sealed class ServerCeremonyTests : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = await ServerCeremonies.RunRegisterAsync(Settings, _server, "default", username, Origin, apiKey, userId, output, error);
+        int exit = await ServerCeremonies.RunRegisterAsync(Settings, _server.Url, "default", username, Origin, apiKey, userId, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -55,7 +32,7 @@ public sealed class ServerCeremonyTests : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = await ServerCeremonies.RunSignInAsync(Settings, _server, "default", username, Origin, output, error);
+        int exit = await ServerCeremonies.RunSignInAsync(Settings, _server.Url, "default", username, Origin, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -89,11 +66,7 @@ public sealed class ServerCeremonyTests : IAsyncLifetime
     [Fact]
     public async Task Register_with_an_api_key_uses_the_apps_user_id()
     {
-        using var http = new HttpClient { BaseAddress = _server };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/tenants/default/api-keys") { Content = new StringContent("""{"name":"cli"}""", System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        using var created = await http.SendAsync(request);
-        string key = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
+        string key = (string)(await _server.AdminAsync(HttpMethod.Post, "/v1/admin/tenants/default/api-keys", """{"name":"cli"}"""))["key"]!;
 
         var registered = await Register("carol", key, "app-user-7");
         Assert.True(registered.Exit == 0, registered.Error);
