@@ -62,6 +62,7 @@ public static class PasskeysServerApp
         services.AddSingleton<FakeCredentialSource>();
         services.AddSingleton<CeremonyService>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<TenantService>();
         services.AddSingleton<CeremonyPurgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
@@ -120,6 +121,7 @@ public static class PasskeysServerApp
         var tenant = app.MapGroup("/v1/tenants/{tenant}").RequireCors(TenantCorsPolicyProvider.PolicyName);
         tenant.MapCeremonyEndpoints();
         tenant.MapAccountEndpoints();
+        tenant.MapSessionEndpoints();
         app.MapAdminEndpoints();
         return app;
     }
@@ -183,6 +185,7 @@ public static class PasskeysServerApp
                 "ceremony" => limits.CeremonyPerAddress,
                 "recovery" => limits.RecoveryPerAddress,
                 "admin" => limits.AdminPerAddress,
+                "session" => limits.SessionPerAddress,
                 _ => limits.ApiPerAddress,
             };
             return RateLimitPartition.GetFixedWindowLimiter($"{cls.Name}:{address}", _ => PerMinute(permits));

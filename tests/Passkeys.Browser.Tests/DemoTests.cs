@@ -293,8 +293,8 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             var status = await page.EvaluateAsync<int>("""
                 async () => {
                   const s = JSON.parse(sessionStorage.getItem('passkeys-demo-session'));
-                  const list = await (await fetch('/v1/tenants/default/me/credentials', { headers: { Authorization: 'Bearer ' + s.token } })).json();
-                  const r = await fetch('/v1/tenants/default/me/credentials/' + list.credentials[0].id, { method: 'DELETE', headers: { Authorization: 'Bearer ' + s.token } });
+                  const list = await (await fetch('/v1/tenants/default/me/credentials', { headers: { Authorization: 'Bearer ' + s.accessToken } })).json();
+                  const r = await fetch('/v1/tenants/default/me/credentials/' + list.credentials[0].id, { method: 'DELETE', headers: { Authorization: 'Bearer ' + s.accessToken } });
                   return r.status;
                 }
                 """);

@@ -519,4 +519,70 @@ public sealed class SdkTests(BrowserFixture fixture)
             Assert.True(v.GetProperty("same").GetBoolean());
         });
     }
+
+    [BrowserFact]
+    public async Task The_session_helper_refreshes_once_for_concurrent_callers_retries_once_on_TokenExpired_and_ends_on_refusal()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(The_session_helper_refreshes_once_for_concurrent_callers_retries_once_on_TokenExpired_and_ends_on_refusal));
+        await tab.RunAsync(async () =>
+        {
+            await SdkPage.OpenAsync(tab);
+            var v = Ok(await Run(tab, """
+                const b64 = (o) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+                const jwt = (life) => 'h.' + b64({ iat: 1000, exp: 1000 + life }) + '.s';
+                const calls = [];
+                let n = 0;
+                const fake = {
+                  async refreshSession(rt) {
+                    calls.push(rt);
+                    await new Promise((r) => setTimeout(r, 50));
+                    n++;
+                    return { token: jwt(300), tokenExpiresAt: '', refreshToken: 'pkr_' + n, refreshTokenExpiresAt: 'x', sessionId: 's1', sessionExpiresAt: 'y' };
+                  },
+                  async revokeSession(rt) { calls.push('revoke:' + rt); },
+                };
+                const map = new Map();
+                const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, v), removeItem: (k) => map.delete(k) };
+                let ended = null;
+                const s = sdk.createSession(fake, { storage, key: 'k', onEnd: (e) => { ended = e.code; } });
+                // An access token with 30 s to live is inside the 60 s margin: refresh before use.
+                s.save({ token: jwt(30), tokenExpiresAt: '', refreshToken: 'pkr_0', refreshTokenExpiresAt: 'x', sessionId: 's1', sessionExpiresAt: 'y' }, { user: { name: 'a' } });
+                const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => s.getAccessToken()));
+                const concurrent = calls.slice();
+                // Fresh now: no refresh. A 401 TokenExpired from the server: one refresh, one retry.
+                let attempts = 0;
+                const retried = await s.withToken(async (t) => {
+                  attempts++;
+                  if (attempts === 1) throw sdk.PasskeyError.fromProblem({ code: 1018, error: 'TokenExpired', status: 401 }, 401);
+                  return t;
+                });
+                const afterRetry = calls.slice();
+                // Other failures are not retried.
+                let notRetried = 0;
+                try { await s.withToken(async () => { notRetried++; throw sdk.PasskeyError.fromProblem({ code: 1011, error: 'CredentialNotFound', status: 404 }, 404); }); } catch { }
+                const user = s.get().user.name;
+                // The server refuses the session: it is forgotten and onEnd hears why.
+                fake.refreshSession = async () => { throw sdk.PasskeyError.fromProblem({ code: 1021, error: 'RefreshTokenReused', status: 401 }, 401); };
+                let refusal = null;
+                try { await s.refresh(); } catch (e) { refusal = e.code; }
+                const afterEnd = s.get();
+                // Sign out revokes on the server.
+                s.save({ token: jwt(300), tokenExpiresAt: '', refreshToken: 'pkr_z', refreshTokenExpiresAt: 'x', sessionId: 's2', sessionExpiresAt: 'y' });
+                await s.signOut();
+                return { concurrent, distinct: new Set(tokens).size, afterRetry, attempts,
+                  notRetried, user, refusal, ended, afterEnd, lastCall: calls[calls.length - 1], signedIn: s.signedIn };
+                """));
+            Assert.Equal(["pkr_0"], v.GetProperty("concurrent").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(1, v.GetProperty("distinct").GetInt32());
+            Assert.Equal(["pkr_0", "pkr_1"], v.GetProperty("afterRetry").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(2, v.GetProperty("attempts").GetInt32());
+            Assert.Equal(1, v.GetProperty("notRetried").GetInt32());
+            Assert.Equal("a", v.GetProperty("user").GetString());
+            Assert.Equal("RefreshTokenReused", v.GetProperty("refusal").GetString());
+            Assert.Equal("RefreshTokenReused", v.GetProperty("ended").GetString());
+            Assert.Equal(JsonValueKind.Null, v.GetProperty("afterEnd").ValueKind);
+            Assert.Equal("revoke:pkr_z", v.GetProperty("lastCall").GetString());
+            Assert.False(v.GetProperty("signedIn").GetBoolean());
+        });
+    }
 }

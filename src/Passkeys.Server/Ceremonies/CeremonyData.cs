@@ -13,6 +13,11 @@ public sealed record CeremonyData
     /// finishes, so a cancelled browser prompt does not cost the user a recovery code.
     /// </summary>
     public string? RecoveryGrant { get; init; }
+    /// <summary>
+    /// Registration begun with a user token: the user is already signed in (adding another
+    /// passkey), so finishing starts no new session.
+    /// </summary>
+    public bool SignedIn { get; init; }
     /// <summary>For step-up: base64url SHA-256 of the transaction text.</summary>
     public string? TransactionHash { get; init; }
 

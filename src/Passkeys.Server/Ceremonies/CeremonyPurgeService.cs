@@ -5,11 +5,14 @@ using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.Ceremonies;
 
-/// <summary>Deletes expired ceremonies periodically and records each as abandoned (audit and metrics).</summary>
+/// <summary>
+/// Deletes expired ceremonies periodically and records each as abandoned (audit and metrics); also
+/// deletes sessions that ended (expired or revoked) more than a day ago, with their refresh tokens.
+/// </summary>
 public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog audit, PasskeysMetrics metrics, TimeProvider time,
     IOptions<PasskeysServerOptions> options, ILogger<CeremonyPurgeService> logger) : BackgroundService
 {
-    /// <summary>Purges once; returns how many were removed.</summary>
+    /// <summary>Purges once; returns how many ceremonies were removed.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
         var total = 0;
@@ -26,9 +29,14 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
             total += purged.Count;
             if (purged.Count < 500)
             {
-                return total;
+                break;
             }
         }
+        // Kept a day after they end so that a late refresh is told "expired" or "revoked", not "invalid".
+        while (await store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), 500, ct).ConfigureAwait(false) == 500)
+        {
+        }
+        return total;
     }
 
     /// <inheritdoc />

@@ -10,6 +10,7 @@ using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
+using Passkeys.Server.Sessions;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
 
@@ -18,12 +19,13 @@ namespace Passkeys.Server.Ceremonies;
 /// <summary>
 /// Runs registration, authentication and step-up for a tenant: the library does the WebAuthn
 /// checks; this class keeps the ceremony state in the store (consumed exactly once), decides which
-/// user a ceremony is for, writes the result and issues the token. Every begin, success and failure
+/// user a ceremony is for, writes the result and issues the token (and, for a sign-in, starts a
+/// session with its refresh token). Every begin, success and failure
 /// is audited; a failed finish writes nothing else.
 /// </summary>
 public sealed class CeremonyService(
     IPasskeyStore store, RelyingParties parties, Access access, TokenService tokens, AuditLog audit, TimeProvider time,
-    FakeCredentialSource fakes)
+    FakeCredentialSource fakes, SessionService sessions)
 {
     private const int MaxNameLength = 64;
     private const int MaxTransactionLength = 4096;
@@ -54,7 +56,7 @@ public sealed class CeremonyService(
                 },
             });
             var id = await SaveAsync(tenant.Id, CeremonyKind.Registration, ceremony.State.Serialize(), ceremony.State.ExpiresAt,
-                existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant }, ct).ConfigureAwait(false);
+                existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant, SignedIn = presented.ApiKey is null && presented.Bearer is not null }, ct).ConfigureAwait(false);
             await audit.RecordAsync(tenant.Id, Observability.Ceremonies.Registration, "started", id, existing?.Id ?? pending!.Id, null, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
             return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
@@ -164,10 +166,22 @@ public sealed class CeremonyService(
                     throw new ServerException(ServerError.UserNotFound);
             }
             var user = newUser ?? await store.GetUserAsync(tenant.Id, row.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
-            var token = await tokens.IssueAsync(tenant.Id, call.Issuer, new TokenSubject(user.Id, credentialId, registered.UserVerified, now, null), ct).ConfigureAwait(false);
+            RegistrationFinishResponse response;
+            if (data.SignedIn)
+            {
+                // Another passkey for a signed-in user: a token as before, and the existing session goes on.
+                var token = await tokens.IssueAsync(tenant.Id, call.Issuer, new TokenSubject(user.Id, credentialId, registered.UserVerified, now, null), ct).ConfigureAwait(false);
+                response = new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), token.Token, token.ExpiresAt);
+            }
+            else
+            {
+                var session = await sessions.StartAsync(call, user.Id, c.Id, registered.UserVerified, now, ct).ConfigureAwait(false);
+                response = new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), session.Token, session.TokenExpiresAt,
+                    session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
+            }
             await audit.RecordAsync(tenant.Id, Observability.Ceremonies.Registration, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
-            return new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), token.Token, token.ExpiresAt);
+            return response;
         }
         catch (Exception e) when (e is ServerException or PasskeyException)
         {
@@ -222,8 +236,9 @@ public sealed class CeremonyService(
     /// <summary>Authentication finish: verifies the assertion against the stored credential and issues a token.</summary>
     public async Task<AuthenticationFinishResponse> FinishAuthenticationAsync(CallContext call, FinishRequest request, CancellationToken ct)
     {
-        var (user, credentialId, verified, _, token) = await FinishAssertionAsync(call, request, CeremonyKind.Authentication, ct).ConfigureAwait(false);
-        return new AuthenticationFinishResponse(Views.Of(user), credentialId, verified.UserVerified, token.Token, token.ExpiresAt);
+        var (user, credentialId, verified, _, _, session) = await FinishAssertionAsync(call, request, CeremonyKind.Authentication, ct).ConfigureAwait(false);
+        return new AuthenticationFinishResponse(Views.Of(user), credentialId, verified.UserVerified, session!.Token, session.TokenExpiresAt,
+            session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
     }
 
     /// <summary>Step-up begin: binds SHA-256 of the transaction text into the challenge; UV required.</summary>
@@ -277,11 +292,12 @@ public sealed class CeremonyService(
     /// <summary>Step-up finish: like authentication, for the user it was started for; the token carries <c>txn</c>.</summary>
     public async Task<StepUpFinishResponse> FinishStepUpAsync(CallContext call, FinishRequest request, CancellationToken ct)
     {
-        var (user, credentialId, verified, hash, token) = await FinishAssertionAsync(call, request, CeremonyKind.StepUp, ct).ConfigureAwait(false);
-        return new StepUpFinishResponse(Views.Of(user), credentialId, verified.UserVerified, hash!, token.Token, token.ExpiresAt);
+        var (user, credentialId, verified, hash, token, _) = await FinishAssertionAsync(call, request, CeremonyKind.StepUp, ct).ConfigureAwait(false);
+        return new StepUpFinishResponse(Views.Of(user), credentialId, verified.UserVerified, hash!, token!.Token, token.ExpiresAt);
     }
 
-    private async Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken Token)> FinishAssertionAsync(
+    // Authentication starts a session (Session); step-up issues a one-off token carrying txn (Token).
+    private async Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken? Token, SessionTokens? Session)> FinishAssertionAsync(
         CallContext call, FinishRequest request, CeremonyKind kind, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -313,10 +329,15 @@ public sealed class CeremonyService(
                 verified.UpdatedCredential.UvInitialized, now, ct).ConfigureAwait(false);
             var user = await store.GetUserAsync(tenant.Id, row.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
             var hash = CeremonyData.FromJson(ceremony.Data).TransactionHash;
-            var token = await tokens.IssueAsync(tenant.Id, call.Issuer, new TokenSubject(user.Id, credentialId, verified.UserVerified, now, hash), ct).ConfigureAwait(false);
+            var session = kind == CeremonyKind.Authentication
+                ? await sessions.StartAsync(call, user.Id, rawId, verified.UserVerified, now, ct).ConfigureAwait(false)
+                : null;
+            var token = session is null
+                ? await tokens.IssueAsync(tenant.Id, call.Issuer, new TokenSubject(user.Id, credentialId, verified.UserVerified, now, hash), ct).ConfigureAwait(false)
+                : null;
             await audit.RecordAsync(tenant.Id, name, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
-            return (user, credentialId, verified, hash, token);
+            return (user, credentialId, verified, hash, token, session);
         }
         catch (Exception e) when (e is ServerException or PasskeyException)
         {

@@ -78,6 +78,13 @@ public sealed class TokenOptions
     public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
     /// <summary>How long a retired key stays published in the JWKS (default 1 day; at least the lifetime).</summary>
     public TimeSpan KeyOverlap { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// A session's absolute lifetime from sign-in (default 30 days): after it the refresh token is
+    /// refused however recently it was used, and the user signs in again.
+    /// </summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>A session ends when it is not refreshed for this long (default 7 days; at most <see cref="SessionLifetime"/>).</summary>
+    public TimeSpan SessionIdleLifetime { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Ceremony timing.</summary>
@@ -106,4 +113,6 @@ public sealed class RateLimitOptions
     public int AdminPerAddress { get; set; } = 120;
     /// <summary>Credential management and other API requests per client address per minute.</summary>
     public int ApiPerAddress { get; set; } = 300;
+    /// <summary>Session refreshes and sign-outs per client address per minute.</summary>
+    public int SessionPerAddress { get; set; } = 120;
 }

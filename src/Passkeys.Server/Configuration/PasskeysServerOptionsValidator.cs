@@ -54,6 +54,14 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         {
             errors.Add("Passkeys:Tokens:KeyRotationInterval must be at least one minute.");
         }
+        if (t.SessionLifetime < TimeSpan.FromMinutes(1) || t.SessionLifetime > TimeSpan.FromDays(400))
+        {
+            errors.Add("Passkeys:Tokens:SessionLifetime must be between 00:01:00 and 400.00:00:00.");
+        }
+        if (t.SessionIdleLifetime < TimeSpan.FromMinutes(1) || t.SessionIdleLifetime > t.SessionLifetime)
+        {
+            errors.Add("Passkeys:Tokens:SessionIdleLifetime must be at least one minute and at most Passkeys:Tokens:SessionLifetime.");
+        }
         if (!string.IsNullOrEmpty(t.Issuer) && !Uri.TryCreate(t.Issuer, UriKind.Absolute, out _))
         {
             errors.Add($"Passkeys:Tokens:Issuer must be an absolute URL, not '{t.Issuer}'.");
@@ -68,7 +76,7 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
             errors.Add("Passkeys:Ceremonies:PurgeInterval must be at least 100 ms.");
         }
         var r = options.RateLimits;
-        if (r.CeremonyPerAddress < 1 || r.CeremonyPerTenant < 1 || r.RecoveryPerAddress < 1 || r.AdminPerAddress < 1 || r.ApiPerAddress < 1)
+        if (r.CeremonyPerAddress < 1 || r.CeremonyPerTenant < 1 || r.RecoveryPerAddress < 1 || r.AdminPerAddress < 1 || r.ApiPerAddress < 1 || r.SessionPerAddress < 1)
         {
             errors.Add("Passkeys:RateLimits values must be positive.");
         }

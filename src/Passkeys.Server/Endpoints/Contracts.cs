@@ -27,14 +27,19 @@ public sealed record CredentialView(
     string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
     bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted);
 
-/// <summary>Registration finished.</summary>
-public sealed record RegistrationFinishResponse(UserView User, CredentialView Credential, string Token, DateTimeOffset TokenExpiresAt);
+/// <summary>
+/// Registration finished. The session members are null when the registration was begun with a
+/// user token (the user is already signed in and keeps that session).
+/// </summary>
+public sealed record RegistrationFinishResponse(UserView User, CredentialView Credential, string Token, DateTimeOffset TokenExpiresAt,
+    string? RefreshToken = null, DateTimeOffset? RefreshTokenExpiresAt = null, string? SessionId = null, DateTimeOffset? SessionExpiresAt = null);
 
 /// <summary>Authentication begin body (username optional).</summary>
 public sealed record AuthenticationBeginRequest(string? Username = null);
 
-/// <summary>Authentication finished.</summary>
-public sealed record AuthenticationFinishResponse(UserView User, string CredentialId, bool UserVerified, string Token, DateTimeOffset TokenExpiresAt);
+/// <summary>Authentication finished: the user, an access token and the new session's refresh token.</summary>
+public sealed record AuthenticationFinishResponse(UserView User, string CredentialId, bool UserVerified, string Token, DateTimeOffset TokenExpiresAt,
+    string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, string SessionId, DateTimeOffset SessionExpiresAt);
 
 /// <summary>Step-up begin body.</summary>
 public sealed record StepUpBeginRequest(string Transaction, string? UserId = null);

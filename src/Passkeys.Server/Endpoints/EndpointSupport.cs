@@ -14,6 +14,8 @@ public sealed record RateLimitClass(string Name)
     public static readonly RateLimitClass Recovery = new("recovery");
     /// <summary>Admin API.</summary>
     public static readonly RateLimitClass Admin = new("admin");
+    /// <summary>Session refresh and sign-out.</summary>
+    public static readonly RateLimitClass Session = new("session");
     /// <summary>Other API calls (credential management, JWKS).</summary>
     public static readonly RateLimitClass Api = new("api");
 }

@@ -13,9 +13,10 @@ public static class ProblemFactory
     public static int StatusOf(ServerError error) => error switch
     {
         ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid => 400,
-        ServerError.Unauthorized => 401,
+        ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
+            or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
-        ServerError.NotFound or ServerError.TenantNotFound or ServerError.UserNotFound or ServerError.CredentialNotFound => 404,
+        ServerError.NotFound or ServerError.TenantNotFound or ServerError.UserNotFound or ServerError.CredentialNotFound or ServerError.SessionNotFound => 404,
         ServerError.MethodNotAllowed => 405,
         ServerError.UsernameTaken or ServerError.Conflict => 409,
         ServerError.PayloadTooLarge => 413,
@@ -53,6 +54,12 @@ public static class ProblemFactory
         ServerError.RateLimited => "Too many attempts. Please wait a moment and try again.",
         ServerError.Conflict => "That already exists.",
         ServerError.StoreUnavailable => "The service is temporarily unavailable. Please try again shortly.",
+        ServerError.TokenExpired => "Your sign-in needs refreshing. Please try again.",
+        ServerError.SessionExpired => "Your session has ended. Please sign in again.",
+        ServerError.SessionRevoked => "You have been signed out. Please sign in again.",
+        ServerError.RefreshTokenReused => "For your security you have been signed out, because this session was used from somewhere else. Please sign in again.",
+        ServerError.RefreshTokenInvalid => "Your session is not valid. Please sign in again.",
+        ServerError.SessionNotFound => "We could not find that session. It may already have ended.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

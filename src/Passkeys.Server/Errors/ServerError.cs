@@ -42,4 +42,16 @@ public enum ServerError
     StoreUnavailable = 1016,
     /// <summary>A bug.</summary>
     Internal = 1017,
+    /// <summary>The access token has expired; refresh it (or sign in again) and retry.</summary>
+    TokenExpired = 1018,
+    /// <summary>The session passed its idle or absolute lifetime.</summary>
+    SessionExpired = 1019,
+    /// <summary>The session was signed out or revoked (or its passkey deleted).</summary>
+    SessionRevoked = 1020,
+    /// <summary>An already rotated refresh token was presented; the whole session is now revoked.</summary>
+    RefreshTokenReused = 1021,
+    /// <summary>The refresh token is not one this server issued for the tenant.</summary>
+    RefreshTokenInvalid = 1022,
+    /// <summary>No such active session of this user.</summary>
+    SessionNotFound = 1023,
 }

@@ -13,6 +13,8 @@ public static class Ceremonies
     public const string StepUp = "step-up";
     /// <summary>Recovery code redemption.</summary>
     public const string Recovery = "recovery";
+    /// <summary>Sessions (refresh-token reuse is audited as a failed session event).</summary>
+    public const string Session = "session";
 
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch

@@ -42,13 +42,18 @@ public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService to
         }
     }
 
-    /// <summary>Requires a valid user token of the tenant whose user still exists.</summary>
+    /// <summary>
+    /// Requires a valid user token of the tenant whose user still exists. An expired token is
+    /// <see cref="ServerError.TokenExpired"/> (the client refreshes and retries), anything else
+    /// <see cref="ServerError.Unauthorized"/>.
+    /// </summary>
     public async Task<(TokenSubject Subject, UserRecord User)> RequireUserAsync(TenantRecord tenant, string issuer, Presented presented, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(presented);
-        var subject = await tokens.ValidateAsync(tenant.Id, issuer, presented.Bearer, ct).ConfigureAwait(false)
-            ?? throw new ServerException(ServerError.Unauthorized);
+        var check = await tokens.CheckAsync(tenant.Id, issuer, presented.Bearer, ct).ConfigureAwait(false);
+        var subject = check.Subject
+            ?? throw new ServerException(check.Expired ? ServerError.TokenExpired : ServerError.Unauthorized);
         var user = await store.GetUserAsync(tenant.Id, subject.UserId, ct).ConfigureAwait(false)
             ?? throw new ServerException(ServerError.Unauthorized);
         return (subject, user);

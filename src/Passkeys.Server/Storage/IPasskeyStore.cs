@@ -106,6 +106,33 @@ public interface IPasskeyStore
     /// <summary>Deletes keys retired before <paramref name="retiredBefore"/>.</summary>
     Task<int> DeleteRetiredSigningKeysAsync(string tenantId, DateTimeOffset retiredBefore, CancellationToken cancellationToken = default);
 
+    // Sessions (refresh-token families; see SessionRecords.cs). Deleting a credential, user or
+    // tenant deletes its sessions (foreign keys with ON DELETE CASCADE).
+    /// <summary>
+    /// Stores a new session and its first refresh token (only its hash) in one transaction; false,
+    /// with nothing written, when the session's user or credential no longer exists.
+    /// </summary>
+    Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Spends a refresh token and stores its successor, atomically: of any number of concurrent
+    /// callers presenting the same token, on any number of nodes, exactly one gets
+    /// <see cref="RefreshOutcome.Rotated"/>. A token that was already spent revokes its whole
+    /// session (<see cref="RefreshOutcome.Reused"/>). A rotation moves the session's idle end to
+    /// <paramref name="idleExpiresAt"/> (never past its absolute end) and its last use to <paramref name="now"/>.
+    /// </summary>
+    Task<RefreshResult> RotateRefreshTokenAsync(string tenantId, byte[] presentedHash, byte[] newHash, DateTimeOffset now, DateTimeOffset idleExpiresAt,
+        CancellationToken cancellationToken = default);
+    /// <summary>The session a refresh token (spent or not) belongs to, or null.</summary>
+    Task<SessionRecord?> FindSessionByRefreshTokenAsync(string tenantId, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
+    /// <summary>The session, whatever its state, or null.</summary>
+    Task<SessionRecord?> GetSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default);
+    /// <summary>The user's sessions that are active at <paramref name="now"/>, most recently used first.</summary>
+    Task<IReadOnlyList<SessionRecord>> ListActiveSessionsAsync(string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Revokes a session (all its tokens); true only for the caller that changed it from not revoked.</summary>
+    Task<bool> RevokeSessionAsync(string tenantId, string sessionId, DateTimeOffset revokedAt, string reason, CancellationToken cancellationToken = default);
+    /// <summary>Deletes up to <paramref name="max"/> sessions (with their tokens) that ended (idle, absolute or revoked) before <paramref name="endedBefore"/>.</summary>
+    Task<int> PurgeEndedSessionsAsync(DateTimeOffset endedBefore, int max, CancellationToken cancellationToken = default);
+
     // Audit
     /// <summary>Appends an event (its <see cref="AuditEventRecord.Id"/> is assigned by the store).</summary>
     Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);

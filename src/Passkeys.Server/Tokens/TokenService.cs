@@ -6,15 +6,21 @@ using Passkeys.Server.Security;
 
 namespace Passkeys.Server.Tokens;
 
-/// <summary>What a token says about the sign-in.</summary>
-public sealed record TokenSubject(string UserId, string CredentialId, bool UserVerified, DateTimeOffset AuthTime, string? TransactionHash);
+/// <summary>What a token says about the sign-in; <paramref name="SessionId"/> (<c>sid</c>) is set when the token belongs to a session.</summary>
+public sealed record TokenSubject(string UserId, string CredentialId, bool UserVerified, DateTimeOffset AuthTime, string? TransactionHash, string? SessionId = null);
+
+/// <summary>
+/// The outcome of checking a token: the subject when valid; <paramref name="Expired"/> when the
+/// token is this server's and intact but past its expiry (the caller should refresh it).
+/// </summary>
+public sealed record TokenCheck(TokenSubject? Subject, bool Expired);
 
 /// <summary>A signed token and its expiry.</summary>
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Issues and validates the tenant's JWTs (ES256). Claims: iss, aud (tenant id), sub (user id),
-/// cid (credential id), auth_time, uv, amr, txn (step-up), iat, nbf, exp, jti.
+/// cid (credential id), auth_time, uv, amr, txn (step-up), sid (session), iat, nbf, exp, jti.
 /// </summary>
 public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<PasskeysServerOptions> options)
 {
@@ -49,6 +55,10 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
         {
             claims["txn"] = subject.TransactionHash;
         }
+        if (subject.SessionId is not null)
+        {
+            claims["sid"] = subject.SessionId;
+        }
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
@@ -62,40 +72,50 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
         return new IssuedToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 
-    /// <summary>Validates a token this server issued for the tenant; null when invalid for any reason.</summary>
-    public async Task<TokenSubject?> ValidateAsync(string tenantId, string issuer, string? token, CancellationToken ct)
+    /// <summary>Validates a token this server issued for the tenant; null when invalid for any reason (expired included).</summary>
+    public async Task<TokenSubject?> ValidateAsync(string tenantId, string issuer, string? token, CancellationToken ct) =>
+        (await CheckAsync(tenantId, issuer, token, ct).ConfigureAwait(false)).Subject;
+
+    /// <summary>Validates a token this server issued for the tenant, telling an expired one apart from an invalid one.</summary>
+    public async Task<TokenCheck> CheckAsync(string tenantId, string issuer, string? token, CancellationToken ct)
     {
+        var invalid = new TokenCheck(null, false);
         if (string.IsNullOrEmpty(token) || token.Length > 8192)
         {
-            return null;
+            return invalid;
         }
         var published = await keys.GetPublishedAsync(tenantId, ct).ConfigureAwait(false);
+        var skew = TimeSpan.FromSeconds(30);
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = issuer,
             ValidAudience = tenantId,
             IssuerSigningKeys = published,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            ClockSkew = TimeSpan.FromSeconds(30),
+            ClockSkew = skew,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
+            // Expiry is checked below, once the signature is known to be good, so that "expired"
+            // is only ever said of a token this server really issued.
             LifetimeValidator = (notBefore, expires, _, p) =>
-            {
-                var now = time.GetUtcNow().UtcDateTime;
-                return expires is not null && now < expires.Value + p.ClockSkew && (notBefore is null || now >= notBefore.Value - p.ClockSkew);
-            },
+                expires is not null && (notBefore is null || time.GetUtcNow().UtcDateTime >= notBefore.Value - p.ClockSkew),
         }).ConfigureAwait(false);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
-            return null;
+            return invalid;
         }
         if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !jwt.TryGetPayloadValue<string>("cid", out var cid))
         {
-            return null;
+            return invalid;
+        }
+        if (time.GetUtcNow().UtcDateTime >= jwt.ValidTo + skew)
+        {
+            return new TokenCheck(null, true);
         }
         jwt.TryGetPayloadValue<bool>("uv", out var uv);
         jwt.TryGetPayloadValue<long>("auth_time", out var authTime);
         jwt.TryGetPayloadValue<string>("txn", out var txn);
-        return new TokenSubject(sub, cid, uv, DateTimeOffset.FromUnixTimeSeconds(authTime), txn);
+        jwt.TryGetPayloadValue<string>("sid", out var sid);
+        return new TokenCheck(new TokenSubject(sub, cid, uv, DateTimeOffset.FromUnixTimeSeconds(authTime), txn, sid), false);
     }
 }

@@ -41,12 +41,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    /// <summary>Opens a new context and page with a CDP virtual authenticator attached.</summary>
-    public async Task<Tab> NewTabAsync(string testName, AuthenticatorOptions? authenticator = null, Viewport? viewport = null)
+    /// <summary>
+    /// Opens a new context and page with a CDP virtual authenticator attached, on the shared server
+    /// or on <paramref name="server"/> (a test that needs its own configuration or clock).
+    /// </summary>
+    public async Task<Tab> NewTabAsync(string testName, AuthenticatorOptions? authenticator = null, Viewport? viewport = null, ServerHost? server = null)
     {
         var context = await Browser.NewContextAsync(new()
         {
-            BaseURL = Server.Origin,
+            BaseURL = (server ?? Server).Origin,
             ViewportSize = viewport is null ? null : new ViewportSize { Width = viewport.Width, Height = viewport.Height },
         });
         context.SetDefaultTimeout(10_000);

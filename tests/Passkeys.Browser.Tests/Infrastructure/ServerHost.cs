@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Passkeys.Server;
 
@@ -29,7 +30,8 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The page origin, always a localhost name, never an IP.</summary>
     public string Origin => $"http://localhost:{Port}";
 
-    public static async Task<ServerHost> StartAsync()
+    /// <summary>Starts a server; <paramref name="time"/> replaces its clock, <paramref name="extraArgs"/> add configuration.</summary>
+    public static async Task<ServerHost> StartAsync(TimeProvider? time = null, params string[] extraArgs)
     {
         var port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), "passkeys-browser-tests-" + Guid.NewGuid().ToString("N"));
@@ -43,7 +45,15 @@ public sealed class ServerHost : IAsyncDisposable
             "--Passkeys:RateLimits:CeremonyPerAddress=100000",
             "--Passkeys:RateLimits:ApiPerAddress=100000",
             "--Passkeys:RateLimits:RecoveryPerAddress=1000",
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+            .. extraArgs,
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
         await app.StartAsync();
         return new ServerHost(app, port, data);
     }

@@ -98,4 +98,27 @@ public sealed class MultiNodeTests(PostgresCluster cluster) : IAsyncLifetime
         var users = await _b.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/users?limit=100", bearer: TestServer.AdminKey);
         Assert.Equal(Rounds, users["users"]!.AsArray().Count);
     }
+
+    [PostgresFact]
+    public async Task Racing_one_refresh_token_to_two_nodes_rotates_it_exactly_once()
+    {
+        var client = TestServer.NewClient();
+        await _a.SignUpAsync(client, "refresher");
+        for (var round = 0; round < 5; round++)
+        {
+            var token = (string)(await _b.SignInAsync(client))["refreshToken"]!;
+            var body = System.Text.Json.JsonSerializer.Serialize(new { refreshToken = token });
+            var results = await RaceAsync("/v1/tenants/default/sessions/refresh", body);
+            Assert.True(results.Count(r => r.Status == HttpStatusCode.OK) == 1,
+                $"round {round}: expected exactly one 200, got {string.Join(", ", results.Select(r => (int)r.Status))}");
+            foreach (var loser in results.Where(r => r.Status != HttpStatusCode.OK))
+            {
+                // The losers found the token spent: reuse, which revokes the family (or finds it revoked).
+                Assert.Equal(HttpStatusCode.Unauthorized, loser.Status);
+                Assert.Contains((int)JsonNode.Parse(loser.Body)!["code"]!, new[] { 1020, 1021 });
+            }
+        }
+        var reuse = await _a.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?ceremony=session&outcome=failed&limit=1000", bearer: TestServer.AdminKey);
+        Assert.Equal(5, reuse["events"]!.AsArray().Count); // one reuse detection per round, whichever node saw it
+    }
 }

@@ -7,7 +7,7 @@ namespace Passkeys.Server.Tests.Storage;
 /// derived class that supplies <see cref="CreateStoreAsync"/>; every test runs on a fresh, migrated,
 /// empty store.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
 

@@ -120,5 +120,41 @@ internal static class PostgresMigrations
         CREATE INDEX ix_audit_tenant_id ON audit_events (tenant_id, id);
         CREATE INDEX ix_audit_tenant_at ON audit_events (tenant_id, at);
         """,
+        // 2: sessions and their refresh tokens (SHA-256 hashes only); mirrors SQLite's version 2.
+        // The foreign keys delete a session with its credential, its user or (through them) its
+        // tenant, and its tokens with it.
+        """
+        CREATE TABLE sessions (
+            tenant_id       text        NOT NULL,
+            id              text        NOT NULL,
+            user_id         text        NOT NULL,
+            credential_id   bytea       NOT NULL REFERENCES credentials (id) ON DELETE CASCADE,
+            user_verified   boolean     NOT NULL,
+            created_at      timestamptz NOT NULL,
+            last_used_at    timestamptz NOT NULL,
+            expires_at      timestamptz NOT NULL,
+            idle_expires_at timestamptz NOT NULL,
+            revoked_at      timestamptz NULL,
+            revoked_reason  text        NULL,
+            client_address  text        NULL,
+            user_agent      text        NULL,
+            browser         text        NULL,
+            os              text        NULL,
+            PRIMARY KEY (tenant_id, id),
+            FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX ix_sessions_user ON sessions (tenant_id, user_id);
+        CREATE INDEX ix_sessions_credential ON sessions (credential_id);
+        CREATE INDEX ix_sessions_idle ON sessions (idle_expires_at);
+        CREATE TABLE session_tokens (
+            hash       bytea       NOT NULL PRIMARY KEY,
+            tenant_id  text        NOT NULL,
+            session_id text        NOT NULL,
+            created_at timestamptz NOT NULL,
+            spent_at   timestamptz NULL,
+            FOREIGN KEY (tenant_id, session_id) REFERENCES sessions (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX ix_session_tokens_session ON session_tokens (tenant_id, session_id);
+        """,
     ];
 }

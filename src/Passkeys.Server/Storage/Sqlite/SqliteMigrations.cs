@@ -118,5 +118,41 @@ internal static class SqliteMigrations
         CREATE INDEX ix_audit_tenant_id ON audit_events (tenant_id, id);
         CREATE INDEX ix_audit_tenant_at ON audit_events (tenant_id, at);
         """,
+        // 2: sessions and their refresh tokens (SHA-256 hashes only). The foreign keys delete a
+        // session with its credential, its user or (through them) its tenant, and its tokens with it,
+        // so the deletes elsewhere need not know these tables.
+        """
+        CREATE TABLE sessions (
+            tenant_id       TEXT    NOT NULL,
+            id              TEXT    NOT NULL,
+            user_id         TEXT    NOT NULL,
+            credential_id   BLOB    NOT NULL REFERENCES credentials (id) ON DELETE CASCADE,
+            user_verified   INTEGER NOT NULL,
+            created_at      BIGINT  NOT NULL,
+            last_used_at    BIGINT  NOT NULL,
+            expires_at      BIGINT  NOT NULL,
+            idle_expires_at BIGINT  NOT NULL,
+            revoked_at      BIGINT  NULL,
+            revoked_reason  TEXT    NULL,
+            client_address  TEXT    NULL,
+            user_agent      TEXT    NULL,
+            browser         TEXT    NULL,
+            os              TEXT    NULL,
+            PRIMARY KEY (tenant_id, id),
+            FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX ix_sessions_user ON sessions (tenant_id, user_id);
+        CREATE INDEX ix_sessions_credential ON sessions (credential_id);
+        CREATE INDEX ix_sessions_idle ON sessions (idle_expires_at);
+        CREATE TABLE session_tokens (
+            hash       BLOB   NOT NULL PRIMARY KEY,
+            tenant_id  TEXT   NOT NULL,
+            session_id TEXT   NOT NULL,
+            created_at BIGINT NOT NULL,
+            spent_at   BIGINT NULL,
+            FOREIGN KEY (tenant_id, session_id) REFERENCES sessions (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX ix_session_tokens_session ON session_tokens (tenant_id, session_id);
+        """,
     ];
 }

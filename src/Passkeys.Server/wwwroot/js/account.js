@@ -1,10 +1,12 @@
-// Account page: the user's passkeys (rename, make default, delete, add another), recovery codes,
-// and a step-up example. Needs the session token saved at sign-in.
-import { PasskeyError, browserSupportsConditionalCreate } from '/sdk/passkeys.js';
-import { client, loadSession, saveSession, clearSession, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
+// Account page: the user's passkeys (rename, make default, delete, add another), where they are
+// signed in (sessions, revoke), recovery codes, and a step-up example. Needs the session saved at
+// sign-in; every call goes through session.withToken, which refreshes the access token before it
+// expires (or after a 401 TokenExpired), so the page stays signed in for the session's lifetime.
+import { PasskeyError, browserSupportsConditionalCreate, isSessionEndedError } from '/sdk/passkeys.js';
+import { client, session, loadSession, whenSessionEnds, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
 
-let session = loadSession();
-if (!session?.token) location.replace('/');
+const state = loadSession();
+if (!state?.refreshToken) location.replace('/');
 
 const list = document.getElementById('passkeys');
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -23,17 +25,25 @@ function kindOf(c) {
   return 'Passkey';
 }
 
-/** Handles an expired session everywhere: a 401 sends the user back to sign in. */
+/** Handles an ended session everywhere: the server refused it (or a 401 outlived the refresh), so offer to sign in again. */
 function handle(e) {
   showError(e);
-  if (e instanceof PasskeyError && e.status === 401) {
-    clearSession();
+  if (e instanceof PasskeyError && (e.status === 401 || isSessionEndedError(e))) {
+    sessionEnded();
+  }
+}
+
+let endShown = false;
+function sessionEnded() {
+  if (!endShown) {
+    endShown = true;
     const link = document.createElement('a');
     link.href = '/';
     link.textContent = ' Sign in again';
     document.getElementById('message').append(link);
   }
 }
+whenSessionEnds((e) => { showError(e); sessionEnded(); });
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -73,7 +83,7 @@ function renderOne(c, count) {
     makeDefault.addEventListener('click', () => busy(makeDefault, async () => {
       clearMessage();
       try {
-        await client.setDefaultCredential(session.token, c.id);
+        await session.withToken((token) => client.setDefaultCredential(token, c.id));
         showMessage(`"${name}" is now your default passkey.`, 'info');
         await refresh();
       } catch (e) { handle(e); }
@@ -97,7 +107,7 @@ function renderOne(c, count) {
       busy(form.querySelector('button[type=submit]'), async () => {
         clearMessage();
         try {
-          await client.renameCredential(session.token, c.id, value, session);
+          await session.withToken((token) => client.renameCredential(token, c.id, value, loadSession()));
           showMessage(`Renamed to "${value}".`, 'info');
           await refresh();
         } catch (e) { handle(e); }
@@ -119,7 +129,7 @@ function renderOne(c, count) {
     yes.addEventListener('click', () => busy(yes, async () => {
       clearMessage();
       try {
-        render(await client.deleteCredential(session.token, c.id, session));
+        render(await session.withToken((token) => client.deleteCredential(token, c.id, loadSession())));
         showMessage(`Deleted "${name}".`, 'info');
       } catch (e) { handle(e); }
     }));
@@ -131,7 +141,51 @@ function renderOne(c, count) {
 
 async function refresh() {
   try {
-    render(await client.listCredentials(session.token));
+    render(await session.withToken((token) => client.listCredentials(token)));
+  } catch (e) { handle(e); }
+  await refreshSessions();
+}
+
+// ── Where you are signed in ──
+
+const sessionList = document.getElementById('sessions');
+
+function sessionName(s) {
+  const browser = s.browser ?? 'Unknown browser';
+  return s.os ? `${browser} on ${s.os}` : browser;
+}
+
+function renderSessions(sessions) {
+  sessionList.replaceChildren();
+  for (const s of sessions) {
+    const name = sessionName(s);
+    const item = el('li', { className: 'passkey session' });
+    item.dataset.id = s.id;
+    const head = el('div', { className: 'passkey-head' }, el('h3', { className: 'session-name' }, name));
+    if (s.current) head.append(el('span', { className: 'badge' }, 'This browser'));
+    item.append(head, el('dl', { className: 'facts' },
+      el('dt', {}, 'Signed in'), el('dd', {}, when(s.createdAt)),
+      el('dt', {}, 'Last active'), el('dd', { className: 'last-active' }, when(s.lastUsedAt))));
+    if (!s.current) {
+      const revoke = el('button', { type: 'button', className: 'danger revoke-session' }, 'End session');
+      revoke.setAttribute('aria-label', `End session: ${name}, signed in ${when(s.createdAt)}`);
+      revoke.addEventListener('click', () => busy(revoke, async () => {
+        clearMessage();
+        try {
+          await session.withToken((token) => client.deleteSession(token, s.id));
+          showMessage(`Ended the session in ${name}. It is signed out there.`, 'info');
+          await refreshSessions();
+        } catch (e) { handle(e); }
+      }));
+      item.append(el('div', { className: 'actions' }, revoke));
+    }
+    sessionList.append(item);
+  }
+}
+
+async function refreshSessions() {
+  try {
+    renderSessions(await session.withToken((token) => client.listSessions(token)));
   } catch (e) { handle(e); }
 }
 
@@ -141,8 +195,8 @@ addForm.addEventListener('submit', (event) => {
   busy(document.getElementById('add-passkey'), async () => {
     clearMessage();
     try {
-      const result = await client.register({ token: session.token, authenticatorAttachment: chosenAttachment(addForm), name: addForm.name.value.trim() || undefined });
-      session = saveSession(result);
+      // Signed in already: the new passkey joins the account and this session goes on.
+      const result = await session.withToken((token) => client.register({ token, authenticatorAttachment: chosenAttachment(addForm), name: addForm.name.value.trim() || undefined }));
       addForm.name.value = '';
       showMessage(`Added "${displayName(result.credential)}".`, 'info');
       await refresh();
@@ -155,7 +209,7 @@ const generate = document.getElementById('generate-codes');
 generate.addEventListener('click', () => busy(generate, async () => {
   clearMessage();
   try {
-    const codes = await client.generateRecoveryCodes(session.token);
+    const codes = await session.withToken((token) => client.generateRecoveryCodes(token));
     document.getElementById('recovery-codes').replaceChildren(...codes.map((code) => el('li', {}, code)));
     codesBox.hidden = false;
     generate.textContent = 'Replace with new codes';
@@ -185,19 +239,20 @@ transferForm.addEventListener('submit', (event) => {
     clearMessage();
     result.textContent = '';
     try {
-      const confirmed = await client.stepUp({ token: session.token, transaction });
+      const confirmed = await session.withToken((token) => client.stepUp({ token, transaction }));
       result.textContent = `Confirmed: ${transaction}. Confirmation ${confirmed.transactionHash.slice(0, 12)}…`;
       result.dataset.transactionHash = confirmed.transactionHash;
     } catch (e) { handle(e); }
   });
 });
 
-document.getElementById('signout').addEventListener('click', () => {
-  clearSession();
+const signOut = document.getElementById('signout');
+signOut.addEventListener('click', () => busy(signOut, async () => {
+  await session.signOut(); // revokes the session on the server, not just here
   location.assign('/?signedout=1');
-});
+}));
 
-document.getElementById('whoami').textContent = `Signed in as ${session?.user?.displayName ?? ''} (${session?.user?.name ?? ''}).`;
+document.getElementById('whoami').textContent = `Signed in as ${state?.user?.displayName ?? ''} (${state?.user?.name ?? ''}).`;
 if (new URLSearchParams(location.search).get('welcome') === '1') showMessage('Your account is ready, and your passkey is saved.', 'info');
 refresh().then(offerUpgrade);
 
@@ -207,10 +262,10 @@ refresh().then(offerUpgrade);
  * later action (adding a passkey, a step-up) cancels this quiet request.
  */
 async function offerUpgrade() {
-  if (!session?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
-  session = saveSession({ ...session, authenticatorAttachment: null });
+  if (!loadSession()?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
+  session.update({ signedInWithOtherDevice: false });
   try {
-    const result = await client.register({ token: session.token, conditional: true, authenticatorAttachment: 'platform' });
+    const result = await session.withToken((token) => client.register({ token, conditional: true, authenticatorAttachment: 'platform' }));
     showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
     await refresh();
   } catch (e) {

@@ -1,36 +1,38 @@
 // Shared by the demo pages: the API client, the signed-in session, and accessible messages.
-import { createPasskeysClient, PasskeyError } from '/sdk/passkeys.js';
+import { createPasskeysClient, createSession, PasskeyError } from '/sdk/passkeys.js';
 
 export const client = createPasskeysClient({ tenant: 'default' });
 
-const KEY = 'passkeys-demo-session';
+/**
+ * The signed-in session: access and refresh tokens (refreshed by the SDK before the access token
+ * expires, or after a 401 TokenExpired) plus { user, userHandle, rpId, signedInWithOtherDevice }.
+ * sessionStorage keeps it to this tab and drops it when the tab closes; script on the page can
+ * read it, so a production app should keep the refresh token in an HttpOnly cookie held by its
+ * backend instead (docs/sdk.md, "Where the tokens live").
+ */
+export const session = createSession(client, { key: 'passkeys-demo-session', onEnd: (e) => onSessionEnd?.(e) });
 
-/** The signed-in session: { token, tokenExpiresAt, user, userHandle, rpId } or null. */
-export function loadSession() {
-  try {
-    return JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
-  } catch {
-    return null;
-  }
+let onSessionEnd;
+/** Lets a page react when the server ends the session (expired, revoked elsewhere, reuse detected). */
+export function whenSessionEnds(handler) {
+  onSessionEnd = handler;
 }
 
+/** The stored session or null. */
+export function loadSession() {
+  return session.get();
+}
+
+/** Stores a sign-in or sign-up result (with its refresh token) and the page data that goes with it. */
 export function saveSession(result) {
-  const previous = loadSession();
-  const session = {
-    token: result.token,
-    tokenExpiresAt: result.tokenExpiresAt,
+  const previous = session.get();
+  return session.save(result, {
     user: result.user ?? previous?.user,
     userHandle: result.userHandle ?? previous?.userHandle ?? null,
     rpId: result.rpId ?? previous?.rpId ?? location.hostname,
     // Signed in with a passkey from another device (phone, security key): offer an upgrade.
     signedInWithOtherDevice: result.authenticatorAttachment === 'cross-platform',
-  };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
-  return session;
-}
-
-export function clearSession() {
-  sessionStorage.removeItem(KEY);
+  });
 }
 
 /** Shows a message in the page's live region; errors take focus so keyboard and screen-reader users notice. */

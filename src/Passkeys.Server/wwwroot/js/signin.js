@@ -10,8 +10,12 @@ const recoveryForm = document.getElementById('recovery-form');
 let leaving = false;
 function signedIn(result) {
   // Autofill and a button can both finish when the user picks the suggestion just as they click:
-  // the first sign-in wins; a second navigation would abort the first one mid-load.
-  if (leaving) return;
+  // the first sign-in wins; a second navigation would abort the first one mid-load. The loser's
+  // session is signed out at once, so it does not linger in "Your sessions".
+  if (leaving) {
+    if (result.refreshToken) client.revokeSession(result.refreshToken).catch(() => {});
+    return;
+  }
   leaving = true;
   saveSession(result);
   location.assign('/account.html');

@@ -193,8 +193,45 @@ export interface ServerCredential {
 
 export interface Session { user?: ServerUser; userHandle?: Base64URLString | null; rpId?: string }
 
-export interface SignInResult { user: ServerUser; credentialId: Base64URLString; userVerified: boolean; token: string; tokenExpiresAt: string; userHandle?: Base64URLString; rpId: string }
-export interface RegisterResult { user: ServerUser; credential: ServerCredential; token: string; tokenExpiresAt: string; userHandle?: Base64URLString; rpId: string }
+/** A session's tokens, as a sign-in, a sign-up or a refresh returns them (docs/api.md "Sessions"). */
+export interface SessionTokens {
+  /** Access token (JWT); send as `Authorization: Bearer`. */
+  token: string;
+  tokenExpiresAt: string;
+  /** Opaque `pkr_…` token; works once. */
+  refreshToken: string;
+  /** When the session ends unless refreshed before (idle lifetime, capped by sessionExpiresAt). */
+  refreshTokenExpiresAt: string;
+  /** The access token's `sid` claim. */
+  sessionId: string;
+  /** The absolute end of the session. */
+  sessionExpiresAt: string;
+}
+
+export interface SignInResult extends SessionTokens { user: ServerUser; credentialId: Base64URLString; userVerified: boolean; userHandle?: Base64URLString; rpId: string; authenticatorAttachment?: string | null }
+/** Session fields are null when the registration was begun with a user token (the user keeps the session they have). */
+export interface RegisterResult {
+  user: ServerUser; credential: ServerCredential; token: string; tokenExpiresAt: string;
+  refreshToken: string | null; refreshTokenExpiresAt: string | null; sessionId: string | null; sessionExpiresAt: string | null;
+  userHandle?: Base64URLString; rpId: string;
+}
+
+/** One of the user's active sessions. */
+export interface ServerSession {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  /** When it ends unless used again. */
+  expiresAt: string;
+  absoluteExpiresAt: string;
+  credentialId: Base64URLString;
+  userVerified: boolean;
+  browser: string | null;
+  os: string | null;
+  clientAddress: string | null;
+  /** The session of the access token that asked. */
+  current: boolean;
+}
 export interface StepUpResult { user: ServerUser; credentialId: Base64URLString; userVerified: boolean; transactionHash: string; token: string; tokenExpiresAt: string }
 
 export interface PasskeysClient {
@@ -216,6 +253,60 @@ export interface PasskeysClient {
   setDefaultCredential(token: string, credentialId: Base64URLString): Promise<ServerCredential>;
   generateRecoveryCodes(token: string): Promise<string[]>;
   redeemRecoveryCode(username: string, code: string): Promise<{ recoveryGrant: string; expiresAt: string }>;
+  /** Spends the refresh token and returns the next pair. */
+  refreshSession(refreshToken: string): Promise<SessionTokens>;
+  /** Signs out (idempotent). */
+  revokeSession(refreshToken: string): Promise<void>;
+  listSessions(token: string): Promise<ServerSession[]>;
+  deleteSession(token: string, sessionId: string): Promise<void>;
 }
 
 export declare function createPasskeysClient(config?: { baseUrl?: string; tenant?: string; fetch?: typeof fetch }): PasskeysClient;
+
+// ── Staying signed in ──
+
+/** What createSession stores: the tokens plus whatever the page saved with them. */
+export interface StoredSession {
+  accessToken: string;
+  /** Milliseconds since the epoch on this device's clock (the token's own lifetime from its arrival). */
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
+  sessionId: string;
+  sessionExpiresAt: string;
+  [extra: string]: unknown;
+}
+
+export interface SessionOptions {
+  /** Where the tokens live; default sessionStorage (see docs/sdk.md for the XSS trade-off). */
+  storage?: Storage;
+  /** Storage key; default 'passkeys-session'. */
+  key?: string;
+  /** Refresh when the access token expires within this many ms; default 60000. */
+  refreshMarginMs?: number;
+  /** Called once when the server refuses the session (expired, revoked, reused): show "sign in again". */
+  onEnd?: (error: PasskeyError) => void;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export interface PasskeysSession {
+  get(): StoredSession | null;
+  readonly signedIn: boolean;
+  /** Stores a sign-in / sign-up result; `extra` (user, rpId, …) is kept alongside. */
+  save(result: SessionTokens | RegisterResult | SignInResult, extra?: Record<string, unknown>): StoredSession;
+  /** Merges page data into the stored state (never the tokens). */
+  update(extra: Record<string, unknown>): StoredSession | null;
+  /** Refreshes now; concurrent calls share one request (and, where the Web Locks API exists, one across tabs). */
+  refresh(): Promise<StoredSession>;
+  /** A usable access token, refreshed first when it is about to expire. */
+  getAccessToken(): Promise<string>;
+  /** Runs the call with a token; on 401 TokenExpired/Unauthorized refreshes once and retries. */
+  withToken<T>(call: (token: string) => Promise<T>): Promise<T>;
+  /** Revokes the session on the server (best effort) and forgets it here. */
+  signOut(): Promise<void>;
+}
+
+export declare function createSession(client: PasskeysClient, options?: SessionOptions): PasskeysSession;
+/** True when a server error says the session is over (SessionExpired, SessionRevoked, RefreshTokenReused, RefreshTokenInvalid). */
+export declare function isSessionEndedError(error: unknown): boolean;

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Passkeys.Server.Ceremonies;
+using Passkeys.Server.Configuration;
+using Passkeys.Server.Endpoints;
+using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
+using Passkeys.Server.Security;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Tokens;
+
+namespace Passkeys.Server.Sessions;
+
+/// <summary>
+/// Sessions: a sign-in gets a short-lived access token and a refresh token; a refresh spends the
+/// refresh token and returns a new pair (rotation). A refresh token presented a second time means
+/// two parties hold it, so the whole session is revoked (reuse detection) and audited. Refresh
+/// tokens are <c>pkr_</c> + 32 random bytes (base64url), stored only as SHA-256.
+/// </summary>
+public sealed partial class SessionService(
+    IPasskeyStore store, TokenService tokens, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options, ILogger<SessionService> logger)
+{
+    private const string Prefix = "pkr_";
+    private const int TokenLength = 4 + 43; // prefix + base64url of 32 bytes
+    private readonly TokenOptions _options = options.Value.Tokens;
+
+    /// <summary>Starts a session for a sign-in that just succeeded and issues its first tokens.</summary>
+    public async Task<SessionTokens> StartAsync(CallContext call, string userId, byte[] credentialId, bool userVerified, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var refresh = NewRefreshToken();
+        var expires = now + _options.SessionLifetime;
+        var idle = Min(now + _options.SessionIdleLifetime, expires);
+        var session = new SessionRecord(call.Tenant.Id, Secrets.RandomId(16), userId, credentialId, userVerified, now, now, expires, idle, null, null,
+            call.Client.Address, call.Client.UserAgent, call.Client.Browser, call.Client.Os);
+        if (!await store.CreateSessionAsync(session, Secrets.Sha256(refresh), ct).ConfigureAwait(false))
+        {
+            // The passkey (or the user) was deleted between the verified assertion and this write.
+            throw new ServerException(ServerError.CredentialNotFound);
+        }
+        return await TokensAsync(call, session, refresh, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Rotates the refresh token: new access token, new refresh token; the presented one is spent.</summary>
+    public async Task<SessionTokens> RefreshAsync(CallContext call, RefreshRequest? request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var started = Stopwatch.GetTimestamp();
+        var presented = Parse(request?.RefreshToken);
+        var now = time.GetUtcNow();
+        var next = NewRefreshToken();
+        var result = await store.RotateRefreshTokenAsync(call.Tenant.Id, Secrets.Sha256(presented), Secrets.Sha256(next), now,
+            now + _options.SessionIdleLifetime, ct).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case RefreshOutcome.Rotated:
+                return await TokensAsync(call, result.Session!, next, ct).ConfigureAwait(false);
+            case RefreshOutcome.Reused:
+                var s = result.Session!;
+                LogReuse(logger, call.Tenant.Id, s.Id, s.UserId);
+                await audit.RecordAsync(call.Tenant.Id, Observability.Ceremonies.Session, "failed", s.Id, s.UserId, Secrets.Base64Url(s.CredentialId),
+                    (int)ServerError.RefreshTokenReused, nameof(ServerError.RefreshTokenReused), call.Client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
+                throw new ServerException(ServerError.RefreshTokenReused);
+            case RefreshOutcome.Revoked:
+                throw new ServerException(ServerError.SessionRevoked);
+            case RefreshOutcome.Expired:
+                throw new ServerException(ServerError.SessionExpired);
+            default:
+                throw new ServerException(ServerError.RefreshTokenInvalid);
+        }
+    }
+
+    /// <summary>Signs out: revokes the session of the refresh token. Idempotent: an unknown or already ended session is not an error.</summary>
+    public async Task SignOutAsync(CallContext call, RefreshRequest? request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var presented = Parse(request?.RefreshToken);
+        var session = await store.FindSessionByRefreshTokenAsync(call.Tenant.Id, Secrets.Sha256(presented), ct).ConfigureAwait(false);
+        if (session is not null)
+        {
+            await store.RevokeSessionAsync(call.Tenant.Id, session.Id, time.GetUtcNow(), "signed-out", ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The user's active sessions; <paramref name="currentSessionId"/> is marked current.</summary>
+    public async Task<SessionList> ListAsync(string tenantId, string userId, string? currentSessionId, CancellationToken ct)
+    {
+        var list = await store.ListActiveSessionsAsync(tenantId, userId, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return new SessionList(list.Select(s => new SessionView(s.Id, s.CreatedAt, s.LastUsedAt, s.IdleExpiresAt, s.ExpiresAt,
+            Secrets.Base64Url(s.CredentialId), s.UserVerified, s.Browser, s.Os, s.ClientAddress, s.Id == currentSessionId)).ToList());
+    }
+
+    /// <summary>Revokes one of the user's active sessions; 404 SessionNotFound when it is not theirs or already ended.</summary>
+    public async Task RevokeAsync(string tenantId, string userId, string sessionId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var session = sessionId.Length is 0 or > 64 ? null : await store.GetSessionAsync(tenantId, sessionId, ct).ConfigureAwait(false);
+        if (session is null || session.UserId != userId || !session.IsActiveAt(now)
+            || !await store.RevokeSessionAsync(tenantId, sessionId, now, "revoked", ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.SessionNotFound);
+        }
+    }
+
+    private async Task<SessionTokens> TokensAsync(CallContext call, SessionRecord s, string refreshToken, CancellationToken ct)
+    {
+        var subject = new TokenSubject(s.UserId, Secrets.Base64Url(s.CredentialId), s.UserVerified, s.CreatedAt, null, s.Id);
+        var access = await tokens.IssueAsync(call.Tenant.Id, call.Issuer, subject, ct).ConfigureAwait(false);
+        return new SessionTokens(access.Token, access.ExpiresAt, refreshToken, s.IdleExpiresAt, s.Id, s.ExpiresAt);
+    }
+
+    private static string NewRefreshToken() => Prefix + Secrets.RandomId(32);
+
+    /// <summary>Checks the shape of a presented refresh token (400 when it cannot be one of ours).</summary>
+    private static string Parse(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new ServerException(ServerError.ValidationFailed, "refreshToken is required.");
+        }
+        if (token.Length != TokenLength || !token.StartsWith(Prefix, StringComparison.Ordinal) || !System.Buffers.Text.Base64Url.IsValid(token.AsSpan(Prefix.Length)))
+        {
+            throw new ServerException(ServerError.ValidationFailed, "refreshToken is not a refresh token issued by this service.");
+        }
+        return token;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse in tenant {Tenant}: session {Session} of user {User} revoked")]
+    private static partial void LogReuse(ILogger logger, string tenant, string session, string user);
+}

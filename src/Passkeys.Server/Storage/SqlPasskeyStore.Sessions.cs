@@ -1,0 +1,144 @@
+using System.Data.Common;
+
+namespace Passkeys.Server.Storage;
+
+// Sessions and their refresh tokens (schema version 2). The foreign keys with ON DELETE CASCADE
+// remove a session with its credential or user, and its tokens with it, so the delete paths in the
+// other files need not know these tables.
+public abstract partial class SqlPasskeyStore
+{
+    private static readonly string TokenJoin =
+        $"SELECT t.spent_at, {SessionRows.AliasedColumns} FROM session_tokens t " +
+        "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id WHERE t.hash = @h AND t.tenant_id = @t";
+
+    /// <summary>
+    /// Appended to a <c>SELECT</c> of rows the transaction is about to change, naming the aliases
+    /// to lock. PostgreSQL: <c>FOR UPDATE OF …</c>, so a concurrent transaction waits and then
+    /// re-reads the rows. SQLite (the default, nothing): a write transaction (BEGIN IMMEDIATE)
+    /// already holds the whole database.
+    /// </summary>
+    private protected virtual string LockRows(string aliases) => "";
+
+    /// <summary>Appended to a purge's <c>SELECT</c>: PostgreSQL skips rows another node has locked; SQLite needs nothing.</summary>
+    private protected virtual string SkipLockedRows => "";
+
+    private SessionRecord ReadSession(DbDataReader r) => SessionRows.Read(_columns, r);
+
+    /// <inheritdoc />
+    public async Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, tx, $"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})", cancellationToken,
+                SessionRows.Parameters(session)).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
+                ("@h", refreshTokenHash), ("@t", session.TenantId), ("@s", session.Id), ("@at", session.CreatedAt)).ConfigureAwait(false);
+        }
+        catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)
+        {
+            return false; // the user or credential is gone; returning without commit rolls back
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<RefreshResult> RotateRefreshTokenAsync(string tenantId, byte[] presentedHash, byte[] newHash, DateTimeOffset now, DateTimeOffset idleExpiresAt,
+        CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // One transaction that first locks the token and its session (SQLite: BEGIN IMMEDIATE, the
+        // provider's default, takes the database write lock; PostgreSQL: FOR UPDATE). A racing
+        // rotation of the same token, on any node, waits here and then finds it spent (reuse); a
+        // racing revocation is seen either before or after, never half-way.
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        SessionRecord session;
+        bool spent;
+        await using (var find = Command(connection, tx, TokenJoin + LockRows("t, s"), ("@h", presentedHash), ("@t", tenantId)))
+        {
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new RefreshResult(RefreshOutcome.Unknown, null);
+            }
+            spent = !reader.IsDBNull(0);
+            session = SessionRows.Read(_columns, reader, 1);
+        }
+        if (session.RevokedAt is not null)
+        {
+            return new RefreshResult(RefreshOutcome.Revoked, session);
+        }
+        if (spent)
+        {
+            await ExecuteAsync(connection, tx,
+                "UPDATE sessions SET revoked_at = @at, revoked_reason = 'reuse-detected' WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL",
+                cancellationToken, ("@at", now), ("@t", tenantId), ("@id", session.Id)).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new RefreshResult(RefreshOutcome.Reused, session with { RevokedAt = now, RevokedReason = "reuse-detected" });
+        }
+        if (!session.IsActiveAt(now))
+        {
+            return new RefreshResult(RefreshOutcome.Expired, session);
+        }
+        var idle = idleExpiresAt < session.ExpiresAt ? idleExpiresAt : session.ExpiresAt;
+        await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
+            ("@at", now), ("@h", presentedHash)).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
+            ("@h", newHash), ("@t", tenantId), ("@s", session.Id), ("@at", now)).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, "UPDATE sessions SET last_used_at = @at, idle_expires_at = @idle WHERE tenant_id = @t AND id = @id", cancellationToken,
+            ("@at", now), ("@idle", idle), ("@t", tenantId), ("@id", session.Id)).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new RefreshResult(RefreshOutcome.Rotated, session with { LastUsedAt = now, IdleExpiresAt = idle });
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionRecord?> FindSessionByRefreshTokenAsync(string tenantId, byte[] refreshTokenHash, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QuerySingleAsync(TokenJoin, r => SessionRows.Read(_columns, r, 1), cancellationToken,
+            ("@h", refreshTokenHash), ("@t", tenantId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionRecord?> GetSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QuerySingleAsync($"SELECT {SessionRows.Columns} FROM sessions WHERE tenant_id = @t AND id = @id", ReadSession, cancellationToken,
+            ("@t", tenantId), ("@id", sessionId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SessionRecord>> ListActiveSessionsAsync(string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync(
+            $"SELECT {SessionRows.Columns} FROM sessions WHERE tenant_id = @t AND user_id = @u AND revoked_at IS NULL " +
+            "AND idle_expires_at > @now AND expires_at > @now ORDER BY last_used_at DESC, id",
+            ReadSession, cancellationToken, ("@t", tenantId), ("@u", userId), ("@now", now)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RevokeSessionAsync(string tenantId, string sessionId, DateTimeOffset revokedAt, string reason, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // "AND revoked_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
+        return await ExecuteAsync("UPDATE sessions SET revoked_at = @at, revoked_reason = @r WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL",
+            cancellationToken, ("@at", revokedAt), ("@r", reason), ("@t", tenantId), ("@id", sessionId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeEndedSessionsAsync(DateTimeOffset endedBefore, int max, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // The tokens go with their session (ON DELETE CASCADE).
+        return await ExecuteAsync(
+            "DELETE FROM sessions WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM sessions " +
+            $"WHERE idle_expires_at < @before OR expires_at < @before OR revoked_at < @before LIMIT @max{SkipLockedRows})",
+            cancellationToken, ("@before", endedBefore), ("@max", max)).ConfigureAwait(false);
+    }
+}
