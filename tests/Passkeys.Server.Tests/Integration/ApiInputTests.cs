@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Passkeys.Server.Tests.Integration;
+
+/// <summary>One real server (SQLite) for <see cref="ApiInputTests"/>; each test works in its own tenant.</summary>
+public sealed class ApiInputServer : IAsyncLifetime
+{
+    public TestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>
+/// Inputs the admin CLI found mishandled: ids with '/' in the path, query parameters in the wrong
+/// format or out of range, a tenant body contradicting its URL, and pages that promised more. Each
+/// bad input is a specific 4xx and changes nothing.
+/// </summary>
+public sealed class ApiInputTests(ApiInputServer fixture) : IClassFixture<ApiInputServer>
+{
+    private readonly TestServer _server = fixture.Server;
+
+    private async Task<string> NewTenantAsync()
+    {
+        var id = "t" + Guid.NewGuid().ToString("N")[..12];
+        using var r = await _server.SendAsync(HttpMethod.Post, "/v1/admin/tenants",
+            new { id, rpId = "localhost", rpName = id, origins = new[] { TestServer.Origin }, selfSignUp = true }, bearer: TestServer.AdminKey);
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        return id;
+    }
+
+    /// <summary>Registers a passkey for the app's user <paramref name="userId"/> (API key); returns the credential id.</summary>
+    private async Task<string> RegisterAsync(string tenant, string apiKey, string userId, string name)
+    {
+        var begin = await _server.OkJsonAsync(HttpMethod.Post, $"/v1/tenants/{tenant}/registration/begin", new { user = new { id = userId, name } }, apiKey: apiKey);
+        var response = await TestServer.NewClient().CreateAsync(begin["options"]!.ToJsonString());
+        var finish = await _server.OkJsonAsync(HttpMethod.Post, $"/v1/tenants/{tenant}/registration/finish", TestServer.FinishBody(begin, response));
+        Assert.Equal(userId, (string)finish["user"]!["id"]!);
+        return (string)finish["credential"]!["id"]!;
+    }
+
+    private Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object? body = null) =>
+        _server.SendAsync(method, path, body, bearer: TestServer.AdminKey);
+
+    [Theory]
+    [InlineData("team/ann")]   // '/' arrives as %2F, which Kestrel leaves encoded in route values
+    [InlineData("a%2Fb")]      // a literal "%2F" (sent as %252F) must not become '/'
+    [InlineData("50% off")]    // '%' and space
+    public async Task A_user_id_with_reserved_characters_is_reachable_by_every_user_id_route(string userId)
+    {
+        var tenant = await NewTenantAsync();
+        var apiKey = await _server.CreateApiKeyAsync(tenant);
+        var credentialId = await RegisterAsync(tenant, apiKey, userId, "ann");
+        await RegisterAsync(tenant, apiKey, "team", "team");   // a neighbour the '/' must not be confused with
+        var user = $"/v1/tenants/{tenant}/users/{Uri.EscapeDataString(userId)}";
+        var admin = $"/v1/admin/tenants/{tenant}/users/{Uri.EscapeDataString(userId)}";
+
+        var shown = await _server.OkJsonAsync(HttpMethod.Get, admin, bearer: TestServer.AdminKey);
+        Assert.Equal(userId, (string)shown["user"]!["id"]!);
+        var listed = await _server.OkJsonAsync(HttpMethod.Get, user + "/credentials", apiKey: apiKey);
+        Assert.Equal(credentialId, (string)Assert.Single(listed["credentials"]!.AsArray())!["id"]!);
+        var renamed = await _server.OkJsonAsync(HttpMethod.Patch, $"{user}/credentials/{credentialId}", new { name = "Work key" }, apiKey: apiKey);
+        Assert.Equal("Work key", (string)renamed["name"]!);
+        await _server.OkJsonAsync(HttpMethod.Post, $"{user}/credentials/{credentialId}/default", apiKey: apiKey);
+        Assert.Equal(10, (await _server.OkJsonAsync(HttpMethod.Post, user + "/recovery-codes", apiKey: apiKey))["codes"]!.AsArray().Count);
+        var paged = await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/users?after={Uri.EscapeDataString(userId)}", bearer: TestServer.AdminKey);
+        Assert.DoesNotContain(paged["users"]!.AsArray(), u => (string)u!["id"]! == userId);
+
+        using (var deleted = await AdminAsync(HttpMethod.Delete, admin))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var gone = await AdminAsync(HttpMethod.Get, admin))
+        {
+            await TestServer.ProblemAsync(gone, 404, 1010);
+        }
+        await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/users/team", bearer: TestServer.AdminKey);
+    }
+
+}
