@@ -16,6 +16,9 @@ public static class Ceremonies
     /// <summary>Sessions (refresh-token reuse is audited as a failed session event).</summary>
     public const string Session = "session";
 
+    /// <summary>Every ceremony name, as the audit query accepts them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery];
+
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch
     {
@@ -24,6 +27,13 @@ public static class Ceremonies
         CeremonyKind.StepUp => StepUp,
         _ => Recovery,
     };
+}
+
+/// <summary>Audit event outcomes.</summary>
+public static class Outcomes
+{
+    /// <summary>Every outcome, as the audit query accepts them.</summary>
+    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned"];
 }
 
 /// <summary>

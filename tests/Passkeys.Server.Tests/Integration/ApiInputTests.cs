@@ -79,4 +79,51 @@ public sealed class ApiInputTests(ApiInputServer fixture) : IClassFixture<ApiInp
         await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/users/team", bearer: TestServer.AdminKey);
     }
 
+    [Theory]
+    [InlineData("audit?from=garbage", "from")]
+    [InlineData("audit?to=2025-13-45", "to")]
+    [InlineData("audit?before=abc", "before")]
+    [InlineData("audit?before=0", "before")]
+    [InlineData("audit?limit=abc", "limit")]
+    [InlineData("audit?userId=", "userId")]
+    [InlineData("audit?userId=a&userId=b", "userId")]
+    [InlineData("audit/funnel?from=yesterday", "from")]
+    [InlineData("users?limit=ten", "limit")]
+    [InlineData("users?after=", "after")]
+    public async Task A_query_parameter_in_the_wrong_format_is_a_validation_error_naming_it(string query, string parameter)
+    {
+        var tenant = await NewTenantAsync();
+        using var response = await AdminAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/{query}");
+        var problem = await TestServer.ProblemAsync(response, 400, 1001);
+        Assert.Contains(parameter, (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ceremony=bogus", "registration")]
+    [InlineData("ceremony=Registration", "registration")]
+    [InlineData("outcome=bogus", "abandoned")]
+    public async Task An_unknown_audit_ceremony_or_outcome_is_refused_listing_the_allowed_values(string query, string allowed)
+    {
+        var tenant = await NewTenantAsync();
+        using var response = await AdminAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/audit?{query}");
+        var problem = await TestServer.ProblemAsync(response, 400, 1001);
+        Assert.Contains(allowed, (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("users", "0")]
+    [InlineData("users", "-1")]
+    [InlineData("users", "1001")]
+    [InlineData("audit", "0")]
+    [InlineData("audit", "1001")]
+    [InlineData("audit", "99999999999")]
+    public async Task A_limit_outside_1_to_1000_is_refused_not_clamped(string list, string limit)
+    {
+        var tenant = await NewTenantAsync();
+        using var response = await AdminAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/{list}?limit={limit}");
+        var problem = await TestServer.ProblemAsync(response, 400, 1001);
+        Assert.Contains("1000", (string)problem["detail"]!, StringComparison.Ordinal);
+        await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/{list}?limit=1000", bearer: TestServer.AdminKey);
+    }
+
 }
