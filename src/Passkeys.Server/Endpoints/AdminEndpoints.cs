@@ -63,8 +63,10 @@ public static class AdminEndpoints
         {
             var take = QueryParameters.Limit(limit);
             var t = await access.TenantAsync(tenant, ct);
-            var users = await store.ListUsersAsync(t.Id, QueryParameters.Text(after, "after"), take, ct);
-            return TypedResults.Ok(new UserList(users.Select(Views.Of).ToList(), users.Count == take ? users[^1].Id : null));
+            // One row more than the page: 'next' only when another page exists, so a client never makes a request that returns nothing.
+            var users = await store.ListUsersAsync(t.Id, QueryParameters.Text(after, "after"), take + 1, ct);
+            var more = users.Count > take;
+            return TypedResults.Ok(new UserList(users.Take(take).Select(Views.Of).ToList(), more ? users[take - 1].Id : null));
         });
         admin.MapGet("/tenants/{tenant}/users/{userId}", async Task<Ok<UserDetail>> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
@@ -97,11 +99,13 @@ public static class AdminEndpoints
             var take = QueryParameters.Limit(limit);
             var query = new AuditQuery("", QueryParameters.OneOf(ceremony, "ceremony", Observability.Ceremonies.All),
                 QueryParameters.OneOf(outcome, "outcome", Observability.Outcomes.All), QueryParameters.Text(userId, "userId"),
-                QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take);
+                QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take + 1);
             var t = await access.TenantAsync(tenant, ct);
+            // One row more than the page: 'next' only when older events exist.
             var events = await store.QueryAuditEventsAsync(query with { TenantId = t.Id }, ct);
-            return TypedResults.Ok(new AuditEventList(events.Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
-                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList()));
+            var more = events.Count > take;
+            return TypedResults.Ok(new AuditEventList(events.Take(take).Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
+                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList(), more ? events[take - 1].Id : null));
         });
         admin.MapGet("/tenants/{tenant}/audit/funnel", async Task<Ok<FunnelResponse>> (string tenant, string? from, string? to, Access access, IPasskeyStore store, CancellationToken ct) =>
         {

@@ -126,4 +126,35 @@ public sealed class ApiInputTests(ApiInputServer fixture) : IClassFixture<ApiInp
         await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/{list}?limit=1000", bearer: TestServer.AdminKey);
     }
 
+    [Fact]
+    public async Task Next_is_given_only_when_another_page_exists()
+    {
+        var tenant = await NewTenantAsync();
+        var apiKey = await _server.CreateApiKeyAsync(tenant);
+        foreach (var id in new[] { "u1", "u2", "u3" })
+        {
+            await RegisterAsync(tenant, apiKey, id, id);
+        }
+        Task<JsonNode> Get(string query) => _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/{query}", bearer: TestServer.AdminKey);
+
+        // Users: a full last page has no next.
+        var exact = await Get("users?limit=3");
+        Assert.Equal(3, exact["users"]!.AsArray().Count);
+        Assert.Null(exact["next"]);
+        var first = await Get("users?limit=2");
+        Assert.Equal("u2", (string)first["next"]!);
+        var last = await Get("users?limit=2&after=u2");
+        Assert.Equal("u3", (string)Assert.Single(last["users"]!.AsArray())!["id"]!);
+        Assert.Null(last["next"]);
+
+        // Audit (newest first, 'next' is the 'before' of the following page): 3 × started + succeeded.
+        var all = (await Get("audit"))["events"]!.AsArray();
+        Assert.Equal(6, all.Count);
+        Assert.Null((await Get("audit?limit=6"))["next"]);
+        var page = await Get("audit?limit=5");
+        Assert.Equal((long)all[4]!["id"]!, (long)page["next"]!);
+        var rest = await Get($"audit?limit=5&before={(long)page["next"]!}");
+        Assert.Equal((long)all[5]!["id"]!, (long)Assert.Single(rest["events"]!.AsArray())!["id"]!);
+        Assert.Null(rest["next"]);
+    }
 }
