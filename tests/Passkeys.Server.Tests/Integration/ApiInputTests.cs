@@ -127,6 +127,29 @@ public sealed class ApiInputTests(ApiInputServer fixture) : IClassFixture<ApiInp
     }
 
     [Fact]
+    public async Task Putting_a_tenant_with_another_id_in_the_body_is_refused_and_changes_nothing()
+    {
+        var tenant = await NewTenantAsync();
+        object Body(string? id) => new { id, rpId = "localhost", rpName = "Renamed", origins = new[] { TestServer.Origin }, selfSignUp = false };
+
+        using (var refused = await AdminAsync(HttpMethod.Put, $"/v1/admin/tenants/{tenant}", Body("other")))
+        {
+            await TestServer.ProblemAsync(refused, 400, 1001);
+        }
+        var unchanged = await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}", bearer: TestServer.AdminKey);
+        Assert.Equal(tenant, (string)unchanged["rpName"]!);
+        Assert.True((bool)unchanged["selfSignUp"]!);
+        using (var other = await AdminAsync(HttpMethod.Get, "/v1/admin/tenants/other"))
+        {
+            await TestServer.ProblemAsync(other, 404, 1008);
+        }
+
+        // The same id, or none, is a plain replace.
+        Assert.Equal("Renamed", (string)(await _server.OkJsonAsync(HttpMethod.Put, $"/v1/admin/tenants/{tenant}", Body(tenant), bearer: TestServer.AdminKey))["rpName"]!);
+        Assert.Equal("Renamed", (string)(await _server.OkJsonAsync(HttpMethod.Put, $"/v1/admin/tenants/{tenant}", Body(null), bearer: TestServer.AdminKey))["rpName"]!);
+    }
+
+    [Fact]
     public async Task Next_is_given_only_when_another_page_exists()
     {
         var tenant = await NewTenantAsync();
