@@ -43,14 +43,20 @@ public static class Outcomes
 public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metrics, TimeProvider time, ILogger<AuditLog> logger)
 {
     /// <summary>Records a ceremony step.</summary>
+    /// <param name="ct">
+    /// Deliberately not used for the write: an event describes something that already happened, so
+    /// a client dropping its request (or the host stopping) must not lose it. The write runs on its
+    /// own bounded timeout (<see cref="RunToCompletion"/>).
+    /// </param>
     public async Task RecordAsync(string tenantId, string ceremony, string outcome, string? ceremonyId, string? userId, string? credentialId,
         int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed, CancellationToken ct = default)
     {
         metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
         try
         {
+            using var write = RunToCompletion.Start();
             await store.AppendAuditEventAsync(new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
-                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), ct).ConfigureAwait(false);
+                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), write.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // auditing must not fail the request it describes
         catch (Exception e)
