@@ -17,7 +17,7 @@ public static class Ceremonies
     public const string Session = "session";
 
     /// <summary>Every ceremony name, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery];
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session];
 
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch

@@ -110,6 +110,20 @@ public sealed class ApiInputTests(ApiInputServer fixture) : IClassFixture<ApiInp
         Assert.Contains(allowed, (string)problem["detail"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Every_ceremony_and_outcome_the_audit_records_is_accepted()
+    {
+        var tenant = await NewTenantAsync();
+        foreach (var ceremony in new[] { "registration", "authentication", "step-up", "recovery", "session" })
+        {
+            await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/audit?ceremony={ceremony}", bearer: TestServer.AdminKey);
+        }
+        foreach (var outcome in new[] { "started", "succeeded", "failed", "abandoned" })
+        {
+            await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/{tenant}/audit?outcome={outcome}", bearer: TestServer.AdminKey);
+        }
+    }
+
     [Theory]
     [InlineData("users", "0")]
     [InlineData("users", "-1")]
