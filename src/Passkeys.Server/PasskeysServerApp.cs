@@ -113,6 +113,7 @@ public static class PasskeysServerApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseExactPathParameters();
         app.UseCors();
         app.UseRateLimiter();
 

@@ -16,8 +16,8 @@ internal static class AuditCommand
     public static Command Create(AdminOptions options)
     {
         var tenant = AdminCommand.TenantOption();
-        var ceremony = new Option<string?>("--ceremony") { Description = "registration | authentication | step-up | recovery" };
-        ceremony.AcceptOnlyFromAmong("registration", "authentication", "step-up", "recovery");
+        var ceremony = new Option<string?>("--ceremony") { Description = "registration | authentication | step-up | recovery | session" };
+        ceremony.AcceptOnlyFromAmong("registration", "authentication", "step-up", "recovery", "session");
         var outcome = new Option<string?>("--outcome") { Description = "started | succeeded | failed | abandoned" };
         outcome.AcceptOnlyFromAmong("started", "succeeded", "failed", "abandoned");
         var user = new Option<string?>("--user") { Description = "Only this user id's events" };

@@ -67,6 +67,9 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         string? userId = null;
+        // Not cancelled by the client going away: a spent code must get its grant (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
         try
         {
             var name = CeremonyService.CheckText(request.Username, "username", 256);

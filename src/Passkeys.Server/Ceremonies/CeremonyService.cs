@@ -37,6 +37,9 @@ public sealed class CeremonyService(
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
         try
         {
             var (existing, pending, grant) = await ResolveRegistrantAsync(call, presented, request, ct).ConfigureAwait(false);
@@ -130,6 +133,9 @@ public sealed class CeremonyService(
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
         string? userId = null;
         string? credentialId = null;
         try
@@ -197,6 +203,9 @@ public sealed class CeremonyService(
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
         try
         {
             IReadOnlyList<CredentialDescriptor> allow = [];
@@ -249,6 +258,9 @@ public sealed class CeremonyService(
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
         try
         {
             UserRecord user;
@@ -304,6 +316,9 @@ public sealed class CeremonyService(
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
         var name = Observability.Ceremonies.Of(kind);
         string? userId = null;
         string? credentialId = null;

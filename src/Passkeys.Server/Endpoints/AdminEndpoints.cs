@@ -25,6 +25,7 @@ public static class AdminEndpoints
             }
             return await next(context);
         });
+        admin.AddEndpointFilter(QueryParameters.RefuseRepeatedAsync);
 
         admin.MapGet("/tenants", async Task<Ok<TenantList>> (IPasskeyStore store, CancellationToken ct) =>
             TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Select(Views.Of).ToList())));
@@ -58,12 +59,14 @@ public static class AdminEndpoints
             return await store.RevokeApiKeyAsync(t.Id, keyId, time.GetUtcNow(), ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.NotFound, "No such live API key.");
         });
 
-        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, int? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
+        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, string? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
+            var take = QueryParameters.Limit(limit);
             var t = await access.TenantAsync(tenant, ct);
-            var take = Math.Clamp(limit ?? 100, 1, 1000);
-            var users = await store.ListUsersAsync(t.Id, after, take, ct);
-            return TypedResults.Ok(new UserList(users.Select(Views.Of).ToList(), users.Count == take ? users[^1].Id : null));
+            // One row more than the page: 'next' only when another page exists, so a client never makes a request that returns nothing.
+            var users = await store.ListUsersAsync(t.Id, QueryParameters.Text(after, "after"), take + 1, ct);
+            var more = users.Count > take;
+            return TypedResults.Ok(new UserList(users.Take(take).Select(Views.Of).ToList(), more ? users[take - 1].Id : null));
         });
         admin.MapGet("/tenants/{tenant}/users/{userId}", async Task<Ok<UserDetail>> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
@@ -91,17 +94,24 @@ public static class AdminEndpoints
         });
 
         admin.MapGet("/tenants/{tenant}/audit", async Task<Ok<AuditEventList>> (string tenant, string? ceremony, string? outcome, string? userId,
-            DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
+            string? from, string? to, string? before, string? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
+            var take = QueryParameters.Limit(limit);
+            var query = new AuditQuery("", QueryParameters.OneOf(ceremony, "ceremony", Observability.Ceremonies.All),
+                QueryParameters.OneOf(outcome, "outcome", Observability.Outcomes.All), QueryParameters.Text(userId, "userId"),
+                QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take + 1);
             var t = await access.TenantAsync(tenant, ct);
-            var events = await store.QueryAuditEventsAsync(new AuditQuery(t.Id, ceremony, outcome, userId, from, to, before, Math.Clamp(limit ?? 100, 1, 1000)), ct);
-            return TypedResults.Ok(new AuditEventList(events.Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
-                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList()));
+            // One row more than the page: 'next' only when older events exist.
+            var events = await store.QueryAuditEventsAsync(query with { TenantId = t.Id }, ct);
+            var more = events.Count > take;
+            return TypedResults.Ok(new AuditEventList(events.Take(take).Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
+                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList(), more ? events[take - 1].Id : null));
         });
-        admin.MapGet("/tenants/{tenant}/audit/funnel", async Task<Ok<FunnelResponse>> (string tenant, DateTimeOffset? from, DateTimeOffset? to, Access access, IPasskeyStore store, CancellationToken ct) =>
+        admin.MapGet("/tenants/{tenant}/audit/funnel", async Task<Ok<FunnelResponse>> (string tenant, string? from, string? to, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
+            var (since, until) = (QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"));
             var t = await access.TenantAsync(tenant, ct);
-            var counts = await store.CountAuditEventsAsync(t.Id, from, to, ct);
+            var counts = await store.CountAuditEventsAsync(t.Id, since, until, ct);
             var funnel = counts.GroupBy(c => c.Ceremony).Select(g => new FunnelRow(g.Key,
                 g.Where(c => c.Outcome == "started").Sum(c => c.Count), g.Where(c => c.Outcome == "succeeded").Sum(c => c.Count),
                 g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Where(c => c.Outcome == "abandoned").Sum(c => c.Count))).ToList();

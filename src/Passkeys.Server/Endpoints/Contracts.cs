@@ -85,7 +85,7 @@ public sealed record ApiKeyView(string Id, string Name, DateTimeOffset CreatedAt
 /// <summary>API key list.</summary>
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> ApiKeys);
 
-/// <summary>User page.</summary>
+/// <summary>User page; <c>next</c> (pass it as <c>after</c>) only when another page exists.</summary>
 public sealed record UserList(IReadOnlyList<UserView> Users, string? Next);
 
 /// <summary>A user with their credentials.</summary>
@@ -101,8 +101,8 @@ public sealed record SigningKeyList(IReadOnlyList<SigningKeyView> Keys);
 public sealed record AuditEventView(long Id, DateTimeOffset At, string Tenant, string Ceremony, string Outcome, string? CeremonyId, string? UserId,
     string? CredentialId, int? ErrorCode, string? Error, string? ClientAddress, string? UserAgent, string? Browser, string? Os, double? DurationMs);
 
-/// <summary>Audit query result.</summary>
-public sealed record AuditEventList(IReadOnlyList<AuditEventView> Events);
+/// <summary>Audit query result; <c>next</c> (pass it as <c>before</c>) only when older events exist.</summary>
+public sealed record AuditEventList(IReadOnlyList<AuditEventView> Events, long? Next);
 
 /// <summary>Funnel row per ceremony.</summary>
 public sealed record FunnelRow(string Ceremony, long Started, long Succeeded, long Failed, long Abandoned);

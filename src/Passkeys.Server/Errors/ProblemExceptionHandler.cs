@@ -29,6 +29,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire } =>
                 ProblemFactory.Create(httpContext, ServerError.MalformedRequest, "The request contains a NUL character, which is not allowed in text."),
             Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException => ProblemFactory.Create(httpContext, ServerError.StoreUnavailable),
+            // Work that runs to completion (RunToCompletion) gave up on its timeout: the store is too slow, not a bug.
+            OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested => ProblemFactory.Create(httpContext, ServerError.StoreUnavailable),
             _ => ProblemFactory.Create(httpContext, ServerError.Internal),
         };
         if (exception is PasskeyException pe)

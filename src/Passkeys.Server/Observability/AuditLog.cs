@@ -16,6 +16,9 @@ public static class Ceremonies
     /// <summary>Sessions (refresh-token reuse is audited as a failed session event).</summary>
     public const string Session = "session";
 
+    /// <summary>Every ceremony name, as the audit query accepts them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session];
+
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch
     {
@@ -26,6 +29,13 @@ public static class Ceremonies
     };
 }
 
+/// <summary>Audit event outcomes.</summary>
+public static class Outcomes
+{
+    /// <summary>Every outcome, as the audit query accepts them.</summary>
+    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned"];
+}
+
 /// <summary>
 /// Writes audit events (and the matching metrics). An audit write failure is logged, never turned
 /// into a failed request.
@@ -33,14 +43,20 @@ public static class Ceremonies
 public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metrics, TimeProvider time, ILogger<AuditLog> logger)
 {
     /// <summary>Records a ceremony step.</summary>
+    /// <param name="ct">
+    /// Deliberately not used for the write: an event describes something that already happened, so
+    /// a client dropping its request (or the host stopping) must not lose it. The write runs on its
+    /// own bounded timeout (<see cref="RunToCompletion"/>).
+    /// </param>
     public async Task RecordAsync(string tenantId, string ceremony, string outcome, string? ceremonyId, string? userId, string? credentialId,
         int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed, CancellationToken ct = default)
     {
         metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
         try
         {
+            using var write = RunToCompletion.Start();
             await store.AppendAuditEventAsync(new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
-                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), ct).ConfigureAwait(false);
+                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), write.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // auditing must not fail the request it describes
         catch (Exception e)

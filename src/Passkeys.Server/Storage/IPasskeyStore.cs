@@ -42,7 +42,7 @@ public interface IPasskeyStore
     Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
     /// <summary>Returns the user by WebAuthn user handle, or null.</summary>
     Task<UserRecord?> GetUserByHandleAsync(string tenantId, byte[] handle, CancellationToken cancellationToken = default);
-    /// <summary>Lists users ordered by id, starting after <paramref name="afterUserId"/>.</summary>
+    /// <summary>Lists up to <paramref name="limit"/> (at least 1) users ordered by id, starting after <paramref name="afterUserId"/>.</summary>
     Task<IReadOnlyList<UserRecord>> ListUsersAsync(string tenantId, string? afterUserId, int limit, CancellationToken cancellationToken = default);
     /// <summary>Creates a user without credentials (API-key registration of a known user); false when id or name exists.</summary>
     Task<bool> CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default);
@@ -136,7 +136,7 @@ public interface IPasskeyStore
     // Audit
     /// <summary>Appends an event (its <see cref="AuditEventRecord.Id"/> is assigned by the store).</summary>
     Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
-    /// <summary>Events matching the query, newest first.</summary>
+    /// <summary>Up to <see cref="AuditQuery.Limit"/> (at least 1, never clamped) events matching the query, newest first.</summary>
     Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default);
     /// <summary>Event counts grouped by ceremony, outcome, browser and OS, for funnels and failure rates.</summary>
     Task<IReadOnlyList<AuditCount>> CountAuditEventsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);

@@ -86,6 +86,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         using var _ = Measure();
         // Only the filters in use become SQL and parameters, so every parameter has a known type.
         var sql = new StringBuilder($"SELECT {AuditColumns} FROM audit_events WHERE tenant_id = @t");
@@ -105,7 +106,8 @@ public abstract partial class SqlPasskeyStore
         Filter("at < @to", "@to", query.To);
         Filter("id < @before", "@before", query.BeforeId);
         sql.Append(" ORDER BY id DESC LIMIT @limit");
-        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 1000)));
+        // Exactly the limit asked for: the API validates its range and asks for one more to know whether another page exists.
+        parameters.Add(("@limit", query.Limit));
         return await QueryAsync(sql.ToString(), Rows.AuditEvent, cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 

@@ -93,6 +93,8 @@ public abstract partial class SqlPasskeyStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(string tenantId, string? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
+        // SQLite reads a negative LIMIT as "no limit", PostgreSQL refuses it: one rule for both.
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         using var _ = Measure();
         // Typed: @after is NULL on the first page.
         var after = Typed("@after", SqlType.Text);

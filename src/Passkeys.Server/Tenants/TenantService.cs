@@ -51,6 +51,13 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
     /// <summary>Replaces a tenant's settings.</summary>
     public async Task<TenantView> UpdateAsync(string id, TenantInput input, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        // The URL names the tenant; a different id in the body would otherwise be dropped without a word.
+        if (input.Id is not null && input.Id != id)
+        {
+            throw new ServerException(ServerError.ValidationFailed,
+                "The body's id differs from the tenant id in the URL. A tenant's id cannot be changed: leave id out or send the same one.");
+        }
         var existing = await store.GetTenantAsync(id, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
         var record = FromInput(id, input, existing.CreatedAt);
         await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);

@@ -138,10 +138,9 @@ public sealed class AdminCommandTests(AdminServer server) : IClassFixture<AdminS
         Assert.StartsWith("error 1010 UserNotFound: ", gone.Error, StringComparison.Ordinal);
     }
 
-    // Server bug: an app may register a user id containing '/', but ASP.NET Core leaves %2F encoded
-    // in route values, so /v1/admin/tenants/{t}/users/{userId} (and the API-key credential routes)
-    // can never find that user: it cannot be shown or deleted. The CLI escapes correctly.
-    [Fact(Skip = "server bug: user ids containing '/' are accepted at registration but unreachable by the {userId} routes")]
+    // An app may register a user id containing '/'; the CLI escapes it (%2F) and the server decodes
+    // route values from the raw path, so such a user can be shown and deleted like any other.
+    [Fact]
     public async Task A_user_id_with_a_slash_can_be_shown_and_deleted()
     {
         string tenant = await server.NewTenantAsync(selfSignUp: false);

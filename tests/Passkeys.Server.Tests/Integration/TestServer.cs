@@ -35,7 +35,14 @@ public sealed class TestServer : IAsyncDisposable
     public T Services<T>() where T : notnull => _app!.Services.GetRequiredService<T>();
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<TestServer> StartAsync(TimeProvider? time = null, params string[] extraArgs)
+    public static Task<TestServer> StartAsync(TimeProvider? time = null, params string[] extraArgs) =>
+        StartAsync(time, null, extraArgs);
+
+    /// <summary>Starts a server whose services <paramref name="configure"/> may replace (e.g. wrap the store).</summary>
+    public static Task<TestServer> StartWithAsync(Action<WebApplicationBuilder> configure, params string[] extraArgs) =>
+        StartAsync(null, configure, extraArgs);
+
+    private static async Task<TestServer> StartAsync(TimeProvider? time, Action<WebApplicationBuilder>? configure, string[] extraArgs)
     {
         var server = new TestServer();
         string[] args =
@@ -53,6 +60,7 @@ public sealed class TestServer : IAsyncDisposable
             {
                 b.Services.AddSingleton(time);
             }
+            configure?.Invoke(b);
         });
         await server._app.StartAsync();
         var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -218,6 +218,24 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Pages_hold_exactly_the_limit_and_a_limit_below_one_is_refused()
+    {
+        // The API asks for one row more than a page to know whether another exists: the store
+        // must return exactly what was asked, never clamp it (SQLite reads LIMIT -1 as "all").
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await Store.CreateUserAsync(User("t1", "u" + i, (byte)i)));
+            await Store.AppendAuditEventAsync(new AuditEventRecord(0, "t1", T0.AddMinutes(i), "authentication", "started", "c" + i, null, null, null, null, null, null, null, null, null));
+        }
+        Assert.Equal(3, (await Store.ListUsersAsync("t1", null, 3)).Count);
+        Assert.Equal(3, (await Store.QueryAuditEventsAsync(new AuditQuery("t1", Limit: 3))).Count);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListUsersAsync("t1", null, 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListUsersAsync("t1", null, -1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.QueryAuditEventsAsync(new AuditQuery("t1", Limit: 0)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.QueryAuditEventsAsync(new AuditQuery("t1", Limit: -1)));
+    }
+
+    [StoreFact]
     public async Task A_ceremony_is_consumed_exactly_once()
     {
         await Store.SaveCeremonyAsync(Ceremony("t1", "c1", T0.AddMinutes(5), "u1"));
