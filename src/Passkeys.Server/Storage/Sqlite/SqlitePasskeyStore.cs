@@ -36,7 +36,7 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
             // Per connection: SQLite forgets both settings when a connection closes.
-            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON;", ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
             return connection;
         }
         catch
