@@ -22,15 +22,16 @@ public abstract partial class SqlPasskeyStore
         // The single atomic statement that makes a challenge single-use across nodes. PostgreSQL: a
         // second DELETE of the same row waits for the first to commit, re-checks, finds nothing,
         // returns nothing. SQLite: writers take the database lock one at a time.
-        return await QuerySingleAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id RETURNING {CeremonyColumns}",
+        var rows = await WriteQueryAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id RETURNING {CeremonyColumns}",
             Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync(PurgeExpiredCeremoniesSql, Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
+        return await WriteQueryAsync(PurgeExpiredCeremoniesSql, Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -39,6 +40,7 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(codes);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "DELETE FROM recovery_codes WHERE tenant_id = @t AND user_id = @u", cancellationToken,
             ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);

@@ -20,6 +20,7 @@ public abstract partial class SqlPasskeyStore
         // same order, but a writer that slips in between a check and an insert is caught by the
         // unique and foreign keys, whose violations map to the same results below.
         // Returning without commit rolls back: no user without its credential.
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         async Task<bool> ExistsAsync(string sql, params (string, object?)[] p) =>

@@ -30,6 +30,15 @@ public abstract partial class SqlPasskeyStore
     /// <summary>Opens a connection from the provider's pool, ready for use (per-connection settings applied).</summary>
     private protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Waits for this database's in-process write gate; dispose the result when the write has
+    /// committed, rolled back or ended. Every write (a transaction, or one INSERT, UPDATE or DELETE)
+    /// takes it after opening its connection and before its first statement; plain reads do not.
+    /// The default is no gate (null): PostgreSQL locks rows, so writers to different rows run in
+    /// parallel and writers to the same row queue inside the database. SQLite overrides it.
+    /// </summary>
+    private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>Which constraint, if any, refused a statement.</summary>
     private protected abstract ConstraintViolation ViolationOf(DbException e);
 

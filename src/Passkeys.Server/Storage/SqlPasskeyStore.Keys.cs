@@ -55,6 +55,7 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(key);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "UPDATE signing_keys SET retired_at = @at WHERE tenant_id = @t AND retired_at IS NULL", cancellationToken,
             ("@at", key.CreatedAt), ("@t", key.TenantId)).ConfigureAwait(false);

@@ -30,6 +30,7 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(session);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -56,6 +57,7 @@ public abstract partial class SqlPasskeyStore
         // provider's default, takes the database write lock; PostgreSQL: FOR UPDATE). A racing
         // rotation of the same token, on any node, waits here and then finds it spent (reuse); a
         // racing revocation is seen either before or after, never half-way.
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         SessionRecord session;
         bool spent;

@@ -54,6 +54,7 @@ public abstract partial class SqlPasskeyStore
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Children first, explicitly, so the outcome does not depend on foreign-key enforcement
         // (SQLite's is a per-connection setting) and reaches ceremonies and audit events, which have no foreign key.
@@ -123,6 +124,7 @@ public abstract partial class SqlPasskeyStore
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var table in new[] { "recovery_codes", "credentials" })
         {

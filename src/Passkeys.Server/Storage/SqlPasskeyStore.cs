@@ -66,17 +66,26 @@ public abstract partial class SqlPasskeyStore : IPasskeyStore
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Runs one statement on its own connection; returns the rows affected.</summary>
+    /// <summary>Runs one write statement on its own connection, inside the write gate; returns the rows affected.</summary>
     private protected async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         return await ExecuteAsync(connection, null, sql, ct, parameters).ConfigureAwait(false);
     }
 
-    /// <summary>Runs one query on its own connection and maps every row.</summary>
-    private protected async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
+    /// <summary>Runs one read-only query on its own connection and maps every row.</summary>
+    private protected Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters) =>
+        QueryCoreAsync(write: false, sql, map, ct, parameters);
+
+    /// <summary>Runs one writing query (<c>DELETE … RETURNING</c>) on its own connection, inside the write gate, and maps every row.</summary>
+    private protected Task<List<T>> WriteQueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters) =>
+        QueryCoreAsync(write: true, sql, map, ct, parameters);
+
+    private async Task<List<T>> QueryCoreAsync<T>(bool write, string sql, Func<DbDataReader, T> map, CancellationToken ct, (string, object?)[] parameters)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        using var gate = write ? await EnterWriteAsync(ct).ConfigureAwait(false) : null;
         await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var list = new List<T>();

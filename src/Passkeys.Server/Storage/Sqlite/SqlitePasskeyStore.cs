@@ -5,21 +5,26 @@ using SQLitePCL;
 namespace Passkeys.Server.Storage.Sqlite;
 
 /// <summary>
-/// The SQLite store: one database file, WAL journal, a busy timeout so concurrent writers wait
-/// instead of failing, foreign keys on. A connection is opened per operation (pooled by the
+/// The SQLite store: one database file, WAL journal, an in-process write gate so concurrent writers
+/// queue instead of contending for SQLite's lock (<see cref="SqliteWriteGate"/>), a busy timeout
+/// for writers in other processes, foreign keys on. A connection is opened per operation (pooled by the
 /// provider). The SQL shared with PostgreSQL is in <see cref="SqlPasskeyStore"/>; this class holds
 /// what SQLite does its own way.
 /// </summary>
 public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
 {
+    // The safety net for writers outside this process (another node on the same file, an
+    // operator's sqlite3 shell); writers inside it queue on the write gate instead.
     private const int BusyTimeoutMs = 5000;
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate;
 
     /// <summary>Creates a store over the database file at <paramref name="databasePath"/> (created when missing).</summary>
     public SqlitePasskeyStore(string databasePath, StoreMetrics metrics)
         : base(metrics, SqliteColumnTypes.Instance)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        _writeGate = SqliteWriteGate.For(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -35,7 +40,7 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            // Per connection: SQLite forgets both settings when a connection closes.
+            // Per connection: SQLite forgets these settings when a connection closes.
             await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
             return connection;
         }
@@ -45,6 +50,8 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
             throw;
         }
     }
+
+    private protected override ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => SqliteWriteGate.EnterAsync(_writeGate, ct);
 
     private protected override ConstraintViolation ViolationOf(DbException e) =>
         e is SqliteException { SqliteErrorCode: raw.SQLITE_CONSTRAINT } constraint
@@ -67,6 +74,8 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // The whole migration is one write: switching the journal mode and creating tables need the write lock too.
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL);", cancellationToken).ConfigureAwait(false);
