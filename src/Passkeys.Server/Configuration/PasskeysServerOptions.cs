@@ -85,6 +85,12 @@ public sealed class TokenOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
     /// <summary>A session ends when it is not refreshed for this long (default 7 days; at most <see cref="SessionLifetime"/>).</summary>
     public TimeSpan SessionIdleLifetime { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How long after a refresh its presented token may be presented once more as a retry (the
+    /// response was lost) instead of counting as reuse (default 30 seconds; zero disables; at most
+    /// 5 minutes). Theft detection stays: it comes at most one refresh later.
+    /// </summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Ceremony timing.</summary>

@@ -62,6 +62,10 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         {
             errors.Add("Passkeys:Tokens:SessionIdleLifetime must be at least one minute and at most Passkeys:Tokens:SessionLifetime.");
         }
+        if (t.RefreshReuseGrace < TimeSpan.Zero || t.RefreshReuseGrace > TimeSpan.FromMinutes(5))
+        {
+            errors.Add("Passkeys:Tokens:RefreshReuseGrace must be between 00:00:00 (disabled) and 00:05:00.");
+        }
         if (!string.IsNullOrEmpty(t.Issuer) && !Uri.TryCreate(t.Issuer, UriKind.Absolute, out _))
         {
             errors.Add($"Passkeys:Tokens:Issuer must be an absolute URL, not '{t.Issuer}'.");

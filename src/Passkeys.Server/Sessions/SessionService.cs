@@ -14,8 +14,12 @@ namespace Passkeys.Server.Sessions;
 /// <summary>
 /// Sessions: a sign-in gets a short-lived access token and a refresh token; a refresh spends the
 /// refresh token and returns a new pair (rotation). A refresh token presented a second time means
-/// two parties hold it, so the whole session is revoked (reuse detection) and audited. Refresh
-/// tokens are <c>pkr_</c> + 32 random bytes (base64url), stored only as SHA-256.
+/// two parties hold it, so the whole session is revoked (reuse detection) and audited — except a
+/// retry within <see cref="TokenOptions.RefreshReuseGrace"/> of a refresh whose response was lost
+/// (see <see cref="IPasskeyStore.RotateRefreshTokenAsync"/>). That grace keeps theft detection: an
+/// attacker who uses it spends the legitimate client's token, whose next refresh is then reuse and
+/// revokes the whole session, the attacker's token with it; detection comes at most one refresh
+/// later. Refresh tokens are <c>pkr_</c> + 32 random bytes (base64url), stored only as SHA-256.
 /// </summary>
 public sealed partial class SessionService(
     IPasskeyStore store, TokenService tokens, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options, ILogger<SessionService> logger)
@@ -50,7 +54,7 @@ public sealed partial class SessionService(
         var now = time.GetUtcNow();
         var next = NewRefreshToken();
         var result = await store.RotateRefreshTokenAsync(call.Tenant.Id, Secrets.Sha256(presented), Secrets.Sha256(next), now,
-            now + _options.SessionIdleLifetime, ct).ConfigureAwait(false);
+            now + _options.SessionIdleLifetime, _options.RefreshReuseGrace, ct).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case RefreshOutcome.Rotated:

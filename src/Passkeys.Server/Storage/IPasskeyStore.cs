@@ -119,9 +119,15 @@ public interface IPasskeyStore
     /// <see cref="RefreshOutcome.Rotated"/>. A token that was already spent revokes its whole
     /// session (<see cref="RefreshOutcome.Reused"/>). A rotation moves the session's idle end to
     /// <paramref name="idleExpiresAt"/> (never past its absolute end) and its last use to <paramref name="now"/>.
+    /// Exception, for a refresh whose response was lost: a spent token presented again within
+    /// <paramref name="reuseGrace"/> of its spending, when it is the session's most recently spent
+    /// token and its successor is the only unspent one and was never presented, is a retry: the
+    /// successor is spent (it was never delivered) and <paramref name="newHash"/> stored, so the
+    /// session keeps one live token (<see cref="RefreshOutcome.Rotated"/>). Each rotation allows one
+    /// retry. Zero (the default) disables the grace.
     /// </summary>
     Task<RefreshResult> RotateRefreshTokenAsync(string tenantId, byte[] presentedHash, byte[] newHash, DateTimeOffset now, DateTimeOffset idleExpiresAt,
-        CancellationToken cancellationToken = default);
+        TimeSpan reuseGrace = default, CancellationToken cancellationToken = default);
     /// <summary>The session a refresh token (spent or not) belongs to, or null.</summary>
     Task<SessionRecord?> FindSessionByRefreshTokenAsync(string tenantId, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
     /// <summary>The session, whatever its state, or null.</summary>

@@ -49,7 +49,7 @@ public abstract partial class SqlPasskeyStore
 
     /// <inheritdoc />
     public async Task<RefreshResult> RotateRefreshTokenAsync(string tenantId, byte[] presentedHash, byte[] newHash, DateTimeOffset now, DateTimeOffset idleExpiresAt,
-        CancellationToken cancellationToken = default)
+        TimeSpan reuseGrace = default, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public abstract partial class SqlPasskeyStore
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         SessionRecord session;
-        bool spent;
+        DateTimeOffset? spentAt;
         await using (var find = Command(connection, tx, TokenJoin + LockRows("t, s"), ("@h", presentedHash), ("@t", tenantId)))
         {
             await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -68,14 +68,19 @@ public abstract partial class SqlPasskeyStore
             {
                 return new RefreshResult(RefreshOutcome.Unknown, null);
             }
-            spent = !reader.IsDBNull(0);
+            spentAt = reader.IsDBNull(0) ? null : _columns.Time(reader, 0);
             session = SessionRows.Read(_columns, reader, 1);
         }
         if (session.RevokedAt is not null)
         {
             return new RefreshResult(RefreshOutcome.Revoked, session);
         }
-        if (spent)
+        // The token the presented one was rotated into, when this presentation may be a retry of a
+        // refresh whose response was lost; null when it is reuse.
+        var undelivered = spentAt is { } at && reuseGrace > TimeSpan.Zero && at >= now - reuseGrace
+            ? await FindUndeliveredSuccessorAsync(connection, tx, tenantId, session.Id, presentedHash, at, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (spentAt is not null && undelivered is null)
         {
             await ExecuteAsync(connection, tx,
                 "UPDATE sessions SET revoked_at = @at, revoked_reason = 'reuse-detected' WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL",
@@ -88,14 +93,56 @@ public abstract partial class SqlPasskeyStore
             return new RefreshResult(RefreshOutcome.Expired, session);
         }
         var idle = idleExpiresAt < session.ExpiresAt ? idleExpiresAt : session.ExpiresAt;
-        await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
-            ("@at", now), ("@h", presentedHash)).ConfigureAwait(false);
+        if (undelivered is null)
+        {
+            await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
+                ("@at", now), ("@h", presentedHash)).ConfigureAwait(false);
+        }
+        else
+        {
+            // A retry: the successor was never presented, so it is void. It is recorded as spent at
+            // the same instant as the presented token, which makes neither of them the session's
+            // most recently spent token any more: the presented token gets one retry, and the
+            // successor, if it shows up after all, is reuse.
+            await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
+                ("@at", spentAt!.Value), ("@h", undelivered)).ConfigureAwait(false);
+        }
         await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
             ("@h", newHash), ("@t", tenantId), ("@s", session.Id), ("@at", now)).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "UPDATE sessions SET last_used_at = @at, idle_expires_at = @idle WHERE tenant_id = @t AND id = @id", cancellationToken,
             ("@at", now), ("@idle", idle), ("@t", tenantId), ("@id", session.Id)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new RefreshResult(RefreshOutcome.Rotated, session with { LastUsedAt = now, IdleExpiresAt = idle });
+    }
+
+    /// <summary>
+    /// The hash of the presented (spent) token's successor, when the presented token is the
+    /// session's most recently spent one (no other token was spent at or after
+    /// <paramref name="spentAt"/>) and its successor is the session's only unspent token — that is,
+    /// no rotation happened since and the successor was never presented. Null otherwise. Locks the
+    /// rows it reads (PostgreSQL: FOR UPDATE; the session row is already locked, so no rotation of
+    /// this session can run alongside).
+    /// </summary>
+    /// <remarks>
+    /// Treating such a presentation as a retry keeps theft detection: if an attacker used the
+    /// grace window with a stolen token, the legitimate client's token is now spent, and its next
+    /// refresh is reuse, which revokes the whole session, the attacker's token with it. The grace
+    /// delays detection by at most one refresh.
+    /// </remarks>
+    private async Task<byte[]?> FindUndeliveredSuccessorAsync(DbConnection connection, DbTransaction tx, string tenantId, string sessionId, byte[] presentedHash,
+        DateTimeOffset spentAt, CancellationToken cancellationToken)
+    {
+        var rows = new List<(byte[] Hash, bool Spent)>();
+        await using var find = Command(connection, tx,
+            "SELECT t.hash, t.spent_at FROM session_tokens t WHERE t.tenant_id = @t AND t.session_id = @s AND t.hash <> @h " +
+            "AND (t.spent_at IS NULL OR t.spent_at >= @spent)" + LockRows("t"),
+            ("@t", tenantId), ("@s", sessionId), ("@h", presentedHash), ("@spent", spentAt));
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add((_columns.Bytes(reader, 0), !reader.IsDBNull(1)));
+        }
+        return rows is [{ Spent: false } only] ? only.Hash : null;
     }
 
     /// <inheritdoc />

@@ -134,13 +134,15 @@ public abstract class SessionTests : IAsyncLifetime
     }
 
     [StoreFact]
-    public async Task Racing_refreshes_of_one_token_rotate_it_exactly_once()
+    public async Task Racing_refreshes_of_one_token_rotate_it_exactly_once_without_a_reuse_grace()
     {
+        // With the grace, one racer would be taken for a retry of the winner (see the next test).
+        await using var server = await StartServerAsync(null, "--Passkeys:Tokens:RefreshReuseGrace=00:00:00");
         var client = TestServer.NewClient();
-        await _server.SignUpAsync(client, "dave");
-        var token = (string)(await _server.SignInAsync(client))["refreshToken"]!;
+        await server.SignUpAsync(client, "dave");
+        var token = (string)(await server.SignInAsync(client))["refreshToken"]!;
         var body = System.Text.Json.JsonSerializer.Serialize(new { refreshToken = token });
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _server.SendAsync(HttpMethod.Post, Refresh, body)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.SendAsync(HttpMethod.Post, Refresh, body)));
         try
         {
             var winners = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
@@ -152,12 +154,44 @@ public abstract class SessionTests : IAsyncLifetime
             }
             // A second presentation is reuse by definition: the winner's new token went with the family.
             var next = (string)JsonNode.Parse(await winners[0].Content.ReadAsStringAsync())!["refreshToken"]!;
-            await AssertRefreshRefusedAsync(_server, next, 1020);
+            await AssertRefreshRefusedAsync(server, next, 1020);
         }
         finally
         {
             foreach (var r in responses) r.Dispose();
         }
+    }
+
+    [StoreFact]
+    public async Task A_refresh_retried_within_the_grace_after_a_lost_response_succeeds_and_the_lost_token_is_reuse()
+    {
+        var time = new ManualTime();
+        await using var server = await StartServerAsync(time, "--Passkeys:Tokens:RefreshReuseGrace=00:00:30");
+        var client = TestServer.NewClient();
+        await server.SignUpAsync(client, "erin");
+        var signIn = await server.SignInAsync(client);
+        var original = (string)signIn["refreshToken"]!;
+
+        // The rotation commits but its response never reaches the client.
+        time.Advance(TimeSpan.FromMinutes(1));
+        var lost = (string)(await RefreshOkAsync(server, original))["refreshToken"]!;
+
+        // The client retries with the only token it has, within the grace: not theft.
+        time.Advance(TimeSpan.FromSeconds(10));
+        var retried = await RefreshOkAsync(server, original);
+        var next = (string)retried["refreshToken"]!;
+        Assert.NotEqual(lost, next);
+        Assert.Equal((string)signIn["sessionId"]!, (string)retried["sessionId"]!);
+        await server.OkJsonAsync(HttpMethod.Get, "/v1/tenants/default/me/credentials", bearer: (string)retried["token"]!);
+        time.Advance(TimeSpan.FromSeconds(1));
+        next = (string)(await RefreshOkAsync(server, next))["refreshToken"]!;
+
+        // The undelivered token turning up after all means someone else holds it: reuse, and the
+        // whole session goes.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await AssertRefreshRefusedAsync(server, lost, 1021);   // RefreshTokenReused
+        await AssertRefreshRefusedAsync(server, next, 1020);   // SessionRevoked
+        await AssertRefreshRefusedAsync(server, original, 1020);
     }
 
     [StoreFact]
@@ -301,4 +335,26 @@ public sealed class PostgresSessionTests(PostgresCluster cluster) : SessionTests
 {
     protected override Task<TestServer> StartServerAsync(TimeProvider? time = null, params string[] extraArgs) =>
         PostgresServer.StartAsync(cluster, time, extraArgs);
+}
+
+/// <summary>The session settings the validator checks at start.</summary>
+public sealed class SessionOptionsTests
+{
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:00:30", true)]
+    [InlineData("00:05:00", true)]
+    [InlineData("00:05:01", false)]
+    [InlineData("-00:00:01", false)]
+    public void The_refresh_reuse_grace_is_between_zero_and_five_minutes(string grace, bool valid)
+    {
+        var options = new Passkeys.Server.Configuration.PasskeysServerOptions();
+        options.Tokens.RefreshReuseGrace = TimeSpan.Parse(grace, System.Globalization.CultureInfo.InvariantCulture);
+        var result = new Passkeys.Server.Configuration.PasskeysServerOptionsValidator().Validate(null, options);
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Passkeys:Tokens:RefreshReuseGrace", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
 }

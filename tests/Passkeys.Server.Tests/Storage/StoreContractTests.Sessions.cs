@@ -50,6 +50,96 @@ public abstract partial class StoreContractTests
         Assert.Empty(await Store.ListActiveSessionsAsync("t1", "u1", t1));
     }
 
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    [StoreFact]
+    public async Task A_retry_within_the_grace_rotates_again_and_voids_the_undelivered_successor()
+    {
+        await SeedUserAsync();
+        Assert.True(await Store.CreateSessionAsync(Session("t1", "s1", "u1", [1]), Hash(1)));
+        var t1 = T0.AddHours(1);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(2), t1, t1.AddDays(7), Grace)).Outcome);
+
+        // The response carrying Hash(2) was lost; the client presents Hash(1) again within the grace.
+        var t2 = t1.AddSeconds(10);
+        var retry = await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(3), t2, t2.AddDays(7), Grace);
+        Assert.Equal(RefreshOutcome.Rotated, retry.Outcome);
+        Assert.Equal("s1", retry.Session!.Id);
+        Assert.Equal(t2, retry.Session.LastUsedAt);
+        Assert.Null(retry.Session.RevokedAt);
+
+        // The chain goes on from the new token; the retried one gets no second retry.
+        var t3 = t2.AddSeconds(1);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(3), Hash(4), t3, t3.AddDays(7), Grace)).Outcome);
+        Assert.Null((await Store.GetSessionAsync("t1", "s1"))!.RevokedAt);
+
+        // The earlier successor is spent: presenting it, even within the grace, is reuse.
+        var lost = await Store.RotateRefreshTokenAsync("t1", Hash(2), Hash(5), t3.AddSeconds(1), t3.AddDays(7), Grace);
+        Assert.Equal(RefreshOutcome.Reused, lost.Outcome);
+        Assert.Equal("reuse-detected", (await Store.GetSessionAsync("t1", "s1"))!.RevokedReason);
+        Assert.Equal(RefreshOutcome.Revoked, (await Store.RotateRefreshTokenAsync("t1", Hash(4), Hash(6), t3.AddSeconds(2), t3.AddDays(7), Grace)).Outcome);
+        Assert.Null(await Store.FindSessionByRefreshTokenAsync("t1", Hash(5)));
+    }
+
+    [StoreFact]
+    public async Task A_retried_token_and_its_voided_successor_are_both_reuse_afterwards()
+    {
+        await SeedUserAsync();
+        Assert.True(await Store.CreateSessionAsync(Session("t1", "a", "u1", [1]), Hash(1)));
+        Assert.True(await Store.CreateSessionAsync(Session("t1", "b", "u1", [1]), Hash(11)));
+        var t1 = T0.AddHours(1);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(2), t1, t1.AddDays(7), Grace)).Outcome);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(3), t1.AddSeconds(1), t1.AddDays(7), Grace)).Outcome);
+        Assert.Equal(RefreshOutcome.Reused, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(4), t1.AddSeconds(2), t1.AddDays(7), Grace)).Outcome);
+        Assert.NotNull((await Store.GetSessionAsync("t1", "a"))!.RevokedAt);
+
+        // Same in session b, but the voided successor shows up: reuse.
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(11), Hash(12), t1, t1.AddDays(7), Grace)).Outcome);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(11), Hash(13), t1.AddSeconds(1), t1.AddDays(7), Grace)).Outcome);
+        Assert.Equal(RefreshOutcome.Reused, (await Store.RotateRefreshTokenAsync("t1", Hash(12), Hash(14), t1.AddSeconds(2), t1.AddDays(7), Grace)).Outcome);
+        Assert.Equal(RefreshOutcome.Revoked, (await Store.RotateRefreshTokenAsync("t1", Hash(13), Hash(15), t1.AddSeconds(3), t1.AddDays(7), Grace)).Outcome);
+    }
+
+    [StoreFact]
+    public async Task A_retry_outside_the_grace_is_reuse_and_revokes_the_session()
+    {
+        await SeedUserAsync();
+        Assert.True(await Store.CreateSessionAsync(Session("t1", "s1", "u1", [1]), Hash(1)));
+        var t1 = T0.AddHours(1);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(2), t1, t1.AddDays(7), Grace)).Outcome);
+        var late = t1 + Grace + TimeSpan.FromMilliseconds(1);
+        var reused = await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(3), late, late.AddDays(7), Grace);
+        Assert.Equal(RefreshOutcome.Reused, reused.Outcome);
+        Assert.Equal("reuse-detected", (await Store.GetSessionAsync("t1", "s1"))!.RevokedReason);
+        Assert.Equal(RefreshOutcome.Revoked, (await Store.RotateRefreshTokenAsync("t1", Hash(2), Hash(4), late, late.AddDays(7), Grace)).Outcome);
+        Assert.Null(await Store.FindSessionByRefreshTokenAsync("t1", Hash(3)));
+    }
+
+    [StoreFact]
+    public async Task An_older_token_within_the_grace_is_reuse()
+    {
+        await SeedUserAsync();
+        Assert.True(await Store.CreateSessionAsync(Session("t1", "s1", "u1", [1]), Hash(1)));
+        var t1 = T0.AddHours(1);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(2), t1, t1.AddDays(7), Grace)).Outcome);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(2), Hash(3), t1.AddSeconds(5), t1.AddDays(7), Grace)).Outcome);
+        // The grand-parent, spent 10 s ago: a later rotation happened, so it is no retry.
+        var reused = await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(4), t1.AddSeconds(10), t1.AddDays(7), Grace);
+        Assert.Equal(RefreshOutcome.Reused, reused.Outcome);
+        Assert.Equal(RefreshOutcome.Revoked, (await Store.RotateRefreshTokenAsync("t1", Hash(3), Hash(5), t1.AddSeconds(11), t1.AddDays(7), Grace)).Outcome);
+    }
+
+    [StoreFact]
+    public async Task A_zero_grace_makes_any_retry_reuse()
+    {
+        await SeedUserAsync();
+        Assert.True(await Store.CreateSessionAsync(Session("t1", "s1", "u1", [1]), Hash(1)));
+        var t1 = T0.AddHours(1);
+        Assert.Equal(RefreshOutcome.Rotated, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(2), t1, t1.AddDays(7), TimeSpan.Zero)).Outcome);
+        Assert.Equal(RefreshOutcome.Reused, (await Store.RotateRefreshTokenAsync("t1", Hash(1), Hash(3), t1, t1.AddDays(7), TimeSpan.Zero)).Outcome);
+        Assert.Equal(RefreshOutcome.Revoked, (await Store.RotateRefreshTokenAsync("t1", Hash(2), Hash(4), t1, t1.AddDays(7), TimeSpan.Zero)).Outcome);
+    }
+
     [StoreFact]
     public async Task Concurrent_rotations_of_one_token_succeed_exactly_once()
     {
