@@ -5,7 +5,7 @@ namespace Passkeys.Server.Observability;
 
 /// <summary>
 /// The server's instruments on the <c>Passkeys.Server</c> meter: ceremonies by outcome, their
-/// latency, abandoned ceremonies. Store timings are on the same meter (<see cref="Storage.StoreMetrics"/>).
+/// latency, abandoned ceremonies, session refreshes by outcome. Store timings are on the same meter (<see cref="Storage.StoreMetrics"/>).
 /// </summary>
 public sealed class PasskeysMetrics
 {
@@ -15,6 +15,7 @@ public sealed class PasskeysMetrics
     private readonly Counter<long> _ceremonies;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _abandoned;
+    private readonly Counter<long> _refreshes;
 
     /// <summary>Creates the meter through the app's factory (so each app instance has its own).</summary>
     public PasskeysMetrics(IMeterFactory meterFactory)
@@ -24,6 +25,8 @@ public sealed class PasskeysMetrics
         _ceremonies = Meter.CreateCounter<long>("passkeys.ceremonies", "{ceremony}", "Ceremony steps by ceremony, phase, outcome and error.");
         _duration = Meter.CreateHistogram<double>("passkeys.ceremony.duration", "s", "Server time per ceremony step.");
         _abandoned = Meter.CreateCounter<long>("passkeys.ceremonies.abandoned", "{ceremony}", "Ceremonies begun and never finished before they expired.");
+        _refreshes = Meter.CreateCounter<long>("passkeys.session.refreshes", "{refresh}",
+            "Refresh-token presentations by outcome: rotated, reused (the session was revoked: alert on it), revoked, expired, invalid.");
     }
 
     /// <summary>The meter.</summary>
@@ -40,4 +43,7 @@ public sealed class PasskeysMetrics
 
     /// <summary>Records an abandoned ceremony.</summary>
     public void Abandoned(string ceremony) => _abandoned.Add(1, new KeyValuePair<string, object?>("ceremony", ceremony));
+
+    /// <summary>Records one refresh-token presentation and how it ended.</summary>
+    public void SessionRefresh(string outcome) => _refreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

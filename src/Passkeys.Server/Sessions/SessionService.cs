@@ -22,7 +22,8 @@ namespace Passkeys.Server.Sessions;
 /// later. Refresh tokens are <c>pkr_</c> + 32 random bytes (base64url), stored only as SHA-256.
 /// </summary>
 public sealed partial class SessionService(
-    IPasskeyStore store, TokenService tokens, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options, ILogger<SessionService> logger)
+    IPasskeyStore store, TokenService tokens, AuditLog audit, PasskeysMetrics metrics, TimeProvider time, IOptions<PasskeysServerOptions> options,
+    ILogger<SessionService> logger)
 {
     private const string Prefix = "pkr_";
     private const int TokenLength = 4 + 43; // prefix + base64url of 32 bytes
@@ -55,6 +56,14 @@ public sealed partial class SessionService(
         var next = NewRefreshToken();
         var result = await store.RotateRefreshTokenAsync(call.Tenant.Id, Secrets.Sha256(presented), Secrets.Sha256(next), now,
             now + _options.SessionIdleLifetime, _options.RefreshReuseGrace, ct).ConfigureAwait(false);
+        metrics.SessionRefresh(result.Outcome switch
+        {
+            RefreshOutcome.Rotated => "rotated",
+            RefreshOutcome.Reused => "reused",
+            RefreshOutcome.Revoked => "revoked",
+            RefreshOutcome.Expired => "expired",
+            _ => "invalid",
+        });
         switch (result.Outcome)
         {
             case RefreshOutcome.Rotated:

@@ -91,6 +91,11 @@ public abstract class SessionTests : IAsyncLifetime
         Assert.Equal(1021, (int)e["errorCode"]!);
         Assert.Equal((string)signIn["sessionId"]!, (string)e["ceremonyId"]!);
         Assert.Equal((string)signIn["user"]!["id"]!, (string)e["userId"]!);
+
+        var metrics = await _server.Http.GetStringAsync("/metrics");
+        Assert.Contains("passkeys_session_refreshes_total{outcome=\"rotated\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("passkeys_session_refreshes_total{outcome=\"reused\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("passkeys_session_refreshes_total{outcome=\"revoked\"} 2", metrics, StringComparison.Ordinal);
     }
 
     [StoreFact]
