@@ -35,6 +35,10 @@ internal static class PathParameters
         {
             return; // no parameters, or not an origin-form request target to read them from
         }
+        if (!AnyEscaped(http.Request.RouteValues))
+        {
+            return; // the common case (every ceremony request): nothing to re-read, nothing to allocate
+        }
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var rawSegments = Segments(query < 0 ? raw : raw[..query]);
         var segments = Segments((http.Request.PathBase + http.Request.Path).Value ?? "");
@@ -55,6 +59,18 @@ internal static class PathParameters
                 http.Request.RouteValues[parameter.Name] = Uri.UnescapeDataString(rawSegments[offset + i]);
             }
         }
+    }
+
+    private static bool AnyEscaped(RouteValueDictionary values)
+    {
+        foreach (var (_, value) in values)
+        {
+            if (value is string text && text.Contains('%', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     // "/a/b/" → ["a", "b"]: routing ignores one trailing slash, and so does this.
