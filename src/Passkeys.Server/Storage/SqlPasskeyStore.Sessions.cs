@@ -93,20 +93,12 @@ public abstract partial class SqlPasskeyStore
             return new RefreshResult(RefreshOutcome.Expired, session);
         }
         var idle = idleExpiresAt < session.ExpiresAt ? idleExpiresAt : session.ExpiresAt;
-        if (undelivered is null)
-        {
-            await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
-                ("@at", now), ("@h", presentedHash)).ConfigureAwait(false);
-        }
-        else
-        {
-            // A retry: the successor was never presented, so it is void. It is recorded as spent at
-            // the same instant as the presented token, which makes neither of them the session's
-            // most recently spent token any more: the presented token gets one retry, and the
-            // successor, if it shows up after all, is reuse.
-            await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
-                ("@at", spentAt!.Value), ("@h", undelivered)).ConfigureAwait(false);
-        }
+        // A rotation spends the presented token now. A retry (undelivered is set) spends instead the
+        // successor, which was never presented and so is void, at the same instant as the presented
+        // token: neither is then the session's most recently spent token, so the presented token
+        // gets one retry, and the successor, if it shows up after all, is reuse.
+        await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
+            ("@at", undelivered is null ? now : spentAt!.Value), ("@h", undelivered ?? presentedHash)).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
             ("@h", newHash), ("@t", tenantId), ("@s", session.Id), ("@at", now)).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "UPDATE sessions SET last_used_at = @at, idle_expires_at = @idle WHERE tenant_id = @t AND id = @id", cancellationToken,

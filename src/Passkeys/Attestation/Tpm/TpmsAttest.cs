@@ -47,24 +47,21 @@ public sealed class TpmsAttest
         reader.ReadUInt32("clockInfo.restartCount");
         reader.ReadByte("clockInfo.safe");
         ulong firmwareVersion = reader.ReadUInt64("firmwareVersion");
-        if (type != TpmConstants.StAttestCertify)
+        byte[] name = [];
+        byte[] qualifiedName = [];
+        byte[] otherAttested = [];
+        if (type == TpmConstants.StAttestCertify)
+        {
+            name = reader.ReadSized("attested.name");
+            qualifiedName = reader.ReadSized("attested.qualifiedName");
+            reader.EnsureEnd();
+        }
+        else
         {
             // Another type means another attested layout (TPMU_ATTEST). Parsing is structure only:
             // keep the rest unread and let the verifier reject the type in its place (ATT-TPM-09-type).
-            return new TpmsAttest
-            {
-                Magic = magic,
-                Type = type,
-                QualifiedSigner = qualifiedSigner,
-                ExtraData = extraData,
-                Clock = clock,
-                FirmwareVersion = firmwareVersion,
-                OtherAttested = reader.ReadRest(),
-            };
+            otherAttested = reader.ReadRest();
         }
-        byte[] name = reader.ReadSized("attested.name");
-        byte[] qualifiedName = reader.ReadSized("attested.qualifiedName");
-        reader.EnsureEnd();
         return new TpmsAttest
         {
             Magic = magic,
@@ -75,6 +72,7 @@ public sealed class TpmsAttest
             FirmwareVersion = firmwareVersion,
             AttestedName = name,
             AttestedQualifiedName = qualifiedName,
+            OtherAttested = otherAttested,
         };
     }
 }
