@@ -16,11 +16,6 @@ public enum VectorStatus
     Failed,
     /// <summary>Not run: tagged ml-dsa on a platform without ML-DSA, or requires-revocation-check.</summary>
     Skipped,
-    /// <summary>
-    /// The corpus expects acceptance and WebAuthn L3 requires refusal; the library refused with the
-    /// documented error code (see <see cref="VectorRunner.Disagreements"/>).
-    /// </summary>
-    Disagreed,
 }
 
 /// <summary>The result of running one vector.</summary>
@@ -38,22 +33,6 @@ public sealed record VectorResult(TestVector Vector, VectorStatus Status, string
 public static class VectorRunner
 {
     private static readonly CoseAlgorithm[] AllAlgorithms = Enum.GetValues<CoseAlgorithm>();
-
-    /// <summary>
-    /// Vectors whose <c>expected</c> contradicts WebAuthn Level 3, with the error the library gives
-    /// instead and why. Each is still run: it counts as disagreed only if it fails with exactly this
-    /// code, so a change in behaviour shows up as a failure.
-    /// </summary>
-    public static IReadOnlyDictionary<string, (PasskeyError Error, string Reason)> Disagreements { get; } =
-        new Dictionary<string, (PasskeyError, string)>(StringComparer.Ordinal)
-        {
-            ["w3c/android-key-es256.registration.json"] = (PasskeyError.AttestationDataMismatch,
-                "both Android authorization lists are empty, so origin and purpose cannot equal KM_ORIGIN_GENERATED / KM_PURPOSE_SIGN (§8.4); "
-                + "this is the vector generator output fixed by w3c/webauthn#2379, and accepting it is the bug of webauthn-framework #928"),
-            ["yubico-java-webauthn-server/synthetic-androidsafetynet-basic-attestation.json"] = (PasskeyError.AttestationDataMismatch,
-                "the JWS timestampMs (2022-02-14) lies 3.4 years after the only instant its certificate is valid (2018-09), and the vector lacks the "
-                + "safetyNetSkipTimestampCheck its README requires for such data; no freshness window can accept it"),
-        };
 
     /// <summary>Runs one vector.</summary>
     public static VectorResult Run(TestVector vector)
@@ -78,24 +57,12 @@ public static class VectorRunner
             actual = e.Error.ToString();
             detail = e.Detail;
         }
-        if (Disagreements.TryGetValue(Key(vector), out var disagreement) && actual == disagreement.Error.ToString())
-        {
-            return new(vector, VectorStatus.Disagreed, actual, disagreement.Reason);
-        }
         bool passed = vector.ExpectedOk ? actual == "ok" && detail.Length == 0 : actual != "ok";
         if (vector.ExpectedOk && actual == "ok" && detail.Length > 0)
         {
             actual = "ok (different result)";
         }
         return new(vector, passed ? VectorStatus.Passed : VectorStatus.Failed, actual, detail);
-    }
-
-    /// <summary>"source/file.json": the last two segments of the vector's path.</summary>
-    private static string Key(TestVector vector)
-    {
-        string file = Path.GetFileName(vector.Path);
-        string source = Path.GetFileName(Path.GetDirectoryName(vector.Path) ?? "");
-        return $"{source}/{file}";
     }
 
     private static RelyingParty CreateRelyingParty(TestVector vector, out TimeProvider time)
