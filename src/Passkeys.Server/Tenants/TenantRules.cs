@@ -90,8 +90,11 @@ public static partial class TenantRules
     // (android:apk-key-hash:…) have no host, so only http(s) origins are checked here.
     private static IEnumerable<TenantProblem> RelyingPartyScope(string rpId, IReadOnlyList<string> origins)
     {
-        var rp = rpId.TrimEnd('.').ToLowerInvariant();
-        var rpIsIp = IPAddress.TryParse(rp.Trim('[', ']'), out var rpAddress);
+        var rp = AsciiHost(rpId.TrimEnd('.'));
+        // Only a literal in full (127.0.0.1, ::1): IPAddress.TryParse alone would also take "1" as 0.0.0.1.
+        var bare = rp.Trim('[', ']');
+        IPAddress? rpAddress = null;
+        var rpIsIp = (Uri.CheckHostName(bare) is UriHostNameType.IPv4 or UriHostNameType.IPv6) && IPAddress.TryParse(bare, out rpAddress);
         if (!rpIsIp && rp != "localhost" && PublicSuffixList.Default.IsPublicSuffix(rp))
         {
             yield return new TenantProblem(ServerError.RpIdIsPublicSuffix,
@@ -114,6 +117,19 @@ public static partial class TenantRules
                 yield return new TenantProblem(ServerError.OriginOutsideRpId,
                     $"origin '{origin}' is not on rpId '{rpId}' or a subdomain of it, so browsers would refuse passkeys there; fix the rpId or the origin (other sites belong in relatedOrigins).");
             }
+        }
+    }
+
+    // Origin hosts come out of Uri in punycode; an rpId may be written in Unicode (bücher.example).
+    private static string AsciiHost(string host)
+    {
+        try
+        {
+            return new System.Globalization.IdnMapping().GetAscii(host).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return host.ToLowerInvariant();
         }
     }
 
