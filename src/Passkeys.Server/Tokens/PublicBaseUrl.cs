@@ -12,7 +12,7 @@ namespace Passkeys.Server.Tokens;
 /// request's <c>Host</c> header is never used: anyone can send <c>Host: evil.example</c>, and an
 /// issuer taken from it would let a client choose the <c>iss</c> of the tokens it is given.
 /// </summary>
-public sealed class PublicBaseUrl(IOptions<PasskeysServerOptions> options, IServer server)
+public sealed partial class PublicBaseUrl(IOptions<PasskeysServerOptions> options, IServer server, ILogger<PublicBaseUrl> logger)
 {
     private string? _resolved;
 
@@ -33,8 +33,15 @@ public sealed class PublicBaseUrl(IOptions<PasskeysServerOptions> options, IServ
         // Read once the server has started (the first request), when a port 0 is bound to a real port.
         var first = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("The server has no address yet; set Passkeys:PublicBaseUrl.");
-        return FromListenAddress(first);
+        var fromListen = FromListenAddress(first);
+        LogFromListenAddress(logger, fromListen);
+        return fromListen;
     }
+
+    // Behind a proxy or with several nodes the listen address is not what apps see, and nodes
+    // would disagree on the issuer (a token from one would fail on another): say so once.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passkeys:PublicBaseUrl is not set; token issuers use the listen address {BaseUrl}. Set it to the URL apps reach this server at (required behind a proxy and with several nodes).")]
+    private static partial void LogFromListenAddress(ILogger logger, string baseUrl);
 
     /// <summary>A Kestrel listen address as a base URL: wildcard hosts become <c>localhost</c>.</summary>
     public static string FromListenAddress(string address)

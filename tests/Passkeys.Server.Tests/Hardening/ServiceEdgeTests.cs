@@ -84,4 +84,33 @@ public sealed class ServiceEdgeTests
         var e = await Assert.ThrowsAnyAsync<Exception>(async () => await (await TestServer.StartAsync(null, "--Passkeys:Metrics:BearerToken=short")).DisposeAsync());
         Assert.Contains("Passkeys:Metrics:BearerToken", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// These answers come from Kestrel before a request reaches the application, so they cannot be
+    /// problem details; docs/api.md lists them. This pins the list: if one starts to reach the
+    /// application (and so gets problem details), the docs must move it.
+    /// </summary>
+    [Theory]
+    [InlineData("GARBAGE\r\n\r\n", 400)]                                                     // malformed request line
+    [InlineData("GET /health HTTP/1.1\r\n\r\n", 400)]                                        // no Host
+    [InlineData("GET /health HTTP/1.1\r\nHost: a b\r\n\r\n", 400)]                         // invalid Host
+    [InlineData("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400)]
+    [InlineData("GET /health HTTP/3.0\r\nHost: x\r\n\r\n", 505)]
+    [InlineData("GET /URI HTTP/1.1\r\nHost: x\r\n\r\n", 414)]
+    [InlineData("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: BIG\r\n\r\n", 431)]
+    public async Task Errors_from_the_web_server_itself_have_empty_bodies(string raw, int status)
+    {
+        await using var server = await TestServer.StartAsync();
+        var request = raw.Replace("/URI", "/" + new string('a', 10_000), StringComparison.Ordinal)
+            .Replace("BIG", new string('a', 40_000), StringComparison.Ordinal);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        var answer = await reader.ReadToEndAsync();
+        Assert.StartsWith($"HTTP/1.1 {status} ", answer, StringComparison.Ordinal);
+        Assert.Contains("Content-Length: 0", answer, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n", answer, StringComparison.Ordinal);
+    }
 }
