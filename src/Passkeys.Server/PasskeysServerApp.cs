@@ -56,6 +56,7 @@ public static class PasskeysServerApp
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<SigningKeys>();
+        services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<Access>();
         services.AddSingleton<RelyingParties>();
@@ -78,6 +79,8 @@ public static class PasskeysServerApp
         });
         services.AddSingleton<ICorsPolicyProvider, TenantCorsPolicyProvider>();
         services.AddCors();
+        var edge = section.Get<PasskeysServerOptions>() ?? new PasskeysServerOptions();
+        services.AddPasskeysForwardedHeaders(edge.Proxy);
         services.AddRateLimiter(o => ConfigureRateLimits(o, section.Get<PasskeysServerOptions>()?.RateLimits ?? new RateLimitOptions()));
         services.AddOpenApi();
 
@@ -91,6 +94,8 @@ public static class PasskeysServerApp
         _ = app.Services.GetRequiredService<AdminKey>();
         _ = app.Services.GetRequiredService<PrometheusExporter>();
 
+        // First: every later step (rate limits, audit) sees the client behind a configured proxy.
+        app.UsePasskeysForwardedHeaders(edge.Proxy);
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
@@ -114,6 +119,7 @@ public static class PasskeysServerApp
         app.UseStaticFiles();
         app.UseRouting();
         app.UseExactPathParameters();
+        app.UseVaryByOriginOnTenantRoutes();
         app.UseCors();
         app.UseRateLimiter();
 
@@ -180,7 +186,8 @@ public static class PasskeysServerApp
             {
                 return RateLimitPartition.GetNoLimiter("none");
             }
-            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            // The forwarded client when a proxy is configured (ForwardedHeadersSetup); IPv6 by /64.
+            var address = ClientPartition.Of(http.Connection.RemoteIpAddress);
             var permits = cls.Name switch
             {
                 "ceremony" => limits.CeremonyPerAddress,

@@ -39,6 +39,20 @@ public sealed class PasskeysServerOptions
 
     /// <summary>Rate limits (requests per window per partition).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// The URL users and apps reach this server at, e.g. <c>https://id.example.com</c>: the base of
+    /// every token's <c>iss</c> (unless <see cref="TokenOptions.Issuer"/> is set). Empty: the first
+    /// address the server listens on, with a wildcard host written as <c>localhost</c>. Never
+    /// taken from a request header.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Reverse proxies trusted for <c>X-Forwarded-For</c>; none by default.</summary>
+    public ProxyOptions Proxy { get; set; } = new();
+
+    /// <summary>Access to <c>/metrics</c>.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
 }
 
 /// <summary>The default tenant's settings.</summary>
@@ -72,7 +86,7 @@ public sealed class TokenOptions
 {
     /// <summary>Token lifetime, default 5 minutes.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>Base URL for the <c>iss</c> claim; empty means the request's scheme and host.</summary>
+    /// <summary>Base URL for the <c>iss</c> claim; empty means <see cref="PasskeysServerOptions.PublicBaseUrl"/> (never a request header).</summary>
     public string? Issuer { get; set; }
     /// <summary>A signing key older than this is replaced at the next token issue (default 30 days).</summary>
     public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);

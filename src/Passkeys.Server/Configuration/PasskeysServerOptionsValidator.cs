@@ -84,6 +84,7 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         {
             errors.Add("Passkeys:RateLimits values must be positive.");
         }
+        errors.AddRange(EdgeOptionsValidation.Check(options));
         if (options.DefaultTenant.Enabled)
         {
             var d = options.DefaultTenant;

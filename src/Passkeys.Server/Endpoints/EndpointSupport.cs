@@ -28,6 +28,6 @@ internal static class EndpointSupport
         var access = http.RequestServices.GetRequiredService<Access>();
         var tokens = http.RequestServices.GetRequiredService<TokenService>();
         var tenant = await access.TenantAsync(tenantId, ct).ConfigureAwait(false);
-        return new CallContext(tenant, tokens.IssuerFor(http.Request, tenant.Id), ClientInfo.From(http));
+        return new CallContext(tenant, tokens.IssuerFor(tenant.Id), ClientInfo.From(http));
     }
 }

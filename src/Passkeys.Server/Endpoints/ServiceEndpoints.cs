@@ -21,6 +21,7 @@ public static class ServiceEndpoints
 
         routes.MapGet("/metrics", (PrometheusExporter exporter) =>
             TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .AddEndpointFilter(Security.MetricsAccess.FilterAsync)
             .WithTags("Service").WithSummary("Prometheus text exposition");
 
         routes.MapGet("/.well-known/webauthn", async Task<Ok<RelatedOriginsResponse>> (HttpContext http, IPasskeyStore store, IOptions<PasskeysServerOptions> options, CancellationToken ct) =>
@@ -31,7 +32,7 @@ public static class ServiceEndpoints
                 ?? tenants.FirstOrDefault(t => t.Id == options.Value.DefaultTenant.Id)
                 ?? throw new Errors.ServerException(Errors.ServerError.TenantNotFound);
             return TypedResults.Ok(new RelatedOriginsResponse([.. tenant.Origins.Concat(tenant.RelatedOrigins).Distinct(StringComparer.Ordinal)]));
-        }).WithTags("Service").WithSummary("Related origins of the tenant whose rpId is this host");
+        }).WithMetadata(RateLimitClass.Api).WithTags("Service").WithSummary("Related origins of the tenant whose rpId is this host");
         return routes;
     }
 }

@@ -13,6 +13,8 @@ public static class ProblemFactory
     public static int StatusOf(ServerError error) => error switch
     {
         ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid => 400,
+        ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId => 400,
+        ServerError.StepUpTokenNotAccepted => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -60,6 +62,9 @@ public static class ProblemFactory
         ServerError.RefreshTokenReused => "For your security you have been signed out, because this session was used from somewhere else. Please sign in again.",
         ServerError.RefreshTokenInvalid => "Your session is not valid. Please sign in again.",
         ServerError.SessionNotFound => "We could not find that session. It may already have ended.",
+        ServerError.StepUpTokenNotAccepted => "This token only confirms one transaction. Use your sign-in (access) token here.",
+        ServerError.RpIdIsPublicSuffix => "The relying party id must be your own domain, not a public suffix.",
+        ServerError.OriginOutsideRpId => "Every web origin must be on the relying party id or a subdomain of it.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

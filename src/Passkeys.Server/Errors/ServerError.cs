@@ -54,4 +54,12 @@ public enum ServerError
     RefreshTokenInvalid = 1022,
     /// <summary>No such active session of this user.</summary>
     SessionNotFound = 1023,
+
+    // 1050–1059: proxies, tokens and tenants (issue 10).
+    /// <summary>A step-up token (it confirms one transaction) was presented where a session's access token is required.</summary>
+    StepUpTokenNotAccepted = 1050,
+    /// <summary>A tenant's rpId is a public suffix (com, co.uk, github.io, …).</summary>
+    RpIdIsPublicSuffix = 1051,
+    /// <summary>A tenant's web origin is not on its rpId or a subdomain of it.</summary>
+    OriginOutsideRpId = 1052,
 }

@@ -43,7 +43,8 @@ public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService to
     }
 
     /// <summary>
-    /// Requires a valid user token of the tenant whose user still exists. An expired token is
+    /// Requires a valid access token of the tenant whose user still exists (a step-up token is
+    /// <see cref="ServerError.StepUpTokenNotAccepted"/>). An expired token is
     /// <see cref="ServerError.TokenExpired"/> (the client refreshes and retries), anything else
     /// <see cref="ServerError.Unauthorized"/>.
     /// </summary>
@@ -54,6 +55,13 @@ public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService to
         var check = await tokens.CheckAsync(tenant.Id, issuer, presented.Bearer, ct).ConfigureAwait(false);
         var subject = check.Subject
             ?? throw new ServerException(check.Expired ? ServerError.TokenExpired : ServerError.Unauthorized);
+        if (subject.IsStepUp)
+        {
+            // A step-up token is handed to the app as proof of one confirmed transaction; were it
+            // also a sign-in, whoever sees it (the app's logs, a payment backend) could act as the user.
+            throw new ServerException(ServerError.StepUpTokenNotAccepted,
+                "A step-up token confirms one transaction and cannot be used here; send the access token of the user's session.");
+        }
         var user = await store.GetUserAsync(tenant.Id, subject.UserId, ct).ConfigureAwait(false)
             ?? throw new ServerException(ServerError.Unauthorized);
         return (subject, user);

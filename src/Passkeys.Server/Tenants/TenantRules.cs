@@ -1,6 +1,12 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using Passkeys.Server.Errors;
+using Passkeys.Server.Tenants.PublicSuffix;
 
 namespace Passkeys.Server.Tenants;
+
+/// <summary>One thing wrong with a tenant's settings: the error code the admin API answers with, and what to fix.</summary>
+public sealed record TenantProblem(ServerError Code, string Message);
 
 /// <summary>The rules a tenant's settings must follow, shared by configuration and the admin API.</summary>
 public static partial class TenantRules
@@ -18,6 +24,30 @@ public static partial class TenantRules
 
     /// <summary>Returns a message per problem; empty when the settings are valid.</summary>
     public static IEnumerable<string> Check(string? id, string? rpId, string? rpName, IReadOnlyList<string>? origins,
+        IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation)
+    {
+        var problems = Problems(id, rpId, rpName, origins, relatedOrigins, userVerification, attestation);
+        return problems.Select(p => p.Message);
+    }
+
+    /// <summary>
+    /// Every problem with its code. Malformed values come first (<see cref="ServerError.ValidationFailed"/>);
+    /// only settings that are well formed are then checked against each other: an rpId that is a
+    /// public suffix, and web origins outside the rpId.
+    /// </summary>
+    public static IReadOnlyList<TenantProblem> Problems(string? id, string? rpId, string? rpName, IReadOnlyList<string>? origins,
+        IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation)
+    {
+        var malformed = Malformed(id, rpId, rpName, origins, relatedOrigins, userVerification, attestation)
+            .Select(m => new TenantProblem(ServerError.ValidationFailed, m)).ToList();
+        if (malformed.Count > 0)
+        {
+            return malformed;
+        }
+        return [.. RelyingPartyScope(rpId!, origins!)];
+    }
+
+    private static IEnumerable<string> Malformed(string? id, string? rpId, string? rpName, IReadOnlyList<string>? origins,
         IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation)
     {
         if (!IsValidId(id))
@@ -50,6 +80,56 @@ public static partial class TenantRules
         if (attestation is null || !AttestationValues.Contains(attestation))
         {
             yield return $"attestation '{attestation}' must be one of {string.Join(", ", AttestationValues)}.";
+        }
+    }
+
+    // WebAuthn lets a page use an rpId only if it equals the page's host or is a registrable suffix
+    // of it, and browsers refuse public suffixes: a tenant set up otherwise cannot work, and an rpId
+    // such as "com" would claim every site under it. Related origins are by definition other sites
+    // (the browser checks them against /.well-known/webauthn) and native app origins
+    // (android:apk-key-hash:…) have no host, so only http(s) origins are checked here.
+    private static IEnumerable<TenantProblem> RelyingPartyScope(string rpId, IReadOnlyList<string> origins)
+    {
+        var rp = AsciiHost(rpId.TrimEnd('.'));
+        // Only a literal in full (127.0.0.1, ::1): IPAddress.TryParse alone would also take "1" as 0.0.0.1.
+        var bare = rp.Trim('[', ']');
+        IPAddress? rpAddress = null;
+        var rpIsIp = (Uri.CheckHostName(bare) is UriHostNameType.IPv4 or UriHostNameType.IPv6) && IPAddress.TryParse(bare, out rpAddress);
+        if (!rpIsIp && rp != "localhost" && PublicSuffixList.Default.IsPublicSuffix(rp))
+        {
+            yield return new TenantProblem(ServerError.RpIdIsPublicSuffix,
+                $"rpId '{rpId}' is a public suffix (like com, co.uk or github.io), which browsers refuse as a relying party id; use your own domain, e.g. example.com.");
+            yield break;
+        }
+        foreach (var origin in origins)
+        {
+            var uri = new Uri(origin);
+            if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            {
+                continue;
+            }
+            var host = uri.IdnHost.ToLowerInvariant();
+            var under = rpIsIp
+                ? IPAddress.TryParse(host.Trim('[', ']'), out var hostAddress) && hostAddress.Equals(rpAddress)
+                : host == rp || host.EndsWith("." + rp, StringComparison.Ordinal);
+            if (!under)
+            {
+                yield return new TenantProblem(ServerError.OriginOutsideRpId,
+                    $"origin '{origin}' is not on rpId '{rpId}' or a subdomain of it, so browsers would refuse passkeys there; fix the rpId or the origin (other sites belong in relatedOrigins).");
+            }
+        }
+    }
+
+    // Origin hosts come out of Uri in punycode; an rpId may be written in Unicode (bücher.example).
+    private static string AsciiHost(string host)
+    {
+        try
+        {
+            return new System.Globalization.IdnMapping().GetAscii(host).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return host.ToLowerInvariant();
         }
     }
 

@@ -28,10 +28,11 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
     public TenantRecord FromInput(string id, TenantInput input, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var problems = TenantRules.Check(id, input.RpId, input.RpName, input.Origins, input.RelatedOrigins, input.UserVerification, input.Attestation).ToList();
+        var problems = TenantRules.Problems(id, input.RpId, input.RpName, input.Origins, input.RelatedOrigins, input.UserVerification, input.Attestation);
         if (problems.Count > 0)
         {
-            throw new ServerException(ServerError.ValidationFailed, string.Join(" ", problems));
+            // One code per answer: the first problem's (malformed values come first), every message.
+            throw new ServerException(problems[0].Code, string.Join(" ", problems.Select(p => p.Message)));
         }
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt);
     }

@@ -7,7 +7,29 @@ using Passkeys.Server.Security;
 namespace Passkeys.Server.Tokens;
 
 /// <summary>What a token says about the sign-in; <paramref name="SessionId"/> (<c>sid</c>) is set when the token belongs to a session.</summary>
-public sealed record TokenSubject(string UserId, string CredentialId, bool UserVerified, DateTimeOffset AuthTime, string? TransactionHash, string? SessionId = null);
+public sealed record TokenSubject(string UserId, string CredentialId, bool UserVerified, DateTimeOffset AuthTime, string? TransactionHash, string? SessionId = null)
+{
+    /// <summary>
+    /// A step-up token proves that the user confirmed one transaction (<c>txn</c>); it is not a
+    /// sign-in and is refused wherever an access token is required.
+    /// </summary>
+    public bool IsStepUp => TransactionHash is not null;
+
+    /// <summary>The token's <c>token_use</c> claim.</summary>
+    public string Use => IsStepUp ? TokenUse.StepUp : TokenUse.Access;
+}
+
+/// <summary>
+/// Values of the <c>token_use</c> claim, which says what a token may be used for, so that neither
+/// kind can stand in for the other (apps verifying a step-up token check it too, see docs/api.md).
+/// </summary>
+public static class TokenUse
+{
+    /// <summary>An access token: a signed-in user (sign-in, registration, session refresh).</summary>
+    public const string Access = "access";
+    /// <summary>A step-up token: one confirmed transaction, its hash in <c>txn</c>.</summary>
+    public const string StepUp = "step_up";
+}
 
 /// <summary>
 /// The outcome of checking a token: the subject when valid; <paramref name="Expired"/> when the
@@ -20,20 +42,16 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Issues and validates the tenant's JWTs (ES256). Claims: iss, aud (tenant id), sub (user id),
-/// cid (credential id), auth_time, uv, amr, txn (step-up), sid (session), iat, nbf, exp, jti.
+/// cid (credential id), auth_time, uv, amr, token_use (access | step_up), txn (step-up), sid (session),
+/// iat, nbf, exp, jti.
 /// </summary>
-public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<PasskeysServerOptions> options)
+public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<PasskeysServerOptions> options, PublicBaseUrl publicBaseUrl)
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly TokenOptions _options = options.Value.Tokens;
 
-    /// <summary>The issuer for a tenant: the configured base or the request's scheme and host.</summary>
-    public string IssuerFor(HttpRequest request, string tenantId)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var baseUrl = string.IsNullOrEmpty(_options.Issuer) ? $"{request.Scheme}://{request.Host}" : _options.Issuer.TrimEnd('/');
-        return $"{baseUrl}/v1/tenants/{tenantId}";
-    }
+    /// <summary>The issuer for a tenant, <c>{base}/v1/tenants/{tenant}</c>, with the base from configuration (<see cref="PublicBaseUrl"/>).</summary>
+    public string IssuerFor(string tenantId) => $"{publicBaseUrl.Value}/v1/tenants/{tenantId}";
 
     /// <summary>Signs a token for <paramref name="subject"/>.</summary>
     public async Task<IssuedToken> IssueAsync(string tenantId, string issuer, TokenSubject subject, CancellationToken ct)
@@ -50,6 +68,7 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
             ["uv"] = subject.UserVerified,
             ["amr"] = subject.UserVerified ? new[] { "hwk", "user" } : new[] { "hwk" },
             ["jti"] = Secrets.RandomId(),
+            ["token_use"] = subject.Use,
         };
         if (subject.TransactionHash is not null)
         {
@@ -116,6 +135,13 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
         jwt.TryGetPayloadValue<long>("auth_time", out var authTime);
         jwt.TryGetPayloadValue<string>("txn", out var txn);
         jwt.TryGetPayloadValue<string>("sid", out var sid);
-        return new TokenCheck(new TokenSubject(sub, cid, uv, DateTimeOffset.FromUnixTimeSeconds(authTime), txn, sid), false);
+        var subject = new TokenSubject(sub, cid, uv, DateTimeOffset.FromUnixTimeSeconds(authTime), txn, sid);
+        // token_use must agree with txn. Tokens issued before the claim existed (at most one
+        // token lifetime ago) have none; their kind is then told by txn alone.
+        if (jwt.TryGetPayloadValue<string>("token_use", out var use) && use != subject.Use)
+        {
+            return invalid;
+        }
+        return new TokenCheck(subject, false);
     }
 }

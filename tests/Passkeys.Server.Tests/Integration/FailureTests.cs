@@ -18,7 +18,8 @@ public abstract class FailureTests : IAsyncLifetime
     private async Task CreateTenantAsync(string id, string origin)
     {
         using var r = await _server.SendAsync(HttpMethod.Post, "/v1/admin/tenants",
-            new { id, rpId = "localhost", rpName = id, origins = new[] { origin }, selfSignUp = true }, bearer: TestServer.AdminKey);
+            // The rpId is the origin's host: a web origin must be on its tenant's rpId.
+            new { id, rpId = new Uri(origin).Host, rpName = id, origins = new[] { origin }, selfSignUp = true }, bearer: TestServer.AdminKey);
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
     }
 
