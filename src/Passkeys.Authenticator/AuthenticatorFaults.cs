@@ -84,4 +84,38 @@ public enum AuthenticatorFaults
     /// of its digest is inverted), as if the TPM had certified another key; signed by the AIK as sent.
     /// </summary>
     TpmWrongAttestedName = 1 << 12,
+
+    /// <summary>
+    /// <see cref="AttestationKind.AndroidKey"/>: the key description's attestationChallenge is not
+    /// clientDataHash (its last byte is inverted), as if Keystore had been handed another challenge;
+    /// sig still verifies over authenticatorData ‖ clientDataHash.
+    /// </summary>
+    AndroidKeyWrongChallenge = 1 << 13,
+
+    /// <summary>
+    /// <see cref="AttestationKind.AndroidSafetyNet"/>: the JWS nonce is the hash of other bytes
+    /// (clientDataHash's last byte inverted); the JWS is signed as sent.
+    /// </summary>
+    SafetyNetWrongNonce = 1 << 14,
+
+    /// <summary>
+    /// <see cref="AttestationKind.AndroidSafetyNet"/>: timestampMs is ten minutes before now, a
+    /// replayed or stale SafetyNet response; the JWS is signed as sent.
+    /// </summary>
+    SafetyNetStaleTimestamp = 1 << 15,
+
+    /// <summary><see cref="AttestationKind.AndroidSafetyNet"/>: ctsProfileMatch is false (a rooted or uncertified device).</summary>
+    SafetyNetCtsProfileMismatch = 1 << 16,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Apple"/>: credCert's nonce extension holds the hash of other bytes
+    /// (clientDataHash's last byte inverted).
+    /// </summary>
+    AppleWrongNonce = 1 << 17,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Compound"/>: the array holds only the first sub-statement, one fewer
+    /// than the two §8.9 requires at least.
+    /// </summary>
+    CompoundMissingSubStatement = 1 << 18,
 }
