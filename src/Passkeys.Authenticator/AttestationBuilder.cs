@@ -97,12 +97,8 @@ internal static class AttestationBuilder
     /// <summary>§8.9: [{fmt, attStmt}, …] over the same authenticatorData and clientDataHash.</summary>
     private static CborArray Compound(AttestationInput input)
     {
+        // The authenticator's constructor made sure of at least two kinds, none of them compound.
         var kinds = input.Options.CompoundAttestation;
-        if (kinds.Count < 2 || kinds.Contains(AttestationKind.Compound))
-        {
-            throw new InvalidOperationException(
-                $"CompoundAttestation must name at least two kinds, none of them Compound, not [{string.Join(", ", kinds)}]");
-        }
         var items = new List<CborValue>(kinds.Count);
         foreach (var kind in kinds)
         {

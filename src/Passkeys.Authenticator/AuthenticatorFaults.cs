@@ -37,7 +37,11 @@ public enum AuthenticatorFaults
     /// clientDataHash inverted, so they do not verify. No effect with <see cref="AttestationKind.None"/>
     /// registrations, which carry no signature. With <see cref="AttestationKind.Tpm"/> the altered
     /// hash goes into certInfo.extraData, which the AIK then signs: the signature verifies and the
-    /// extraData check fails, as it would for a TPM asked to certify the wrong bytes.
+    /// extraData check fails, as it would for a TPM asked to certify the wrong bytes. With
+    /// <see cref="AttestationKind.AndroidKey"/> sig is over the altered bytes (attestationChallenge
+    /// stays right); with <see cref="AttestationKind.AndroidSafetyNet"/> and <see cref="AttestationKind.Apple"/>,
+    /// which sign nothing with the credential key, the nonce is the hash of the altered bytes;
+    /// with <see cref="AttestationKind.Compound"/> every sub-statement is made so.
     /// </summary>
     SignatureOverWrongBytes = 1 << 4,
 

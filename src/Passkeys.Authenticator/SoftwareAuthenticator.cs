@@ -26,6 +26,13 @@ public sealed class SoftwareAuthenticator : IDisposable
     {
         Options = options ?? new SoftwareAuthenticatorOptions();
         Store = store ?? new CredentialStore();
+        var compound = Options.CompoundAttestation;
+        if (compound.Count < 2 || compound.Contains(AttestationKind.Compound))
+        {
+            // §8.9: a compound statement holds at least two statements, none of them compound.
+            throw new ArgumentException(
+                $"CompoundAttestation must name at least two kinds, none of them Compound, not [{string.Join(", ", compound)}]", nameof(options));
+        }
         _ownsCa = Options.CertificateAuthority is null;
         _ca = new Lazy<TestCertificateAuthority>(() => Options.CertificateAuthority ?? new TestCertificateAuthority(Options.Seed, Options.Time));
         if (Options.Seed is int seed)
