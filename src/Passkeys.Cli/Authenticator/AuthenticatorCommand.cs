@@ -159,7 +159,7 @@ internal static class AuthenticatorCommand
         return 0;
     }
 
-    private static Option<string[]> FaultOption()
+    internal static Option<string[]> FaultOption()
     {
         var option = new Option<string[]>("--fault")
         {
@@ -170,7 +170,7 @@ internal static class AuthenticatorCommand
         return option;
     }
 
-    private static Option<string[]> CompoundOfOption()
+    internal static Option<string[]> CompoundOfOption()
     {
         var option = new Option<string[]>("--compound-of")
         {
