@@ -11,7 +11,8 @@ namespace Passkeys.Authenticator;
 /// hierarchy of its own (root and intermediate) for each vendor format, android-key,
 /// android-safetynet and apple, as each vendor has its own root (see <see cref="RootFor"/>). The CA keys are
 /// P-256 and all certificates ECDSA-SHA256; seeded, the whole hierarchy is byte-identical across
-/// runs for the same clock (an RSA TPM AIK's own key excepted: RSA keys are always random).
+/// runs for the same clock (an RSA TPM AIK's own key and SafetyNet's RSA signing key excepted:
+/// RSA keys are always random).
 /// </summary>
 /// <remarks>
 /// Packed attestation certificate requirements: WebAuthn Level 3 §8.2.1

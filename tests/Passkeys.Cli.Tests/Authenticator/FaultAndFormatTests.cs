@@ -195,4 +195,19 @@ public sealed class FaultAndFormatTests : IDisposable
         Assert.Equal(2, AuthenticatorCommand.Guard(error, () => AuthenticatorCommand.RunExportRoot(new StringWriter(), "compound", ["packed"])));
         Assert.Contains("at least two", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("android-key", "Android Keystore")]
+    [InlineData("android-safetynet", "Android Keystore")]
+    [InlineData("apple", "EC (P-256/384/521) and RSA")]
+    [InlineData("compound", "TPM 2.0")]
+    public void A_vendor_format_with_EdDSA_says_why_no_key_was_made(string attestation, string reason)
+    {
+        var rp = NewRelyingParty(ExportRoot("packed"));
+        var created = Create(CreateGetTests.BeginRegistration(rp), attestation, "EdDSA");
+        Assert.Equal(1, created.Exit);
+        Assert.StartsWith("NotSupportedError: ", created.Error, StringComparison.Ordinal);
+        Assert.Contains(reason, created.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_store.Path));
+    }
 }
