@@ -21,6 +21,37 @@ public enum AttestationKind
     /// (a TPM has no Ed25519); the AIK signs with <see cref="SoftwareAuthenticatorOptions.TpmAikAlgorithm"/>.
     /// </summary>
     Tpm,
+
+    /// <summary>
+    /// fmt "android-key" (§8.4): Android Keystore attests the credential key itself. x5c
+    /// [credential certificate, attestation key certificate] from the test CA's Android hierarchy;
+    /// the leaf carries the key description with attestationChallenge = clientDataHash, origin
+    /// GENERATED and purpose SIGN in teeEnforced; sig is made with the credential key. EC (P-256/384/521)
+    /// and RSA credentials, as Keystore has.
+    /// </summary>
+    AndroidKey,
+
+    /// <summary>
+    /// fmt "android-safetynet" (§8.5): a SafetyNet attestation JWS (RS256, x5c [attest.android.com,
+    /// intermediate] from the test CA's SafetyNet hierarchy) whose payload has nonce =
+    /// Base64(SHA-256(authenticatorData ‖ clientDataHash)), timestampMs = now and ctsProfileMatch true.
+    /// EC and RSA credentials (the keys an Android phone makes).
+    /// </summary>
+    AndroidSafetyNet,
+
+    /// <summary>
+    /// fmt "apple" (§8.8): Apple anonymous attestation. x5c [credCert, intermediate] from the test CA's
+    /// Apple hierarchy; credCert holds the credential key and, in extension 1.2.840.113635.100.8.2,
+    /// nonce = SHA-256(authenticatorData ‖ clientDataHash). No signature. EC and RSA credentials.
+    /// </summary>
+    Apple,
+
+    /// <summary>
+    /// fmt "compound" (§8.9): an array of {fmt, attStmt}, one per kind in
+    /// <see cref="SoftwareAuthenticatorOptions.CompoundAttestation"/>, each over the same
+    /// authenticatorData and clientDataHash. Allows the algorithms every component allows.
+    /// </summary>
+    Compound,
 }
 
 /// <summary>How the authenticator maintains signature counters.</summary>

@@ -37,7 +37,11 @@ public enum AuthenticatorFaults
     /// clientDataHash inverted, so they do not verify. No effect with <see cref="AttestationKind.None"/>
     /// registrations, which carry no signature. With <see cref="AttestationKind.Tpm"/> the altered
     /// hash goes into certInfo.extraData, which the AIK then signs: the signature verifies and the
-    /// extraData check fails, as it would for a TPM asked to certify the wrong bytes.
+    /// extraData check fails, as it would for a TPM asked to certify the wrong bytes. With
+    /// <see cref="AttestationKind.AndroidKey"/> sig is over the altered bytes (attestationChallenge
+    /// stays right); with <see cref="AttestationKind.AndroidSafetyNet"/> and <see cref="AttestationKind.Apple"/>,
+    /// which sign nothing with the credential key, the nonce is the hash of the altered bytes;
+    /// with <see cref="AttestationKind.Compound"/> every sub-statement is made so.
     /// </summary>
     SignatureOverWrongBytes = 1 << 4,
 
@@ -84,4 +88,38 @@ public enum AuthenticatorFaults
     /// of its digest is inverted), as if the TPM had certified another key; signed by the AIK as sent.
     /// </summary>
     TpmWrongAttestedName = 1 << 12,
+
+    /// <summary>
+    /// <see cref="AttestationKind.AndroidKey"/>: the key description's attestationChallenge is not
+    /// clientDataHash (its last byte is inverted), as if Keystore had been handed another challenge;
+    /// sig still verifies over authenticatorData ‖ clientDataHash.
+    /// </summary>
+    AndroidKeyWrongChallenge = 1 << 13,
+
+    /// <summary>
+    /// <see cref="AttestationKind.AndroidSafetyNet"/>: the JWS nonce is the hash of other bytes
+    /// (clientDataHash's last byte inverted); the JWS is signed as sent.
+    /// </summary>
+    SafetyNetWrongNonce = 1 << 14,
+
+    /// <summary>
+    /// <see cref="AttestationKind.AndroidSafetyNet"/>: timestampMs is ten minutes before now, a
+    /// replayed or stale SafetyNet response; the JWS is signed as sent.
+    /// </summary>
+    SafetyNetStaleTimestamp = 1 << 15,
+
+    /// <summary><see cref="AttestationKind.AndroidSafetyNet"/>: ctsProfileMatch is false (a rooted or uncertified device).</summary>
+    SafetyNetCtsProfileMismatch = 1 << 16,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Apple"/>: credCert's nonce extension holds the hash of other bytes
+    /// (clientDataHash's last byte inverted).
+    /// </summary>
+    AppleWrongNonce = 1 << 17,
+
+    /// <summary>
+    /// <see cref="AttestationKind.Compound"/>: the array holds only the first sub-statement, one fewer
+    /// than the two §8.9 requires at least.
+    /// </summary>
+    CompoundMissingSubStatement = 1 << 18,
 }

@@ -8,8 +8,9 @@ namespace Passkeys.Authenticator;
 /// <summary>
 /// A software FIDO2 authenticator (the device role) with CTAP 2.1 makeCredential / getAssertion
 /// semantics: discoverable and non-discoverable credentials, excludeList and allowList, user
-/// presence and verification, credProtect, signature counters, backup flags, none / packed /
-/// fido-u2f / tpm attestation, and fault switches (<see cref="AuthenticatorFaults"/>). Safe to use from
+/// presence and verification, credProtect, signature counters, backup flags, every attestation
+/// format of WebAuthn Level 3 §8 (none, packed, fido-u2f, tpm, android-key, android-safetynet, apple,
+/// compound; see <see cref="AttestationKind"/>), and fault switches (<see cref="AuthenticatorFaults"/>). Safe to use from
 /// several threads at once.
 /// </summary>
 /// <remarks>CTAP 2.1: https://fidoalliance.org/specs/fido-v2.1-ps-20210615/fido-client-to-authenticator-protocol-v2.1-ps-20210615.html</remarks>
@@ -25,6 +26,13 @@ public sealed class SoftwareAuthenticator : IDisposable
     {
         Options = options ?? new SoftwareAuthenticatorOptions();
         Store = store ?? new CredentialStore();
+        var compound = Options.CompoundAttestation;
+        if (compound.Count < 2 || compound.Contains(AttestationKind.Compound))
+        {
+            // §8.9: a compound statement holds at least two statements, none of them compound.
+            throw new ArgumentException(
+                $"CompoundAttestation must name at least two kinds, none of them Compound, not [{string.Join(", ", compound)}]", nameof(options));
+        }
         _ownsCa = Options.CertificateAuthority is null;
         _ca = new Lazy<TestCertificateAuthority>(() => Options.CertificateAuthority ?? new TestCertificateAuthority(Options.Seed, Options.Time));
         if (Options.Seed is int seed)
@@ -42,8 +50,23 @@ public sealed class SoftwareAuthenticator : IDisposable
     /// <summary>The CA behind packed and fido-u2f attestation (created on first use).</summary>
     public TestCertificateAuthority CertificateAuthority => _ca.Value;
 
-    /// <summary>The attestation root in PEM, for a relying party's trust anchors.</summary>
+    /// <summary>The packed, fido-u2f and tpm attestation root in PEM, for a relying party's trust anchors.</summary>
     public string RootCertificatePem => CertificateAuthority.RootCertificatePem;
+
+    /// <summary>
+    /// The roots the current <see cref="SoftwareAuthenticatorOptions.Attestation"/> chains to, in PEM:
+    /// one for a format with a chain, each distinct root of the sub-statements for compound, none
+    /// for none and packed self attestation.
+    /// </summary>
+    public IReadOnlyList<string> AttestationRootPems => RootKinds(Options.Attestation, Options.CompoundAttestation)
+        .Select(CertificateAuthority.RootCertificatePemFor).Distinct(StringComparer.Ordinal).ToList();
+
+    private static IEnumerable<AttestationKind> RootKinds(AttestationKind kind, IReadOnlyList<AttestationKind> compound) => kind switch
+    {
+        AttestationKind.None or AttestationKind.PackedSelf => [],
+        AttestationKind.Compound => compound.Where(k => k != AttestationKind.Compound).SelectMany(k => RootKinds(k, compound)),
+        _ => [kind],
+    };
 
     private bool Deterministic => Options.Seed is not null;
 
@@ -142,7 +165,8 @@ public sealed class SoftwareAuthenticator : IDisposable
 
         byte[] signedHash = SignedClientDataHash(request.ClientDataHash, faults);
         string fmt = AttestationBuilder.FormatName(attestation);
-        byte[] attStmt = AttestationBuilder.Statement(attestation, authData, signedHash, key, rpIdHash, reportedId, () => _ca.Value, aaguid, Options);
+        byte[] attStmt = AttestationBuilder.Statement(attestation, new AttestationInput(
+            authData, (byte[])request.ClientDataHash.Clone(), signedHash, key, rpIdHash, reportedId, () => _ca.Value, aaguid, Options));
         return new MakeCredentialResponse
         {
             Fmt = fmt,
@@ -260,24 +284,14 @@ public sealed class SoftwareAuthenticator : IDisposable
         // or when it refused everything it was told to offer (`--attestation tpm --alg EdDSA`).
         bool DeviceRefuses(int alg) => Offers(alg) && !DeviceHas(alg);
         bool deviceIsWhy = requested.Any(DeviceRefuses) || (Options.Algorithms.Any(DeviceRefuses) && !Options.Algorithms.Any(a => Offers(a) && DeviceHas(a)));
-        string? limit = Options.Attestation switch
-        {
-            AttestationKind.Tpm => "a TPM 2.0 has no EdDSA (Ed25519) keys, and tpm attestation needs an RSA or P-256/384/521 key",
-            AttestationKind.FidoU2f => "a fido-u2f authenticator has P-256 (ES256) keys only",
-            _ => null,
-        };
+        string? limit = AttestationKinds.Limit(Options.Attestation, Options.CompoundAttestation);
         throw new CtapException(CtapStatus.UnsupportedAlgorithm, deviceIsWhy && limit is not null ? $"{limit} ({detail})" : detail);
     }
 
     private bool Offers(int alg) => Options.Algorithms.Contains(alg) && SupportedAlgorithms.IsSupported(alg);
 
-    // fido-u2f devices only have P-256; a TPM only RSA and NIST-curve ECC keys.
-    private bool DeviceHas(int alg) => Options.Attestation switch
-    {
-        AttestationKind.FidoU2f => alg == SupportedAlgorithms.ES256,
-        AttestationKind.Tpm => TpmAttestation.CanCertify(alg),
-        _ => true,
-    };
+    // fido-u2f devices only have P-256; a TPM only RSA and NIST-curve ECC keys; and so on (AttestationKinds.CanAttest).
+    private bool DeviceHas(int alg) => AttestationKinds.CanAttest(Options.Attestation, alg, Options.CompoundAttestation);
 
     private StoredCredential? Find(string rpId, ReadOnlySpan<byte> credentialId)
     {

@@ -23,6 +23,12 @@ public sealed class SoftwareAuthenticatorOptions
     public AttestationKind Attestation { get; set; } = AttestationKind.None;
 
     /// <summary>
+    /// The sub-statements of <see cref="AttestationKind.Compound"/>, in order: at least two kinds, none
+    /// of them compound. Default <see cref="AttestationKinds.DefaultCompound"/> (packed, tpm).
+    /// </summary>
+    public IReadOnlyList<AttestationKind> CompoundAttestation { get; init; } = AttestationKinds.DefaultCompound;
+
+    /// <summary>
     /// The algorithm of the TPM's attestation identity key, which signs certInfo for
     /// <see cref="AttestationKind.Tpm"/>: <see cref="SupportedAlgorithms.RS256"/> (default, an RSA-2048
     /// AIK as Windows Hello has; random even when seeded) or <see cref="SupportedAlgorithms.ES256"/>

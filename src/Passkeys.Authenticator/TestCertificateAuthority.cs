@@ -7,9 +7,12 @@ namespace Passkeys.Authenticator;
 
 /// <summary>
 /// A throwaway certificate authority for attestation: a root, an intermediate, and on request
-/// the attestation certificates a packed, fido-u2f or tpm authenticator carries. The CA keys are
+/// the attestation certificates a packed, fido-u2f or tpm authenticator carries; plus one
+/// hierarchy of its own (root and intermediate) for each vendor format, android-key,
+/// android-safetynet and apple, as each vendor has its own root (see <see cref="RootFor"/>). The CA keys are
 /// P-256 and all certificates ECDSA-SHA256; seeded, the whole hierarchy is byte-identical across
-/// runs for the same clock (an RSA TPM AIK's own key excepted: RSA keys are always random).
+/// runs for the same clock (an RSA TPM AIK's own key and SafetyNet's RSA signing key excepted:
+/// RSA keys are always random).
 /// </summary>
 /// <remarks>
 /// Packed attestation certificate requirements: WebAuthn Level 3 §8.2.1
@@ -18,7 +21,7 @@ namespace Passkeys.Authenticator;
 /// (https://www.w3.org/TR/webauthn-3/#sctn-tpm-cert-requirements) and the TCG EK Credential
 /// Profile's subject alternative name.
 /// </remarks>
-public sealed class TestCertificateAuthority : IDisposable
+public sealed partial class TestCertificateAuthority : IDisposable
 {
     /// <summary>The FIDO AAGUID certificate extension, id-fido-gen-ce-aaguid.</summary>
     public const string AaguidExtensionOid = "1.3.6.1.4.1.45724.1.1.4";
@@ -38,6 +41,7 @@ public sealed class TestCertificateAuthority : IDisposable
     /// <summary>The TPM firmware version written into AIK certificates (tcg-at-tpmVersion, 2.23.133.2.3).</summary>
     public const string TpmVersion = "id:00010026";
 
+    private readonly int? _seed;
     private readonly RandomSource _random;
     private readonly bool _deterministic;
     private readonly DateTimeOffset _now;
@@ -51,6 +55,7 @@ public sealed class TestCertificateAuthority : IDisposable
     /// <param name="time">Clock for validity periods (from a day ago); the system clock when null.</param>
     public TestCertificateAuthority(int? seed = null, TimeProvider? time = null)
     {
+        _seed = seed;
         _random = RandomSource.For(seed, "certificate-authority");
         _deterministic = seed is not null;
         var now = (time ?? TimeProvider.System).GetUtcNow();
@@ -174,6 +179,7 @@ public sealed class TestCertificateAuthority : IDisposable
             }
             _aiks.Clear();
         }
+        DisposeVendorHierarchies();
         _rootKey.Dispose();
         _intermediateKey.Dispose();
         Root.Dispose();
@@ -184,23 +190,6 @@ public sealed class TestCertificateAuthority : IDisposable
 
     private X509Certificate2 Issue(
         X500DistinguishedName subject, PublicKey subjectKey, X500DistinguishedName issuer, EcCredentialKey issuerKey,
-        bool ca, int pathLength, TimeSpan lifetime, IEnumerable<X509Extension> extra)
-    {
-        var request = new CertificateRequest(subject, subjectKey, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(ca
-            ? new X509BasicConstraintsExtension(true, true, pathLength, true)
-            : new X509BasicConstraintsExtension(false, false, 0, true));
-        if (ca)
-        {
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        }
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        foreach (var extension in extra)
-        {
-            request.CertificateExtensions.Add(extension);
-        }
-        byte[] serial = _random.GetBytes(16);
-        serial[0] = (byte)((serial[0] & 0x7F) | 0x01); // positive, and no leading zero byte to strip
-        return request.Create(issuer, new DeterministicEcdsaGenerator(issuerKey), _now.AddDays(-1), _now.Add(lifetime), serial);
-    }
+        bool ca, int pathLength, TimeSpan lifetime, IEnumerable<X509Extension> extra) =>
+        CertificateIssuer.Issue(_random, _now, subject, subjectKey, issuer, issuerKey, ca, pathLength, lifetime, extra);
 }

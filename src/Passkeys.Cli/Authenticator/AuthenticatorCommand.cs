@@ -25,27 +25,34 @@ internal static class AuthenticatorCommand
         var optionsFile = new Option<string>("--options") { Description = "The creation/request options JSON (or a server's {ceremonyId, options}); '-' reads stdin", Required = true };
         var origin = new Option<string>("--origin") { Description = "The page origin the ceremony runs on, e.g. https://example.com", Required = true };
         var attestation = new Option<string>("--attestation") { Description = "Attestation statement format", DefaultValueFactory = _ => "none" };
-        attestation.AcceptOnlyFromAmong("none", "packed", "packed-self", "fido-u2f", "tpm");
+        attestation.AcceptOnlyFromAmong([.. AuthenticatorChoices.Attestations.Keys]);
+        var compoundOf = CompoundOfOption();
         var alg = new Option<string?>("--alg") { Description = "The only algorithm the authenticator offers (default: the first requested it supports)" };
         alg.AcceptOnlyFromAmong([.. Algorithms.Keys]);
-        var create = new Command("create", "navigator.credentials.create(): print the RegistrationResponseJSON for creation options") { optionsFile, origin, attestation, alg };
+        var createFaults = FaultOption();
+        var create = new Command("create", "navigator.credentials.create(): print the RegistrationResponseJSON for creation options") { optionsFile, origin, attestation, compoundOf, alg, createFaults };
         create.SetAction(r => Guard(Console.Error, () =>
-            RunCreate(Settings(r), ReadInput(r.GetValue(optionsFile)!), r.GetValue(origin)!, r.GetValue(attestation)!, r.GetValue(alg), Console.Out, Console.Error)));
+            RunCreate(Settings(r), ReadInput(r.GetValue(optionsFile)!), r.GetValue(origin)!, r.GetValue(attestation)!, r.GetValue(alg), Console.Out, Console.Error,
+                r.GetValue(createFaults), r.GetValue(compoundOf))));
         command.Subcommands.Add(create);
 
         var getOptionsFile = new Option<string>("--options") { Description = "The request options JSON (or a server's {ceremonyId, options}); '-' reads stdin", Required = true };
         var getOrigin = new Option<string>("--origin") { Description = "The page origin the ceremony runs on", Required = true };
-        var get = new Command("get", "navigator.credentials.get(): print the AuthenticationResponseJSON for request options") { getOptionsFile, getOrigin };
+        var getFaults = FaultOption();
+        var get = new Command("get", "navigator.credentials.get(): print the AuthenticationResponseJSON for request options") { getOptionsFile, getOrigin, getFaults };
         get.SetAction(r => Guard(Console.Error, () =>
-            RunGet(Settings(r), ReadInput(r.GetValue(getOptionsFile)!), r.GetValue(getOrigin)!, Console.Out, Console.Error)));
+            RunGet(Settings(r), ReadInput(r.GetValue(getOptionsFile)!), r.GetValue(getOrigin)!, Console.Out, Console.Error, r.GetValue(getFaults))));
         command.Subcommands.Add(get);
 
         var list = new Command("list", "List the stored credentials");
         list.SetAction(r => Guard(Console.Error, () => RunList(Settings(r), Console.Out)));
         command.Subcommands.Add(list);
 
-        var exportRoot = new Command("export-root", "Print the test root certificate (PEM) that packed, fido-u2f and tpm attestations chain to");
-        exportRoot.SetAction(_ => RunExportRoot(Console.Out));
+        var rootOf = new Option<string>("--attestation") { Description = "The format whose root to print (compound: each root of --compound-of)", DefaultValueFactory = _ => "packed" };
+        rootOf.AcceptOnlyFromAmong([.. AuthenticatorChoices.WithRoot]);
+        var rootCompoundOf = CompoundOfOption();
+        var exportRoot = new Command("export-root", "Print the test root certificate (PEM) an attestation format's statements chain to (packed, fido-u2f and tpm share one)") { rootOf, rootCompoundOf };
+        exportRoot.SetAction(r => Guard(Console.Error, () => RunExportRoot(Console.Out, r.GetValue(rootOf)!, r.GetValue(rootCompoundOf))));
         command.Subcommands.Add(exportRoot);
 
         command.Subcommands.Add(ServerCeremonies.CreateRegister(Settings));
@@ -65,23 +72,17 @@ internal static class AuthenticatorCommand
     };
 
     /// <summary>`create`: prints the RegistrationResponseJSON and saves the store.</summary>
-    public static int RunCreate(AuthenticatorSettings settings, string optionsJson, string origin, string attestation, string? alg, TextWriter output, TextWriter error)
+    public static int RunCreate(AuthenticatorSettings settings, string optionsJson, string origin, string attestation, string? alg, TextWriter output, TextWriter error,
+        IReadOnlyList<string>? faults = null, IReadOnlyList<string>? compoundOf = null)
     {
-        var kind = attestation switch
-        {
-            "none" => AttestationKind.None,
-            "packed" => AttestationKind.Packed,
-            "packed-self" => AttestationKind.PackedSelf,
-            "fido-u2f" => AttestationKind.FidoU2f,
-            "tpm" => AttestationKind.Tpm,
-            _ => throw new CliException($"--attestation must be none, packed, packed-self, fido-u2f or tpm, not '{attestation}'"),
-        };
+        var kind = AuthenticatorChoices.Attestation(attestation);
+        var behaviour = new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(faults), AuthenticatorChoices.Compound(compoundOf));
         IReadOnlyList<int>? algorithms = null;
         if (alg is not null)
         {
             algorithms = Algorithms.TryGetValue(alg, out int a) ? [a] : throw new CliException($"--alg must be one of {string.Join(", ", Algorithms.Keys)}, not '{alg}'");
         }
-        using var session = AuthenticatorSession.Open(settings, kind, algorithms);
+        using var session = AuthenticatorSession.Open(settings, kind, algorithms, behaviour);
         var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin });
         string response;
         try
@@ -98,9 +99,10 @@ internal static class AuthenticatorCommand
     }
 
     /// <summary>`get`: prints the AuthenticationResponseJSON and saves the store (the counter moved).</summary>
-    public static int RunGet(AuthenticatorSettings settings, string optionsJson, string origin, TextWriter output, TextWriter error)
+    public static int RunGet(AuthenticatorSettings settings, string optionsJson, string origin, TextWriter output, TextWriter error, IReadOnlyList<string>? faults = null)
     {
-        using var session = AuthenticatorSession.Open(settings);
+        var behaviour = new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(faults), AttestationKinds.DefaultCompound);
+        using var session = AuthenticatorSession.Open(settings, behaviour: behaviour);
         var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin });
         string response;
         try
@@ -135,12 +137,48 @@ internal static class AuthenticatorCommand
         return 0;
     }
 
-    /// <summary>`export-root`: the test root in PEM.</summary>
-    public static int RunExportRoot(TextWriter output)
+    /// <summary>`export-root`: the test root of <paramref name="attestation"/> in PEM (for compound, each distinct root of its parts).</summary>
+    public static int RunExportRoot(TextWriter output, string attestation = "packed", IReadOnlyList<string>? compoundOf = null)
     {
+        var kind = AuthenticatorChoices.Attestation(attestation);
+        var compound = AuthenticatorChoices.Compound(compoundOf);
         using var ca = AuthenticatorSession.CreateCertificateAuthority();
-        output.WriteLine(ca.RootCertificatePem);
+        using var authenticator = new SoftwareAuthenticator(new SoftwareAuthenticatorOptions
+        {
+            Attestation = kind, CompoundAttestation = compound, CertificateAuthority = ca,
+        });
+        var roots = authenticator.AttestationRootPems;
+        if (roots.Count == 0)
+        {
+            throw new CliException($"{attestation} attestation carries no certificate chain, so it has no root");
+        }
+        foreach (string pem in roots)
+        {
+            output.WriteLine(pem);
+        }
         return 0;
+    }
+
+    internal static Option<string[]> FaultOption()
+    {
+        var option = new Option<string[]>("--fault")
+        {
+            Description = "Make the authenticator misbehave this way (repeatable); see docs/cli.md for what each does",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        option.AcceptOnlyFromAmong([.. AuthenticatorChoices.Faults.Keys]);
+        return option;
+    }
+
+    internal static Option<string[]> CompoundOfOption()
+    {
+        var option = new Option<string[]>("--compound-of")
+        {
+            Description = "With compound: the sub-statement formats, in order (repeat; at least two; default packed and tpm)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        option.AcceptOnlyFromAmong([.. AuthenticatorChoices.CompoundParts]);
+        return option;
     }
 
     public static string AlgorithmName(int algorithm)

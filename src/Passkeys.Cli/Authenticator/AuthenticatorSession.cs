@@ -11,14 +11,19 @@ internal sealed record AuthenticatorSettings(string StorePath, int? Seed = null)
     public const string DefaultStorePath = "./passkeys-authenticator.json";
 }
 
+/// <summary>How this invocation's authenticator behaves beyond its format: fault switches and compound parts.</summary>
+/// <param name="Faults">The fault switches in effect (`--fault`).</param>
+/// <param name="Compound">The sub-statement kinds of compound attestation (`--compound-of`).</param>
+internal sealed record AuthenticatorBehaviour(AuthenticatorFaults Faults, IReadOnlyList<AttestationKind> Compound);
+
 /// <summary>
 /// One CLI invocation's authenticator: the store loaded from its file, the authenticator over it,
 /// and the fixed test CA that signs its attestation certificates.
 /// </summary>
 /// <remarks>
 /// The CA is the same in every invocation (fixed seed, fixed issuing date), so `export-root` prints
-/// the one root that every packed and fido-u2f attestation from this CLI chains to, whatever store
-/// or seed was used. It is a test root: its private key is derivable by anyone with this code.
+/// the one root that every packed, fido-u2f and tpm attestation from this CLI chains to (and the
+/// one root of each vendor format), whatever store or seed was used. It is a test root: its private key is derivable by anyone with this code.
 /// </remarks>
 internal sealed class AuthenticatorSession : IDisposable
 {
@@ -30,7 +35,7 @@ internal sealed class AuthenticatorSession : IDisposable
     private readonly AuthenticatorSettings _settings;
     private readonly TestCertificateAuthority _ca;
 
-    private AuthenticatorSession(AuthenticatorSettings settings, CredentialStore store, AttestationKind attestation, IReadOnlyList<int>? algorithms)
+    private AuthenticatorSession(AuthenticatorSettings settings, CredentialStore store, AttestationKind attestation, IReadOnlyList<int>? algorithms, AuthenticatorBehaviour? behaviour)
     {
         _settings = settings;
         _ca = CreateCertificateAuthority();
@@ -40,6 +45,8 @@ internal sealed class AuthenticatorSession : IDisposable
             Attestation = attestation,
             Algorithms = algorithms ?? SupportedAlgorithms.All,
             CertificateAuthority = _ca,
+            Faults = behaviour?.Faults ?? AuthenticatorFaults.None,
+            CompoundAttestation = behaviour?.Compound ?? AttestationKinds.DefaultCompound,
         }, store);
     }
 
@@ -53,7 +60,8 @@ internal sealed class AuthenticatorSession : IDisposable
 
     /// <summary>Loads the store (an empty one when the file does not exist).</summary>
     /// <exception cref="CliException">The file exists and is not a credential store.</exception>
-    public static AuthenticatorSession Open(AuthenticatorSettings settings, AttestationKind attestation = AttestationKind.None, IReadOnlyList<int>? algorithms = null)
+    public static AuthenticatorSession Open(AuthenticatorSettings settings, AttestationKind attestation = AttestationKind.None, IReadOnlyList<int>? algorithms = null,
+        AuthenticatorBehaviour? behaviour = null)
     {
         CredentialStore store;
         if (File.Exists(settings.StorePath))
@@ -71,7 +79,7 @@ internal sealed class AuthenticatorSession : IDisposable
         {
             store = new CredentialStore();
         }
-        return new AuthenticatorSession(settings, store, attestation, algorithms);
+        return new AuthenticatorSession(settings, store, attestation, algorithms, behaviour);
     }
 
     /// <summary>Writes the store back to its file (creating its folder if needed).</summary>

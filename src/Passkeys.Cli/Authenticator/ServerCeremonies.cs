@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Passkeys.Authenticator;
 using Passkeys.Authenticator.Client;
 using Passkeys.Encoding;
 
@@ -22,10 +23,15 @@ internal static class ServerCeremonies
         var userId = new Option<string?>("--user-id") { Description = "With --api-key: the app's user id (default: the username)" };
         var origin = OriginOption();
         var apiKey = new Option<string?>("--api-key") { Description = "An API key (pkk_…) for tenants without self sign-up" };
-        var command = new Command("register", "Register a passkey with a Passkeys server") { server, tenant, username, userId, origin, apiKey };
+        var attestation = new Option<string>("--attestation") { Description = "Attestation statement format", DefaultValueFactory = _ => "none" };
+        attestation.AcceptOnlyFromAmong([.. AuthenticatorChoices.Attestations.Keys]);
+        var compoundOf = AuthenticatorCommand.CompoundOfOption();
+        var faults = AuthenticatorCommand.FaultOption();
+        var command = new Command("register", "Register a passkey with a Passkeys server") { server, tenant, username, userId, origin, apiKey, attestation, compoundOf, faults };
         command.SetAction(r => AuthenticatorCommand.Guard(Console.Error, () =>
             RunRegisterAsync(settings(r), ServerUri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username)!, r.GetValue(origin),
-                r.GetValue(apiKey), r.GetValue(userId), Console.Out, Console.Error).GetAwaiter().GetResult()));
+                r.GetValue(apiKey), r.GetValue(userId), Console.Out, Console.Error, AuthenticatorChoices.Attestation(r.GetValue(attestation)!),
+                new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(r.GetValue(faults)), AuthenticatorChoices.Compound(r.GetValue(compoundOf)))).GetAwaiter().GetResult()));
         return command;
     }
 
@@ -35,16 +41,18 @@ internal static class ServerCeremonies
         var tenant = TenantOption();
         var username = new Option<string?>("--username") { Description = "Sign in as this user (default: usernameless, with a discoverable credential)" };
         var origin = OriginOption();
-        var command = new Command("sign-in", "Sign in to a Passkeys server with a stored passkey") { server, tenant, username, origin };
+        var faults = AuthenticatorCommand.FaultOption();
+        var command = new Command("sign-in", "Sign in to a Passkeys server with a stored passkey") { server, tenant, username, origin, faults };
         command.SetAction(r => AuthenticatorCommand.Guard(Console.Error, () =>
             RunSignInAsync(settings(r), ServerUri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username), r.GetValue(origin),
-                Console.Out, Console.Error).GetAwaiter().GetResult()));
+                Console.Out, Console.Error, new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(r.GetValue(faults)), AttestationKinds.DefaultCompound)).GetAwaiter().GetResult()));
         return command;
     }
 
     /// <summary>Registers a passkey: registration/begin, create(), registration/finish.</summary>
     public static async Task<int> RunRegisterAsync(AuthenticatorSettings settings, Uri server, string tenant, string username, string? origin,
-        string? apiKey, string? userId, TextWriter output, TextWriter error)
+        string? apiKey, string? userId, TextWriter output, TextWriter error,
+        AttestationKind attestation = AttestationKind.None, AuthenticatorBehaviour? behaviour = null)
     {
         using var http = new HttpClient { BaseAddress = server };
         var user = new JsonObject { ["name"] = username, ["displayName"] = username };
@@ -53,7 +61,7 @@ internal static class ServerCeremonies
             user["id"] = userId ?? username;
         }
         var finish = await RunCeremonyAsync(http, settings, server, tenant, "registration", new JsonObject { ["user"] = user }, apiKey, origin,
-            (client, options) => client.CreateAsync(options), error).ConfigureAwait(false);
+            (client, options) => client.CreateAsync(options), error, attestation, behaviour).ConfigureAwait(false);
         if (finish is null)
         {
             return 1;
@@ -63,18 +71,19 @@ internal static class ServerCeremonies
         Line(output, "user name", (string?)finish["user"]?["name"]);
         Line(output, "credential id", (string?)finish["credential"]?["id"]);
         Line(output, "authenticator", (string?)finish["credential"]?["authenticatorName"] ?? "(unknown)");
+        Line(output, "attestation", $"{(string?)finish["credential"]?["attestationFormat"]}, {((bool?)finish["credential"]?["attestationTrusted"] == true ? "trusted" : "not trusted")}");
         Claims(output, (string?)finish["token"]);
         return 0;
     }
 
     /// <summary>Signs in: authentication/begin, get(), authentication/finish.</summary>
     public static async Task<int> RunSignInAsync(AuthenticatorSettings settings, Uri server, string tenant, string? username, string? origin,
-        TextWriter output, TextWriter error)
+        TextWriter output, TextWriter error, AuthenticatorBehaviour? behaviour = null)
     {
         using var http = new HttpClient { BaseAddress = server };
         var body = username is null ? new JsonObject() : new JsonObject { ["username"] = username };
         var finish = await RunCeremonyAsync(http, settings, server, tenant, "authentication", body, null, origin,
-            (client, options) => client.GetAsync(options), error).ConfigureAwait(false);
+            (client, options) => client.GetAsync(options), error, AttestationKind.None, behaviour).ConfigureAwait(false);
         if (finish is null)
         {
             return 1;
@@ -95,7 +104,8 @@ internal static class ServerCeremonies
     /// has been printed.
     /// </summary>
     private static async Task<JsonNode?> RunCeremonyAsync(HttpClient http, AuthenticatorSettings settings, Uri server, string tenant, string ceremony,
-        JsonObject beginBody, string? apiKey, string? origin, Func<SoftwareClient, string, Task<string>> answer, TextWriter error)
+        JsonObject beginBody, string? apiKey, string? origin, Func<SoftwareClient, string, Task<string>> answer, TextWriter error,
+        AttestationKind attestation, AuthenticatorBehaviour? behaviour)
     {
         string path = $"/v1/tenants/{Uri.EscapeDataString(tenant)}/{ceremony}";
         var begin = await PostAsync(http, path + "/begin", beginBody, apiKey, error).ConfigureAwait(false);
@@ -103,7 +113,7 @@ internal static class ServerCeremonies
         {
             return null;
         }
-        using var session = AuthenticatorSession.Open(settings);
+        using var session = AuthenticatorSession.Open(settings, attestation, behaviour: behaviour);
         var client = new SoftwareClient(session.Authenticator, new SoftwareClientOptions { Origin = origin ?? DefaultOrigin(server) });
         string response;
         try

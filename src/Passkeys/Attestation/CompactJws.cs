@@ -86,6 +86,12 @@ public sealed class CompactJws
     public bool VerifySignature()
     {
         var leaf = X5c[0];
+        // alg is attacker-chosen text: every supported value is five characters (family + bits),
+        // and anything shorter must not reach the slicing below, which would throw.
+        if (Algorithm.Length != 5)
+        {
+            return false;
+        }
         HashAlgorithmName hash = Algorithm[2..] switch
         {
             "256" => HashAlgorithmName.SHA256,

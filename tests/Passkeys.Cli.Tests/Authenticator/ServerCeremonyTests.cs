@@ -93,4 +93,59 @@ public sealed class ServerCeremonyTests : IAsyncLifetime
         Assert.Equal(1, result.Exit);
         Assert.StartsWith("NotAllowedError: ", result.Error, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string> Formats() => [.. AuthenticatorChoices.Attestations.Keys];
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task Every_attestation_format_registers_with_the_real_server_untrusted_and_signs_in(string format)
+    {
+        // The server has no attestation trust anchors: every statement is verified (a faulty one is
+        // refused, below), recorded with its format, and not trusted.
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await ServerCeremonies.RunRegisterAsync(Settings, _server.Url, "default", "erin", Origin, null, null, output, error,
+            AuthenticatorChoices.Attestation(format), new AuthenticatorBehaviour(Passkeys.Authenticator.AuthenticatorFaults.None, Passkeys.Authenticator.AttestationKinds.DefaultCompound));
+        Assert.True(exit == 0, error.ToString());
+        string wireFormat = format == "packed-self" ? "packed" : format;
+        Assert.Equal($"{wireFormat}, not trusted", Value(output.ToString(), "attestation"));
+
+        string userId = Value(output.ToString(), "user id");
+        var detail = await _server.AdminAsync(HttpMethod.Get, $"/v1/admin/tenants/default/users/{userId}");
+        var credential = detail["credentials"]![0]!;
+        Assert.Equal(wireFormat, (string?)credential["attestationFormat"]);
+        Assert.False((bool)credential["attestationTrusted"]!);
+
+        var signedIn = await SignIn("erin");
+        Assert.True(signedIn.Exit == 0, signedIn.Error);
+    }
+
+    [Theory]
+    [InlineData("android-key", "android-key-wrong-challenge", PasskeyError.AttestationDataMismatch)]
+    [InlineData("android-safetynet", "safetynet-stale-timestamp", PasskeyError.AttestationDataMismatch)]
+    [InlineData("apple", "apple-wrong-nonce", PasskeyError.AttestationDataMismatch)]
+    [InlineData("compound", "compound-missing-sub-statement", PasskeyError.MalformedAttestationStatement)]
+    public async Task The_real_server_refuses_a_faulty_statement_and_stores_nothing(string format, string fault, PasskeyError expected)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await ServerCeremonies.RunRegisterAsync(Settings, _server.Url, "default", "frank", Origin, null, null, output, error,
+            AuthenticatorChoices.Attestation(format), new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet([fault]), Passkeys.Authenticator.AttestationKinds.DefaultCompound));
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"server error {(int)expected} {expected} (HTTP 400): ", error.ToString(), StringComparison.Ordinal);
+        var users = await _server.AdminAsync(HttpMethod.Get, "/v1/admin/tenants/default/users");
+        Assert.Empty(users["users"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Sign_in_with_a_fault_is_refused_by_the_real_server()
+    {
+        Assert.Equal(0, (await Register("gina")).Exit);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await ServerCeremonies.RunSignInAsync(Settings, _server.Url, "default", "gina", Origin, output, error,
+            new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(["signature-over-wrong-bytes"]), Passkeys.Authenticator.AttestationKinds.DefaultCompound));
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"server error {(int)PasskeyError.SignatureInvalid} {PasskeyError.SignatureInvalid} (HTTP ", error.ToString(), StringComparison.Ordinal);
+    }
 }
