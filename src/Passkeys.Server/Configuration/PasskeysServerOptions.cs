@@ -39,6 +39,9 @@ public sealed class PasskeysServerOptions
 
     /// <summary>Rate limits (requests per window per partition).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Per-account recovery-code budgets, shared by all nodes through the store.</summary>
+    public RecoveryOptions Recovery { get; set; } = new();
 }
 
 /// <summary>The default tenant's settings.</summary>
