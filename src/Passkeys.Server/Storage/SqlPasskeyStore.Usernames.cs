@@ -15,6 +15,11 @@ public abstract partial class SqlPasskeyStore
     /// </summary>
     private protected async Task BackfillNameKeysAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
     {
+        // The usual start: every row has its key, and the users are not read.
+        if (await ScalarAsync(connection, tx, "SELECT 1 FROM users WHERE name_key IS NULL LIMIT 1", ct).ConfigureAwait(false) is null)
+        {
+            return;
+        }
         var pending = new List<(string Tenant, string Id, string Name)>();
         var takenKeys = new HashSet<(string, string)>();
         var takenNames = new HashSet<(string, string)>();
