@@ -4,9 +4,10 @@ Character Database: Scripts.txt, ScriptExtensions.txt, PropertyValueAliases.txt 
 DerivedCoreProperties.txt (Default_Ignorable_Code_Point).
 
 .NET has general categories and normalization but no Script or Script_Extensions property, which
-UTS #39 mixed-script detection needs. The table holds only the ranges whose script extensions are
-not Common or Inherited (those mean "any script" and are the default), merged where neighbours
-share a set, so it stays small.
+UTS #39 mixed-script detection needs. The table holds the ranges of code points assigned in this
+Unicode version, merged where neighbours share a set; Common and Inherited (set -1) mean "any
+script", and a code point outside every range is one this version does not know (the runtime's
+own Unicode data may be newer: such characters are refused rather than taken for Common).
 
 Usage (Debian): apt-get download unicode-data && dpkg-deb -x unicode-data_*.deb ucd
                 python3 tools/generate-unicode-scripts.py ucd/usr/share/unicode > \
@@ -57,11 +58,12 @@ ranges = []
 for cp in sorted(script):
     v = script[cp]
     if v in ANY:
-        continue
-    if v not in set_index:
-        set_index[v] = len(sets)
-        sets.append(v)
-    s = set_index[v]
+        s = -1  # Common or Inherited: goes with any script
+    else:
+        if v not in set_index:
+            set_index[v] = len(sets)
+            sets.append(v)
+        s = set_index[v]
     if ranges and ranges[-1][1] == cp - 1 and ranges[-1][2] == s:
         ranges[-1][1] = cp
     else:
@@ -106,7 +108,7 @@ for i in range(0, len(starts), 24):
     out.append("        " + " ".join(f"{x}," for x in starts[i:i + 24]))
 out.append("    ];")
 out.append("")
-out.append("    /// <summary>Sorted, disjoint ranges (first, last, set) of code points that are not Common or Inherited.</summary>")
+out.append("    /// <summary>Sorted, disjoint ranges (first, last, set) of assigned code points; set -1 is Common or Inherited (any script).</summary>")
 out.append("    private static ReadOnlySpan<int> Ranges =>")
 out.append("    [")
 for i in range(0, len(ranges), 6):

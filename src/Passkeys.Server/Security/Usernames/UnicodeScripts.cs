@@ -18,9 +18,21 @@ internal static partial class UnicodeScripts
     /// <summary>
     /// The script extensions of <paramref name="rune"/>, augmented per UTS #39 §5.1;
     /// <see cref="ScriptSet.All"/> for Common and Inherited characters (digits, punctuation,
-    /// combining marks), which go with any script.
+    /// combining marks), which go with any script, and for code points the table does not know.
     /// </summary>
     public static ScriptSet Of(Rune rune)
+    {
+        var range = RangeOf(rune);
+        return range < 0 || Ranges[range * 3 + 2] < 0 ? ScriptSet.All : Sets[Ranges[range * 3 + 2]];
+    }
+
+    /// <summary>
+    /// Whether the table knows <paramref name="rune"/>: it was assigned in <see cref="UnicodeVersion"/>.
+    /// The runtime's Unicode data may be newer; a character only it knows has no script here.
+    /// </summary>
+    public static bool IsKnown(Rune rune) => RangeOf(rune) >= 0;
+
+    private static int RangeOf(Rune rune)
     {
         var ranges = Ranges;
         int lo = 0, hi = ranges.Length / 3 - 1, cp = rune.Value;
@@ -29,9 +41,9 @@ internal static partial class UnicodeScripts
             var mid = (lo + hi) >>> 1;
             if (cp < ranges[mid * 3]) hi = mid - 1;
             else if (cp > ranges[mid * 3 + 1]) lo = mid + 1;
-            else return Sets[ranges[mid * 3 + 2]];
+            else return mid;
         }
-        return ScriptSet.All;
+        return -1;
     }
 
     /// <summary>Whether <paramref name="rune"/> is a Default_Ignorable_Code_Point (renders as nothing: ZWSP, ZWJ, variation selectors, fillers, tags).</summary>

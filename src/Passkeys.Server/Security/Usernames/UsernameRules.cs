@@ -93,6 +93,8 @@ public static class UsernameRules
         UnicodeCategory.PrivateUse => "a private-use character",
         UnicodeCategory.OtherNotAssigned => "an unassigned code point",
         _ when UnicodeScripts.IsDefaultIgnorable(rune) => "an invisible character",
+        // Assigned for the runtime but newer than the script table: its script cannot be checked.
+        _ when !UnicodeScripts.IsKnown(rune) => $"a character newer than this server's Unicode {UnicodeScripts.UnicodeVersion} data",
         _ => null,
     };
 }
