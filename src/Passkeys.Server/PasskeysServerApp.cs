@@ -60,6 +60,8 @@ public static class PasskeysServerApp
         services.AddSingleton<TokenService>();
         services.AddSingleton<Access>();
         services.AddSingleton<RelyingParties>();
+        services.AddSingleton<TenantKeys>();
+        services.AddSingleton<AttemptBudget>();
         services.AddSingleton<FakeCredentialSource>();
         services.AddSingleton<CeremonyService>();
         services.AddSingleton<AccountService>();

@@ -5,12 +5,14 @@ using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
+using Passkeys.Server.Security.Usernames;
 using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.Ceremonies;
 
 /// <summary>Credential management and recovery codes for one user of a tenant.</summary>
-public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options)
+public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options,
+    TenantKeys keys, AttemptBudget budget)
 {
     /// <summary>The user's credentials.</summary>
     public async Task<CredentialList> ListAsync(string tenantId, string userId, CancellationToken ct)
@@ -52,11 +54,19 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
         return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the user's recovery codes; the codes are returned once and stored hashed.</summary>
+    /// <summary>
+    /// Replaces the user's recovery codes; the codes are returned once and stored as keyed hashes.
+    /// A small per-user budget (Passkeys:Recovery:GenerationsPerAccount per GenerationWindow) stops a
+    /// script from churning them.
+    /// </summary>
     public async Task<RecoveryCodesResponse> NewRecoveryCodesAsync(string tenantId, string userId, CancellationToken ct)
     {
         await RequireUserAsync(tenantId, userId, ct).ConfigureAwait(false);
-        var (codes, records) = RecoveryCodes.Generate(tenantId, userId, time.GetUtcNow());
+        var limits = options.Value.Recovery;
+        await budget.TakeAsync(tenantId, "recovery-codes", userId, limits.GenerationsPerAccount, limits.GenerationWindow,
+            ServerError.RecoveryCodesTooFrequent, ct).ConfigureAwait(false);
+        var key = await keys.GetAsync(tenantId, TenantKeys.RecoveryCodes, ct).ConfigureAwait(false);
+        var (codes, records) = RecoveryCodes.Generate(key, tenantId, userId, time.GetUtcNow());
         await store.ReplaceRecoveryCodesAsync(tenantId, userId, records, ct).ConfigureAwait(false);
         return new RecoveryCodesResponse(codes);
     }
@@ -73,25 +83,28 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
         try
         {
             var name = CeremonyService.CheckText(request.Username, "username", 256);
+            // Per account, across all nodes (the store counts): guesses at one user's codes are
+            // bounded however many addresses they come from. Unknown names are counted the same
+            // way, so the budget does not tell which accounts exist.
+            var limits = options.Value.Recovery;
+            await budget.TakeAsync(tenantId, "recovery-redeem", UsernameRules.Key(name), limits.AttemptsPerAccount, limits.AttemptWindow,
+                ServerError.RecoveryAttemptsExceeded, ct).ConfigureAwait(false);
             var code = RecoveryCodes.Normalize(request.Code);
             var user = await store.GetUserByNameAsync(tenantId, name, ct).ConfigureAwait(false);
             userId = user?.Id;
-            RecoveryCodeRecord? record = null;
-            if (user is not null && code is not null)
-            {
-                var lookup = RecoveryCodes.LookupId(code);
-                record = (await store.ListUnusedRecoveryCodesAsync(tenantId, user.Id, ct).ConfigureAwait(false)).FirstOrDefault(r => r.Id == lookup);
-            }
-            // PBKDF2 runs whether or not the user or code exists, so timing does not tell them apart.
-            var valid = RecoveryCodes.Verify(code ?? new string('0', 28), record);
-            if (!valid || user is null || !await store.SpendRecoveryCodeAsync(tenantId, user.Id, record!.Id, time.GetUtcNow(), ct).ConfigureAwait(false))
+            // The same reads and hashing whether or not the user or code exists, so timing does not tell them apart.
+            var key = await keys.GetAsync(tenantId, TenantKeys.RecoveryCodes, ct).ConfigureAwait(false);
+            var unused = await store.ListUnusedRecoveryCodesAsync(tenantId, user?.Id ?? "", ct).ConfigureAwait(false);
+            var record = RecoveryCodes.Find(key, tenantId, user?.Id ?? "", code ?? new string('0', 16), unused);
+            if (record is null || user is null || code is null
+                || !await store.SpendRecoveryCodeAsync(tenantId, user.Id, record.Id, time.GetUtcNow(), ct).ConfigureAwait(false))
             {
                 throw new ServerException(ServerError.RecoveryCodeInvalid);
             }
             var grant = Secrets.RandomId(32);
             var now = time.GetUtcNow();
             var expires = now + options.Value.Ceremonies.RecoveryGrantLifetime;
-            await store.SaveCeremonyAsync(new CeremonyRecord(tenantId, "grant:" + grant, CeremonyKind.RecoveryGrant, [], user.Id, null, now, expires), ct).ConfigureAwait(false);
+            await store.SaveCeremonyAsync(new CeremonyRecord(tenantId, RecoveryGrants.CeremonyId(grant), CeremonyKind.RecoveryGrant, [], user.Id, null, now, expires), ct).ConfigureAwait(false);
             await audit.RecordAsync(tenantId, Observability.Ceremonies.Recovery, "succeeded", null, user.Id, null, null, null, client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
             return new RedeemResponse(grant, expires);
         }

@@ -9,8 +9,9 @@ public sealed record CeremonyData
     /// <summary>For registration of a user who does not exist yet: the user to create at finish.</summary>
     public PendingUser? NewUser { get; init; }
     /// <summary>
-    /// For registration after a recovery-code redeem: the grant, spent only when the registration
-    /// finishes, so a cancelled browser prompt does not cost the user a recovery code.
+    /// For registration after a recovery-code redeem: the id of the grant's ceremony (the grant's
+    /// hash, never the grant), spent only when the registration finishes, so a cancelled browser
+    /// prompt does not cost the user a recovery code.
     /// </summary>
     public string? RecoveryGrant { get; init; }
     /// <summary>

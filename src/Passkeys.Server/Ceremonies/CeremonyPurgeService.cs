@@ -36,6 +36,10 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         while (await store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), 500, ct).ConfigureAwait(false) == 500)
         {
         }
+        // Attempt budgets whose window has ended (AttemptBudget).
+        while (await store.PurgeExpiredAttemptsAsync(time.GetUtcNow(), 500, ct).ConfigureAwait(false) == 500)
+        {
+        }
         return total;
     }
 

@@ -10,6 +10,7 @@ using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
+using Passkeys.Server.Security.Usernames;
 using Passkeys.Server.Sessions;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
@@ -85,7 +86,7 @@ public sealed class CeremonyService(
             {
                 return (user, null, null);
             }
-            var name = CheckText(u.Name, "user.name", 256);
+            var name = UsernameRules.Check(u.Name, "user.name");
             if (await store.GetUserByNameAsync(tenant.Id, name, ct).ConfigureAwait(false) is not null)
             {
                 throw new ServerException(ServerError.UsernameTaken);
@@ -101,21 +102,23 @@ public sealed class CeremonyService(
         {
             // The grant is checked here and spent at finish: taken out atomically (so two begins can't
             // both see it) and put back unchanged, with its original expiry.
-            var grant = await store.ConsumeCeremonyAsync(tenant.Id, "grant:" + request.RecoveryGrant, ct).ConfigureAwait(false);
-            if (grant is null || grant.Kind != CeremonyKind.RecoveryGrant || grant.ExpiresAt <= time.GetUtcNow() || grant.UserId is null)
+            // Stored under its hash only, and taken only as a grant (never another kind of ceremony).
+            var grantId = RecoveryGrants.CeremonyId(request.RecoveryGrant);
+            var grant = await store.ConsumeCeremonyAsync(tenant.Id, grantId, CeremonyKind.RecoveryGrant, ct).ConfigureAwait(false);
+            if (grant is null || grant.ExpiresAt <= time.GetUtcNow() || grant.UserId is null)
             {
                 throw new ServerException(ServerError.Unauthorized, "The recovery grant is not valid. Redeem a recovery code again.");
             }
             await store.SaveCeremonyAsync(grant, ct).ConfigureAwait(false);
             var user = await store.GetUserAsync(tenant.Id, grant.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.Unauthorized);
-            return (user, null, request.RecoveryGrant);
+            return (user, null, grantId);
         }
         if (!tenant.SelfSignUp)
         {
             throw new ServerException(ServerError.Forbidden, "This site does not allow signing up here. Use the app's sign-up page.");
         }
         var self = request.User ?? throw new ServerException(ServerError.MalformedRequest, "user is required for sign-up.");
-        var selfName = CheckText(self.Name, "user.name", 256);
+        var selfName = UsernameRules.Check(self.Name, "user.name");
         if (await store.GetUserByNameAsync(tenant.Id, selfName, ct).ConfigureAwait(false) is not null)
         {
             throw new ServerException(ServerError.UsernameTaken);
@@ -153,7 +156,7 @@ public sealed class CeremonyService(
             {
                 // Spend the recovery grant now that the new passkey is verified; a grant used by a
                 // concurrent registration is gone, and this one fails.
-                var spent = await store.ConsumeCeremonyAsync(tenant.Id, "grant:" + recoveryGrant, ct).ConfigureAwait(false);
+                var spent = await store.ConsumeCeremonyAsync(tenant.Id, recoveryGrant, CeremonyKind.RecoveryGrant, ct).ConfigureAwait(false);
                 if (spent is null || spent.ExpiresAt <= now || spent.UserId != ceremony.UserId)
                 {
                     throw new ServerException(ServerError.Unauthorized, "The recovery grant was already used or has expired. Redeem a recovery code again.");
@@ -217,7 +220,7 @@ public sealed class CeremonyService(
                 var credentials = user is null ? [] : await store.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false);
                 if (user is null || credentials.Count == 0)
                 {
-                    allow = fakes.For(tenant.Id, name);
+                    allow = await fakes.ForAsync(tenant.Id, name, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -390,9 +393,10 @@ public sealed class CeremonyService(
         {
             throw new ServerException(ServerError.CeremonyNotFound);
         }
-        // Consumed first, whatever happens next: a response can be tried exactly once.
-        var ceremony = await store.ConsumeCeremonyAsync(tenantId, ceremonyId, ct).ConfigureAwait(false);
-        if (ceremony is null || ceremony.Kind != kind)
+        // Consumed first, whatever happens next: a response can be tried exactly once. Only a
+        // ceremony of this kind is taken: another kind's id (a recovery grant's) is left alone.
+        var ceremony = await store.ConsumeCeremonyAsync(tenantId, ceremonyId, kind, ct).ConfigureAwait(false);
+        if (ceremony is null)
         {
             throw new ServerException(ServerError.CeremonyNotFound);
         }

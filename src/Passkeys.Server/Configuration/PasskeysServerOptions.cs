@@ -40,6 +40,8 @@ public sealed class PasskeysServerOptions
     /// <summary>Rate limits (requests per window per partition).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>Per-account recovery-code budgets, shared by all nodes through the store.</summary>
+    public RecoveryOptions Recovery { get; set; } = new();
     /// <summary>
     /// The URL users and apps reach this server at, e.g. <c>https://id.example.com</c>: the base of
     /// every token's <c>iss</c> (unless <see cref="TokenOptions.Issuer"/> is set). Empty: the first

@@ -84,6 +84,11 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         {
             errors.Add("Passkeys:RateLimits values must be positive.");
         }
+        var rc = options.Recovery;
+        if (rc.AttemptsPerAccount < 1 || rc.GenerationsPerAccount < 1 || rc.AttemptWindow < TimeSpan.FromSeconds(1) || rc.GenerationWindow < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Passkeys:Recovery budgets must be positive and their windows at least 00:00:01.");
+        }
         errors.AddRange(EdgeOptionsValidation.Check(options));
         if (options.DefaultTenant.Enabled)
         {

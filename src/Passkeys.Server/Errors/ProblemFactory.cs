@@ -12,7 +12,8 @@ public static class ProblemFactory
     /// <summary>The HTTP status for a server error.</summary>
     public static int StatusOf(ServerError error) => error switch
     {
-        ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid => 400,
+        ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid
+            or ServerError.UsernameNotAllowed or ServerError.UsernameMixesScripts => 400,
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
@@ -23,7 +24,7 @@ public static class ProblemFactory
         ServerError.UsernameTaken or ServerError.Conflict => 409,
         ServerError.PayloadTooLarge => 413,
         ServerError.UnsupportedMediaType => 415,
-        ServerError.RateLimited => 429,
+        ServerError.RateLimited or ServerError.RecoveryAttemptsExceeded or ServerError.RecoveryCodesTooFrequent => 429,
         ServerError.StoreUnavailable => 503,
         _ => 500,
     };
@@ -62,6 +63,10 @@ public static class ProblemFactory
         ServerError.RefreshTokenReused => "For your security you have been signed out, because this session was used from somewhere else. Please sign in again.",
         ServerError.RefreshTokenInvalid => "Your session is not valid. Please sign in again.",
         ServerError.SessionNotFound => "We could not find that session. It may already have ended.",
+        ServerError.UsernameNotAllowed => "That username is not allowed. " + Security.Usernames.UsernameRules.Rule,
+        ServerError.UsernameMixesScripts => "That username mixes letters from different scripts, which makes it look like another name. " + Security.Usernames.UsernameRules.Rule,
+        ServerError.RecoveryAttemptsExceeded => "Too many recovery code attempts for this account. Wait until the time shown, then try again.",
+        ServerError.RecoveryCodesTooFrequent => "New recovery codes were made too often. Wait a while before making new ones.",
         ServerError.StepUpTokenNotAccepted => "This token only confirms one transaction. Use your sign-in (access) token here.",
         ServerError.RpIdIsPublicSuffix => "The relying party id must be your own domain, not a public suffix.",
         ServerError.OriginOutsideRpId => "Every web origin must be on the relying party id or a subdomain of it.",

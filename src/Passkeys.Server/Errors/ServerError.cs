@@ -54,6 +54,14 @@ public enum ServerError
     RefreshTokenInvalid = 1022,
     /// <summary>No such active session of this user.</summary>
     SessionNotFound = 1023,
+    /// <summary>A new username has a character the rules refuse (space, invisible, control) or is empty or too long.</summary>
+    UsernameNotAllowed = 1030,
+    /// <summary>A new username mixes scripts in a way that makes look-alikes (UTS #39 above Highly Restrictive).</summary>
+    UsernameMixesScripts = 1031,
+    /// <summary>Too many recovery-code attempts for this account in the current window, counted across all nodes.</summary>
+    RecoveryAttemptsExceeded = 1032,
+    /// <summary>Recovery codes were generated too often for this account.</summary>
+    RecoveryCodesTooFrequent = 1033,
 
     // 1050–1059: proxies, tokens and tenants (issue 10).
     /// <summary>A step-up token (it confirms one transaction) was presented where a session's access token is required.</summary>

@@ -12,4 +12,7 @@ public sealed class ServerException : Exception
 
     /// <summary>The stable code.</summary>
     public ServerError Error { get; }
+
+    /// <summary>When the caller may try again (sent as <c>Retry-After</c>); null when it does not apply.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -12,7 +12,7 @@ namespace Passkeys.Server.Storage;
 /// tenant id never return rows of another tenant. The contract is pinned by
 /// <c>StoreContractTests</c> in the test project; a new implementation derives from it.
 /// </remarks>
-public interface IPasskeyStore
+public partial interface IPasskeyStore
 {
     /// <summary>Creates or upgrades the schema to the latest version (idempotent; safe at every start).</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -74,9 +74,10 @@ public interface IPasskeyStore
     /// <summary>
     /// Removes and returns the ceremony in one atomic statement (<c>DELETE … RETURNING</c>): of any
     /// number of concurrent callers, on any number of nodes, at most one gets it. Expired ceremonies
-    /// are returned too (the caller reports them as expired); null when unknown or already consumed.
+    /// are returned too (the caller reports them as expired); null when unknown, already consumed,
+    /// or of another kind than <paramref name="kind"/> (which is then left in place, untouched).
     /// </summary>
-    Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default);
+    Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default);
     /// <summary>Removes and returns up to <paramref name="max"/> ceremonies that expired before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 

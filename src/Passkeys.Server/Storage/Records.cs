@@ -78,7 +78,7 @@ public sealed record CeremonyRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt);
 
-/// <summary>One recovery code, stored hashed (PBKDF2-SHA256 with its own salt).</summary>
+/// <summary>One recovery code, stored hashed: HMAC-SHA256 (empty <see cref="Salt"/>), or PBKDF2-SHA256 with its own salt for codes of the earlier format.</summary>
 public sealed record RecoveryCodeRecord(
     string TenantId,
     string UserId,

@@ -16,14 +16,15 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
-    public async Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default)
+    public async Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
         // The single atomic statement that makes a challenge single-use across nodes. PostgreSQL: a
         // second DELETE of the same row waits for the first to commit, re-checks, finds nothing,
         // returns nothing. SQLite: writers take the database lock one at a time.
-        var rows = await WriteQueryAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id RETURNING {CeremonyColumns}",
-            Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
+        // The kind is part of the WHERE, so a ceremony of another kind is never deleted by mistake.
+        var rows = await WriteQueryAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id AND kind = @k RETURNING {CeremonyColumns}",
+            Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@k", (int)kind)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 

@@ -35,8 +35,9 @@ public abstract partial class SqlPasskeyStore
             }
             if (newUser is not null)
             {
-                if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR handle = @h)",
-                        ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@h", newUser.Handle)).ConfigureAwait(false))
+                if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR name_key = @nk OR handle = @h)",
+                        ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@nk", Security.Usernames.UsernameRules.Key(newUser.Name)),
+                        ("@h", newUser.Handle)).ConfigureAwait(false))
                 {
                     return AddCredentialResult.UserExists;
                 }

@@ -9,7 +9,7 @@ public abstract partial class SqlPasskeyStore
     private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
     private protected const string InsertUserSql =
-        "INSERT INTO users (tenant_id, id, handle, name, display_name, created_at) VALUES (@t, @id, @h, @n, @dn, @at)";
+        "INSERT INTO users (tenant_id, id, handle, name, name_key, display_name, created_at) VALUES (@t, @id, @h, @n, @nk, @dn, @at)";
 
     /// <inheritdoc />
     public async Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
@@ -79,8 +79,10 @@ public abstract partial class SqlPasskeyStore
     public async Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name = @n", Rows.User, cancellationToken,
-            ("@t", tenantId), ("@n", name)).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(name);
+        // By the comparison key: ALICE, ＡＬＩＣＥ and alice are one name (Security/Usernames/UsernameRules.cs).
+        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name_key = @k", Rows.User, cancellationToken,
+            ("@t", tenantId), ("@k", Security.Usernames.UsernameRules.Key(name))).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -17,7 +17,7 @@ internal static class StoreParameters
     ];
 
     public static (string, object?)[] User(UserRecord u) =>
-        [("@t", u.TenantId), ("@id", u.Id), ("@h", u.Handle), ("@n", u.Name), ("@dn", u.DisplayName), ("@at", u.CreatedAt)];
+        [("@t", u.TenantId), ("@id", u.Id), ("@h", u.Handle), ("@n", u.Name), ("@nk", Security.Usernames.UsernameRules.Key(u.Name)), ("@dn", u.DisplayName), ("@at", u.CreatedAt)];
 
     public static (string, object?)[] Credential(CredentialRecordRow c) =>
     [

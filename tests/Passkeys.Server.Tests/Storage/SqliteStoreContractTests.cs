@@ -45,7 +45,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
             await stores[i % 2].SaveCeremonyAsync(Ceremony("t1", id, T0.AddMinutes(5)));
             await stores[i % 2].AppendAuditEventAsync(new AuditEventRecord(0, "t1", T0, "authentication", "started", id, null, null, null, null, null, null, null, null, null));
             // Each ceremony raced by one consumer per store: exactly one gets it.
-            var consumed = await Task.WhenAll(stores.Select(s => s.ConsumeCeremonyAsync("t1", id)));
+            var consumed = await Task.WhenAll(stores.Select(s => s.ConsumeCeremonyAsync("t1", id, CeremonyKind.Authentication)));
             return consumed.Count(c => c is not null);
         })));
         Assert.All(consumedPerCeremony, n => Assert.Equal(1, n));

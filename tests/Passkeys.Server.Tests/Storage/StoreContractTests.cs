@@ -239,15 +239,18 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     public async Task A_ceremony_is_consumed_exactly_once()
     {
         await Store.SaveCeremonyAsync(Ceremony("t1", "c1", T0.AddMinutes(5), "u1"));
-        Assert.Null(await Store.ConsumeCeremonyAsync("t2", "c1")); // another tenant cannot consume it
-        var c = await Store.ConsumeCeremonyAsync("t1", "c1");
+        Assert.Null(await Store.ConsumeCeremonyAsync("t2", "c1", CeremonyKind.Authentication)); // another tenant cannot consume it
+        // Asked for as another kind, it is neither returned nor burnt.
+        Assert.Null(await Store.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.Registration));
+        Assert.Null(await Store.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.RecoveryGrant));
+        var c = await Store.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.Authentication);
         Assert.NotNull(c);
         Assert.Equal(CeremonyKind.Authentication, c.Kind);
         Assert.Equal(new byte[] { 1, 2, 3 }, c.State);
         Assert.Equal("u1", c.UserId);
         Assert.Equal("{\"x\":1}", c.Data);
         Assert.Equal(T0.AddMinutes(5), c.ExpiresAt);
-        Assert.Null(await Store.ConsumeCeremonyAsync("t1", "c1"));
+        Assert.Null(await Store.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.Authentication));
     }
 
     [StoreFact]
@@ -257,7 +260,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         {
             await Store.SaveCeremonyAsync(Ceremony("t1", "race" + i, T0.AddMinutes(5)));
         }
-        var attempts = Enumerable.Range(0, 40).Select(i => Task.Run(() => Store.ConsumeCeremonyAsync("t1", "race" + (i % 10))));
+        var attempts = Enumerable.Range(0, 40).Select(i => Task.Run(() => Store.ConsumeCeremonyAsync("t1", "race" + (i % 10), CeremonyKind.Authentication)));
         var results = await Task.WhenAll(attempts);
         Assert.Equal(10, results.Count(r => r is not null));
         Assert.Equal(10, results.Where(r => r is not null).Select(r => r!.Id).Distinct().Count());
@@ -272,7 +275,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var purged = await Store.PurgeExpiredCeremoniesAsync(T0.AddMinutes(5), 100);
         Assert.Equal(["old", "old2"], purged.Select(c => c.Id).Order());
         Assert.Empty(await Store.PurgeExpiredCeremoniesAsync(T0.AddMinutes(5), 100));
-        Assert.NotNull(await Store.ConsumeCeremonyAsync("t1", "fresh"));
+        Assert.NotNull(await Store.ConsumeCeremonyAsync("t1", "fresh", CeremonyKind.Authentication));
     }
 
     [StoreFact]

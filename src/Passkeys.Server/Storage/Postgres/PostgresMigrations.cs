@@ -156,5 +156,25 @@ internal static class PostgresMigrations
         );
         CREATE INDEX ix_session_tokens_session ON session_tokens (tenant_id, session_id);
         """,
+        // Identities; mirrors SQLite's migration of the same place: name_key (filled in for older
+        // rows by the store after this migration), tenant_secrets, attempt_counters.
+        """
+        ALTER TABLE users ADD COLUMN name_key text NULL;
+        CREATE UNIQUE INDEX ux_users_name_key ON users (tenant_id, name_key);
+        CREATE TABLE tenant_secrets (
+            tenant_id  text        NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            secret     bytea       NOT NULL,
+            created_at timestamptz NOT NULL
+        );
+        CREATE TABLE attempt_counters (
+            tenant_id    text        NOT NULL,
+            subject      text        NOT NULL,
+            window_start timestamptz NOT NULL,
+            attempts     bigint      NOT NULL,
+            expires_at   timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, subject, window_start)
+        );
+        CREATE INDEX ix_attempt_counters_expires ON attempt_counters (expires_at);
+        """,
     ];
 }

@@ -86,6 +86,8 @@ public sealed partial class PostgresPasskeyStore : SqlPasskeyStore, IAsyncDispos
             await ExecuteAsync(connection, tx, "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, now())", cancellationToken,
                 ("@v", version)).ConfigureAwait(false);
         }
+        // Under the same lock and transaction: one node fills in the keys, the others find none missing.
+        await BackfillNameKeysAsync(connection, tx, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -154,5 +154,28 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_session_tokens_session ON session_tokens (tenant_id, session_id);
         """,
+        // Identities (docs/operations.md, "Usernames"): users are found by name_key, the name's
+        // comparison key (case, width and invisible characters folded), unique per tenant; the
+        // store fills it in for older rows after this migration (renaming a later look-alike).
+        // tenant_secrets: one random secret per tenant for keyed derivations (fake credentials,
+        // recovery-code HMAC). attempt_counters: fixed-window attempt budgets every node shares.
+        """
+        ALTER TABLE users ADD COLUMN name_key TEXT NULL;
+        CREATE UNIQUE INDEX ux_users_name_key ON users (tenant_id, name_key);
+        CREATE TABLE tenant_secrets (
+            tenant_id  TEXT   NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            secret     BLOB   NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE TABLE attempt_counters (
+            tenant_id    TEXT    NOT NULL,
+            subject      TEXT    NOT NULL,
+            window_start BIGINT  NOT NULL,
+            attempts     INTEGER NOT NULL,
+            expires_at   BIGINT  NOT NULL,
+            PRIMARY KEY (tenant_id, subject, window_start)
+        );
+        CREATE INDEX ix_attempt_counters_expires ON attempt_counters (expires_at);
+        """,
     ];
 }

@@ -94,5 +94,11 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
                 ("@v", version), ("@at", DateTimeOffset.UtcNow)).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+        // Rows from before name_key existed get theirs (BEGIN IMMEDIATE: one node at a time).
+        await using (var backfill = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await BackfillNameKeysAsync(connection, backfill, cancellationToken).ConfigureAwait(false);
+            await backfill.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 }
