@@ -22,7 +22,7 @@ public static class ProblemFactory
         ServerError.PayloadTooLarge => 413,
         ServerError.UnsupportedMediaType => 415,
         ServerError.RateLimited => 429,
-        ServerError.StoreUnavailable => 503,
+        ServerError.StoreUnavailable or ServerError.SigningKeyUnreadable => 503,
         _ => 500,
     };
 
@@ -60,6 +60,7 @@ public static class ProblemFactory
         ServerError.RefreshTokenReused => "For your security you have been signed out, because this session was used from somewhere else. Please sign in again.",
         ServerError.RefreshTokenInvalid => "Your session is not valid. Please sign in again.",
         ServerError.SessionNotFound => "We could not find that session. It may already have ended.",
+        ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

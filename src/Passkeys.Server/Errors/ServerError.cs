@@ -54,4 +54,9 @@ public enum ServerError
     RefreshTokenInvalid = 1022,
     /// <summary>No such active session of this user.</summary>
     SessionNotFound = 1023,
+    /// <summary>
+    /// A token signing key in the store cannot be decrypted with this node's key ring or key-encryption
+    /// key (nodes sharing a database must share them); a configuration fault, answered 503.
+    /// </summary>
+    SigningKeyUnreadable = 1040,
 }
