@@ -90,7 +90,7 @@ public static class PasskeysServerApp
 
         // Start-up work that must finish before the first request: validate, migrate, seed.
         _ = app.Services.GetRequiredService<IOptions<PasskeysServerOptions>>().Value;
-        SecureDataFolder(app.Services.GetRequiredService<DataFolder>());
+        SecureDataFolder(app.Services);
         MigrateStore(app.Services.GetRequiredService<IPasskeyStore>());
         app.Services.GetRequiredService<SigningKeyMigration>().RunAsync(default).GetAwaiter().GetResult();
         app.Services.GetRequiredService<TenantService>().EnsureDefaultAsync(default).GetAwaiter().GetResult();
@@ -142,25 +142,40 @@ public static class PasskeysServerApp
         services.AddDataProtection().SetApplicationName("Passkeys.Server");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
         {
-            var options = sp.GetRequiredService<IOptions<PasskeysServerOptions>>().Value;
-            var dataFolder = sp.GetRequiredService<DataFolder>();
-            var folder = string.IsNullOrEmpty(options.KeyProtection.KeyRingDirectory)
-                ? Path.Combine(dataFolder.Ensure(), "keys")
-                : Path.GetFullPath(options.KeyProtection.KeyRingDirectory);
-            dataFolder.SecureFolderAndFiles(folder);
+            var folder = KeyRingFolder(sp, createDataFolder: true);
+            sp.GetRequiredService<DataFolder>().SecureFolderAndFiles(folder);
             o.XmlRepository = new OwnerOnlyXmlRepository(folder);
         }));
         services.AddSingleton<SigningKeyProtector>();
         services.AddSingleton<SigningKeyMigration>();
     }
 
-    // An existing data folder and the server's files in it are tightened at every start, also when
-    // nothing else in this start needs the folder (a PostgreSQL node with a configured admin key).
-    private static void SecureDataFolder(DataFolder folder)
+    // {DataDirectory}/keys unless a folder is configured; the data folder is created (0700) first when asked.
+    private static string KeyRingFolder(IServiceProvider sp, bool createDataFolder = false)
     {
+        var configured = sp.GetRequiredService<IOptions<PasskeysServerOptions>>().Value.KeyProtection.KeyRingDirectory;
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+        var dataFolder = sp.GetRequiredService<DataFolder>();
+        return Path.Combine(createDataFolder ? dataFolder.Ensure() : dataFolder.FullPath, "keys");
+    }
+
+    // An existing data folder and key ring, and the server's files in them, are tightened at every
+    // start, also when nothing else in this start needs them (a PostgreSQL node with a configured
+    // admin key, a key ring Data Protection reads only at the first token).
+    private static void SecureDataFolder(IServiceProvider sp)
+    {
+        var folder = sp.GetRequiredService<DataFolder>();
         if (Directory.Exists(folder.FullPath))
         {
             folder.Ensure();
+        }
+        var keyRing = KeyRingFolder(sp);
+        if (Directory.Exists(keyRing))
+        {
+            folder.SecureFolderAndFiles(keyRing);
         }
     }
 

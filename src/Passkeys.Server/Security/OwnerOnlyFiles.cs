@@ -15,7 +15,11 @@ public static class OwnerOnlyFiles
     /// <summary><c>rw-------</c>.</summary>
     public const UnixFileMode FilePermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates the folder (and missing parents) owner-only, or tightens it; returns its full path.</summary>
+    /// <summary>
+    /// Creates the folder (and missing parents) owner-only, or tightens it; returns its full path.
+    /// A folder with the sticky bit (such as <c>/tmp</c>) is shared by design: it is refused, not changed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The folder has the sticky bit.</exception>
     /// <param name="tightened">Called with the path and old mode when an existing folder was looser.</param>
     public static string EnsureFolder(string path, Action<string, UnixFileMode>? tightened = null)
     {
@@ -105,9 +109,22 @@ public static class OwnerOnlyFiles
             return;
         }
         var mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.StickyBit) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{path} is a shared folder (sticky bit, like /tmp); the server keeps secrets in its data and key ring folders: give it a folder of its own.");
+        }
         if ((mode & ~wanted) != 0)
         {
-            File.SetUnixFileMode(path, mode & wanted);
+            try
+            {
+                File.SetUnixFileMode(path, mode & wanted);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new InvalidOperationException(
+                    $"{path} is readable by other accounts and cannot be made owner-only ({e.Message}); make the server's account its owner, or chmod it yourself.", e);
+            }
             tightened?.Invoke(path, mode);
         }
     }

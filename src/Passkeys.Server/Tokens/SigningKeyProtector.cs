@@ -81,7 +81,7 @@ public sealed partial class SigningKeyProtector
                     // Written by a version before encryption at rest (e.g. an old node during a rolling
                     // upgrade); encrypted by the next start's migration.
                     LogPlaintext(_logger, record.TenantId, record.KeyId);
-                    return stored;
+                    return stored.ToArray(); // a copy: callers wipe what they get
                 case StoredKeyForm.DataProtection:
                     return ProtectorFor(record.TenantId, record.KeyId).Unprotect(stored);
                 case StoredKeyForm.KeyEncryptionKey when _kek is not null:

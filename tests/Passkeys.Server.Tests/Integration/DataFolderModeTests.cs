@@ -101,6 +101,8 @@ public abstract class DataFolderModeTests : IDisposable
         }
         await using (var second = await StartAsync())
         {
+            // At start, before anything reads the key ring or writes.
+            AssertOwnerOnly(Everything(dataFolder, keyRing));
             await second.SignInAsync(client);
             AssertOwnerOnly(Everything(dataFolder, keyRing));
         }

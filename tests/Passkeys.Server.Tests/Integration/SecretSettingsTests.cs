@@ -58,6 +58,22 @@ public sealed class SecretSettingsTests : IDisposable
     }
 
     [Fact]
+    public void A_shared_folder_such_as_tmp_is_refused_as_data_folder_not_changed()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var shared = Path.Combine(_folder, "shared");
+        Directory.CreateDirectory(shared);
+        var mode = UnixFileMode.StickyBit | (UnixFileMode)0b111_111_111;
+        File.SetUnixFileMode(shared, mode);
+        var e = Assert.Throws<InvalidOperationException>(() => PasskeysServerApp.Build(Args("--Passkeys:DataDirectory=" + shared, "--Passkeys:AdminKey=" + TestServer.AdminKey)));
+        Assert.Contains("a folder of its own", e.Message, StringComparison.Ordinal);
+        Assert.Equal(mode, File.GetUnixFileMode(shared));
+    }
+
+    [Fact]
     public async Task The_key_encryption_key_can_come_from_a_file()
     {
         var file = WriteSecret("kek", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
