@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Passkeys.Server.Tests.Storage;
 
 namespace Passkeys.Server.Tests.Integration;
@@ -49,7 +50,9 @@ public abstract class DataFolderModeTests : IDisposable
         return _storage.KeyRing ?? Path.Combine(_dataFolder, "keys");
     }
 
-    private Task<TestServer> StartAsync() => Storage.StartAsync(_storage, null, [.. GeneratedAdminKey, "--Passkeys:DataDirectory=" + _dataFolder]);
+    private Task<TestServer> StartAsync(LogSink? logs = null) => logs is null
+        ? Storage.StartAsync(_storage, null, [.. GeneratedAdminKey, "--Passkeys:DataDirectory=" + _dataFolder])
+        : Storage.StartWithAsync(_storage, b => b.Logging.AddProvider(logs), [.. GeneratedAdminKey, "--Passkeys:DataDirectory=" + _dataFolder]);
 
     [StoreFact]
     public async Task Every_folder_is_0700_and_every_file_0600_after_a_start_and_writes()
@@ -99,10 +102,13 @@ public abstract class DataFolderModeTests : IDisposable
             File.SetUnixFileMode(path, Directory.Exists(path) ? Folder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
                 : File600 | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
-        await using (var second = await StartAsync())
+        using var logs = new LogSink();
+        await using (var second = await StartAsync(logs))
         {
-            // At start, before anything reads the key ring or writes.
+            // At start, before anything reads the key ring or writes; each change logged with the old mode.
             AssertOwnerOnly(Everything(dataFolder, keyRing));
+            Assert.Contains(logs.Messages, m => m.Contains(Path.Combine(dataFolder, "admin.key") + " was readable by other accounts (mode 0644); set to 0600", StringComparison.Ordinal));
+            Assert.Contains(logs.Messages, m => m.Contains(keyRing + " was readable by other accounts (mode 0755); set to 0700", StringComparison.Ordinal));
             await second.SignInAsync(client);
             AssertOwnerOnly(Everything(dataFolder, keyRing));
         }
@@ -128,4 +134,30 @@ public sealed class SqliteDataFolderModeTests : DataFolderModeTests
 public sealed class PostgresDataFolderModeTests(PostgresCluster cluster) : DataFolderModeTests
 {
     protected override ServerStorage Storage { get; } = new PostgresStorage(cluster);
+}
+
+/// <summary>Collects the server's log messages at Warning and above.</summary>
+public sealed class LogSink : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyCollection<string> Messages => _messages;
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+    public void Dispose() { }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> messages) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                messages.Enqueue(formatter(state, exception));
+            }
+        }
+    }
 }

@@ -32,6 +32,10 @@ public abstract class ServerStorage : IDisposable
     public Task<TestServer> StartAsync(StorageLocation storage, TimeProvider? time = null, params string[] extra) =>
         TestServer.StartAsync(time, [.. Args(storage), .. extra]);
 
+    /// <summary>Starts a server on <paramref name="storage"/> whose builder <paramref name="configure"/> may change (e.g. add a log sink).</summary>
+    public Task<TestServer> StartWithAsync(StorageLocation storage, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> configure, params string[] extra) =>
+        TestServer.StartWithAsync(configure, [.. Args(storage), .. extra]);
+
     /// <summary>A new temporary folder path (not created), deleted with this object.</summary>
     protected string NewFolder()
     {
