@@ -6,8 +6,8 @@ namespace Passkeys.Server.Tokens;
 
 /// <summary>
 /// Runs at every start, before the first request: every stored signing key not in the configured
-/// form (plaintext from an older version, or encrypted the other way after a switch between key
-/// ring and KEK) is re-encrypted in place, and every key this node cannot decrypt stops the start
+/// form (plaintext from an older version, or still under the key ring after a switch to a KEK) is
+/// re-encrypted in place, and every key this node cannot decrypt stops the start
 /// with a message that says why and what to do, unless
 /// <c>Passkeys:KeyProtection:DangerouslyReplaceUnreadableKeys</c> says to delete them (new keys are
 /// then made at the next token issue).
