@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -51,10 +53,12 @@ public static class PasskeysServerApp
         services.AddSingleton<PasskeysMetrics>();
         services.AddSingleton(sp => new StoreMetrics(sp.GetRequiredService<PasskeysMetrics>().Meter));
         services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<DataFolder>();
         services.AddSingleton(CreateStore);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AdminKey>();
+        AddKeyProtection(services);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<TokenService>();
@@ -91,7 +95,9 @@ public static class PasskeysServerApp
 
         // Start-up work that must finish before the first request: validate, migrate, seed.
         _ = app.Services.GetRequiredService<IOptions<PasskeysServerOptions>>().Value;
+        SecureDataFolder(app.Services);
         MigrateStore(app.Services.GetRequiredService<IPasskeyStore>());
+        app.Services.GetRequiredService<SigningKeyMigration>().RunAsync(default).GetAwaiter().GetResult();
         app.Services.GetRequiredService<TenantService>().EnsureDefaultAsync(default).GetAwaiter().GetResult();
         _ = app.Services.GetRequiredService<AdminKey>();
         _ = app.Services.GetRequiredService<PrometheusExporter>();
@@ -135,6 +141,52 @@ public static class PasskeysServerApp
         return app;
     }
 
+    // Signing keys are encrypted with Data Protection (its key ring in a folder, owner-only) or with
+    // an explicit key-encryption key; see SigningKeyProtector and docs/operations.md, "Security".
+    private static void AddKeyProtection(IServiceCollection services)
+    {
+        // A fixed application name: the default (the content root path) would keep nodes installed
+        // in different folders from reading each other's payloads through a shared key ring.
+        services.AddDataProtection().SetApplicationName("Passkeys.Server");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+        {
+            var folder = KeyRingFolder(sp, createDataFolder: true);
+            sp.GetRequiredService<DataFolder>().SecureFolderAndFiles(folder);
+            o.XmlRepository = new OwnerOnlyXmlRepository(folder);
+        }));
+        services.AddSingleton<SigningKeyProtector>();
+        services.AddSingleton<SigningKeyMigration>();
+    }
+
+    // {DataDirectory}/keys unless a folder is configured; the data folder is created (0700) first when asked.
+    private static string KeyRingFolder(IServiceProvider sp, bool createDataFolder = false)
+    {
+        var configured = sp.GetRequiredService<IOptions<PasskeysServerOptions>>().Value.KeyProtection.KeyRingDirectory;
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+        var dataFolder = sp.GetRequiredService<DataFolder>();
+        return Path.Combine(createDataFolder ? dataFolder.Ensure() : dataFolder.FullPath, "keys");
+    }
+
+    // An existing data folder and key ring, and the server's files in them, are tightened at every
+    // start, also when nothing else in this start needs them (a PostgreSQL node with a configured
+    // admin key, a key ring Data Protection reads only at the first token).
+    private static void SecureDataFolder(IServiceProvider sp)
+    {
+        var folder = sp.GetRequiredService<DataFolder>();
+        if (Directory.Exists(folder.FullPath))
+        {
+            folder.Ensure();
+        }
+        var keyRing = KeyRingFolder(sp);
+        if (Directory.Exists(keyRing))
+        {
+            folder.SecureFolderAndFiles(keyRing);
+        }
+    }
+
     private static IPasskeyStore CreateStore(IServiceProvider sp)
     {
         var options = sp.GetRequiredService<IOptions<PasskeysServerOptions>>().Value;
@@ -144,9 +196,9 @@ public static class PasskeysServerApp
             // The validator has checked that the connection string is present and parses.
             return new PostgresPasskeyStore(options.ConnectionString!, metrics);
         }
-        var directory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(directory);
-        return new SqlitePasskeyStore(Path.Combine(directory, "passkeys.db"), metrics);
+        var folder = sp.GetRequiredService<DataFolder>();
+        folder.Ensure();
+        return new SqlitePasskeyStore(folder.PathOf(DataFolder.DatabaseFileName), metrics);
     }
 
     // The first time the server talks to its store: an unreachable PostgreSQL stops the start with a

@@ -57,6 +57,9 @@ internal static class HttpMode
             "--Passkeys:AdminKey=" + AdminKey,
             "--Passkeys:Store=" + store,
             .. connection is null ? Array.Empty<string>() : ["--Passkeys:ConnectionString=" + connection],
+            // Each run has a new key ring: signing keys a previous run left in a reused PostgreSQL
+            // database cannot be decrypted, and are replaced instead of stopping the start.
+            "--Passkeys:KeyProtection:DangerouslyReplaceUnreadableKeys=true",
             "--Passkeys:RateLimits:Enabled=true",
             "--Passkeys:RateLimits:CeremonyPerAddress=1000000000",
             "--Passkeys:RateLimits:CeremonyPerTenant=1000000000",

@@ -7,40 +7,74 @@ namespace Passkeys.Server.Ceremonies;
 
 /// <summary>
 /// Deletes expired ceremonies periodically and records each as abandoned (audit and metrics); also
-/// deletes sessions that ended (expired or revoked) more than a day ago, with their refresh tokens.
+/// deletes sessions that ended (expired or revoked) more than a day ago, with their refresh tokens,
+/// and audit events older than <c>Audit:Retention</c>. Every purge deletes in batches of at most
+/// <c>Purge:BatchSize</c> rows, each one short transaction, pausing <c>Purge:BatchPause</c> between
+/// batches: a backlog of millions of rows is never one commit that requests queue behind (on
+/// SQLite every write waits for the one before it).
 /// </summary>
 public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog audit, PasskeysMetrics metrics, TimeProvider time,
     IOptions<PasskeysServerOptions> options, ILogger<CeremonyPurgeService> logger) : BackgroundService
 {
+    private readonly PurgeOptions _batches = options.Value.Purge;
+
     /// <summary>Purges once; returns how many ceremonies were removed.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
-        var total = 0;
+        var ceremonies = await PurgeCeremoniesAsync(ct).ConfigureAwait(false);
+        // Kept a day after they end so that a late refresh is told "expired" or "revoked", not "invalid".
+        await InBatchesAsync(max => store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), max, ct), untilFewer: true, ct).ConfigureAwait(false);
+        // Attempt budgets whose window has ended (AttemptBudget).
+        await InBatchesAsync(max => store.PurgeExpiredAttemptsAsync(time.GetUtcNow(), max, ct), untilFewer: true, ct).ConfigureAwait(false);
+        await PurgeAuditEventsAsync(ct).ConfigureAwait(false);
+        return ceremonies.Deleted;
+    }
+
+    /// <summary>Deletes the audit events past <c>Audit:Retention</c> (none when it is zero or empty).</summary>
+    public Task<PurgeResult> PurgeAuditEventsAsync(CancellationToken ct)
+    {
+        if (options.Value.Audit.Retention is not { } retention || retention <= TimeSpan.Zero)
+        {
+            return Task.FromResult(new PurgeResult(0, 0));
+        }
+        // Until a batch finds nothing, not until one is short: a row whose time is later than its
+        // id suggests (clocks of nodes differ a little) shortens a batch without ending the backlog.
+        return InBatchesAsync(max => store.PurgeAuditEventsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: false, ct);
+    }
+
+    private Task<PurgeResult> PurgeCeremoniesAsync(CancellationToken ct) => InBatchesAsync(async max =>
+    {
+        var purged = await store.PurgeExpiredCeremoniesAsync(time.GetUtcNow(), max, ct).ConfigureAwait(false);
+        foreach (var c in purged)
+        {
+            var name = Observability.Ceremonies.Of(c.Kind);
+            metrics.Abandoned(name);
+            await audit.RecordAsync(c.TenantId, name, "abandoned", c.Kind == CeremonyKind.RecoveryGrant ? null : c.Id, c.UserId, null, null, null, null,
+                TimeSpan.Zero, ct).ConfigureAwait(false);
+        }
+        return purged.Count;
+    }, untilFewer: true, ct);
+
+    // Runs batch after batch (each deletes at most BatchSize rows and commits) with a pause between
+    // them, until a batch deletes fewer than BatchSize rows (untilFewer) or none.
+    private async Task<PurgeResult> InBatchesAsync(Func<int, Task<int>> batch, bool untilFewer, CancellationToken ct)
+    {
+        var max = _batches.BatchSize;
+        var (deleted, batches) = (0, 0);
         while (true)
         {
-            var purged = await store.PurgeExpiredCeremoniesAsync(time.GetUtcNow(), 500, ct).ConfigureAwait(false);
-            foreach (var c in purged)
+            var count = await batch(max).ConfigureAwait(false);
+            deleted += count;
+            batches++;
+            if (count == 0 || (untilFewer && count < max))
             {
-                var name = Observability.Ceremonies.Of(c.Kind);
-                metrics.Abandoned(name);
-                await audit.RecordAsync(c.TenantId, name, "abandoned", c.Kind == CeremonyKind.RecoveryGrant ? null : c.Id, c.UserId, null, null, null, null,
-                    TimeSpan.Zero, ct).ConfigureAwait(false);
+                return new PurgeResult(deleted, batches);
             }
-            total += purged.Count;
-            if (purged.Count < 500)
+            if (_batches.BatchPause > TimeSpan.Zero)
             {
-                break;
+                await Task.Delay(_batches.BatchPause, time, ct).ConfigureAwait(false);
             }
         }
-        // Kept a day after they end so that a late refresh is told "expired" or "revoked", not "invalid".
-        while (await store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), 500, ct).ConfigureAwait(false) == 500)
-        {
-        }
-        // Attempt budgets whose window has ended (AttemptBudget).
-        while (await store.PurgeExpiredAttemptsAsync(time.GetUtcNow(), 500, ct).ConfigureAwait(false) == 500)
-        {
-        }
-        return total;
     }
 
     /// <inheritdoc />
@@ -66,6 +100,9 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired ceremonies failed; retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired ceremonies, ended sessions or old audit events failed; retrying at the next interval")]
     private static partial void LogPurgeFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>What one purge deleted, and in how many transactions.</summary>
+public sealed record PurgeResult(int Deleted, int Batches);

@@ -25,6 +25,12 @@ public sealed class PasskeysServerOptions
     /// </summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>
+    /// A file holding the admin key (≥ 32 characters; surrounding whitespace ignored), e.g. a mounted
+    /// secret; used when <see cref="AdminKey"/> is empty. A warning is logged when other accounts can read it.
+    /// </summary>
+    public string? AdminKeyFile { get; set; }
+
     /// <summary>Maximum request body size in bytes (default 64 KiB). Larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
@@ -55,6 +61,64 @@ public sealed class PasskeysServerOptions
 
     /// <summary>Access to <c>/metrics</c>.</summary>
     public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>How the token signing keys are encrypted in the database.</summary>
+    public KeyProtectionOptions KeyProtection { get; set; } = new();
+
+    /// <summary>Audit event retention.</summary>
+    public AuditOptions Audit { get; set; } = new();
+
+    /// <summary>Batching of the background purge.</summary>
+    public PurgeOptions Purge { get; set; } = new();
+}
+
+/// <summary>
+/// The key that encrypts the tokens' signing keys in the database, so that the database (or a
+/// backup of it) alone cannot sign a token. Either ASP.NET Core Data Protection with its key ring in
+/// a folder (the default), or an explicit key-encryption key (KEK). See docs/operations.md, "Security".
+/// </summary>
+public sealed class KeyProtectionOptions
+{
+    /// <summary>The Data Protection key ring's folder; empty means <c>{DataDirectory}/keys</c>. Nodes sharing a database must share it (or use a KEK).</summary>
+    public string? KeyRingDirectory { get; set; }
+
+    /// <summary>
+    /// A 256-bit key-encryption key, base64: when set (here or by <see cref="KeyEncryptionKeyFile"/>),
+    /// signing keys are encrypted with it (AES-256-GCM) and no key ring is used. Every node must have the same one.
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    /// <summary>A file holding <see cref="KeyEncryptionKey"/> (a mounted secret); a warning is logged when other accounts can read it.</summary>
+    public string? KeyEncryptionKeyFile { get; set; }
+
+    /// <summary>
+    /// When signing keys in the database cannot be decrypted at start (a lost key ring, a wrong KEK, a
+    /// copied database), delete them and start, instead of refusing to start. Tokens they signed stop
+    /// verifying (at most <c>Tokens:Lifetime</c> of them); sessions are unaffected. Default false.
+    /// </summary>
+    public bool DangerouslyReplaceUnreadableKeys { get; set; }
+}
+
+/// <summary>Audit event retention.</summary>
+public sealed class AuditOptions
+{
+    /// <summary>Events older than this are deleted by the purge (default 90 days); zero or empty keeps them forever.</summary>
+    public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(90);
+}
+
+/// <summary>
+/// How the background purge (every <c>Ceremonies:PurgeInterval</c>) deletes expired ceremonies, ended
+/// sessions and audit events past retention: in batches of at most <see cref="BatchSize"/> rows, each
+/// its own short transaction, with <see cref="BatchPause"/> between them, so that a backlog of
+/// millions of rows never becomes one long write that requests queue behind.
+/// </summary>
+public sealed class PurgeOptions
+{
+    /// <summary>Rows deleted per transaction at most (default 500).</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The pause between two batches (default 50 ms).</summary>
+    public TimeSpan BatchPause { get; set; } = TimeSpan.FromMilliseconds(50);
 }
 
 /// <summary>The default tenant's settings.</summary>

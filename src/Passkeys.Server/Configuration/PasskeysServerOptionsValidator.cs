@@ -37,6 +37,24 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         {
             errors.Add("Passkeys:AdminKey must be at least 32 characters (or empty to generate one into the data folder).");
         }
+        if (!string.IsNullOrEmpty(options.AdminKey) && !string.IsNullOrEmpty(options.AdminKeyFile))
+        {
+            errors.Add("Passkeys:AdminKey and Passkeys:AdminKeyFile are both set; set only one.");
+        }
+        errors.AddRange(KeyProtectionProblems(options.KeyProtection));
+        var audit = options.Audit;
+        if (audit.Retention is { } retention && retention != TimeSpan.Zero && retention < TimeSpan.FromHours(1))
+        {
+            errors.Add("Passkeys:Audit:Retention must be at least 01:00:00, or 0 (or empty) to keep audit events forever.");
+        }
+        if (options.Purge.BatchSize is < 1 or > 100_000)
+        {
+            errors.Add("Passkeys:Purge:BatchSize must be between 1 and 100000.");
+        }
+        if (options.Purge.BatchPause < TimeSpan.Zero || options.Purge.BatchPause > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Passkeys:Purge:BatchPause must be between 00:00:00 and 00:01:00.");
+        }
         if (options.MaxRequestBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             errors.Add("Passkeys:MaxRequestBodyBytes must be between 1024 and 16777216.");
@@ -99,6 +117,22 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
             }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static IEnumerable<string> KeyProtectionProblems(KeyProtectionOptions k)
+    {
+        if (!string.IsNullOrEmpty(k.KeyEncryptionKey) && !string.IsNullOrEmpty(k.KeyEncryptionKeyFile))
+        {
+            yield return "Passkeys:KeyProtection:KeyEncryptionKey and Passkeys:KeyProtection:KeyEncryptionKeyFile are both set; set only one.";
+        }
+        if (!string.IsNullOrEmpty(k.KeyEncryptionKey) && Tokens.KeyEncryptionKey.Problem(k.KeyEncryptionKey) is { } problem)
+        {
+            yield return "Passkeys:KeyProtection:KeyEncryptionKey " + problem;
+        }
+        if (!string.IsNullOrEmpty(k.KeyEncryptionKeyFile) && !File.Exists(k.KeyEncryptionKeyFile))
+        {
+            yield return $"Passkeys:KeyProtection:KeyEncryptionKeyFile names {Path.GetFullPath(k.KeyEncryptionKeyFile)}, which does not exist.";
+        }
     }
 
     // Parsed here, not when the store is built, so a typo is reported with the other settings.

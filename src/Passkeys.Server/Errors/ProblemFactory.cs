@@ -25,7 +25,7 @@ public static class ProblemFactory
         ServerError.PayloadTooLarge => 413,
         ServerError.UnsupportedMediaType => 415,
         ServerError.RateLimited or ServerError.RecoveryAttemptsExceeded or ServerError.RecoveryCodesTooFrequent => 429,
-        ServerError.StoreUnavailable => 503,
+        ServerError.StoreUnavailable or ServerError.SigningKeyUnreadable => 503,
         _ => 500,
     };
 
@@ -70,6 +70,7 @@ public static class ProblemFactory
         ServerError.StepUpTokenNotAccepted => "This token only confirms one transaction. Use your sign-in (access) token here.",
         ServerError.RpIdIsPublicSuffix => "The relying party id must be your own domain, not a public suffix.",
         ServerError.OriginOutsideRpId => "Every web origin must be on the relying party id or a subdomain of it.",
+        ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

@@ -63,6 +63,12 @@ public enum ServerError
     /// <summary>Recovery codes were generated too often for this account.</summary>
     RecoveryCodesTooFrequent = 1033,
 
+
+    /// <summary>
+    /// A token signing key in the store cannot be decrypted with this node's key ring or key-encryption
+    /// key (nodes sharing a database must share them); a configuration fault, answered 503.
+    /// </summary>
+    SigningKeyUnreadable = 1040,
     // 1050–1059: proxies, tokens and tenants (issue 10).
     /// <summary>A step-up token (it confirms one transaction) was presented where a session's access token is required.</summary>
     StepUpTokenNotAccepted = 1050,

@@ -106,6 +106,13 @@ public partial interface IPasskeyStore
     Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default);
     /// <summary>Deletes keys retired before <paramref name="retiredBefore"/>.</summary>
     Task<int> DeleteRetiredSigningKeysAsync(string tenantId, DateTimeOffset retiredBefore, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces a key's stored private part (re-encrypted) when it still equals <paramref name="expected"/>;
+    /// false when the key is gone or another node replaced it first.
+    /// </summary>
+    Task<bool> ReplaceSigningKeyMaterialAsync(string tenantId, string keyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken = default);
+    /// <summary>Deletes one signing key, active or retired; false when absent.</summary>
+    Task<bool> DeleteSigningKeyAsync(string tenantId, string keyId, CancellationToken cancellationToken = default);
 
     // Sessions (refresh-token families; see SessionRecords.cs). Deleting a credential, user or
     // tenant deletes its sessions (foreign keys with ON DELETE CASCADE).
@@ -145,6 +152,12 @@ public partial interface IPasskeyStore
     Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
     /// <summary>Up to <see cref="AuditQuery.Limit"/> (at least 1, never clamped) events matching the query, newest first.</summary>
     Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes up to <paramref name="max"/> of the oldest events (by id) recorded before <paramref name="before"/>, in one
+    /// short transaction; returns how many. Only the oldest <paramref name="max"/> rows by id are examined, so
+    /// a call costs the same on a table of any size (ids grow with time; a straggler waits for the next purge).
+    /// </summary>
+    Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
     /// <summary>Event counts grouped by ceremony, outcome, browser and OS, for funnels and failure rates.</summary>
     Task<IReadOnlyList<AuditCount>> CountAuditEventsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
 }

@@ -73,6 +73,35 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> ReplaceSigningKeyMaterialAsync(string tenantId, string keyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // Compared with the old value: two nodes migrating together replace it once, and neither
+        // overwrites the other's result.
+        return await ExecuteAsync("UPDATE signing_keys SET private_key = @new WHERE tenant_id = @t AND kid = @kid AND private_key = @old", cancellationToken,
+            ("@new", replacement), ("@t", tenantId), ("@kid", keyId), ("@old", expected)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteSigningKeyAsync(string tenantId, string keyId, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND kid = @kid", cancellationToken,
+            ("@t", tenantId), ("@kid", keyId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // The oldest rows by primary key, filtered by time: a bounded index range, with no index on
+        // "at" to maintain on every insert, whatever the table's size.
+        return await ExecuteAsync(
+            "DELETE FROM audit_events WHERE id IN (SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT @max) oldest WHERE at < @before)",
+            cancellationToken, ("@max", max), ("@before", before)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);

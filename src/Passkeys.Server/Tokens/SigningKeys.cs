@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Passkeys.Server.Configuration;
+using Passkeys.Server.Errors;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 
@@ -11,8 +12,10 @@ namespace Passkeys.Server.Tokens;
 /// <summary>
 /// Per-tenant ES256 signing keys: created on first use, rotated when older than the rotation
 /// interval (or on demand), retired keys published until the overlap window has passed, then deleted.
+/// Private keys reach the store only encrypted, through <see cref="SigningKeyProtector"/>.
 /// </summary>
-public sealed class SigningKeys(IPasskeyStore store, TimeProvider time, IOptions<PasskeysServerOptions> options)
+public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector protector, TimeProvider time, IOptions<PasskeysServerOptions> options,
+    ILogger<SigningKeys> logger)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Kid), ECDsaSecurityKey> _parsed = new();
     private readonly TokenOptions _options = options.Value.Tokens;
@@ -45,7 +48,10 @@ public sealed class SigningKeys(IPasskeyStore store, TimeProvider time, IOptions
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var now = time.GetUtcNow();
-        var record = new SigningKeyRecord(tenantId, Secrets.RandomId(12), "ES256", ecdsa.ExportPkcs8PrivateKey(), now, null);
+        var kid = Secrets.RandomId(12);
+        var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
+        var record = new SigningKeyRecord(tenantId, kid, "ES256", protector.Protect(tenantId, kid, pkcs8), now, null);
+        CryptographicOperations.ZeroMemory(pkcs8);
         await store.AddSigningKeyAsync(record, ct).ConfigureAwait(false);
         await store.DeleteRetiredSigningKeysAsync(tenantId, now - _options.KeyOverlap, ct).ConfigureAwait(false);
         return record;
@@ -53,12 +59,40 @@ public sealed class SigningKeys(IPasskeyStore store, TimeProvider time, IOptions
 
     private ECDsaSecurityKey Parse(SigningKeyRecord record) => _parsed.GetOrAdd((record.TenantId, record.KeyId), _ => Import(record));
 
-    private static ECDsaSecurityKey Import(SigningKeyRecord record)
+    private ECDsaSecurityKey Import(SigningKeyRecord record)
     {
+        byte[] pkcs8;
+        try
+        {
+            pkcs8 = protector.Unprotect(record);
+        }
+        catch (SigningKeyUnreadableException e)
+        {
+            // A key another node wrote with a key ring or KEK this node does not have: every node
+            // sharing the database must share them (docs/operations.md, "Security").
+            LogUnreadable(logger, e);
+            throw new ServerException(ServerError.SigningKeyUnreadable);
+        }
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportPkcs8PrivateKey(record.PrivateKey, out var _);
+        try
+        {
+            ecdsa.ImportPkcs8PrivateKey(pkcs8, out var _);
+        }
+        catch (CryptographicException e)
+        {
+            ecdsa.Dispose();
+            LogUnreadable(logger, new SigningKeyUnreadableException(record, SigningKeyProtector.FormOf(record.PrivateKey), "the decrypted value is not a PKCS#8 key", e));
+            throw new ServerException(ServerError.SigningKeyUnreadable);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
         return new ECDsaSecurityKey(ecdsa) { KeyId = record.KeyId };
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A token signing key cannot be used; requests that need it get 503 (code 1040)")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception);
 
     /// <summary>The public JWK of a key.</summary>
     public static Jwk ToJwk(ECDsaSecurityKey key)

@@ -25,7 +25,9 @@ public sealed class MultiNodeTests(PostgresCluster cluster) : IAsyncLifetime
         }
         var database = await cluster.CreateDatabaseAsync();
         // Both start together: migrations and default-tenant seeding must tolerate a concurrent twin.
-        var nodes = await Task.WhenAll(PostgresServer.OnDatabaseAsync(database), PostgresServer.OnDatabaseAsync(database));
+        // Nodes sharing a database share the key that encrypts the signing keys (here a KEK).
+        var nodes = await Task.WhenAll(PostgresServer.OnDatabaseAsync(database, null, SigningKeyAtRestTests.Kek),
+            PostgresServer.OnDatabaseAsync(database, null, SigningKeyAtRestTests.Kek));
         (_a, _b) = (nodes[0], nodes[1]);
     }
 

@@ -24,6 +24,10 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
         : base(metrics, SqliteColumnTypes.Instance)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        // SQLite creates a missing database with the process umask (usually 0644) and gives the
+        // -wal and -shm files it creates later the database file's own mode: creating the file
+        // 0600 first makes all three owner-only from their first byte.
+        Security.OwnerOnlyFiles.CreateIfMissing(databasePath);
         _writeGate = SqliteWriteGate.For(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
