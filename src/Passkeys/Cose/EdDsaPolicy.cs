@@ -39,11 +39,11 @@ internal static class EdDsaPolicy
             throw new PasskeyException(PasskeyError.PublicKeyLengthInvalid, $"an {curve} public key must be {keyLength} bytes, not {publicKey.Length}");
         }
         var edwards = EdwardsCurve.For(curve)!;
-        if (edwards.Decode(publicKey, out string defect) is not { } point)
+        if (!edwards.Decode(publicKey, out string defect))
         {
             throw new PasskeyException(PasskeyError.PublicKeyNotCanonical, $"the {curve} public key is not a canonical point encoding: {defect}");
         }
-        if (edwards.HasSmallOrder(point))
+        if (edwards.IsSmallOrder(publicKey))
         {
             throw new PasskeyException(PasskeyError.PublicKeySmallOrder, $"the {curve} public key is a small-order point (identity or torsion), under which signatures prove nothing");
         }

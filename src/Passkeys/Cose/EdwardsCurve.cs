@@ -4,12 +4,12 @@ namespace Passkeys.Cose;
 
 /// <summary>
 /// The two EdDSA curves as plain arithmetic, just enough to judge an encoded public key before any
-/// backend sees it: decode a point (RFC 8032 §5.1.3, §5.2.3) and multiply it by the cofactor.
+/// backend sees it: decode a point strictly (RFC 8032 §5.1.3, §5.2.3) and recognise the small-order points.
 /// </summary>
 /// <remarks>
-/// Deliberately simple (affine coordinates over <see cref="BigInteger"/>): it runs once per key at
-/// registration, on public data, so neither speed nor constant time matters, and being independent
-/// of OpenSSL and BouncyCastle is the point: every backend gets the same verdict.
+/// Deliberately simple (<see cref="BigInteger"/>, one exponentiation per key): it runs when a key
+/// is decoded, on public data, so constant time does not matter, and being independent of OpenSSL
+/// and BouncyCastle is the point: every backend gets the same verdict.
 /// </remarks>
 internal sealed class EdwardsCurve
 {
@@ -19,8 +19,18 @@ internal sealed class EdwardsCurve
         a: -1,
         d: BigInteger.Parse("37095705934669439343138083508754565189542113879843219016388785533085940283555"),
         order: (BigInteger.One << 252) + BigInteger.Parse("27742317777372353535851937790883648493"),
-        cofactorLog2: 3,
-        encodedLength: 32);
+        encodedLength: 32,
+        smallOrderPoints:
+        [
+            "0100000000000000000000000000000000000000000000000000000000000000", // (0, 1), the identity
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // (0, −1), order 2
+            "0000000000000000000000000000000000000000000000000000000000000000", // (√−1, 0), order 4
+            "0000000000000000000000000000000000000000000000000000000000000080", // (−√−1, 0), order 4
+            "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // the four of order 8
+            "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        ]);
 
     /// <summary>edwards448: x² + y² = 1 − 39081·x²·y² over p = 2^448 − 2^224 − 1, cofactor 4 (RFC 8032 §5.2).</summary>
     internal static readonly EdwardsCurve Ed448 = new(
@@ -28,21 +38,27 @@ internal sealed class EdwardsCurve
         a: 1,
         d: -39081,
         order: (BigInteger.One << 446) - BigInteger.Parse("13818066809895115352007386748515426880336692474882178609894547503885"),
-        cofactorLog2: 2,
-        encodedLength: 57);
+        encodedLength: 57,
+        smallOrderPoints:
+        [
+            "01" + new string('0', 112), // (0, 1), the identity
+            "fefffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffffffffffffffffffffffffffffffffffffffffffffffffff00", // (0, −1), order 2
+            new string('0', 114), // (−1, 0), order 4
+            new string('0', 112) + "80", // (1, 0), order 4
+        ]);
 
     private readonly BigInteger _p;
     private readonly BigInteger _a;
     private readonly BigInteger _d;
-    private readonly int _cofactorLog2;
+    private readonly byte[][] _smallOrderPoints;
 
-    private EdwardsCurve(BigInteger p, BigInteger a, BigInteger d, BigInteger order, int cofactorLog2, int encodedLength)
+    private EdwardsCurve(BigInteger p, BigInteger a, BigInteger d, BigInteger order, int encodedLength, string[] smallOrderPoints)
     {
         _p = p;
         _a = Mod(a, p);
         _d = Mod(d, p);
         Order = order;
-        _cofactorLog2 = cofactorLog2;
+        _smallOrderPoints = [.. smallOrderPoints.Select(Convert.FromHexString)];
         EncodedLength = encodedLength;
     }
 
@@ -67,8 +83,8 @@ internal sealed class EdwardsCurve
     /// Decodes a point as RFC 8032 §5.1.3 / §5.2.3 do, but strictly: y must be below p, the unused
     /// bits of an Ed448 encoding zero, x must exist, and x = 0 must come with sign bit 0.
     /// </summary>
-    /// <returns>The point, or null with the reason in <paramref name="defect"/>.</returns>
-    internal (BigInteger X, BigInteger Y)? Decode(ReadOnlySpan<byte> encoded, out string defect)
+    /// <returns>Whether it decodes; if not, the reason is in <paramref name="defect"/>.</returns>
+    internal bool Decode(ReadOnlySpan<byte> encoded, out string defect)
     {
         Span<byte> copy = stackalloc byte[EncodedLength];
         encoded.CopyTo(copy);
@@ -78,85 +94,75 @@ internal sealed class EdwardsCurve
         {
             // Ed448's last byte holds only the sign bit (RFC 8032 §5.2.2).
             defect = "the unused bits of the last byte are not zero";
-            return null;
+            return false;
         }
         BigInteger y = ReadLittleEndian(copy);
         if (y >= _p)
         {
             defect = "its y coordinate is not below p";
-            return null;
+            return false;
         }
-        // x² = (1 − y²) / (a − d·y²)
+        // x² = u / v with u = y² − 1, v = d·y² − a (the curve equation solved for x²).
         BigInteger y2 = y * y % _p;
-        BigInteger u = Mod(1 - y2, _p);
-        BigInteger v = Mod(_a - (_d * y2), _p);
-        if (v.IsZero)
-        {
-            defect = "it is not a point of the curve";
-            return null;
-        }
-        BigInteger x2 = u * Inverse(v) % _p;
-        BigInteger? x = SquareRoot(x2);
+        BigInteger? x = SquareRootOfRatio(Mod(y2 - 1, _p), Mod((_d * y2) - _a, _p));
         if (x is null)
         {
             defect = "it is not a point of the curve";
-            return null;
+            return false;
         }
         BigInteger root = x.Value;
         if (root.IsZero && sign == 1)
         {
             defect = "x is zero but the sign bit is set";
-            return null;
-        }
-        if ((int)(root & 1) != sign)
-        {
-            root = _p - root;
+            return false;
         }
         defect = "";
-        return (root, y);
+        return true;
     }
 
-    /// <summary>Whether [cofactor]·P is the identity, i.e. P is one of the small-order (torsion) points.</summary>
-    internal bool HasSmallOrder((BigInteger X, BigInteger Y) point)
+    /// <summary>
+    /// Whether a canonical encoding is one of the curve's small-order points: the identity and
+    /// the other torsion points (8 on edwards25519, 4 on edwards448). These are the only points
+    /// whose multiple by the cofactor is the identity, and after <see cref="Decode"/> each has
+    /// exactly one encoding, so comparing encodings decides it (as libsodium's blocklist does).
+    /// </summary>
+    internal bool IsSmallOrder(ReadOnlySpan<byte> canonicalEncoding)
     {
-        var q = point;
-        for (int i = 0; i < _cofactorLog2; i++)
+        foreach (byte[] point in _smallOrderPoints)
         {
-            q = Add(q, q);
-        }
-        return q.X.IsZero && q.Y.IsOne;
-    }
-
-    // The Edwards addition law, complete on both curves (a is a square and d is not).
-    private (BigInteger X, BigInteger Y) Add((BigInteger X, BigInteger Y) p1, (BigInteger X, BigInteger Y) p2)
-    {
-        BigInteger x1x2 = p1.X * p2.X % _p;
-        BigInteger y1y2 = p1.Y * p2.Y % _p;
-        BigInteger dxy = _d * x1x2 % _p * y1y2 % _p;
-        BigInteger x = ((p1.X * p2.Y) + (p1.Y * p2.X)) % _p * Inverse(Mod(1 + dxy, _p)) % _p;
-        BigInteger y = Mod(y1y2 - (_a * x1x2), _p) * Inverse(Mod(1 - dxy, _p)) % _p;
-        return (x, y);
-    }
-
-    private BigInteger Inverse(BigInteger value) => BigInteger.ModPow(value, _p - 2, _p);
-
-    // p ≡ 5 (mod 8) for 2^255 − 19 (RFC 8032 §5.1.3 step 3) and p ≡ 3 (mod 4) for Ed448 (§5.2.3 step 3).
-    private BigInteger? SquareRoot(BigInteger value)
-    {
-        BigInteger candidate;
-        if ((_p & 3) == 3)
-        {
-            candidate = BigInteger.ModPow(value, (_p + 1) >> 2, _p);
-        }
-        else
-        {
-            candidate = BigInteger.ModPow(value, (_p + 3) >> 3, _p);
-            if (candidate * candidate % _p != value)
+            if (canonicalEncoding.SequenceEqual(point))
             {
-                candidate = candidate * BigInteger.ModPow(2, (_p - 1) >> 2, _p) % _p;
+                return true;
             }
         }
-        return candidate * candidate % _p == value ? candidate : null;
+        return false;
+    }
+
+    // x = √(u/v) with one exponentiation, as RFC 8032 §5.1.3 step 3 (p ≡ 5 mod 8) and §5.2.3
+    // step 3 (p ≡ 3 mod 4) compute it; null when u/v is not a square.
+    private BigInteger? SquareRootOfRatio(BigInteger u, BigInteger v)
+    {
+        BigInteger x;
+        if ((_p & 3) == 3)
+        {
+            BigInteger u3v = BigInteger.ModPow(u, 3, _p) * v % _p;
+            BigInteger u5v3 = BigInteger.ModPow(u, 5, _p) * BigInteger.ModPow(v, 3, _p) % _p;
+            x = u3v * BigInteger.ModPow(u5v3, (_p - 3) >> 2, _p) % _p;
+            return v * x % _p * x % _p == u ? x : null;
+        }
+        BigInteger v3 = BigInteger.ModPow(v, 3, _p);
+        BigInteger uv7 = u * v3 % _p * v3 % _p * v % _p;
+        x = u * v3 % _p * BigInteger.ModPow(uv7, (_p - 5) >> 3, _p) % _p;
+        BigInteger vx2 = v * x % _p * x % _p;
+        if (vx2 == u)
+        {
+            return x;
+        }
+        if (vx2 == Mod(-u, _p))
+        {
+            return x * BigInteger.ModPow(2, (_p - 1) >> 2, _p) % _p;
+        }
+        return null;
     }
 
     private static BigInteger Mod(BigInteger value, BigInteger p)
