@@ -1,0 +1,72 @@
+using Passkeys.Authenticator;
+using Passkeys.Ceremonies;
+using Passkeys.Cose;
+using Passkeys.Encoding;
+using Passkeys.Tests.Cose;
+using static Passkeys.Tests.Ceremonies.Scenario;
+
+namespace Passkeys.Tests.Ceremonies;
+
+/// <summary>
+/// AUTH-21-sig and ATT-PACKED-03b-sig: a signature that cannot be one of the key's algorithm (an
+/// EdDSA S ≥ L, an EdDSA or ML-DSA signature of the wrong length) is refused with its own code
+/// before any backend verifies it.
+/// </summary>
+public class SignatureEncodingTests
+{
+    [Fact]
+    public async Task EdDSA_assertion_with_s_plus_l_is_refused_as_not_canonical()
+    {
+        using var s = Create(SupportedAlgorithms.EdDSA);
+        var record = (await s.RegisterAsync()).Credential;
+        var (response, state) = await s.GetAsync();
+        string malleated = EditSignature(response, signature => EdDsaKeyValidationTests.WithSPlusL(CoseCurve.Ed25519, signature));
+        Assert.Equal(PasskeyError.SignatureNotCanonical, ErrorOf(() => s.RelyingParty.FinishAuthentication(malleated, state, record)));
+        // The untouched assertion signs in: the refusal is the S + L alone.
+        Assert.Equal(record.Id, s.RelyingParty.FinishAuthentication(response, state, record).CredentialId);
+    }
+
+    [Theory]
+    [InlineData(SupportedAlgorithms.EdDSA)]
+    [InlineData(SupportedAlgorithms.MLDsa44)]
+    [InlineData(SupportedAlgorithms.MLDsa65)]
+    [InlineData(SupportedAlgorithms.MLDsa87)]
+    public async Task Assertion_signature_of_the_wrong_length_is_refused(int alg)
+    {
+        using var s = Create(alg);
+        var record = (await s.RegisterAsync()).Credential;
+        foreach (int delta in new[] { -1, 1 })
+        {
+            var (response, state) = await s.GetAsync();
+            string resized = EditSignature(response, signature => delta < 0 ? signature[..^1] : [.. signature, 0]);
+            Assert.Equal(PasskeyError.SignatureLengthInvalid, ErrorOf(() => s.RelyingParty.FinishAuthentication(resized, state, record)));
+        }
+    }
+
+    [Theory]
+    [InlineData(SupportedAlgorithms.MLDsa44)]
+    [InlineData(SupportedAlgorithms.MLDsa65)]
+    [InlineData(SupportedAlgorithms.MLDsa87)]
+    public async Task MLDsa_passkey_registers_with_packed_self_attestation_and_signs_in(int alg)
+    {
+        using var s = Create(alg);
+        var registered = await s.RegisterAsync();
+        Assert.Equal((CoseAlgorithm)alg, registered.Credential.Algorithm);
+        Assert.Equal("packed", registered.Attestation.Format);
+        Assert.Equal(registered.Credential.Id, (await s.SignInAsync(registered.Credential)).CredentialId);
+    }
+
+    private static Scenario Create(int alg)
+    {
+        var s = new Scenario(new SoftwareAuthenticatorOptions { Seed = 7, Algorithms = [alg], Attestation = AttestationKind.PackedSelf });
+        s.Options.Algorithms = [(CoseAlgorithm)alg];
+        return s;
+    }
+
+    private static string EditSignature(string response, Func<byte[], byte[]> edit) => Edit(response, json =>
+    {
+        var inner = json["response"]!.AsObject();
+        byte[] signature = Base64UrlStrict.Decode(inner["signature"]!.GetValue<string>(), "signature");
+        inner["signature"] = Base64UrlStrict.Encode(edit(signature));
+    });
+}
