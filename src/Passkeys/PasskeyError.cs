@@ -127,7 +127,11 @@ public enum PasskeyError
     UnsupportedAlgorithm = 400,
     /// <summary>The public key is invalid: point not on curve, wrong size, key type and algorithm mismatch.</summary>
     InvalidPublicKey = 401,
-    /// <summary>EdDSA verification needs OpenSSL's libcrypto, which is not available on this platform.</summary>
+    /// <summary>
+    /// EdDSA verification needs OpenSSL's libcrypto, which is not available on this platform.
+    /// No longer raised: BouncyCastle verifies EdDSA wherever libcrypto is absent. Kept so that the
+    /// number is never reused.
+    /// </summary>
     EdDsaUnavailable = 402,
     /// <summary>The relying-party configuration is invalid.</summary>
     InvalidConfiguration = 403,

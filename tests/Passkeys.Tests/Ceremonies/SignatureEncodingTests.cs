@@ -15,7 +15,7 @@ namespace Passkeys.Tests.Ceremonies;
 public class SignatureEncodingTests
 {
     [Fact]
-    public async Task EdDSA_assertion_with_s_plus_l_is_refused_as_not_canonical()
+    public async Task AUTH_21_sig_fails_when_an_eddsa_signature_has_s_not_below_l()
     {
         using var s = Create(SupportedAlgorithms.EdDSA);
         var record = (await s.RegisterAsync()).Credential;
@@ -31,7 +31,7 @@ public class SignatureEncodingTests
     [InlineData(SupportedAlgorithms.MLDsa44)]
     [InlineData(SupportedAlgorithms.MLDsa65)]
     [InlineData(SupportedAlgorithms.MLDsa87)]
-    public async Task Assertion_signature_of_the_wrong_length_is_refused(int alg)
+    public async Task AUTH_21_sig_fails_when_the_signature_length_does_not_fit_the_algorithm(int alg)
     {
         using var s = Create(alg);
         var record = (await s.RegisterAsync()).Credential;
