@@ -56,6 +56,41 @@ public class SignatureEncodingTests
         Assert.Equal(registered.Credential.Id, (await s.SignInAsync(registered.Credential)).CredentialId);
     }
 
+    [Theory]
+    [InlineData(SupportedAlgorithms.EdDSA)]
+    [InlineData(SupportedAlgorithms.MLDsa44)]
+    public async Task ATT_PACKED_03b_sig_fails_when_the_signature_length_does_not_fit_the_algorithm(int alg)
+    {
+        using var s = Create(alg);
+        var (response, state) = await s.CreateAsync();
+        string truncated = EditAttestationSignature(response, signature => signature[..^1]);
+        Assert.Equal(PasskeyError.SignatureLengthInvalid, ErrorOf(() => s.RelyingParty.FinishRegistration(truncated, state)));
+    }
+
+    [Fact]
+    public async Task ATT_PACKED_03b_sig_fails_when_an_eddsa_self_signature_has_s_not_below_l()
+    {
+        using var s = Create(SupportedAlgorithms.EdDSA);
+        var (response, state) = await s.CreateAsync();
+        string malleated = EditAttestationSignature(response, signature => EdDsaKeyValidationTests.WithSPlusL(CoseCurve.Ed25519, signature));
+        Assert.Equal(PasskeyError.SignatureNotCanonical, ErrorOf(() => s.RelyingParty.FinishRegistration(malleated, state)));
+        Assert.Equal(CoseAlgorithm.EdDSA, s.RelyingParty.FinishRegistration(response, state).Credential.Algorithm);
+    }
+
+    private static string EditAttestationSignature(string response, Func<byte[], byte[]> edit) => Edit(response, json =>
+    {
+        var inner = json["response"]!.AsObject();
+        byte[] bytes = Base64UrlStrict.Decode(inner["attestationObject"]!.GetValue<string>(), "attestationObject");
+        var attestation = (CborMap)CborDecoder.Decode(bytes, CborConformance.Lax, "attestationObject");
+        var statement = (CborMap)attestation["attStmt"]!;
+        byte[] signature = ((CborByteString)statement["sig"]!).Value.ToArray();
+        var editedStatement = new CborMap([.. statement.Entries.Select(e =>
+            e.Key is CborTextString { Value: "sig" } ? new KeyValuePair<CborValue, CborValue>(e.Key, new CborByteString(edit(signature))) : e)]);
+        var edited = new CborMap([.. attestation.Entries.Select(e =>
+            e.Key is CborTextString { Value: "attStmt" } ? new KeyValuePair<CborValue, CborValue>(e.Key, editedStatement) : e)]);
+        inner["attestationObject"] = Base64UrlStrict.Encode(CborWriter.Encode(edited));
+    });
+
     private static Scenario Create(int alg)
     {
         var s = new Scenario(new SoftwareAuthenticatorOptions { Seed = 7, Algorithms = [alg], Attestation = AttestationKind.PackedSelf });
