@@ -89,6 +89,10 @@ public enum PasskeyError
     CredentialIdMismatch = 223,
     /// <summary>An extension output has the wrong shape or contradicts the request.</summary>
     InvalidExtensionOutput = 224,
+    /// <summary>The signature's length does not fit its algorithm (EdDSA 64/114 bytes; ML-DSA-44/65/87 2420/3309/4627 bytes).</summary>
+    SignatureLengthInvalid = 230,
+    /// <summary>An EdDSA signature whose scalar S is not below the group order L (RFC 8032 §5.1.7 step 1, §5.2.7 step 1).</summary>
+    SignatureNotCanonical = 231,
 
     // 3xx: attestation and metadata.
     /// <summary>REG-21: the attestation format is not supported.</summary>
@@ -123,8 +127,18 @@ public enum PasskeyError
     UnsupportedAlgorithm = 400,
     /// <summary>The public key is invalid: point not on curve, wrong size, key type and algorithm mismatch.</summary>
     InvalidPublicKey = 401,
-    /// <summary>EdDSA verification needs OpenSSL's libcrypto, which is not available on this platform.</summary>
+    /// <summary>
+    /// EdDSA verification needs OpenSSL's libcrypto, which is not available on this platform.
+    /// No longer raised: BouncyCastle verifies EdDSA wherever libcrypto is absent. Kept so that the
+    /// number is never reused.
+    /// </summary>
     EdDsaUnavailable = 402,
     /// <summary>The relying-party configuration is invalid.</summary>
     InvalidConfiguration = 403,
+    /// <summary>An EdDSA public key whose encoding is not canonical (y ≥ p, x = 0 with the sign bit set) or is not a point of the curve.</summary>
+    PublicKeyNotCanonical = 404,
+    /// <summary>An EdDSA public key of small order (the identity or another torsion point) or with a small-order component.</summary>
+    PublicKeySmallOrder = 405,
+    /// <summary>A raw public key whose length does not fit its algorithm (Ed25519 32, Ed448 57, ML-DSA-44/65/87 1312/1952/2592 bytes).</summary>
+    PublicKeyLengthInvalid = 406,
 }

@@ -38,7 +38,7 @@ public static class PasskeyErrorMessages
             => "We couldn't recognize this passkey. Try another passkey, or use a recovery code.",
         PasskeyError.UserHandleMismatch or PasskeyError.UserHandleMissing
             => "This passkey belongs to a different account. Choose the passkey for this account.",
-        PasskeyError.SignatureInvalid => "We couldn't verify your passkey. Please try again.",
+        PasskeyError.SignatureInvalid or PasskeyError.SignatureLengthInvalid or PasskeyError.SignatureNotCanonical => "We couldn't verify your passkey. Please try again.",
         PasskeyError.SignCountRegression => "Your passkey looks like it may have been copied, so we blocked it to protect your account. Use another passkey or a recovery code.",
         PasskeyError.UnexpectedExtensionOutput or PasskeyError.InvalidExtensionOutput
             => "Your passkey sent information this site did not ask for. Please try another browser or device.",
@@ -57,7 +57,8 @@ public static class PasskeyErrorMessages
         PasskeyError.MetadataInvalid or PasskeyError.MetadataStale or PasskeyError.InvalidConfiguration
             => "The site could not check your device right now. Please try again later.",
 
-        PasskeyError.InvalidPublicKey
+        PasskeyError.InvalidPublicKey or PasskeyError.PublicKeyNotCanonical or PasskeyError.PublicKeySmallOrder
+            or PasskeyError.PublicKeyLengthInvalid
             => "Your device sent a passkey we could not use. Please try another device or security key.",
         PasskeyError.EdDsaUnavailable => "This site cannot check this kind of passkey right now. Please use another device.",
         _ => "Something went wrong with the passkey. Please try again.",

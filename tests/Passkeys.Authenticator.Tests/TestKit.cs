@@ -72,6 +72,10 @@ internal static class TestKit
                 }
             case SupportedAlgorithms.EdDSA:
                 return EdDsa.Verify(CoseCurve.Ed25519, spki.AsSpan(12), data, signature);
+            case SupportedAlgorithms.MLDsa44 or SupportedAlgorithms.MLDsa65 or SupportedAlgorithms.MLDsa87:
+                // The SPKI ends with the raw FIPS 204 public key (RFC 9881).
+                int size = alg switch { -48 => 1312, -49 => 1952, _ => 2592 };
+                return CosePublicKey.FromMLDsa((CoseAlgorithm)alg, spki.AsSpan(spki.Length - size)).Verify(data, signature);
             default:
                 throw new ArgumentOutOfRangeException(nameof(alg));
         }

@@ -69,6 +69,9 @@ internal static class AuthenticatorCommand
         ["RS256"] = SupportedAlgorithms.RS256,
         ["PS256"] = SupportedAlgorithms.PS256,
         ["EdDSA"] = SupportedAlgorithms.EdDSA,
+        ["ML-DSA-44"] = SupportedAlgorithms.MLDsa44,
+        ["ML-DSA-65"] = SupportedAlgorithms.MLDsa65,
+        ["ML-DSA-87"] = SupportedAlgorithms.MLDsa87,
     };
 
     /// <summary>`create`: prints the RegistrationResponseJSON and saves the store.</summary>

@@ -14,8 +14,22 @@ public enum VectorStatus
     Passed,
     /// <summary>The outcome differed.</summary>
     Failed,
-    /// <summary>Not run: tagged ml-dsa on a platform without ML-DSA, or requires-revocation-check.</summary>
+    /// <summary>Not run; <see cref="VectorResult.Skip"/> says why.</summary>
     Skipped,
+}
+
+/// <summary>Why a vector was not run.</summary>
+public enum VectorSkip
+{
+    /// <summary>It was run.</summary>
+    None,
+    /// <summary>
+    /// It depends on an online revocation (CRL) lookup and the run is offline: acceptable, and said
+    /// so. Run with online revocation checking to include it.
+    /// </summary>
+    Offline,
+    /// <summary>It needs an algorithm or attestation format this build lacks: a defect, never a pass.</summary>
+    MissingCapability,
 }
 
 /// <summary>The result of running one vector.</summary>
@@ -23,7 +37,11 @@ public enum VectorStatus
 /// <param name="Status">Passed, failed or skipped.</param>
 /// <param name="Actual">What happened: "ok" or the error code.</param>
 /// <param name="Detail">Why it failed or was skipped.</param>
-public sealed record VectorResult(TestVector Vector, VectorStatus Status, string Actual, string Detail);
+public sealed record VectorResult(TestVector Vector, VectorStatus Status, string Actual, string Detail)
+{
+    /// <summary>Why it was skipped; <see cref="VectorSkip.None"/> unless <see cref="Status"/> is Skipped.</summary>
+    public VectorSkip Skip { get; init; }
+}
 
 /// <summary>
 /// Runs a test vector through the library exactly as a relying party would: options built from the
@@ -35,21 +53,31 @@ public static class VectorRunner
     private static readonly CoseAlgorithm[] AllAlgorithms = Enum.GetValues<CoseAlgorithm>();
 
     /// <summary>Runs one vector.</summary>
-    public static VectorResult Run(TestVector vector)
+    /// <param name="vector">The vector.</param>
+    /// <param name="online">
+    /// Check attestation revocation online for vectors tagged <c>requires-revocation-check</c>;
+    /// when false (offline), those are skipped as <see cref="VectorSkip.Offline"/>.
+    /// </param>
+    public static VectorResult Run(TestVector vector, bool online = false)
     {
-        if (vector.Tags.Contains("requires-revocation-check"))
+        ArgumentNullException.ThrowIfNull(vector);
+        bool needsRevocation = vector.Tags.Contains("requires-revocation-check");
+        if (needsRevocation && !online)
         {
-            return new(vector, VectorStatus.Skipped, "-", "needs an online CRL lookup; revocation is not checked offline");
+            return new(vector, VectorStatus.Skipped, "-", "offline: its refusal depends on an online CRL lookup (run with --online to check revocation)")
+            {
+                Skip = VectorSkip.Offline,
+            };
         }
-        if (vector.Tags.Contains("ml-dsa") && !CoseAlgorithms.IsSupported(CoseAlgorithm.MLDsa44))
+        if (VectorCapabilities.Missing(vector) is { } missing)
         {
-            return new(vector, VectorStatus.Skipped, "-", "ML-DSA needs OpenSSL 3.5; this platform's libcrypto has none");
+            return new(vector, VectorStatus.Skipped, "-", missing) { Skip = VectorSkip.MissingCapability };
         }
         string actual;
         string detail = "";
         try
         {
-            detail = vector.Ceremony == "registration" ? RunRegistration(vector) : RunAuthentication(vector);
+            detail = vector.Ceremony == "registration" ? RunRegistration(vector, needsRevocation) : RunAuthentication(vector);
             actual = "ok";
         }
         catch (PasskeyException e)
@@ -65,7 +93,7 @@ public static class VectorRunner
         return new(vector, passed ? VectorStatus.Passed : VectorStatus.Failed, actual, detail);
     }
 
-    private static RelyingParty CreateRelyingParty(TestVector vector, out TimeProvider time)
+    private static RelyingParty CreateRelyingParty(TestVector vector, out TimeProvider time, bool checkRevocation = false)
     {
         time = vector.TryContext("validationTime", out var t) && t.GetString() is { } iso
             ? new FixedTimeProvider(DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture))
@@ -77,6 +105,7 @@ public static class VectorRunner
             Origins = [vector.Origin],
             Algorithms = AllAlgorithms,
             AllowCrossOrigin = vector.TryContext("allowCrossOrigin", out var co) && co.ValueKind == JsonValueKind.True,
+            CheckAttestationRevocation = checkRevocation,
         };
         if (vector.TryContext("allowedTopOrigins", out var tops))
         {
@@ -94,9 +123,9 @@ public static class VectorRunner
         return new RelyingParty(options, time);
     }
 
-    private static string RunRegistration(TestVector vector)
+    private static string RunRegistration(TestVector vector, bool checkRevocation)
     {
-        var rp = CreateRelyingParty(vector, out var time);
+        var rp = CreateRelyingParty(vector, out var time, checkRevocation);
         var state = new RegistrationState
         {
             Challenge = ExpectedChallenge(vector),

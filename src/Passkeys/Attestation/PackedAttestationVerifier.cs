@@ -25,7 +25,12 @@ public sealed class PackedAttestationVerifier : IAttestationStatementVerifier
         {
             var attestnCert = x5c[0];
             // ATT-PACKED-02a-sig: sig is a valid signature over authData ‖ clientDataHash by attestnCert's key with alg.
-            if (!CosePublicKey.FromCertificate(attestnCert, alg).Verify(signed, sig.Span))
+            var attestnKey = CosePublicKey.FromCertificate(attestnCert, alg);
+            if (attestnKey.SignatureDefect(sig.Span) is { } attestnDefect)
+            {
+                throw attestnDefect;
+            }
+            if (!attestnKey.Verify(signed, sig.Span))
             {
                 throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,
                     $"packed attestation signature ({CoseAlgorithms.Name(alg)}) does not verify with the attestation certificate '{attestnCert.Subject}' (ATT-PACKED-02a-sig)");
@@ -52,6 +57,10 @@ public sealed class PackedAttestationVerifier : IAttestationStatementVerifier
                 $"self attestation alg {CoseAlgorithms.Name(alg)} differs from the credential key's {CoseAlgorithms.Name(credentialKey.Algorithm)} (ATT-PACKED-03a-alg)");
         }
         // ATT-PACKED-03b-sig
+        if (credentialKey.SignatureDefect(sig.Span) is { } defect)
+        {
+            throw defect;
+        }
         if (!credentialKey.Verify(signed, sig.Span))
         {
             throw new PasskeyException(PasskeyError.AttestationSignatureInvalid,

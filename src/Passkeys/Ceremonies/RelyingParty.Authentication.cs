@@ -198,6 +198,12 @@ public sealed partial class RelyingParty
             SHA256.HashData(response.ClientDataJson.Span, signed[authData.Length..]);
             // AUTH-21-sig
             var key = _keys.Get(credential);
+            // A signature that cannot be one of the key's algorithm (wrong length, EdDSA S ≥ L) is
+            // refused by name rather than as a plain bad signature.
+            if (key.SignatureDefect(response.Signature.Span) is { } defect)
+            {
+                throw defect;
+            }
             if (!key.Verify(signed, response.Signature.Span))
             {
                 throw new PasskeyException(PasskeyError.SignatureInvalid, "the assertion signature does not verify with the stored public key (AUTH-21-sig)");

@@ -69,9 +69,12 @@ public sealed class RelyingPartyOptions
     /// <summary>Attestation conveyance preference. Default: none.</summary>
     public AttestationConveyancePreference Attestation { get; set; } = AttestationConveyancePreference.None;
 
-    /// <summary>Algorithms offered at registration, most preferred first (REG-20).</summary>
+    /// <summary>
+    /// Algorithms offered at registration, most preferred first (REG-20). Default: ES256, EdDSA,
+    /// ML-DSA-44 (post-quantum, verified on every platform), ES384, ES512, PS256, RS256.
+    /// </summary>
     public IList<CoseAlgorithm> Algorithms { get; set; } =
-        [CoseAlgorithm.ES256, CoseAlgorithm.EdDSA, CoseAlgorithm.ES384, CoseAlgorithm.ES512, CoseAlgorithm.PS256, CoseAlgorithm.RS256];
+        [CoseAlgorithm.ES256, CoseAlgorithm.EdDSA, CoseAlgorithm.MLDsa44, CoseAlgorithm.ES384, CoseAlgorithm.ES512, CoseAlgorithm.PS256, CoseAlgorithm.RS256];
 
     /// <summary>How long a ceremony may take, and the timeout hint sent to the browser. Default: 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -36,17 +36,19 @@ public static class CoseAlgorithms
     public static bool IsKnown(CoseAlgorithm alg) => KeyTypeOf(alg) is not null;
 
     /// <summary>
-    /// Whether this platform can verify <paramref name="alg"/>: EdDSA only when OpenSSL's libcrypto
-    /// is usable (<see cref="EdDsa.IsAvailable"/>), ML-DSA only when <see cref="MLDsa.IsSupported"/>
-    /// (OpenSSL 3.5 or later).
+    /// Whether this platform can verify <paramref name="alg"/>: every known algorithm, on every
+    /// platform. EdDSA and ML-DSA run on OpenSSL where it has them and on BouncyCastle otherwise.
     /// </summary>
     public static bool IsSupported(CoseAlgorithm alg) => KeyTypeOf(alg) switch
     {
         CoseKeyType.EC2 or CoseKeyType.RSA => true,
         CoseKeyType.OKP => EdDsa.IsAvailable,
-        CoseKeyType.AKP => MLDsaIsSupported,
+        CoseKeyType.AKP => Backends.CryptoBackends.MLDsa.IsAvailable,
         _ => false,
     };
+
+    /// <summary>The implementation verifying ML-DSA here: "platform" (OpenSSL 3.5 or later) or "BouncyCastle".</summary>
+    public static string MLDsaBackendName => Backends.CryptoBackends.MLDsa.Name;
 
     /// <summary>
     /// The hash the signature scheme applies to the message: SHA-256 for ES256/ESP256/RS256/PS256,
@@ -72,10 +74,4 @@ public static class CoseAlgorithms
         CoseAlgorithm.MLDsa44 or CoseAlgorithm.MLDsa65 or CoseAlgorithm.MLDsa87 => CoseKeyType.AKP,
         _ => null,
     };
-
-    // ML-DSA is [Experimental] in .NET 10 (SYSLIB5006); this library only asks whether it is
-    // there and verifies with it, which is stable behaviour whatever the API's final shape.
-#pragma warning disable SYSLIB5006
-    private static bool MLDsaIsSupported => MLDsa.IsSupported;
-#pragma warning restore SYSLIB5006
 }

@@ -204,22 +204,15 @@ public sealed partial class CosePublicKey
             throw Invalid($"OKP key crv {crv} does not fit alg {CoseAlgorithms.Name(alg)}");
         }
         var curve = (CoseCurve)crv;
-        int size = curve == CoseCurve.Ed25519 ? 32 : 57;
-        if (x.Length != size)
-        {
-            throw Invalid($"an {curve} public key must be {size} bytes, not {x.Length}");
-        }
+        // Length, canonical encoding and order: judged here, once, for whichever backend verifies.
+        EdDsaPolicy.RequireValidPublicKey(curve, x.Span);
         return new CosePublicKey(alg, CoseKeyType.OKP, curve, encoded, x, default);
     }
 
     private static CosePublicKey ParseAkp(CborMap map, CoseAlgorithm alg, ReadOnlyMemory<byte> encoded)
     {
         var pub = Cbor.AsBytes(map[LabelPub], PasskeyError.MalformedCoseKey, "AKP key pub (-1)");
-        int size = MLDsaVerifier.PublicKeySize(alg);
-        if (pub.Length != size)
-        {
-            throw Invalid($"an {CoseAlgorithms.Name(alg)} public key must be {size} bytes, not {pub.Length}");
-        }
+        MLDsaPolicy.RequirePublicKeyLength(alg, pub.Length);
         return new CosePublicKey(alg, CoseKeyType.AKP, null, encoded, pub, default);
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Passkeys.Cose.Backends;
 
 namespace Passkeys.Cose;
 
@@ -23,7 +24,7 @@ public sealed partial class CosePublicKey
     private readonly HashAlgorithmName _hash;
     private readonly Lazy<ECDsa>? _ecdsa;
     private readonly Lazy<RSA>? _rsa;
-    private readonly Lazy<IDisposable>? _mlDsa;
+    private readonly Lazy<IMLDsaPublicKey>? _mlDsa;
 
     private CosePublicKey(CoseAlgorithm algorithm, CoseKeyType keyType, CoseCurve? curve, ReadOnlyMemory<byte> encoded, ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second)
     {
@@ -43,7 +44,7 @@ public sealed partial class CosePublicKey
                 _rsa = new Lazy<RSA>(ImportRsa, LazyThreadSafetyMode.ExecutionAndPublication);
                 break;
             case CoseKeyType.AKP:
-                _mlDsa = new Lazy<IDisposable>(() => MLDsaVerifier.Import(algorithm, _first.Span), LazyThreadSafetyMode.ExecutionAndPublication);
+                _mlDsa = new Lazy<IMLDsaPublicKey>(() => MLDsaVerifier.Import(CryptoBackends.MLDsa, algorithm, _first.Span), LazyThreadSafetyMode.ExecutionAndPublication);
                 break;
         }
     }
@@ -69,10 +70,7 @@ public sealed partial class CosePublicKey
     /// (64 or 114 bytes), ML-DSA raw with an empty context.
     /// </summary>
     /// <returns>True for a valid signature; false for any invalid one, including malformed DER or a wrong length.</returns>
-    /// <exception cref="PasskeyException">
-    /// <see cref="PasskeyError.UnsupportedAlgorithm"/> when this platform cannot verify the algorithm
-    /// (ML-DSA without OpenSSL 3.5); <see cref="PasskeyError.EdDsaUnavailable"/> for EdDSA without libcrypto.
-    /// </exception>
+    /// <remarks>Ceremonies call <see cref="SignatureDefect"/> first, to refuse a malformed signature with a specific code.</remarks>
     /// <remarks>WebAuthn L3 §6.5.6 "Signature Formats for Packed Attestation, FIDO U2F Attestation, and Assertion Signatures".</remarks>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
@@ -101,11 +99,28 @@ public sealed partial class CosePublicKey
                     return false;
                 }
             case CoseKeyType.OKP:
-                return EdDsa.Verify(Curve!.Value, _first.Span, data, signature);
+                // The key was judged (canonical, not small-order) when it was decoded.
+                return EdDsa.VerifyValidatedKey(CryptoBackends.EdDsa, Curve!.Value, _first.Span, data, signature);
             default:
-                return MLDsaVerifier.Verify(_mlDsa!, Algorithm, data, signature);
+                return MLDsaVerifier.Verify(_mlDsa!.Value, Algorithm, data, signature);
         }
     }
+
+    /// <summary>
+    /// Why <paramref name="signature"/> cannot be a signature of this key's algorithm, judged on its
+    /// encoding alone: EdDSA and ML-DSA signatures have one length per algorithm, and an EdDSA S
+    /// must be below L. Null when the shape is right (or the algorithm has no fixed shape: ECDSA, RSA).
+    /// </summary>
+    /// <returns>
+    /// A <see cref="PasskeyException"/> with <see cref="PasskeyError.SignatureLengthInvalid"/> or
+    /// <see cref="PasskeyError.SignatureNotCanonical"/> for the caller to throw, or null.
+    /// </returns>
+    public PasskeyException? SignatureDefect(ReadOnlySpan<byte> signature) => KeyType switch
+    {
+        CoseKeyType.OKP => EdDsaPolicy.SignatureDefect(Curve!.Value, signature),
+        CoseKeyType.AKP => MLDsaPolicy.SignatureDefect(Algorithm, signature),
+        _ => null,
+    };
 
     /// <summary>The uncompressed point 0x04 ‖ x ‖ y of an EC2 key, as FIDO U2F attestation signs it.</summary>
     /// <exception cref="PasskeyException"><see cref="PasskeyError.InvalidPublicKey"/> unless the key is EC2.</exception>

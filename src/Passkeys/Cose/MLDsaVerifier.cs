@@ -1,70 +1,27 @@
-using System.Security.Cryptography;
+using Passkeys.Cose.Backends;
 
 namespace Passkeys.Cose;
 
 /// <summary>
-/// ML-DSA (FIPS 204) verification through <see cref="MLDsa"/>, kept in one place because the API is
-/// [Experimental] in .NET 10 (SYSLIB5006): if its shape changes, only this file changes.
+/// ML-DSA-44/65/87 verification on raw FIPS 204 keys and signatures: sizes checked here, then the
+/// platform's implementation where it has one (OpenSSL 3.5+) or BouncyCastle.
 /// </summary>
-/// <remarks>
-/// COSE ML-DSA draft (draft-ietf-cose-dilithium): AKP keys, label -1 "pub" holds the FIPS 204
-/// public key; signatures are pure ML-DSA with an empty context. .NET implements it through
-/// OpenSSL 3.5 or later, so on older systems <see cref="MLDsa.IsSupported"/> is false.
-/// </remarks>
-#pragma warning disable SYSLIB5006 // Experimental in .NET 10; see the summary.
+/// <remarks>COSE ML-DSA draft: AKP keys, "pub" (-1) holds the FIPS 204 public key; pure ML-DSA, empty context.</remarks>
 internal static class MLDsaVerifier
 {
-    /// <summary>The FIPS 204 public key size for an ML-DSA algorithm (Table 2), or 0 for any other algorithm.</summary>
-    internal static int PublicKeySize(CoseAlgorithm alg) => alg switch
+    /// <summary>Imports a key of the right length into <paramref name="backend"/>.</summary>
+    /// <exception cref="PasskeyException"><see cref="PasskeyError.PublicKeyLengthInvalid"/> or <see cref="PasskeyError.InvalidPublicKey"/>.</exception>
+    internal static IMLDsaPublicKey Import(IMLDsaBackend backend, CoseAlgorithm alg, ReadOnlySpan<byte> publicKey)
     {
-        CoseAlgorithm.MLDsa44 => 1312,
-        CoseAlgorithm.MLDsa65 => 1952,
-        CoseAlgorithm.MLDsa87 => 2592,
-        _ => 0,
-    };
-
-    internal static IDisposable Import(CoseAlgorithm alg, ReadOnlySpan<byte> publicKey)
-    {
-        RequireSupported(alg);
-        try
-        {
-            return MLDsa.ImportMLDsaPublicKey(ToDotNet(alg), publicKey);
-        }
-        catch (CryptographicException e)
-        {
-            throw new PasskeyException(PasskeyError.InvalidPublicKey, $"the platform rejected the {CoseAlgorithms.Name(alg)} key: {e.Message}", e);
-        }
+        MLDsaPolicy.RequirePublicKeyLength(alg, publicKey.Length);
+        return backend.Import(alg, publicKey);
     }
 
-    internal static bool Verify(Lazy<IDisposable> key, CoseAlgorithm alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-    {
-        // Checked before touching the lazy key so the caller gets UnsupportedAlgorithm every time,
-        // not a cached import failure.
-        RequireSupported(alg);
-        var mlDsa = (MLDsa)key.Value;
-        try
-        {
-            return signature.Length == mlDsa.Algorithm.SignatureSizeInBytes && mlDsa.VerifyData(data, signature);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Verifies with an imported key; false for any invalid signature, including one of the wrong length.</summary>
+    internal static bool Verify(IMLDsaPublicKey key, CoseAlgorithm alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        MLDsaPolicy.SignatureDefect(alg, signature) is null && key.Verify(data, signature);
 
-    private static void RequireSupported(CoseAlgorithm alg)
-    {
-        if (!MLDsa.IsSupported)
-        {
-            throw new PasskeyException(PasskeyError.UnsupportedAlgorithm, $"{CoseAlgorithms.Name(alg)} verification needs OpenSSL 3.5 or later, which this platform does not have");
-        }
-    }
-
-    private static MLDsaAlgorithm ToDotNet(CoseAlgorithm alg) => alg switch
-    {
-        CoseAlgorithm.MLDsa44 => MLDsaAlgorithm.MLDsa44,
-        CoseAlgorithm.MLDsa65 => MLDsaAlgorithm.MLDsa65,
-        _ => MLDsaAlgorithm.MLDsa87,
-    };
+    /// <summary>Imports and verifies in one step, through a given backend (tests compare backends with it).</summary>
+    internal static bool Verify(IMLDsaBackend backend, CoseAlgorithm alg, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        Verify(Import(backend, alg, publicKey), alg, data, signature);
 }
-#pragma warning restore SYSLIB5006

@@ -55,6 +55,8 @@ public sealed class CreateGetTests : IDisposable
     [InlineData("packed-self", "RS256")]
     [InlineData("packed-self", "PS256")]
     [InlineData("packed-self", "EdDSA")]
+    [InlineData("packed-self", "ML-DSA-44")]
+    [InlineData("packed", "ML-DSA-44")]
     [InlineData("fido-u2f", null)]
     [InlineData("tpm", null)]
     [InlineData("tpm", "ES384")]

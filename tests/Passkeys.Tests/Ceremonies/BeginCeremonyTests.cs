@@ -42,7 +42,7 @@ public class BeginCeremonyTests
         Assert.True((bool)json["extensions"]!["credProps"]!);
         Assert.Equal(300000, (int)json["timeout"]!);
         Assert.Equal(ceremony.State.Challenge, ceremony.Options.Challenge);
-        Assert.Equal([-7, -8, -35, -36, -37, -257], ceremony.State.Algorithms);
+        Assert.Equal([-7, -8, -48, -35, -36, -37, -257], ceremony.State.Algorithms);
     }
 
     [Fact]

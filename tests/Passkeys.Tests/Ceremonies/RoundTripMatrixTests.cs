@@ -12,7 +12,7 @@ namespace Passkeys.Tests.Ceremonies;
 /// <summary>
 /// The software authenticator against the library: every algorithm it can produce × every
 /// attestation format × discoverable or not × user verification required or discouraged, each
-/// registered and then used to sign in (tpm: every algorithm but EdDSA; fido-u2f: ES256). Produced
+/// registered and then used to sign in (tpm: every algorithm but EdDSA and ML-DSA; fido-u2f: ES256). Produced
 /// x5c chains are trusted through the authenticator's exported test root.
 /// </summary>
 public class RoundTripMatrixTests
@@ -20,7 +20,7 @@ public class RoundTripMatrixTests
     public static TheoryData<int, AttestationKind, bool, bool> Matrix()
     {
         var data = new TheoryData<int, AttestationKind, bool, bool>();
-        int[] algorithms = [-7, -35, -36, -257, -37, -8];
+        int[] algorithms = [-7, -35, -36, -257, -37, -8, -48, -49, -50];
         foreach (int alg in algorithms)
         {
             foreach (var kind in new[] { AttestationKind.None, AttestationKind.PackedSelf, AttestationKind.Packed })
@@ -72,6 +72,8 @@ public class RoundTripMatrixTests
             RpId = Scenario.RpId,
             RpName = "Example",
             Origins = [Scenario.Origin],
+            // The defaults offer ML-DSA-44 only; ML-DSA-65/87 are offered when asked for.
+            Algorithms = [(CoseAlgorithm)alg],
             TrustAnchors = [X509Certificate2.CreateFromPem(authenticator.RootCertificatePem)],
         };
         var rp = new RelyingParty(options);

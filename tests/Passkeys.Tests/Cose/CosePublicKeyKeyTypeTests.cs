@@ -91,8 +91,19 @@ public class CosePublicKeyKeyTypeTests
 
     // ---- OKP ----
 
+    // RFC 8032 §7.1 TEST 1 and §7.4 "Blank" public keys: real points of large order (an all-zero
+    // key is a small-order point and is refused, see EdDsaKeyValidationTests).
+    private static readonly byte[] Ed25519Key = Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    private static readonly byte[] Ed448Key = Convert.FromHexString(
+        "5fd7449b59b461fd2ce787ec616ad46a1da1342485a70e1f8a0ea75d80e96778edf124769b46c7061bd6783df1e50f6cd1fa1abeafe8256180");
+
     private static byte[] OkpKey(CoseAlgorithm alg, long crv, int size) =>
-        Map((1, Int(1)), (3, Int((long)alg)), (-1, Int(crv)), (-2, Bytes(new byte[size])));
+        Map((1, Int(1)), (3, Int((long)alg)), (-1, Int(crv)), (-2, Bytes(size switch
+        {
+            32 => Ed25519Key,
+            57 => Ed448Key,
+            _ => new byte[size],
+        })));
 
     [Theory]
     [InlineData(CoseAlgorithm.EdDSA, 6, 32)]
@@ -124,7 +135,7 @@ public class CosePublicKeyKeyTypeTests
     [InlineData(7, 32)]
     public void Rejects_okp_key_of_wrong_size(long crv, int size)
     {
-        Assert.Equal(PasskeyError.InvalidPublicKey, Rejection(OkpKey(CoseAlgorithm.EdDSA, crv, size)));
+        Assert.Equal(PasskeyError.PublicKeyLengthInvalid, Rejection(OkpKey(CoseAlgorithm.EdDSA, crv, size)));
     }
 
     [Theory]
@@ -149,7 +160,7 @@ public class CosePublicKeyKeyTypeTests
     [InlineData(CoseAlgorithm.MLDsa87, 2593)]
     public void Rejects_akp_key_of_wrong_size(CoseAlgorithm alg, int size)
     {
-        Assert.Equal(PasskeyError.InvalidPublicKey, Rejection(Map((1, Int(7)), (3, Int((long)alg)), (-1, Bytes(new byte[size])))));
+        Assert.Equal(PasskeyError.PublicKeyLengthInvalid, Rejection(Map((1, Int(7)), (3, Int((long)alg)), (-1, Bytes(new byte[size])))));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Passkeys.Cose;
+namespace Passkeys.Cose.Backends;
 
 /// <summary>
 /// The few OpenSSL 3 libcrypto entry points EdDSA needs. .NET has no Ed25519/Ed448 API, but on
