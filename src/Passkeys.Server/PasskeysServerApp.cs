@@ -91,10 +91,16 @@ public static class PasskeysServerApp
         _ = app.Services.GetRequiredService<AdminKey>();
         _ = app.Services.GetRequiredService<PrometheusExporter>();
 
+        // Pages (and the 404 page) get CSP, frame and referrer headers; every response gets nosniff.
+        app.UsePageSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
+            if (await NotFoundPage.TryWriteAsync(http).ConfigureAwait(false))
+            {
+                return; // a browser asked for a page that does not exist: a page, not JSON
+            }
             var error = http.Response.StatusCode switch
             {
                 404 => ServerError.NotFound,
