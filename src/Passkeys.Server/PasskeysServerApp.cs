@@ -128,6 +128,7 @@ public static class PasskeysServerApp
         var tenant = app.MapGroup("/v1/tenants/{tenant}").RequireCors(TenantCorsPolicyProvider.PolicyName);
         tenant.MapCeremonyEndpoints();
         tenant.MapAccountEndpoints();
+        tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
         app.MapAdminEndpoints();
         return app;
