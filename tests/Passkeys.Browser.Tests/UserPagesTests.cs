@@ -361,4 +361,28 @@ public sealed class UserPagesTests(BrowserFixture fixture)
             Assert.Contains("create an account", desktop.GetProperty("cancelled").GetString(), StringComparison.OrdinalIgnoreCase);
         });
     }
+
+    [BrowserFact]
+    public async Task A_prompt_left_open_until_its_timeout_says_it_timed_out_not_cancelled()
+    {
+        // A server whose ceremonies time out after 4 s, and an authenticator nobody touches.
+        await using var server = await ServerHost.StartAsync(null, "--Passkeys:Ceremonies:Timeout=00:00:04");
+        await using var tab = await fixture.NewTabAsync(nameof(A_prompt_left_open_until_its_timeout_says_it_timed_out_not_cancelled), AuthenticatorOptions.Platform, server: server);
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            await SignUpAsync(page, NewUsername());
+            await tab.SetPresenceSimulationAsync(false);
+            await page.GetByLabel("Amount (EUR)").FillAsync("10");
+            await page.GetByLabel("To", new() { Exact = true }).FillAsync("Ann");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Confirm transfer with passkey" }).ClickAsync();
+            // While the prompt is open: a visible, announced state, and the button can't be pressed twice.
+            await Assertions.Expect(Message(page)).ToHaveClassAsync("message progress");
+            await Assertions.Expect(Message(page)).ToContainTextAsync("Waiting for your passkey");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Confirm transfer with passkey" })).ToBeDisabledAsync();
+            await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-reason", "timed-out", new() { Timeout = 15_000 });
+            await Assertions.Expect(Message(page)).ToContainTextAsync("timed out");
+            Assert.Equal("message", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        });
+    }
 }
