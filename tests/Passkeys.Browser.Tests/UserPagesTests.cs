@@ -302,6 +302,9 @@ public sealed class UserPagesTests(BrowserFixture fixture)
                     expired: s('CeremonyNotFound', 400),
                     unreachable: new sdk.PasskeyError(sdk.ErrorCode.NetworkError, 'x').reason,
                     unsupported: new sdk.PasskeyError(sdk.ErrorCode.PasskeysUnsupported, 'x').reason,
+                    disabled: s('CredentialDisabled', 400),
+                    // A suspended passkey still exists on the server: the browser must not be told to forget it.
+                    disabledSignalled: String(sdk.isUnknownCredentialError(sdk.PasskeyError.fromProblem({ error: 'CredentialDisabled' }, 400))),
                   });
                 }
                 """);
@@ -314,6 +317,7 @@ public sealed class UserPagesTests(BrowserFixture fixture)
                 ["unknownAccount"] = "unknown-account", ["taken"] = "username-taken", ["code"] = "recovery-code-invalid",
                 ["limited"] = "rate-limited", ["ended"] = "session-ended", ["expired"] = "request-expired",
                 ["unreachable"] = "server-unreachable", ["unsupported"] = "unsupported-browser",
+                ["disabled"] = "passkey-suspended", ["disabledSignalled"] = "false",
             };
             foreach (var (key, reason) in expected)
             {

@@ -223,7 +223,7 @@ const SERVER_MESSAGES = {
   signcountregression: 'This passkey has been suspended because it may have been copied. Sign in with another passkey or a recovery code, then remove it and add a new one.',
   usernotfound: 'There is no account with that name. Check it, or create an account.',
   credentialrevoked: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
-  credentialdisabled: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
+  credentialdisabled: "This passkey is suspended on your account. Sign in with another passkey or a recovery code, then delete it and add a new one.",
   challengenotfound: 'This sign-in request expired. Please try again.',
   challengeexpired: 'This sign-in request expired. Please try again.',
   ceremonynotfound: 'This request has expired or was already used. Please start again.',
@@ -247,7 +247,8 @@ const SERVER_MESSAGES = {
 };
 
 /** Server problem codes after which the browser should be told the credential is unknown. */
-const UNKNOWN_CREDENTIAL_CODES = new Set(['credentialnotfound', 'unknowncredential', 'credentialrevoked', 'credentialdisabled']);
+// A suspended (disabled) passkey still exists on the server: the browser must keep it.
+const UNKNOWN_CREDENTIAL_CODES = new Set(['credentialnotfound', 'unknowncredential', 'credentialrevoked']);
 
 function normalizeCode(code) {
   return String(code).toLowerCase().replace(/[^a-z0-9]/g, '');
