@@ -60,24 +60,38 @@ public sealed class PageSecurityTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
-    public async Task A_page_from_another_origin_cannot_frame_the_account_page()
+    public async Task No_page_can_frame_the_account_page()
     {
-        await using var tab = await fixture.NewTabAsync(nameof(A_page_from_another_origin_cannot_frame_the_account_page));
+        await using var tab = await fixture.NewTabAsync(nameof(No_page_can_frame_the_account_page));
         await tab.RunAsync(async () =>
         {
             var page = tab.Page;
-            // 127.0.0.1 and localhost are different origins: the framing page is "another site".
-            var other = fixture.Server.Origin.Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
-            await page.RouteAsync(other + "/framer", route => route.FulfillAsync(new()
+            // frame-ancestors 'none' and X-Frame-Options DENY refuse every parent, this site's own
+            // included; a parent on the same origin is the one Chromium here lets load without them
+            // (a cross-origin localhost parent is refused by Chromium for other reasons).
+            var origin = fixture.Server.Origin;
+            await page.RouteAsync(origin + "/framer", route => route.FulfillAsync(new()
             {
                 ContentType = "text/html",
                 Body = $"<!doctype html><iframe id=f src=\"{fixture.Server.Origin}/account.html\"></iframe>",
             }));
-            await page.GotoAsync(other + "/framer");
-            await page.WaitForTimeoutAsync(500);
-            var frame = page.Frames.FirstOrDefault(f => f.Url.Contains("/account.html", StringComparison.Ordinal));
-            var loaded = frame is not null && await frame.EvaluateAsync<bool>("() => !!document.getElementById('passkeys')").ContinueWith(t => t.IsCompletedSuccessfully && t.Result);
-            Assert.False(loaded, "the account page loaded inside another origin's frame");
+            await page.GotoAsync(origin + "/framer");
+            await page.WaitForTimeoutAsync(1000);
+            // The account page sends a signed-out visitor on to "/", so look for any of our pages in
+            // any frame: blocked, the frame holds Chromium's error page instead.
+            var loaded = false;
+            foreach (var frame in page.Frames.Where(f => f != page.MainFrame))
+            {
+                try
+                {
+                    loaded |= await frame.EvaluateAsync<bool>("() => document.querySelector('h1')?.textContent === 'Passkeys demo'");
+                }
+                catch (PlaywrightException)
+                {
+                    // an error page or a frame gone: not loaded
+                }
+            }
+            Assert.False(loaded, "the account page loaded inside a frame");
         });
     }
 
