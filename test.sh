@@ -2,6 +2,7 @@
 # Runs every test, setting up what the tests need first:
 #   - Debian's chromium (real-browser tests) and postgresql (the PostgreSQL store tests start a
 #     throwaway cluster on a loopback port), installed when missing and we are root with apt;
+#   - axe-core for the accessibility tests (npm ci in tests/Passkeys.Browser.Tests/js);
 #   - then `dotnet test` over the whole solution.
 # The last line states the passed/failed/skipped counts. With CI=true a missing prerequisite
 # fails the run instead of being skipped (the tests themselves check CI too).
@@ -22,6 +23,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "test.sh: ${need_pkgs[*]} missing and cannot be installed here (not root with apt);"
     echo "          the tests that need them will say so and skip (they fail instead when CI=true)."
   fi
+fi
+
+# Test-only JavaScript the browser tests inject into pages (axe-core), at the versions pinned in
+# tests/Passkeys.Browser.Tests/js/package-lock.json; npm ci reinstalls them exactly.
+if command -v npm >/dev/null; then
+  (cd tests/Passkeys.Browser.Tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || { echo "test.sh: npm ci in tests/Passkeys.Browser.Tests/js failed; the accessibility tests will fail"; }
+else
+  echo "test.sh: npm missing: the accessibility tests (axe-core) cannot run; install Node.js and npm"
 fi
 
 log=$(mktemp)

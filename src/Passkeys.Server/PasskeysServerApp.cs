@@ -104,10 +104,16 @@ public static class PasskeysServerApp
 
         // First: every later step (rate limits, audit) sees the client behind a configured proxy.
         app.UsePasskeysForwardedHeaders(edge.Proxy);
+        // Pages (and the 404 page) get CSP, frame and referrer headers; every response gets nosniff.
+        app.UsePageSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
+            if (await NotFoundPage.TryWriteAsync(http).ConfigureAwait(false))
+            {
+                return; // a browser asked for a page that does not exist: a page, not JSON
+            }
             var error = http.Response.StatusCode switch
             {
                 404 => ServerError.NotFound,
@@ -136,6 +142,7 @@ public static class PasskeysServerApp
         var tenant = app.MapGroup("/v1/tenants/{tenant}").RequireCors(TenantCorsPolicyProvider.PolicyName);
         tenant.MapCeremonyEndpoints();
         tenant.MapAccountEndpoints();
+        tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
         app.MapAdminEndpoints();
         return app;

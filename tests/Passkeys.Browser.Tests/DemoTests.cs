@@ -62,7 +62,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             await SignUpAsync(page, username);
             await Assertions.Expect(page.Locator("#whoami")).ToContainTextAsync(username);
             await Assertions.Expect(page.Locator("#passkeys .passkey-name")).ToHaveTextAsync("Passkey on this device");
-            await Assertions.Expect(page.Locator("#passkeys .sync")).ToHaveTextAsync("On this device only");
+            await Assertions.Expect(page.Locator("#passkeys .sync")).ToHaveTextAsync("Only on the device that made it");
 
             // Hold the autofill request open (no simulated touch), as a user who hasn't picked a
             // suggestion; the button must cancel it and sign in.
@@ -175,7 +175,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             var page = tab.Page;
             await SignUpAsync(page, NewUsername());
             await Assertions.Expect(page.Locator("#passkeys .passkey-name")).ToHaveTextAsync("Synced passkey");
-            await Assertions.Expect(page.Locator("#passkeys .sync")).ToHaveTextAsync("Synced across your devices");
+            await Assertions.Expect(page.Locator("#passkeys .sync")).ToHaveTextAsync("Synced across your devices by your password manager");
             // The virtual authenticator's AAGUID is in no provider list: the page says so rather than guess.
             await Assertions.Expect(page.Locator("#passkeys .provider")).ToHaveTextAsync("Unknown provider");
         });
@@ -199,7 +199,8 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             await page.GetByRole(AriaRole.Button, new() { Name = "Confirm transfer with passkey" }).ClickAsync();
             await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-code", "cancelled");
             await Assertions.Expect(Message(page)).ToHaveAttributeAsync("role", "alert");
-            await Assertions.Expect(Message(page)).ToContainTextAsync("didn't finish");
+            await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-reason", "cancelled");
+            await Assertions.Expect(Message(page)).ToContainTextAsync("The transfer was not confirmed");
             await Assertions.Expect(Message(page)).ToContainTextAsync("Try again");
             await Assertions.Expect(page.Locator("#transfer-result")).ToHaveTextAsync("");
         });
@@ -239,6 +240,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             await SignUpAsync(page, username);
 
             // The same device again: the exclude list stops a duplicate, with a plain message.
+            await page.Locator("#add-form").GetByLabel("This device").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
             await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-code", "already_registered");
             await Assertions.Expect(Message(page)).ToContainTextAsync("already has a passkey");
@@ -246,14 +248,14 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             // A security key is plugged in.
             var platformId = tab.AuthenticatorId!;
             await tab.AddAuthenticatorAsync(AuthenticatorOptions.SecurityKey);
-            await page.GetByLabel("A phone or security key").CheckAsync();
+            await page.GetByLabel("A phone, tablet or security key").CheckAsync();
             await page.GetByLabel("Name for the new passkey (optional)").FillAsync("Blue key");
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
             await Assertions.Expect(page.Locator("#passkeys > li.passkey")).ToHaveCountAsync(2);
             await Assertions.Expect(Message(page)).ToContainTextAsync("Added \"Blue key\"");
 
             var blue = page.Locator("#passkeys > li.passkey", new() { HasText = "Blue key" });
-            await blue.GetByRole(AriaRole.Button, new() { Name = "Make Blue key the default passkey" }).ClickAsync();
+            await blue.GetByRole(AriaRole.Button, new() { Name = "Make default: Blue key" }).ClickAsync();
             await Assertions.Expect(blue.Locator(".badge")).ToHaveTextAsync("Default");
 
             // Rename the first one.
@@ -305,7 +307,8 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             // (Chromium sometimes completed the autofill, signalled the passkey away and then had
             // nothing left for the click).
             await SignOutAsync(page);
-            await Assertions.Expect(Message(page)).ToHaveTextAsync("We couldn't recognize this passkey. Try again, or use a recovery code.");
+            await Assertions.Expect(Message(page)).ToHaveTextAsync("This passkey was removed from your account, so we asked your browser to forget it. Sign in with another passkey, or use a recovery code.");
+            await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-reason", "passkey-removed");
             await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-code", "CredentialNotFound");
             Assert.EndsWith("/?signedout=1", page.Url, StringComparison.Ordinal);
             // signalUnknownCredential: the browser forgot the dead passkey.
@@ -341,7 +344,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             var username = NewUsername();
             await SignUpAsync(page, username);
             await page.GetByRole(AriaRole.Button, new() { Name = "Generate recovery codes" }).ClickAsync();
-            var codes = page.Locator("#recovery-codes li");
+            var codes = page.Locator("#recovery-codes code");
             await Assertions.Expect(codes).ToHaveCountAsync(10);
             var code = (await codes.First.TextContentAsync())!.Trim();
             Assert.Matches(CodeShape(), code);
@@ -356,7 +359,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             await recovery.GetByLabel("Username").FillAsync(username);
             await recovery.GetByLabel("Recovery code").FillAsync(code.ToLowerInvariant());
             await page.GetByRole(AriaRole.Button, new() { Name = "Use recovery code" }).ClickAsync();
-            await page.WaitForURLAsync("**/account.html");
+            await page.WaitForURLAsync("**/account.html?recovered=1");
             await Assertions.Expect(page.Locator("#passkeys > li.passkey")).ToHaveCountAsync(2);
             await Assertions.Expect(page.Locator("#passkeys .passkey-name")).ToContainTextAsync(["Recovered passkey"]);
 
@@ -384,6 +387,8 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             var page = tab.Page;
             var username = NewUsername();
             await SignUpAsync(page, username);
+            // Keep the sign-in page's autofill from signing straight back in while we leave it.
+            await tab.SetPresenceSimulationAsync(false);
             await SignOutAsync(page);
             await page.GotoAsync("/signup.html");
             await page.GetByLabel("Choose a username").FillAsync(username);
@@ -444,6 +449,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
                   return !name; }).length
                 """);
             Assert.Equal(0, unlabeled);
+            await tab.SetPresenceSimulationAsync(false); // autofill must not sign straight back in
             await page.GotoAsync("/");
             Assert.True(await FitsWidthAsync(page), "sign-in page scrolls sideways at 390 px");
         });

@@ -405,11 +405,14 @@ public sealed class SdkTests(BrowserFixture fixture)
                 const known = sdk.PasskeyError.fromProblem({ type: 'https://passkeys.invalid/errors/credential-not-found', title: 'CredentialNotFound', status: 400, code: 215, error: 'CredentialNotFound', detail: 'We could not find it.' }, 400);
                 const custom = sdk.PasskeyError.fromProblem({ status: 400, code: 'SomethingNew', message: 'Plain words from the server.' }, 400);
                 const bare = sdk.PasskeyError.fromProblem(null, 503);
-                const pick = (e) => ({ code: e.code, message: e.message, errorNumber: e.errorNumber ?? null, unknown: sdk.isUnknownCredentialError(e) });
+                const pick = (e) => ({ code: e.code, reason: e.reason, message: e.message, errorNumber: e.errorNumber ?? null, unknown: sdk.isUnknownCredentialError(e) });
                 return { known: pick(known), custom: pick(custom), bare: pick(bare) };
                 """));
             Assert.Equal("CredentialNotFound", v.GetProperty("known").GetProperty("code").GetString());
-            Assert.Equal("We couldn't recognize this passkey. Try again, or use a recovery code.", v.GetProperty("known").GetProperty("message").GetString());
+            Assert.Equal("passkey-removed", v.GetProperty("known").GetProperty("reason").GetString());
+            Assert.Equal("server-error", v.GetProperty("bare").GetProperty("reason").GetString());
+            Assert.Equal("unknown", v.GetProperty("custom").GetProperty("reason").GetString());
+            Assert.StartsWith("This passkey is no longer registered with your account", v.GetProperty("known").GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Equal(215, v.GetProperty("known").GetProperty("errorNumber").GetInt32());
             Assert.True(v.GetProperty("known").GetProperty("unknown").GetBoolean());
             Assert.Equal("Plain words from the server.", v.GetProperty("custom").GetProperty("message").GetString());

@@ -38,7 +38,7 @@ public sealed class SessionDemoTests(BrowserFixture fixture)
             await page.WaitForURLAsync("**/account.html?welcome=1");
             var sessions = page.Locator("#sessions > li.session");
             await Assertions.Expect(sessions).ToHaveCountAsync(1);
-            await Assertions.Expect(sessions.Locator(".badge")).ToHaveTextAsync("This browser");
+            await Assertions.Expect(sessions.Locator(".badge")).ToHaveTextAsync("This session");
             await Assertions.Expect(sessions.Locator(".session-name")).ToHaveTextAsync("Chrome on Linux");
             var before = await page.EvalJsonAsync(Stored);
 
@@ -62,6 +62,8 @@ public sealed class SessionDemoTests(BrowserFixture fixture)
 
             // Sign out revokes the session on the server: its refresh token no longer works.
             var last = (await page.EvalJsonAsync(Stored)).GetProperty("refreshToken").GetString();
+            // Keep the sign-in page's autofill from signing straight back in (and navigating away).
+            await tab.SetPresenceSimulationAsync(false);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await page.WaitForURLAsync("**/?signedout=1");
             Assert.Equal("null", await page.EvaluateAsync<string>("() => String(sessionStorage.getItem('passkeys-demo-session'))"));

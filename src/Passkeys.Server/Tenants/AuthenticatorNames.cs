@@ -32,6 +32,11 @@ public static class AuthenticatorNames
         [Guid.Parse("39a5647e-1853-446c-a1f6-a79bae9f5bc7")] = "IDmelon",
     };
 
-    /// <summary>The provider's name, or null when unknown (including the all-zero AAGUID).</summary>
-    public static string? For(Guid aaguid) => Names.GetValueOrDefault(aaguid);
+    /// <summary>
+    /// The provider's name, or null when unknown (including the all-zero AAGUID): this list first,
+    /// then the library's provider list (Passkeys.Attestation.Metadata.AuthenticatorNames), so a
+    /// provider named there is never shown to users as "Unknown provider".
+    /// </summary>
+    public static string? For(Guid aaguid) =>
+        Names.GetValueOrDefault(aaguid) ?? Passkeys.Attestation.Metadata.AuthenticatorNames.Find(aaguid, null);
 }

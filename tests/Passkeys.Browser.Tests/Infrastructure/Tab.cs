@@ -15,6 +15,7 @@ public sealed class Tab : IAsyncDisposable
         Page = page;
         Cdp = cdp;
         AuthenticatorId = authenticatorId;
+        FirstAuthenticatorId = authenticatorId;
         page.Console += (_, message) => _console.Enqueue($"[{message.Type}] {message.Text}");
         page.PageError += (_, error) => _console.Enqueue($"[pageerror] {error}");
     }
@@ -26,6 +27,9 @@ public sealed class Tab : IAsyncDisposable
     public ICDPSession Cdp { get; }
     public string? AuthenticatorId { get; private set; }
 
+    /// <summary>The authenticator the tab opened with (a later AddAuthenticatorAsync replaces <see cref="AuthenticatorId"/>).</summary>
+    public string? FirstAuthenticatorId { get; }
+
     /// <summary>Credentials the virtual authenticator holds (WebAuthn.getCredentials).</summary>
     public async Task<JsonElement[]> CredentialsAsync()
     {
@@ -34,9 +38,9 @@ public sealed class Tab : IAsyncDisposable
         return result is { } r ? [.. r.GetProperty("credentials").EnumerateArray().Select(e => e.Clone())] : [];
     }
 
-    public async Task SetUserVerifiedAsync(bool verified) =>
+    public async Task SetUserVerifiedAsync(bool verified, string? authenticatorId = null) =>
         await Cdp.SendAsync("WebAuthn.setUserVerified",
-            new Dictionary<string, object> { ["authenticatorId"] = AuthenticatorId!, ["isUserVerified"] = verified });
+            new Dictionary<string, object> { ["authenticatorId"] = authenticatorId ?? AuthenticatorId!, ["isUserVerified"] = verified });
 
     public async Task SetPresenceSimulationAsync(bool enabled) =>
         await Cdp.SendAsync("WebAuthn.setAutomaticPresenceSimulation",

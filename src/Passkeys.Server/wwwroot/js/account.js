@@ -1,33 +1,22 @@
-// Account page: the user's passkeys (rename, make default, delete, add another), where they are
-// signed in (sessions, revoke), recovery codes, and a step-up example. Needs the session saved at
-// sign-in; every call goes through session.withToken, which refreshes the access token before it
-// expires (or after a 401 TokenExpired), so the page stays signed in for the session's lifetime.
+// Account page: how well the account is protected, the user's passkeys (rename, make default,
+// delete, add another), where they are signed in (sessions, revoke), recovery codes
+// (recovery-codes.js), and a step-up example. Needs the session saved at sign-in; every call goes
+// through session.withToken, which refreshes the access token before it expires.
 import { PasskeyError, browserSupportsConditionalCreate, isSessionEndedError } from '/sdk/passkeys.js';
-import { client, session, loadSession, whenSessionEnds, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
+import { client, session, loadSession, whenSessionEnds, showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
+import { el } from './dom.js';
+import { when, ago, displayName, keptWhere } from './format.js';
+import { codeStatus, refreshCodeStatus, setUpRecoveryCodes, startMakingCodes } from './recovery-codes.js';
 
 const state = loadSession();
 if (!state?.refreshToken) location.replace('/');
 
 const list = document.getElementById('passkeys');
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const when = (iso) => (iso ? dateFormat.format(new Date(iso)) : 'Never');
-
-/** A name people recognize: theirs, else the provider's (from the AAGUID), else what kind of device it is. */
-export function displayName(c) {
-  return c.name || c.authenticatorName || kindOf(c);
-}
-
-function kindOf(c) {
-  const t = c.transports ?? [];
-  if (t.includes('hybrid')) return 'Passkey on a phone';
-  if (t.some((x) => x === 'usb' || x === 'nfc' || x === 'ble')) return 'Security key';
-  if (t.includes('internal')) return c.synced ? 'Synced passkey' : 'Passkey on this device';
-  return 'Passkey';
-}
+let credentials = [];
 
 /** Handles an ended session everywhere: the server refused it (or a 401 outlived the refresh), so offer to sign in again. */
-function handle(e) {
-  showError(e);
+function handle(e, action = 'account') {
+  showError(e, action);
   if (e instanceof PasskeyError && (e.status === 401 || isSessionEndedError(e))) {
     sessionEnded();
   }
@@ -37,27 +26,41 @@ let endShown = false;
 function sessionEnded() {
   if (!endShown) {
     endShown = true;
-    const link = document.createElement('a');
-    link.href = '/';
-    link.textContent = ' Sign in again';
-    document.getElementById('message').append(link);
+    document.getElementById('message').append(' ', el('a', { href: '/' }, 'Sign in again'));
   }
 }
 whenSessionEnds((e) => { showError(e); sessionEnded(); });
 
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
+// ── How well the account is protected ──
+
+function renderProtection() {
+  const passkeys = credentials.length;
+  const synced = credentials.filter((c) => c.synced).length;
+  const codes = codeStatus?.remaining ?? 0;
+  const items = [
+    [passkeys >= 2, passkeys === 0 ? 'No passkeys' : `${passkeys} passkey${passkeys === 1 ? '' : 's'}${passkeys === 1 ? ': add a second one on another device' : ''}`],
+    [synced > 0, synced > 0 ? `${synced} synced by a password manager, so a new device gets ${synced === 1 ? 'it' : 'them'}` : 'None synced: each passkey is on one device only'],
+    [codes > 0, codes > 0 ? `${codes} recovery code${codes === 1 ? '' : 's'} left` : 'No recovery codes'],
+  ];
+  document.getElementById('protection').replaceChildren(...items.map(([ok, text]) =>
+    el('li', { className: ok ? 'ok' : 'todo' }, el('span', { className: 'visually-hidden' }, ok ? 'Done: ' : 'To do: '), text)));
+  const strong = (passkeys >= 2 || synced > 0) && codes > 0;
+  const level = document.getElementById('protection-level');
+  level.textContent = strong ? 'Well protected: you can get in even if you lose a device.'
+    : passkeys === 0 ? 'At risk: without a passkey you can sign in only with a recovery code.'
+      : 'Could be better: if you lose your device, you may lose your way in.';
+  level.dataset.level = strong ? 'strong' : passkeys === 0 ? 'at-risk' : 'weak';
 }
 
-function render(credentials) {
+// ── Passkeys ──
+
+function render() {
   list.replaceChildren();
   if (credentials.length === 0) {
     list.append(el('li', { className: 'muted' }, "You have no passkeys. Add one below, or keep your recovery codes safe: without either you can't sign in."));
-    return;
   }
   for (const c of credentials) list.append(renderOne(c, credentials.length));
+  renderProtection();
 }
 
 function renderOne(c, count) {
@@ -65,21 +68,24 @@ function renderOne(c, count) {
   const item = el('li', { className: 'passkey' });
   item.dataset.id = c.id;
   const head = el('div', { className: 'passkey-head' }, el('h3', { className: 'passkey-name' }, name));
-  if (c.isDefault) head.append(el('span', { className: 'badge' }, 'Default'));
+  if (c.isDefault && count > 1) head.append(el('span', { className: 'badge' }, 'Default'));
   const facts = el('dl', { className: 'facts' },
     el('dt', {}, 'Provider'), el('dd', { className: 'provider' }, c.authenticatorName ?? 'Unknown provider'),
-    el('dt', {}, 'Kept'), el('dd', { className: 'sync' }, c.synced ? 'Synced across your devices' : 'On this device only'),
+    el('dt', {}, 'Kept'), el('dd', { className: 'sync' }, keptWhere(c)),
     el('dt', {}, 'Created'), el('dd', {}, when(c.createdAt)),
-    el('dt', {}, 'Last used'), el('dd', { className: 'last-used' }, when(c.lastUsedAt)));
+    // The passkey that created the account was used then, even before its first sign-in.
+    el('dt', {}, 'Last used'), el('dd', { className: 'last-used' }, when(c.lastUsedAt ?? c.createdAt)));
 
   const rename = el('button', { type: 'button', className: 'secondary rename' }, 'Rename');
   rename.setAttribute('aria-label', `Rename ${name}`);
   const remove = el('button', { type: 'button', className: 'danger delete' }, 'Delete');
   remove.setAttribute('aria-label', `Delete ${name}`);
   const actions = el('div', { className: 'actions' }, rename);
-  if (!c.isDefault) {
+  // "Make default" means something only when there is another passkey to prefer it over.
+  if (!c.isDefault && count > 1) {
     const makeDefault = el('button', { type: 'button', className: 'secondary make-default' }, 'Make default');
-    makeDefault.setAttribute('aria-label', `Make ${name} the default passkey`);
+    // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+    makeDefault.setAttribute('aria-label', `Make default: ${name}`);
     makeDefault.addEventListener('click', () => busy(makeDefault, async () => {
       clearMessage();
       try {
@@ -93,7 +99,12 @@ function renderOne(c, count) {
   actions.append(remove);
   item.append(head, facts, actions);
 
+  // One open panel (rename form or delete confirmation) per passkey: a second click focuses it.
+  const openPanel = () => item.querySelector('.rename-form, .confirm');
+
   rename.addEventListener('click', () => {
+    const open = openPanel();
+    if (open) { open.querySelector('input, button').focus(); return; }
     const form = el('form', { className: 'rename-form' });
     const id = `rename-${c.id}`;
     const input = el('input', { id, name: 'name', value: c.name ?? '', maxLength: 64, required: true });
@@ -108,7 +119,7 @@ function renderOne(c, count) {
         clearMessage();
         try {
           await session.withToken((token) => client.renameCredential(token, c.id, value, loadSession()));
-          showMessage(`Renamed to "${value}".`, 'info');
+          showMessage(`Renamed to "${value}".`, 'info', { focus: true });
           await refresh();
         } catch (e) { handle(e); }
       });
@@ -118,10 +129,13 @@ function renderOne(c, count) {
   });
 
   remove.addEventListener('click', () => {
+    const open = openPanel();
+    if (open) { open.querySelector('input, button').focus(); return; }
     const warning = count === 1
       ? `Delete "${name}"? It is your only passkey: afterwards you can sign in only with a recovery code.`
       : `Delete "${name}"? You won't be able to sign in with it any more.`;
     const confirmBox = el('div', { className: 'confirm', role: 'group' }, el('p', {}, warning));
+    confirmBox.setAttribute('aria-label', `Delete ${name}?`);
     const yes = el('button', { type: 'button', className: 'danger confirm-delete' }, 'Delete passkey');
     const no = el('button', { type: 'button', className: 'secondary' }, 'Keep it');
     confirmBox.append(el('div', { className: 'actions' }, yes, no));
@@ -129,8 +143,9 @@ function renderOne(c, count) {
     yes.addEventListener('click', () => busy(yes, async () => {
       clearMessage();
       try {
-        render(await session.withToken((token) => client.deleteCredential(token, c.id, loadSession())));
-        showMessage(`Deleted "${name}".`, 'info');
+        credentials = await session.withToken((token) => client.deleteCredential(token, c.id, loadSession()));
+        render();
+        showMessage(`Deleted "${name}". Your browser was asked to forget it too.`, 'info', { focus: true });
       } catch (e) { handle(e); }
     }));
     actions.after(confirmBox);
@@ -141,9 +156,10 @@ function renderOne(c, count) {
 
 async function refresh() {
   try {
-    render(await session.withToken((token) => client.listCredentials(token)));
+    credentials = await session.withToken((token) => client.listCredentials(token));
+    render();
   } catch (e) { handle(e); }
-  await refreshSessions();
+  await Promise.all([refreshSessions(), refreshCodeStatus(handle, renderProtection)]);
 }
 
 // ── Where you are signed in ──
@@ -162,18 +178,18 @@ function renderSessions(sessions) {
     const item = el('li', { className: 'passkey session' });
     item.dataset.id = s.id;
     const head = el('div', { className: 'passkey-head' }, el('h3', { className: 'session-name' }, name));
-    if (s.current) head.append(el('span', { className: 'badge' }, 'This browser'));
+    if (s.current) head.append(el('span', { className: 'badge current' }, 'This session'));
     item.append(head, el('dl', { className: 'facts' },
-      el('dt', {}, 'Signed in'), el('dd', {}, when(s.createdAt)),
-      el('dt', {}, 'Last active'), el('dd', { className: 'last-active' }, when(s.lastUsedAt))));
+      el('dt', {}, 'Signed in'), el('dd', { className: 'signed-in' }, `${ago(s.createdAt)} (${when(s.createdAt)})`),
+      el('dt', {}, 'Last active'), el('dd', { className: 'last-active' }, s.current ? 'now' : ago(s.lastUsedAt))));
     if (!s.current) {
       const revoke = el('button', { type: 'button', className: 'danger revoke-session' }, 'End session');
-      revoke.setAttribute('aria-label', `End session: ${name}, signed in ${when(s.createdAt)}`);
+      revoke.setAttribute('aria-label', `End session: ${name}, signed in ${ago(s.createdAt)}`);
       revoke.addEventListener('click', () => busy(revoke, async () => {
         clearMessage();
         try {
           await session.withToken((token) => client.deleteSession(token, s.id));
-          showMessage(`Ended the session in ${name}. It is signed out there.`, 'info');
+          showMessage(`Ended the session in ${name}. It is signed out there.`, 'info', { focus: true });
           await refreshSessions();
         } catch (e) { handle(e); }
       }));
@@ -189,7 +205,12 @@ async function refreshSessions() {
   } catch (e) { handle(e); }
 }
 
+// ── Adding a passkey ──
+
 const addForm = document.getElementById('add-form');
+// Default to the choice that works: this device already holds the passkey just used (unless that
+// one came from a phone or security key), so the default is another device.
+addForm.querySelector(`input[value="${loadSession()?.usedAttachment === 'cross-platform' ? 'platform' : 'cross-platform'}"]`).checked = true;
 addForm.addEventListener('submit', (event) => {
   event.preventDefault();
   busy(document.getElementById('add-passkey'), async () => {
@@ -198,30 +219,33 @@ addForm.addEventListener('submit', (event) => {
       // Signed in already: the new passkey joins the account and this session goes on.
       const result = await session.withToken((token) => client.register({ token, authenticatorAttachment: chosenAttachment(addForm), name: addForm.name.value.trim() || undefined }));
       addForm.name.value = '';
-      showMessage(`Added "${displayName(result.credential)}".`, 'info');
       await refresh();
-    } catch (e) { handle(e); }
-  });
+      showMessage(`Added "${displayName(result.credential)}".`, 'info', { focus: true });
+    } catch (e) { handle(e, 'add'); }
+  }, PROMPT_OPEN);
 });
 
-const codesBox = document.getElementById('codes-box');
-const generate = document.getElementById('generate-codes');
-generate.addEventListener('click', () => busy(generate, async () => {
-  clearMessage();
-  try {
-    const codes = await session.withToken((token) => client.generateRecoveryCodes(token));
-    document.getElementById('recovery-codes').replaceChildren(...codes.map((code) => el('li', {}, code)));
-    codesBox.hidden = false;
-    generate.textContent = 'Replace with new codes';
-    codesBox.querySelector('strong').setAttribute('tabindex', '-1');
-    codesBox.querySelector('strong').focus();
-  } catch (e) { handle(e); }
-}));
-document.getElementById('codes-done').addEventListener('click', () => {
-  document.getElementById('recovery-codes').replaceChildren();
-  codesBox.hidden = true;
-  generate.focus();
+setUpRecoveryCodes(handle, renderProtection);
+
+// ── Next steps after sign-up or recovery ──
+
+const params = new URLSearchParams(location.search);
+const next = document.getElementById('next-steps');
+if (params.get('welcome') === '1' || params.get('recovered') === '1') {
+  next.hidden = false;
+  if (params.get('recovered') === '1') {
+    document.getElementById('next-why').textContent = 'You used a recovery code, so it is spent. Set up a new way back in now, before you need it.';
+    document.getElementById('next-codes').textContent = 'Make a new set of recovery codes: it replaces the old set, so the codes you may have shared or lost stop working.';
+  }
+}
+document.getElementById('next-add').addEventListener('click', () => {
+  addForm.querySelector('input[value="cross-platform"]').checked = true;
+  addForm.scrollIntoView({ block: 'center' });
+  document.getElementById('add-passkey').focus();
 });
+document.getElementById('next-make-codes').addEventListener('click', startMakingCodes);
+
+// ── Step-up ──
 
 const transferForm = document.getElementById('transfer-form');
 transferForm.addEventListener('submit', (event) => {
@@ -242,8 +266,9 @@ transferForm.addEventListener('submit', (event) => {
       const confirmed = await session.withToken((token) => client.stepUp({ token, transaction }));
       result.textContent = `Confirmed: ${transaction}. Confirmation ${confirmed.transactionHash.slice(0, 12)}…`;
       result.dataset.transactionHash = confirmed.transactionHash;
-    } catch (e) { handle(e); }
-  });
+      result.focus();
+    } catch (e) { handle(e, 'step-up'); }
+  }, PROMPT_OPEN);
 });
 
 const signOut = document.getElementById('signout');
@@ -252,8 +277,12 @@ signOut.addEventListener('click', () => busy(signOut, async () => {
   location.assign('/?signedout=1');
 }));
 
-document.getElementById('whoami').textContent = `Signed in as ${state?.user?.displayName ?? ''} (${state?.user?.name ?? ''}).`;
-if (new URLSearchParams(location.search).get('welcome') === '1') showMessage('Your account is ready, and your passkey is saved.', 'info');
+const user = state?.user;
+document.getElementById('whoami').textContent = !user ? '' : user.displayName && user.displayName !== user.name
+  ? `Signed in as ${user.displayName} (${user.name}).`
+  : `Signed in as ${user.name}.`;
+if (params.get('welcome') === '1') showMessage('Your account is ready, and your passkey is saved.', 'info');
+if (params.get('recovered') === '1') showMessage("You're back in with a new passkey.", 'info');
 refresh().then(offerUpgrade);
 
 /**

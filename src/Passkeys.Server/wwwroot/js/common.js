@@ -1,5 +1,6 @@
 // Shared by the demo pages: the API client, the signed-in session, and accessible messages.
 import { createPasskeysClient, createSession, PasskeyError } from '/sdk/passkeys.js';
+import { messageFor } from './messages.js';
 
 export const client = createPasskeysClient({ tenant: 'default' });
 
@@ -31,30 +32,43 @@ export function saveSession(result) {
     userHandle: result.userHandle ?? previous?.userHandle ?? null,
     rpId: result.rpId ?? previous?.rpId ?? location.hostname,
     // Signed in with a passkey from another device (phone, security key): offer an upgrade.
-    signedInWithOtherDevice: result.authenticatorAttachment === 'cross-platform',
+    // (A sign-up result carries `credential`: the passkey was just made here, nothing to upgrade.)
+    signedInWithOtherDevice: !result.credential && result.authenticatorAttachment === 'cross-platform',
+    // Where the passkey just used lives, so "add a passkey" can default to the other kind.
+    usedAttachment: result.authenticatorAttachment ?? previous?.usedAttachment ?? null,
   });
 }
 
 /** Shows a message in the page's live region; errors take focus so keyboard and screen-reader users notice. */
-export function showMessage(text, kind = 'info') {
+export function showMessage(text, kind = 'info', { focus = kind === 'error' } = {}) {
   const box = document.getElementById('message');
   box.className = `message ${kind}`;
   box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   box.textContent = text;
-  if (text && kind === 'error') box.focus();
+  // A later message never carries an earlier error's code.
+  delete box.dataset.code;
+  delete box.dataset.reason;
+  if (text && focus) box.focus();
 }
 
+/** Clears the message, but not the "waiting for your passkey" line of the action that is starting. */
 export function clearMessage() {
+  if (document.getElementById('message').classList.contains('progress')) return;
   showMessage('');
 }
 
-/** Shows a failure in plain words; a cancelled-by-the-page ceremony shows nothing. */
-export function showError(error) {
+/**
+ * Shows a failure in plain words, chosen by its cause (messages.js) for the action the user was
+ * taking; a ceremony the page cancelled itself shows nothing.
+ */
+export function showError(error, action = 'account') {
   if (error instanceof PasskeyError) {
     if (error.isAbort) return;
-    console.warn('passkeys:', error.code, error.detail ?? '', error);
-    showMessage(error.message, 'error');
-    document.getElementById('message').dataset.code = error.code;
+    console.warn('passkeys:', error.code, error.reason, error.detail ?? '');
+    showMessage(messageFor(error, action), 'error');
+    const box = document.getElementById('message');
+    box.dataset.code = error.code;
+    box.dataset.reason = error.reason;
     return;
   }
   console.error(error);
@@ -62,17 +76,30 @@ export function showError(error) {
   document.getElementById('message').dataset.code = 'unexpected';
 }
 
-/** Disables a button while an action runs, so a double click can't start two ceremonies. */
-export async function busy(button, action) {
+/**
+ * Disables a button while an action runs, so a double click can't start two ceremonies. With
+ * `waiting`, that text shows (and is announced) while it runs: the browser's passkey prompt is open.
+ * A second call while the first runs does nothing.
+ */
+export async function busy(button, action, waiting) {
+  if (button.dataset.busy === 'true') return undefined;
+  button.dataset.busy = 'true';
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
+  if (waiting) showMessage(waiting, 'progress');
   try {
     return await action();
   } finally {
+    delete button.dataset.busy;
     button.disabled = false;
     button.removeAttribute('aria-busy');
+    const box = document.getElementById('message');
+    if (waiting && box.classList.contains('progress')) showMessage('');
   }
 }
+
+/** What the progress line says while the browser's passkey prompt is open. */
+export const PROMPT_OPEN = 'Waiting for your passkey: follow the prompt from your browser or device.';
 
 /** The attachment a "where do you keep it" radio group asks for ('' = let the browser offer all). */
 export function chosenAttachment(form) {

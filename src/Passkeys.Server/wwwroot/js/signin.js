@@ -1,14 +1,14 @@
 // Sign-in page: autofill on the username field, "Sign in with a passkey", username + passkey,
 // and recovery (a recovery code, then a new passkey).
 import { browserSupportsPasskeys, browserSupportsAutofill, PasskeyError } from '/sdk/passkeys.js';
-import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
+import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
 
 const passkeyButton = document.getElementById('passkey-signin');
 const form = document.getElementById('signin-form');
 const recoveryForm = document.getElementById('recovery-form');
 
 let leaving = false;
-function signedIn(result) {
+function signedIn(result, destination = '/account.html') {
   // Autofill and a button can both finish when the user picks the suggestion just as they click:
   // the first sign-in wins; a second navigation would abort the first one mid-load. The loser's
   // session is signed out at once, so it does not linger in "Your sessions".
@@ -18,7 +18,7 @@ function signedIn(result) {
   }
   leaving = true;
   saveSession(result);
-  location.assign('/account.html');
+  location.assign(destination);
 }
 
 /** Offers passkeys in the username field's autofill; quietly does nothing where unsupported. */
@@ -29,7 +29,7 @@ async function startAutofill() {
   } catch (e) {
     // Another ceremony replaced autofill (aborted), or the browser closed it: nothing to say.
     if (e instanceof PasskeyError && (e.isAbort || e.code === 'cancelled')) return;
-    showError(e);
+    showError(e, 'sign-in');
   }
 }
 
@@ -38,10 +38,10 @@ passkeyButton.addEventListener('click', () => busy(passkeyButton, async () => {
   try {
     signedIn(await client.signIn());
   } catch (e) {
-    showError(e);
+    showError(e, 'sign-in');
     startAutofill();
   }
-}));
+}, PROMPT_OPEN));
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -56,10 +56,10 @@ form.addEventListener('submit', (event) => {
     try {
       signedIn(await client.signIn({ username }));
     } catch (e) {
-      showError(e);
+      showError(e, 'sign-in-username');
       startAutofill();
     }
-  });
+  }, PROMPT_OPEN);
 });
 
 recoveryForm.addEventListener('submit', (event) => {
@@ -75,14 +75,15 @@ recoveryForm.addEventListener('submit', (event) => {
     clearMessage();
     try {
       const { recoveryGrant } = await client.redeemRecoveryCode(username, code);
-      showMessage('Recovery code accepted. Now create your new passkey.', 'info');
+      showMessage('Recovery code accepted. Now create your new passkey: follow the prompt from your browser or device.', 'progress');
       const result = await client.register({ recoveryGrant, authenticatorAttachment: chosenAttachment(recoveryForm), name: 'Recovered passkey' });
-      signedIn(result);
+      // The account page then guides the user to a second passkey and a fresh set of codes.
+      signedIn(result, '/account.html?recovered=1');
     } catch (e) {
-      showError(e);
+      showError(e, 'recovery');
       startAutofill();
     }
-  });
+  }, 'Checking your recovery code…');
 });
 
 if (!browserSupportsPasskeys()) {

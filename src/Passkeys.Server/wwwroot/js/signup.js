@@ -1,14 +1,15 @@
 // Sign-up page: choose a username, create a passkey on this device or on a phone/security key.
 import { browserSupportsPasskeys, platformAuthenticatorIsAvailable } from '/sdk/passkeys.js';
-import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment } from './common.js';
+import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
 
 const form = document.getElementById('signup-form');
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const name = form.username.value.trim();
-  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name)) {
-    showMessage('Choose a username of 1 to 64 letters, digits, dots, dashes or underscores.', 'error');
+  // The same rule the hint states: ASCII letters and digits, dots, dashes and underscores.
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+    showMessage('Choose a username of 1 to 64 characters: letters a–z, digits 0–9, dots (.), dashes (-) or underscores (_). No spaces.', 'error');
     form.username.focus();
     return;
   }
@@ -20,9 +21,9 @@ form.addEventListener('submit', (event) => {
       saveSession(result);
       location.assign('/account.html?welcome=1');
     } catch (e) {
-      showError(e);
+      showError(e, 'sign-up');
     }
-  });
+  }, PROMPT_OPEN);
 });
 
 if (!browserSupportsPasskeys()) {

@@ -92,6 +92,36 @@ export declare const ErrorCode: Readonly<{
 
 export type PasskeyErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Why something failed, by cause: what a page chooses its message by (docs/sdk.md, "Error reasons"). */
+export declare const Reason: Readonly<{
+  Cancelled: 'cancelled';
+  TimedOut: 'timed-out';
+  NoPasskeyOnDevice: 'no-passkey-on-device';
+  UnknownAccount: 'unknown-account';
+  PasskeyRemoved: 'passkey-removed';
+  PasskeySuspended: 'passkey-suspended';
+  ServerUnreachable: 'server-unreachable';
+  UnsupportedBrowser: 'unsupported-browser';
+  AlreadyRegistered: 'already-registered';
+  NotSupported: 'not-supported';
+  NoUserVerification: 'no-user-verification';
+  WrongAddress: 'wrong-address';
+  UsernameTaken: 'username-taken';
+  InvalidInput: 'invalid-input';
+  RecoveryCodeInvalid: 'recovery-code-invalid';
+  RateLimited: 'rate-limited';
+  RequestExpired: 'request-expired';
+  SessionEnded: 'session-ended';
+  Aborted: 'aborted';
+  ServerError: 'server-error';
+  Unknown: 'unknown';
+}>;
+
+export type PasskeyErrorReason = (typeof Reason)[keyof typeof Reason];
+
+/** A NotAllowedError from a sign-in faster than this (ms) is read as "no passkey on this device". */
+export declare const INSTANT_REFUSAL_MS: number;
+
 /** RFC 9457 problem details as Passkeys.Server sends them. */
 export interface ProblemDetails {
   type?: string;
@@ -109,10 +139,14 @@ export interface ProblemDetails {
 }
 
 export declare class PasskeyError extends Error {
-  constructor(code: string, message: string, extra?: { cause?: unknown; status?: number; problem?: ProblemDetails; errorNumber?: number; detail?: string });
+  constructor(code: string, message: string, extra?: { cause?: unknown; status?: number; problem?: ProblemDetails; errorNumber?: number; detail?: string; reason?: PasskeyErrorReason });
   readonly name: 'PasskeyError';
   /** A PasskeyErrorCode, or the server's error name for server problems. */
   readonly code: PasskeyErrorCode | (string & {});
+  /** Why it failed, by cause (stable). */
+  readonly reason: PasskeyErrorReason;
+  /** For `passkey-removed` from signIn(): whether the browser accepted signalUnknownCredential. */
+  browserForgot?: boolean;
   /** Plain-language message for the user, with the next step. */
   readonly message: string;
   /** Technical detail for logs. */
@@ -132,7 +166,13 @@ export declare class PasskeyError extends Error {
 
 export interface CeremonyContext {
   ceremony?: 'registration' | 'authentication';
+  /** What the authentication was for; only a sign-in refused instantly reads as `no-passkey-on-device`. */
+  purpose?: 'sign-in' | 'step-up' | 'autofill';
   platformAuthenticator?: boolean;
+  /** How long the browser's prompt was open (ms). */
+  elapsedMs?: number;
+  /** The request's timeout (ms); a NotAllowedError at or after it is `timed-out`. */
+  timeoutMs?: number;
 }
 
 export declare function toPasskeyError(error: unknown, context?: CeremonyContext): PasskeyError;
@@ -165,7 +205,7 @@ export declare function startRegistration(
 
 export declare function startAuthentication(
   optionsJSON: PublicKeyCredentialRequestOptionsJSON,
-  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element },
+  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element; purpose?: 'sign-in' | 'step-up' },
 ): Promise<AuthenticationResponseJSON>;
 
 export declare function signalUnknownCredential(args: { rpId: string; credentialId: Base64URLString }): Promise<boolean>;
@@ -214,6 +254,8 @@ export interface RegisterResult {
   user: ServerUser; credential: ServerCredential; token: string; tokenExpiresAt: string;
   refreshToken: string | null; refreshTokenExpiresAt: string | null; sessionId: string | null; sessionExpiresAt: string | null;
   userHandle?: Base64URLString; rpId: string;
+  /** Where the new passkey lives, as the browser reported it. */
+  authenticatorAttachment?: 'platform' | 'cross-platform' | null;
 }
 
 /** One of the user's active sessions. */
@@ -234,6 +276,12 @@ export interface ServerSession {
 }
 export interface StepUpResult { user: ServerUser; credentialId: Base64URLString; userVerified: boolean; transactionHash: string; token: string; tokenExpiresAt: string }
 
+export interface RecoveryCodeStatus {
+  remaining: number;
+  /** ISO time the current set was made; null when no unused code is left. */
+  generatedAt: string | null;
+}
+
 export interface PasskeysClient {
   request<T = unknown>(method: string, path: string, init?: { body?: unknown; token?: string }): Promise<T>;
   register(args: {
@@ -252,6 +300,8 @@ export interface PasskeysClient {
   deleteCredential(token: string, credentialId: Base64URLString, session?: Session): Promise<ServerCredential[]>;
   setDefaultCredential(token: string, credentialId: Base64URLString): Promise<ServerCredential>;
   generateRecoveryCodes(token: string): Promise<string[]>;
+  /** Unused recovery codes left and when the set was made (GET …/me/recovery-codes). */
+  recoveryCodeStatus(token: string): Promise<RecoveryCodeStatus>;
   redeemRecoveryCode(username: string, code: string): Promise<{ recoveryGrant: string; expiresAt: string }>;
   /** Spends the refresh token and returns the next pair. */
   refreshSession(refreshToken: string): Promise<SessionTokens>;

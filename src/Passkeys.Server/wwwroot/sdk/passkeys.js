@@ -51,12 +51,113 @@ export const ErrorCode = Object.freeze({
   Unknown: 'unknown',
 });
 
+/**
+ * Why something failed, by cause, for choosing what to tell the user (docs/sdk.md, "Error
+ * reasons"). Stable: never change meaning; new ones may be added. Several codes map to one reason
+ * (a NotAllowedError and a TimeoutError can both be `timed-out`).
+ */
+export const Reason = Object.freeze({
+  /** The user closed the browser's passkey prompt (or failed its check). */
+  Cancelled: 'cancelled',
+  /** The prompt stayed open until the request's timeout ran out. */
+  TimedOut: 'timed-out',
+  /** The browser refused at once, before a person could answer: nothing on this device holds a passkey it could offer. */
+  NoPasskeyOnDevice: 'no-passkey-on-device',
+  /** The server knows no such account. */
+  UnknownAccount: 'unknown-account',
+  /** The passkey used is not (or no longer) registered with the server; the browser has been told (Signal API). */
+  PasskeyRemoved: 'passkey-removed',
+  /** The server refused the passkey because it looks copied (its signature counter went back). */
+  PasskeySuspended: 'passkey-suspended',
+  /** No answer from the server (offline, DNS, refused connection). */
+  ServerUnreachable: 'server-unreachable',
+  /** No WebAuthn in this browser, or the page is not a secure context. */
+  UnsupportedBrowser: 'unsupported-browser',
+  /** This authenticator already holds a passkey for the account (registration). */
+  AlreadyRegistered: 'already-registered',
+  /** The authenticator can't do what was asked (algorithm, resident key, attachment). */
+  NotSupported: 'not-supported',
+  /** The device has no screen lock, PIN or biometric to verify the user. */
+  NoUserVerification: 'no-user-verification',
+  /** The page's address may not use this site's passkeys (rpId / origin mismatch). */
+  WrongAddress: 'wrong-address',
+  /** The username is already taken (sign-up). */
+  UsernameTaken: 'username-taken',
+  /** The server refused the input (a malformed username, name or code). */
+  InvalidInput: 'invalid-input',
+  /** The recovery code is wrong or used. */
+  RecoveryCodeInvalid: 'recovery-code-invalid',
+  /** Too many attempts; wait and retry. */
+  RateLimited: 'rate-limited',
+  /** The request (ceremony) expired or was used already: start again. */
+  RequestExpired: 'request-expired',
+  /** The session is over: sign in again. */
+  SessionEnded: 'session-ended',
+  /** The page cancelled the request itself (a newer one replaced it): show nothing. */
+  Aborted: 'aborted',
+  /** The server failed (5xx) or answered something unexpected. */
+  ServerError: 'server-error',
+  /** Anything else; see `code` and `cause`. */
+  Unknown: 'unknown',
+});
+
+// Server problem names (normalized) → reason.
+const SERVER_REASONS = {
+  credentialnotfound: Reason.PasskeyRemoved,
+  unknowncredential: Reason.PasskeyRemoved,
+  credentialrevoked: Reason.PasskeyRemoved,
+  credentialdisabled: Reason.PasskeySuspended,
+  credentialsuspended: Reason.PasskeySuspended,
+  signcountregression: Reason.PasskeySuspended,
+  usernotfound: Reason.UnknownAccount,
+  usernametaken: Reason.UsernameTaken,
+  userexists: Reason.UsernameTaken,
+  recoverycodeinvalid: Reason.RecoveryCodeInvalid,
+  invalidrecoverycode: Reason.RecoveryCodeInvalid,
+  ratelimited: Reason.RateLimited,
+  toomanyrequests: Reason.RateLimited,
+  ceremonynotfound: Reason.RequestExpired,
+  ceremonyexpired: Reason.RequestExpired,
+  challengenotfound: Reason.RequestExpired,
+  challengeexpired: Reason.RequestExpired,
+  validationfailed: Reason.InvalidInput,
+  malformedrequest: Reason.InvalidInput,
+  storeunavailable: Reason.ServerError,
+  internal: Reason.ServerError,
+};
+
+// SDK codes → reason (NotAllowedError is decided in toPasskeyError, from timing).
+const CODE_REASONS = {
+  passkeys_unsupported: Reason.UnsupportedBrowser,
+  cancelled: Reason.Cancelled,
+  aborted: Reason.Aborted,
+  already_registered: Reason.AlreadyRegistered,
+  not_supported: Reason.NotSupported,
+  user_verification_unavailable: Reason.NoUserVerification,
+  security_error: Reason.WrongAddress,
+  timeout: Reason.TimedOut,
+  invalid_options: Reason.ServerError,
+  network_error: Reason.ServerUnreachable,
+  server_error: Reason.ServerError,
+};
+
+function reasonOf(code, status) {
+  const key = normalizeCode(code);
+  if (CODE_REASONS[code]) return CODE_REASONS[code];
+  if (SERVER_REASONS[key]) return SERVER_REASONS[key];
+  if (SESSION_ENDED_CODES.has(key) || REFRESHABLE_CODES.has(key)) return Reason.SessionEnded;
+  if (status === 401) return Reason.SessionEnded;
+  if (status === 429) return Reason.RateLimited;
+  if (status !== undefined && status >= 500) return Reason.ServerError;
+  return Reason.Unknown;
+}
+
 /** The error every function in this module throws. */
 export class PasskeyError extends Error {
   /**
    * @param {string} code stable code (ErrorCode or a server problem code)
    * @param {string} message plain-language message for the user, ending with the next step
-   * @param {{cause?: unknown, status?: number, problem?: object, errorNumber?: number, detail?: string}} [extra]
+   * @param {{cause?: unknown, status?: number, problem?: object, errorNumber?: number, detail?: string, reason?: string}} [extra]
    */
   constructor(code, message, extra = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
@@ -67,6 +168,8 @@ export class PasskeyError extends Error {
     if (extra.errorNumber !== undefined) this.errorNumber = extra.errorNumber;
     // A technical detail for logs and developers (never shown as the main message).
     this.detail = extra.detail ?? describeCause(extra.cause);
+    /** Why it failed, by cause (Reason): what pages choose their message by. */
+    this.reason = extra.reason ?? reasonOf(code, extra.status);
   }
 
   /** True when the ceremony was cancelled by the page (a newer ceremony replaced it); nothing to show. */
@@ -78,6 +181,7 @@ export class PasskeyError extends Error {
     return {
       name: this.name,
       code: this.code,
+      reason: this.reason,
       message: this.message,
       detail: this.detail,
       status: this.status,
@@ -114,10 +218,12 @@ export class PasskeyError extends Error {
 // Plain-language messages for server problem codes whose meaning the SDK knows. Keys are
 // normalized (lower case, no separators) so `CredentialNotFound` and `credential_not_found` match.
 const SERVER_MESSAGES = {
-  credentialnotfound: "We couldn't recognize this passkey. Try again, or use a recovery code.",
-  unknowncredential: "We couldn't recognize this passkey. Try again, or use a recovery code.",
+  credentialnotfound: 'This passkey is no longer registered with your account, so your browser has been told to forget it. Sign in with another passkey, or use a recovery code.',
+  unknowncredential: 'This passkey is no longer registered with your account, so your browser has been told to forget it. Sign in with another passkey, or use a recovery code.',
+  signcountregression: 'This passkey has been suspended because it may have been copied. Sign in with another passkey or a recovery code, then remove it and add a new one.',
+  usernotfound: 'There is no account with that name. Check it, or create an account.',
   credentialrevoked: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
-  credentialdisabled: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
+  credentialdisabled: "This passkey is suspended on your account. Sign in with another passkey or a recovery code, then delete it and add a new one.",
   challengenotfound: 'This sign-in request expired. Please try again.',
   challengeexpired: 'This sign-in request expired. Please try again.',
   ceremonynotfound: 'This request has expired or was already used. Please start again.',
@@ -141,7 +247,8 @@ const SERVER_MESSAGES = {
 };
 
 /** Server problem codes after which the browser should be told the credential is unknown. */
-const UNKNOWN_CREDENTIAL_CODES = new Set(['credentialnotfound', 'unknowncredential', 'credentialrevoked', 'credentialdisabled']);
+// A suspended (disabled) passkey still exists on the server: the browser must keep it.
+const UNKNOWN_CREDENTIAL_CODES = new Set(['credentialnotfound', 'unknowncredential', 'credentialrevoked']);
 
 function normalizeCode(code) {
   return String(code).toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -176,10 +283,42 @@ function describeCause(cause) {
  * The message adapts to the device: without a built-in (platform) authenticator it suggests a
  * phone or security key.
  * @param {unknown} error
- * @param {{ceremony?: 'registration'|'authentication', platformAuthenticator?: boolean, autofill?: boolean, abortReason?: unknown}} [context]
+ * NotAllowedError covers a closed prompt, a timeout and "nothing to offer" alike, so the time the
+ * prompt was open tells them apart (`elapsedMs`, `timeoutMs`): at or past the timeout it timed out;
+ * a sign-in refused faster than a person can read a prompt (`purpose: 'sign-in'`) found no passkey
+ * on this device; otherwise the user cancelled.
+ * @param {unknown} error
+ * @param {{ceremony?: 'registration'|'authentication', purpose?: 'sign-in'|'step-up'|'autofill', platformAuthenticator?: boolean, elapsedMs?: number, timeoutMs?: number}} [context]
  */
 export function toPasskeyError(error, context = {}) {
   if (error instanceof PasskeyError) return error;
+  const mapped = mapBrowserError(error, context);
+  if (mapped.code === ErrorCode.Cancelled && (error?.name === 'NotAllowedError')) {
+    const reason = notAllowedReason(context);
+    if (reason !== Reason.Cancelled) {
+      return new PasskeyError(mapped.code, NOT_ALLOWED_MESSAGES[reason](context), { cause: error, reason });
+    }
+  }
+  return mapped;
+}
+
+/** How long a refusal may take and still be the browser's own (no prompt a person answered). */
+export const INSTANT_REFUSAL_MS = 1000;
+
+function notAllowedReason({ elapsedMs, timeoutMs, purpose, ceremony }) {
+  if (typeof elapsedMs === 'number' && typeof timeoutMs === 'number' && timeoutMs > 0 && elapsedMs >= timeoutMs - 1000) return Reason.TimedOut;
+  if (ceremony !== 'registration' && purpose === 'sign-in' && typeof elapsedMs === 'number' && elapsedMs < INSTANT_REFUSAL_MS) return Reason.NoPasskeyOnDevice;
+  return Reason.Cancelled;
+}
+
+const NOT_ALLOWED_MESSAGES = {
+  [Reason.TimedOut]: ({ ceremony }) => (ceremony === 'registration'
+    ? 'The passkey request timed out before it was answered. Try again when you are ready.'
+    : 'The sign-in request timed out before it was answered. Try again when you are ready.'),
+  [Reason.NoPasskeyOnDevice]: () => "This device has no passkey for this site. Use a phone or security key that has one, create an account if you don't have one yet, or use a recovery code.",
+};
+
+function mapBrowserError(error, context) {
   const ceremony = context.ceremony ?? 'authentication';
   const registering = ceremony === 'registration';
   const noPlatform = context.platformAuthenticator === false;
@@ -529,10 +668,11 @@ function platformAvailability() {
   return platformCache;
 }
 
-async function run(kind, ceremony, options, signal, call) {
+async function run(kind, ceremony, options, signal, call, purpose) {
   if (!browserSupportsPasskeys()) {
     throw new PasskeyError(ErrorCode.PasskeysUnsupported, "This browser can't use passkeys. Update it or use another browser, or sign in with a recovery code.");
   }
+  let started;
   const platform = await platformAvailability();
   const entry = await beginCeremony(kind, signal);
   try {
@@ -542,11 +682,13 @@ async function run(kind, ceremony, options, signal, call) {
     } catch (e) {
       throw toPasskeyError(e, { ceremony });
     }
+    started = performance.now();
     const credential = await call(parsed, entry.controller.signal);
     if (!credential) throw new DOMException('no credential returned', 'NotAllowedError');
     return credentialToJSON(credential);
   } catch (e) {
-    throw toPasskeyError(e, { ceremony, platformAuthenticator: platform });
+    const elapsedMs = started === undefined ? undefined : performance.now() - started;
+    throw toPasskeyError(e, { ceremony, purpose, platformAuthenticator: platform, elapsedMs, timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined });
   } finally {
     entry.finish();
   }
@@ -578,7 +720,8 @@ export async function startRegistration(optionsJSON, opts = {}) {
  * page's <input autocomplete="username webauthn"> and the promise settles when the user picks one;
  * start it on page load, and any later ceremony cancels it.
  * @param {object} optionsJSON
- * @param {{autofill?: boolean, signal?: AbortSignal, root?: Document|Element}} [opts]
+ * `purpose` ('sign-in' or 'step-up', default 'sign-in') only tunes how a refusal is explained.
+ * @param {{autofill?: boolean, signal?: AbortSignal, root?: Document|Element, purpose?: 'sign-in'|'step-up'}} [opts]
  */
 export async function startAuthentication(optionsJSON, opts = {}) {
   const autofill = !!opts.autofill;
@@ -593,7 +736,8 @@ export async function startAuthentication(optionsJSON, opts = {}) {
     options = { ...optionsJSON, allowCredentials: [] };
   }
   return run(autofill ? 'autofill' : 'authentication', 'authentication', options, opts.signal,
-    (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }));
+    (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }),
+    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'));
 }
 
 // ───────────────────────────── signals ─────────────────────────────
@@ -684,7 +828,7 @@ export function createPasskeysClient(config = {}) {
       const result = await request('POST', '/registration/finish', {
         body: { ceremonyId: begin.ceremonyId, response, ...(name ? { name } : {}) },
       });
-      return { ...result, userHandle: begin.options.user?.id, rpId: rpIdOf(begin.options) };
+      return { ...result, userHandle: begin.options.user?.id, rpId: rpIdOf(begin.options), authenticatorAttachment: response.authenticatorAttachment ?? null };
     },
 
     /**
@@ -700,15 +844,23 @@ export function createPasskeysClient(config = {}) {
         const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
         return { ...result, userHandle: response.response.userHandle, rpId, authenticatorAttachment: response.authenticatorAttachment ?? null };
       } catch (e) {
-        if (isUnknownCredentialError(e)) await signalUnknownCredential({ rpId, credentialId: response.id });
-        throw e;
+        if (!isUnknownCredentialError(e)) throw e;
+        // The server doesn't know this passkey (deleted elsewhere): ask the browser to forget it, so
+        // it is not offered again, and say whether that worked.
+        const forgotten = await signalUnknownCredential({ rpId, credentialId: response.id });
+        const error = new PasskeyError(e.code, forgotten
+          ? 'This passkey was removed from your account, so we asked your browser to forget it. Sign in with another passkey, or use a recovery code.'
+          : 'This passkey was removed from your account. Remove it from your passwords or security key settings, then sign in with another passkey or use a recovery code.',
+        { status: e.status, problem: e.problem, errorNumber: e.errorNumber, detail: e.detail, reason: Reason.PasskeyRemoved });
+        error.browserForgot = forgotten;
+        throw error;
       }
     },
 
     /** Confirms a transaction with user verification; the token's `txn` claim binds its hash. */
     async stepUp({ token, transaction, signal }) {
       const begin = await request('POST', '/step-up/begin', { token, body: { transaction } });
-      const response = await startAuthentication(begin.options, { signal });
+      const response = await startAuthentication(begin.options, { signal, purpose: 'step-up' });
       return request('POST', '/step-up/finish', { body: { ceremonyId: begin.ceremonyId, response } });
     },
 
@@ -741,6 +893,11 @@ export function createPasskeysClient(config = {}) {
 
     async generateRecoveryCodes(token) {
       return (await request('POST', '/me/recovery-codes', { token, body: {} })).codes;
+    },
+
+    /** How many of the signed-in user's recovery codes are unused, and when the set was made ({ remaining: 0, generatedAt: null } when none). */
+    recoveryCodeStatus(token) {
+      return request('GET', '/me/recovery-codes', { token });
     },
 
     /** Spends a recovery code; returns { recoveryGrant, expiresAt } for register({ recoveryGrant }). */
