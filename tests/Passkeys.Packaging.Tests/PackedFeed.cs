@@ -48,7 +48,8 @@ public sealed class PackedFeed : IDisposable
         }
     }
 
-    private static string FindRepositoryRoot(string start)
+    /// <summary>The checkout holding the tests' binaries.</summary>
+    public static string FindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
