@@ -139,6 +139,13 @@ public interface IPasskeyStore
     /// <summary>Deletes up to <paramref name="max"/> sessions (with their tokens) that ended (idle, absolute or revoked) before <paramref name="endedBefore"/>.</summary>
     Task<int> PurgeEndedSessionsAsync(DateTimeOffset endedBefore, int max, CancellationToken cancellationToken = default);
 
+    // Ceremony steps
+    /// <summary>
+    /// Opens the unit of work of one ceremony step: one connection, and every write of the step in
+    /// one transaction committed once (see <see cref="IStoreStep"/>). Dispose it when the step ends.
+    /// </summary>
+    Task<IStoreStep> BeginStepAsync(CancellationToken cancellationToken = default);
+
     // Audit
     /// <summary>Appends an event (its <see cref="AuditEventRecord.Id"/> is assigned by the store).</summary>
     Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);

@@ -9,6 +9,9 @@ public abstract partial class SqlPasskeyStore
     private protected const string SigningKeyColumns = "tenant_id, kid, algorithm, private_key, created_at, retired_at";
     private protected const string AuditColumns =
         "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
+    private protected const string AppendAuditEventSql =
+        "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
+        "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)";
 
     /// <inheritdoc />
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
@@ -77,10 +80,7 @@ public abstract partial class SqlPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
-        await ExecuteAsync(
-            "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
-            "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)", cancellationToken,
-            StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+        await ExecuteAsync(AppendAuditEventSql, cancellationToken, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

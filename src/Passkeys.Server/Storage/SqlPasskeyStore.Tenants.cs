@@ -8,6 +8,8 @@ public abstract partial class SqlPasskeyStore
     private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at";
     private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
+    private protected const string GetUserSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id";
+    private protected const string GetUserByNameSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name = @n";
     private protected const string InsertUserSql =
         "INSERT INTO users (tenant_id, id, handle, name, display_name, created_at) VALUES (@t, @id, @h, @n, @dn, @at)";
 
@@ -71,7 +73,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id", Rows.User, cancellationToken,
+        return await QuerySingleAsync(GetUserSql, Rows.User, cancellationToken,
             ("@t", tenantId), ("@id", userId)).ConfigureAwait(false);
     }
 
@@ -79,7 +81,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name = @n", Rows.User, cancellationToken,
+        return await QuerySingleAsync(GetUserByNameSql, Rows.User, cancellationToken,
             ("@t", tenantId), ("@n", name)).ConfigureAwait(false);
     }
 
