@@ -65,14 +65,20 @@ public abstract partial class SqlPasskeyStore
         await ExecuteAsync(connection, tx, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)", cancellationToken,
             StoreParameters.SigningKey(key)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, key.TenantId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<int> DeleteRetiredSigningKeysAsync(string tenantId, DateTimeOffset retiredBefore, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND retired_at IS NOT NULL AND retired_at < @before", cancellationToken,
+        var deleted = await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND retired_at IS NOT NULL AND retired_at < @before", cancellationToken,
             ("@t", tenantId), ("@before", retiredBefore)).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, tenantId), cancellationToken).ConfigureAwait(false);
+        }
+        return deleted;
     }
 
     /// <inheritdoc />

@@ -33,10 +33,15 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
         // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
-        return await ExecuteAsync(
+        var created = await ExecuteAsync(
             $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, @at) " +
             "ON CONFLICT (id) DO NOTHING",
             cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
+        if (created)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
+        }
+        return created;
     }
 
     /// <inheritdoc />
@@ -45,10 +50,15 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
         // [..^1]: without created_at, which an update never changes.
-        return await ExecuteAsync(
+        var updated = await ExecuteAsync(
             $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
             "user_verification = @uv, attestation = @att, self_sign_up = @ssu WHERE id = @id",
             cancellationToken, StoreParameters.Tenant(tenant)[..^1]).ConfigureAwait(false) == 1;
+        if (updated)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
+        }
+        return updated;
     }
 
     /// <inheritdoc />
@@ -66,6 +76,11 @@ public abstract partial class SqlPasskeyStore
         }
         var deleted = await ExecuteAsync(connection, tx, "DELETE FROM tenants WHERE id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false) == 1;
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenantId), cancellationToken).ConfigureAwait(false);
+            await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, tenantId), cancellationToken).ConfigureAwait(false);
+        }
         return deleted;
     }
 

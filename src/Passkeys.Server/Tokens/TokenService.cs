@@ -84,9 +84,38 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
         {
             return invalid;
         }
+        var result = await ValidateSignedAsync(tenantId, issuer, token, ct).ConfigureAwait(false);
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException && keys.ForgetIfUnseen(tenantId))
+        {
+            // Signed with a key this node has not read yet (another node rotated just now): read the keys again, once.
+            result = await ValidateSignedAsync(tenantId, issuer, token, ct).ConfigureAwait(false);
+        }
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return invalid;
+        }
+        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !jwt.TryGetPayloadValue<string>("cid", out var cid))
+        {
+            return invalid;
+        }
+        if (time.GetUtcNow().UtcDateTime >= jwt.ValidTo + Skew)
+        {
+            return new TokenCheck(null, true);
+        }
+        jwt.TryGetPayloadValue<bool>("uv", out var uv);
+        jwt.TryGetPayloadValue<long>("auth_time", out var authTime);
+        jwt.TryGetPayloadValue<string>("txn", out var txn);
+        jwt.TryGetPayloadValue<string>("sid", out var sid);
+        return new TokenCheck(new TokenSubject(sub, cid, uv, DateTimeOffset.FromUnixTimeSeconds(authTime), txn, sid), false);
+    }
+
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
+    private async Task<TokenValidationResult> ValidateSignedAsync(string tenantId, string issuer, string token, CancellationToken ct)
+    {
         var published = await keys.GetPublishedAsync(tenantId, ct).ConfigureAwait(false);
-        var skew = TimeSpan.FromSeconds(30);
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var skew = Skew;
+        return await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = issuer,
             ValidAudience = tenantId,
@@ -100,22 +129,5 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
             LifetimeValidator = (notBefore, expires, _, p) =>
                 expires is not null && (notBefore is null || time.GetUtcNow().UtcDateTime >= notBefore.Value - p.ClockSkew),
         }).ConfigureAwait(false);
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
-        {
-            return invalid;
-        }
-        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !jwt.TryGetPayloadValue<string>("cid", out var cid))
-        {
-            return invalid;
-        }
-        if (time.GetUtcNow().UtcDateTime >= jwt.ValidTo + skew)
-        {
-            return new TokenCheck(null, true);
-        }
-        jwt.TryGetPayloadValue<bool>("uv", out var uv);
-        jwt.TryGetPayloadValue<long>("auth_time", out var authTime);
-        jwt.TryGetPayloadValue<string>("txn", out var txn);
-        jwt.TryGetPayloadValue<string>("sid", out var sid);
-        return new TokenCheck(new TokenSubject(sub, cid, uv, DateTimeOffset.FromUnixTimeSeconds(authTime), txn, sid), false);
     }
 }
