@@ -15,7 +15,7 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// Options: <c>--store sqlite|postgres</c> (postgres needs <c>--connection-string</c> to an empty
 /// database this run may fill), <c>--server-dll PATH</c> (default: the Release build of
 /// src/Passkeys.Server; give another build to measure "before"), <c>--rounds N</c> (default 2),
-/// <c>--duration 8s</c>, <c>--warmup 2s</c>, <c>--users N</c> (registered before sign-ins, default 64),
+/// <c>--duration 8s</c>, <c>--warmup 2s</c> (per run), <c>--prewarm 6s</c> (once per side and mix, unmeasured), <c>--users N</c> (registered before sign-ins, default 64),
 /// <c>--concurrency 1,16,64</c>, <c>--mixes signin,register</c>.
 /// </remarks>
 internal static class CeilingMode
@@ -77,6 +77,15 @@ internal static class CeilingMode
         var pairs = new List<Pair>();
         try
         {
+            // Both sides once through every code path before anything is measured (JIT tiers, pools, caches).
+            var prewarm = Duration(Option(args, "--prewarm") ?? "6s");
+            foreach (var target in new[] { server, ceiling })
+            {
+                foreach (var mix in mixes)
+                {
+                    await MeasureAsync(target, mix, 16, users, prewarm, TimeSpan.Zero);
+                }
+            }
             foreach (var mix in mixes)
             {
                 foreach (var c in levels)
