@@ -6,7 +6,9 @@ using Passkeys.Benchmarks;
 
 // `breakdown`: per-sub-step time and allocation (BreakdownMode).
 // `ratio`: the quick, robust measurement (see RatioMode).
-// `http`: the real server in process under HTTP load from virtual users (Http/HttpMode). Anything else goes to BenchmarkDotNet's
+// `http`: the real server in process under HTTP load from virtual users (Http/HttpMode).
+// `ceiling`: the real server and a minimal ceiling app, each its own process, side by side (Ceiling/CeilingMode);
+// `serve-ceiling` is that app. Anything else goes to BenchmarkDotNet's
 // switcher; unless a job is given on the command line (--job, -j, --runtimes), a short run pinned
 // to one core, in process (no generated project to build on a shared machine).
 if (args.Length > 0 && args[0] == "ratio")
@@ -16,6 +18,14 @@ if (args.Length > 0 && args[0] == "ratio")
 if (args.Length > 0 && args[0] == "http")
 {
     return Passkeys.Benchmarks.Http.HttpMode.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "ceiling")
+{
+    return Passkeys.Benchmarks.Ceiling.CeilingMode.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "serve-ceiling")
+{
+    return Passkeys.Benchmarks.Ceiling.CeilingApp.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "breakdown")
 {

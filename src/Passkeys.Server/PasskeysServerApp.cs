@@ -71,6 +71,8 @@ public static class PasskeysServerApp
         services.AddSingleton<AccountService>();
         services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<TenantService>();
+        services.AddSingleton<TenantCache>();
+        services.AddHostedService<StoreChangeListener>();
         services.AddSingleton<CeremonyPurgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
 

@@ -31,6 +31,15 @@ public sealed class PasskeysServerOptions
     /// </summary>
     public string? AdminKeyFile { get; set; }
 
+    /// <summary>
+    /// How long a node may serve a tenant's settings or signing keys from memory without reading
+    /// them again (default 10 s). Changes made on the node itself are seen at once, and on
+    /// PostgreSQL every node is told of a change (LISTEN/NOTIFY) within milliseconds; this bounds
+    /// the staleness when that notice is lost (a dropped listening connection, another process
+    /// writing the same SQLite file).
+    /// </summary>
+    public TimeSpan CacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Maximum request body size in bytes (default 64 KiB). Larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 

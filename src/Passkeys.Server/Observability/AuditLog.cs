@@ -51,12 +51,11 @@ public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metric
     public async Task RecordAsync(string tenantId, string ceremony, string outcome, string? ceremonyId, string? userId, string? credentialId,
         int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed, CancellationToken ct = default)
     {
-        metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
+        var auditEvent = Event(tenantId, ceremony, outcome, ceremonyId, userId, credentialId, errorCode, error, client, elapsed);
         try
         {
             using var write = RunToCompletion.Start();
-            await store.AppendAuditEventAsync(new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
-                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), write.Token).ConfigureAwait(false);
+            await store.AppendAuditEventAsync(auditEvent, write.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // auditing must not fail the request it describes
         catch (Exception e)
@@ -64,6 +63,19 @@ public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metric
         {
             LogAuditFailed(logger, e, tenantId, ceremony, outcome);
         }
+    }
+
+    /// <summary>
+    /// The event for a ceremony step, with its metrics recorded; the step writes it in its own
+    /// transaction (<see cref="IStoreStep.AppendAuditEventAsync"/>), so the step's outcome and its
+    /// event are committed together or not at all.
+    /// </summary>
+    public AuditEventRecord Event(string tenantId, string ceremony, string outcome, string? ceremonyId, string? userId, string? credentialId,
+        int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed)
+    {
+        metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
+        return new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
+            errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write audit event {Tenant} {Ceremony} {Outcome}")]

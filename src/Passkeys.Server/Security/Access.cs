@@ -19,7 +19,7 @@ public sealed record Presented(string? ApiKey, string? Bearer)
 }
 
 /// <summary>Resolves tenants and checks API keys and user tokens; failures are 401/404 problems.</summary>
-public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService tokens)
+public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService tokens, Tenants.TenantCache tenants)
 {
     /// <summary>The tenant, or 404 TenantNotFound.</summary>
     public async Task<TenantRecord> TenantAsync(string tenantId, CancellationToken ct)
@@ -28,7 +28,7 @@ public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService to
         {
             throw new ServerException(ServerError.TenantNotFound);
         }
-        return await store.GetTenantAsync(tenantId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
+        return await tenants.GetAsync(tenantId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
     }
 
     /// <summary>Requires a live API key of the tenant.</summary>

@@ -29,8 +29,13 @@ public sealed partial class SessionService(
     private const int TokenLength = 4 + 43; // prefix + base64url of 32 bytes
     private readonly TokenOptions _options = options.Value.Tokens;
 
-    /// <summary>Starts a session for a sign-in that just succeeded and issues its first tokens.</summary>
-    public async Task<SessionTokens> StartAsync(CallContext call, string userId, byte[] credentialId, bool userVerified, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Prepares a session for a sign-in that just succeeded and signs its first tokens; nothing is
+    /// written yet. The ceremony writes it with <see cref="PendingSession.WriteAsync"/> in its
+    /// step's transaction, so no lock is held while signing (and a key rotation that signing may
+    /// cause never waits for the step's own write gate).
+    /// </summary>
+    public async Task<PendingSession> PrepareAsync(CallContext call, string userId, byte[] credentialId, bool userVerified, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(call);
         var refresh = NewRefreshToken();
@@ -38,12 +43,7 @@ public sealed partial class SessionService(
         var idle = Min(now + _options.SessionIdleLifetime, expires);
         var session = new SessionRecord(call.Tenant.Id, Secrets.RandomId(16), userId, credentialId, userVerified, now, now, expires, idle, null, null,
             call.Client.Address, call.Client.UserAgent, call.Client.Browser, call.Client.Os);
-        if (!await store.CreateSessionAsync(session, Secrets.Sha256(refresh), ct).ConfigureAwait(false))
-        {
-            // The passkey (or the user) was deleted between the verified assertion and this write.
-            throw new ServerException(ServerError.CredentialNotFound);
-        }
-        return await TokensAsync(call, session, refresh, ct).ConfigureAwait(false);
+        return new PendingSession(session, Secrets.Sha256(refresh), await TokensAsync(call, session, refresh, ct).ConfigureAwait(false));
     }
 
     /// <summary>Rotates the refresh token: new access token, new refresh token; the presented one is spent.</summary>
@@ -142,4 +142,20 @@ public sealed partial class SessionService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse in tenant {Tenant}: session {Session} of user {User} revoked")]
     private static partial void LogReuse(ILogger logger, string tenant, string session, string user);
+}
+
+/// <summary>A session prepared by <see cref="SessionService.PrepareAsync"/>: its record, its refresh token's hash and its signed tokens.</summary>
+public sealed record PendingSession(SessionRecord Session, byte[] RefreshTokenHash, SessionTokens Tokens)
+{
+    /// <summary>Writes the session in <paramref name="step"/>'s transaction; returns its tokens.</summary>
+    /// <exception cref="ServerException">CredentialNotFound: the passkey (or the user) was deleted after the assertion was verified.</exception>
+    public async Task<SessionTokens> WriteAsync(IStoreStep step, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (!await step.CreateSessionAsync(Session, RefreshTokenHash, ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.CredentialNotFound);
+        }
+        return Tokens;
+    }
 }

@@ -147,6 +147,26 @@ public partial interface IPasskeyStore
     /// <summary>Deletes up to <paramref name="max"/> sessions (with their tokens) that ended (idle, absolute or revoked) before <paramref name="endedBefore"/>.</summary>
     Task<int> PurgeEndedSessionsAsync(DateTimeOffset endedBefore, int max, CancellationToken cancellationToken = default);
 
+    // Change notices for the caches of tenants and signing keys
+    /// <summary>
+    /// Raised after a tenant or its signing keys changed: at once for this store's own writes, and
+    /// (PostgreSQL, while <see cref="ListenForChangesAsync"/> runs) for those of every other node.
+    /// </summary>
+    StoreChanges Changes { get; }
+    /// <summary>
+    /// Relays other nodes' change notices into <see cref="Changes"/> until cancelled, reconnecting
+    /// after errors (raising <see cref="StoreChangeKind.Everything"/> whenever notices may have been
+    /// missed). PostgreSQL: LISTEN/NOTIFY. SQLite: no notices between processes; returns at once.
+    /// </summary>
+    Task ListenForChangesAsync(CancellationToken cancellationToken);
+
+    // Ceremony steps
+    /// <summary>
+    /// Opens the unit of work of one ceremony step: one connection, and every write of the step in
+    /// one transaction committed once (see <see cref="IStoreStep"/>). Dispose it when the step ends.
+    /// </summary>
+    Task<IStoreStep> BeginStepAsync(CancellationToken cancellationToken = default);
+
     // Audit
     /// <summary>Appends an event (its <see cref="AuditEventRecord.Id"/> is assigned by the store).</summary>
     Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);

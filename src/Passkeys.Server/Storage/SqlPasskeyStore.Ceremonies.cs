@@ -4,6 +4,7 @@ namespace Passkeys.Server.Storage;
 public abstract partial class SqlPasskeyStore
 {
     private protected const string CeremonyColumns = "tenant_id, id, kind, state, user_id, data, created_at, expires_at";
+    private protected const string SaveCeremonySql = $"INSERT INTO ceremonies ({CeremonyColumns}) VALUES (@t, @id, @k, @s, @u, @d, @at, @exp)";
     private protected const string RecoveryColumns = "tenant_id, user_id, id, salt, hash, created_at, used_at";
 
     /// <inheritdoc />
@@ -11,7 +12,7 @@ public abstract partial class SqlPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(ceremony);
         using var _ = Measure();
-        await ExecuteAsync($"INSERT INTO ceremonies ({CeremonyColumns}) VALUES (@t, @id, @k, @s, @u, @d, @at, @exp)", cancellationToken,
+        await ExecuteAsync(SaveCeremonySql, cancellationToken,
             StoreParameters.Ceremony(ceremony)).ConfigureAwait(false);
     }
 

@@ -9,20 +9,42 @@ public abstract partial class SqlPasskeyStore
         "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
         "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
 
+    private protected const string GetCredentialSql = $"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t";
+    private protected const string ListCredentialsSql = $"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id";
+    private protected const string RecordCredentialUseSql =
+        "UPDATE credentials SET sign_count = @sc, backup_state = @bs, uv_initialized = @uv, last_used_at = @at WHERE id = @id AND tenant_id = @t";
+
     /// <inheritdoc />
     public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // SQLite: BEGIN IMMEDIATE (the provider's default), so the checks and inserts below see no
-        // interleaved writer. PostgreSQL: read committed; the checks give the same answers, in the
-        // same order, but a writer that slips in between a check and an insert is caught by the
-        // unique and foreign keys, whose violations map to the same results below.
-        // Returning without commit rolls back: no user without its credential.
+        // SQLite: BEGIN IMMEDIATE (the provider's default), so the checks and inserts see no
+        // interleaved writer. Returning without commit rolls back: no user without its credential.
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await AddCredentialAsync(connection, tx, credential, newUser, cancellationToken).ConfigureAwait(false);
+        if (result == AddCredentialResult.Added)
+        {
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return result;
+    }
 
+    /// <summary>
+    /// The checks and inserts of <see cref="AddCredentialAsync(CredentialRecordRow, UserRecord?, CancellationToken)"/>
+    /// inside <paramref name="tx"/>, which the caller commits only on <see cref="AddCredentialResult.Added"/>
+    /// (any other result leaves it to be rolled back: on PostgreSQL a refused insert has aborted it).
+    /// </summary>
+    /// <remarks>
+    /// PostgreSQL runs read committed: the checks give the same answers, in the same order, but a
+    /// writer that slips in between a check and an insert is caught by the unique and foreign keys,
+    /// whose violations map to the same results.
+    /// </remarks>
+    private protected async Task<AddCredentialResult> AddCredentialAsync(DbConnection connection, DbTransaction tx, CredentialRecordRow credential, UserRecord? newUser,
+        CancellationToken cancellationToken)
+    {
         async Task<bool> ExistsAsync(string sql, params (string, object?)[] p) =>
             await ScalarAsync(connection, tx, sql, cancellationToken, p).ConfigureAwait(false) is not null;
 
@@ -53,7 +75,6 @@ public abstract partial class SqlPasskeyStore
                 $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
                 "@aaguid, @fmt, @trusted, @name, @at, @used)",
                 cancellationToken, StoreParameters.Credential(credential)).ConfigureAwait(false);
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return AddCredentialResult.Added;
         }
         catch (DbException e) when (ViolationOf(e) == ConstraintViolation.Unique)
@@ -72,7 +93,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t", Rows.Credential, cancellationToken,
+        return await QuerySingleAsync(GetCredentialSql, Rows.Credential, cancellationToken,
             ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
     }
 
@@ -80,7 +101,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync($"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id",
+        return await QueryAsync(ListCredentialsSql,
             Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
     }
 
@@ -88,9 +109,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await ExecuteAsync(
-            "UPDATE credentials SET sign_count = @sc, backup_state = @bs, uv_initialized = @uv, last_used_at = @at WHERE id = @id AND tenant_id = @t",
-            cancellationToken, ("@sc", signCount), ("@bs", backupState), ("@uv", uvInitialized), ("@at", usedAt),
+        return await ExecuteAsync(RecordCredentialUseSql, cancellationToken, ("@sc", signCount), ("@bs", backupState), ("@uv", uvInitialized), ("@at", usedAt),
             ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
     }
 

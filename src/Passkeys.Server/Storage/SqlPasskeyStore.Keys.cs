@@ -9,6 +9,9 @@ public abstract partial class SqlPasskeyStore
     private protected const string SigningKeyColumns = "tenant_id, kid, algorithm, private_key, created_at, retired_at";
     private protected const string AuditColumns =
         "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
+    private protected const string AppendAuditEventSql =
+        "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
+        "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)";
 
     /// <inheritdoc />
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
@@ -62,14 +65,20 @@ public abstract partial class SqlPasskeyStore
         await ExecuteAsync(connection, tx, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)", cancellationToken,
             StoreParameters.SigningKey(key)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, key.TenantId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<int> DeleteRetiredSigningKeysAsync(string tenantId, DateTimeOffset retiredBefore, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND retired_at IS NOT NULL AND retired_at < @before", cancellationToken,
+        var deleted = await ExecuteAsync("DELETE FROM signing_keys WHERE tenant_id = @t AND retired_at IS NOT NULL AND retired_at < @before", cancellationToken,
             ("@t", tenantId), ("@before", retiredBefore)).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, tenantId), cancellationToken).ConfigureAwait(false);
+        }
+        return deleted;
     }
 
     /// <inheritdoc />
@@ -106,10 +115,7 @@ public abstract partial class SqlPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
-        await ExecuteAsync(
-            "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
-            "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)", cancellationToken,
-            StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+        await ExecuteAsync(AppendAuditEventSql, cancellationToken, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -32,19 +32,33 @@ public abstract partial class SqlPasskeyStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await CreateSessionAsync(connection, tx, session, refreshTokenHash, cancellationToken).ConfigureAwait(false))
+        {
+            return false; // the user or credential is gone; returning without commit rolls back
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// The inserts of <see cref="CreateSessionAsync(SessionRecord, byte[], CancellationToken)"/> inside
+    /// <paramref name="tx"/>; false when a foreign key refused them (the caller must then roll back).
+    /// </summary>
+    private protected async Task<bool> CreateSessionAsync(DbConnection connection, DbTransaction tx, SessionRecord session, byte[] refreshTokenHash,
+        CancellationToken cancellationToken)
+    {
         try
         {
             await ExecuteAsync(connection, tx, $"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})", cancellationToken,
                 SessionRows.Parameters(session)).ConfigureAwait(false);
             await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
                 ("@h", refreshTokenHash), ("@t", session.TenantId), ("@s", session.Id), ("@at", session.CreatedAt)).ConfigureAwait(false);
+            return true;
         }
         catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)
         {
-            return false; // the user or credential is gone; returning without commit rolls back
+            return false;
         }
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
     }
 
     /// <inheritdoc />

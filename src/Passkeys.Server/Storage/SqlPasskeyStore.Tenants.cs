@@ -8,6 +8,8 @@ public abstract partial class SqlPasskeyStore
     private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at";
     private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
+    private protected const string GetUserSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id";
+    private protected const string GetUserByNameSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name_key = @k";
     private protected const string InsertUserSql =
         "INSERT INTO users (tenant_id, id, handle, name, name_key, display_name, created_at) VALUES (@t, @id, @h, @n, @nk, @dn, @at)";
 
@@ -31,10 +33,15 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
         // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
-        return await ExecuteAsync(
+        var created = await ExecuteAsync(
             $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, @at) " +
             "ON CONFLICT (id) DO NOTHING",
             cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
+        if (created)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
+        }
+        return created;
     }
 
     /// <inheritdoc />
@@ -43,10 +50,15 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
         // [..^1]: without created_at, which an update never changes.
-        return await ExecuteAsync(
+        var updated = await ExecuteAsync(
             $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
             "user_verification = @uv, attestation = @att, self_sign_up = @ssu WHERE id = @id",
             cancellationToken, StoreParameters.Tenant(tenant)[..^1]).ConfigureAwait(false) == 1;
+        if (updated)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
+        }
+        return updated;
     }
 
     /// <inheritdoc />
@@ -64,6 +76,11 @@ public abstract partial class SqlPasskeyStore
         }
         var deleted = await ExecuteAsync(connection, tx, "DELETE FROM tenants WHERE id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false) == 1;
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenantId), cancellationToken).ConfigureAwait(false);
+            await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, tenantId), cancellationToken).ConfigureAwait(false);
+        }
         return deleted;
     }
 
@@ -71,7 +88,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id", Rows.User, cancellationToken,
+        return await QuerySingleAsync(GetUserSql, Rows.User, cancellationToken,
             ("@t", tenantId), ("@id", userId)).ConfigureAwait(false);
     }
 
@@ -81,7 +98,7 @@ public abstract partial class SqlPasskeyStore
         using var _ = Measure();
         ArgumentNullException.ThrowIfNull(name);
         // By the comparison key: ALICE, ＡＬＩＣＥ and alice are one name (Security/Usernames/UsernameRules.cs).
-        return await QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name_key = @k", Rows.User, cancellationToken,
+        return await QuerySingleAsync(GetUserByNameSql, Rows.User, cancellationToken,
             ("@t", tenantId), ("@k", Security.Usernames.UsernameRules.Key(name))).ConfigureAwait(false);
     }
 

@@ -11,7 +11,8 @@ namespace Passkeys.Server.Storage;
 /// statements whose SQL differs, how its constraint errors read, and its migrations.
 /// </summary>
 /// <remarks>
-/// A connection is opened per operation (both providers pool them). Provider exceptions other than
+/// A connection is opened per operation (both providers pool them), or once per ceremony step
+/// (<see cref="BeginStepAsync"/>, <c>SqlPasskeyStore.Step.cs</c>). Provider exceptions other than
 /// the constraint violations the contract turns into results are not caught here: the endpoints
 /// report them as <c>ServerError.StoreUnavailable</c>.
 /// </remarks>

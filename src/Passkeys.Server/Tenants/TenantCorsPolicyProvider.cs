@@ -4,7 +4,7 @@ using Passkeys.Server.Storage;
 namespace Passkeys.Server.Tenants;
 
 /// <summary>CORS for <c>/v1/tenants/{tenant}/**</c>: only the tenant's origins and related origins.</summary>
-public sealed class TenantCorsPolicyProvider(IPasskeyStore store) : ICorsPolicyProvider
+public sealed class TenantCorsPolicyProvider(TenantCache tenants) : ICorsPolicyProvider
 {
     /// <summary>The policy name used by tenant endpoints.</summary>
     public const string PolicyName = "tenant";
@@ -17,7 +17,7 @@ public sealed class TenantCorsPolicyProvider(IPasskeyStore store) : ICorsPolicyP
         {
             return null;
         }
-        var tenant = await store.GetTenantAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var tenant = await tenants.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
         if (tenant is null)
         {
             return null;

@@ -14,16 +14,65 @@ namespace Passkeys.Server.Tokens;
 /// interval (or on demand), retired keys published until the overlap window has passed, then deleted.
 /// Private keys reach the store only encrypted, through <see cref="SigningKeyProtector"/>.
 /// </summary>
+/// <remarks>
+/// A tenant's key rows are read at most once per <see cref="PasskeysServerOptions.CacheLifetime"/>
+/// and dropped at once on a change notice (<see cref="IPasskeyStore.Changes"/>: this node's
+/// rotations, and on PostgreSQL every node's); a token signed with a key this node has not seen
+/// yet makes it read them again (<see cref="ForgetIfUnseen"/>). Keys are decrypted once, when first
+/// parsed, and kept in memory only in parsed form.
+/// </remarks>
 public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector protector, TimeProvider time, IOptions<PasskeysServerOptions> options,
     ILogger<SigningKeys> logger)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Kid), ECDsaSecurityKey> _parsed = new();
     private readonly TokenOptions _options = options.Value.Tokens;
+    private readonly ReadCache<IReadOnlyList<SigningKeyRecord>> _records = Subscribe(store, new(options.Value.CacheLifetime));
+    private readonly ConcurrentDictionary<string, long> _forgotten = new(StringComparer.Ordinal);
+
+    /// <summary>At most one re-read per tenant per this interval for tokens naming an unknown key (anyone can send such tokens).</summary>
+    private const long UnseenKeyRereadMs = 1000;
+
+    private static ReadCache<IReadOnlyList<SigningKeyRecord>> Subscribe(IPasskeyStore store, ReadCache<IReadOnlyList<SigningKeyRecord>> cache)
+    {
+        store.Changes.Changed += change =>
+        {
+            switch (change.Kind)
+            {
+                case StoreChangeKind.SigningKeys or StoreChangeKind.Tenant:
+                    cache.Invalidate(change.TenantId!);
+                    break;
+                case StoreChangeKind.Everything:
+                    cache.Clear();
+                    break;
+            }
+        };
+        return cache;
+    }
+
+    private async Task<IReadOnlyList<SigningKeyRecord>> RecordsAsync(string tenantId, CancellationToken ct) =>
+        await _records.GetAsync(tenantId, async (id, c) => await store.ListSigningKeysAsync(id, c).ConfigureAwait(false), ct).ConfigureAwait(false) ?? [];
+
+    /// <summary>
+    /// Drops the tenant's cached keys so the next use reads them again, unless that was done less
+    /// than a second ago; true when dropped. For a token whose key id this node does not know: the
+    /// key may have been created by another node since the keys were read.
+    /// </summary>
+    public bool ForgetIfUnseen(string tenantId)
+    {
+        var now = Environment.TickCount64;
+        var last = _forgotten.GetOrAdd(tenantId, now - UnseenKeyRereadMs);
+        if (now - last < UnseenKeyRereadMs || !_forgotten.TryUpdate(tenantId, now, last))
+        {
+            return false;
+        }
+        _records.Invalidate(tenantId);
+        return true;
+    }
 
     /// <summary>The key to sign with now (creating or rotating as needed).</summary>
     public async Task<ECDsaSecurityKey> GetActiveAsync(string tenantId, CancellationToken ct)
     {
-        var keys = await store.ListSigningKeysAsync(tenantId, ct).ConfigureAwait(false);
+        var keys = await RecordsAsync(tenantId, ct).ConfigureAwait(false);
         var active = keys.FirstOrDefault(k => k.RetiredAt is null);
         if (active is null || time.GetUtcNow() - active.CreatedAt > _options.KeyRotationInterval)
         {
@@ -36,7 +85,7 @@ public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector
     public async Task<IReadOnlyList<ECDsaSecurityKey>> GetPublishedAsync(string tenantId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var keys = await store.ListSigningKeysAsync(tenantId, ct).ConfigureAwait(false);
+        var keys = await RecordsAsync(tenantId, ct).ConfigureAwait(false);
         return keys.Where(k => k.RetiredAt is null || now - k.RetiredAt < _options.KeyOverlap).Select(Parse).ToList();
     }
 

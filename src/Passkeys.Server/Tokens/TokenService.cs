@@ -103,22 +103,12 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
         {
             return invalid;
         }
-        var published = await keys.GetPublishedAsync(tenantId, ct).ConfigureAwait(false);
-        var skew = TimeSpan.FromSeconds(30);
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var result = await ValidateSignedAsync(tenantId, issuer, token, ct).ConfigureAwait(false);
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException && keys.ForgetIfUnseen(tenantId))
         {
-            ValidIssuer = issuer,
-            ValidAudience = tenantId,
-            IssuerSigningKeys = published,
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            ClockSkew = skew,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            // Expiry is checked below, once the signature is known to be good, so that "expired"
-            // is only ever said of a token this server really issued.
-            LifetimeValidator = (notBefore, expires, _, p) =>
-                expires is not null && (notBefore is null || time.GetUtcNow().UtcDateTime >= notBefore.Value - p.ClockSkew),
-        }).ConfigureAwait(false);
+            // Signed with a key this node has not read yet (another node rotated just now): read the keys again, once.
+            result = await ValidateSignedAsync(tenantId, issuer, token, ct).ConfigureAwait(false);
+        }
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             return invalid;
@@ -127,7 +117,7 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
         {
             return invalid;
         }
-        if (time.GetUtcNow().UtcDateTime >= jwt.ValidTo + skew)
+        if (time.GetUtcNow().UtcDateTime >= jwt.ValidTo + Skew)
         {
             return new TokenCheck(null, true);
         }
@@ -143,5 +133,27 @@ public sealed class TokenService(SigningKeys keys, TimeProvider time, IOptions<P
             return invalid;
         }
         return new TokenCheck(subject, false);
+    }
+
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
+    private async Task<TokenValidationResult> ValidateSignedAsync(string tenantId, string issuer, string token, CancellationToken ct)
+    {
+        var published = await keys.GetPublishedAsync(tenantId, ct).ConfigureAwait(false);
+        var skew = Skew;
+        return await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = tenantId,
+            IssuerSigningKeys = published,
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            ClockSkew = skew,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            // Expiry is checked below, once the signature is known to be good, so that "expired"
+            // is only ever said of a token this server really issued.
+            LifetimeValidator = (notBefore, expires, _, p) =>
+                expires is not null && (notBefore is null || time.GetUtcNow().UtcDateTime >= notBefore.Value - p.ClockSkew),
+        }).ConfigureAwait(false);
     }
 }

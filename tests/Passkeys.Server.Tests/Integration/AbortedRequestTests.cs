@@ -131,8 +131,8 @@ public sealed class AbortedRequestTests : IAsyncLifetime
         var ceremonyId = (string)begin["ceremonyId"]!;
         var body = TestServer.FinishBody(begin, await client.GetAsync(begin["options"]!.ToJsonString()));
 
-        // Held where the ceremony is consumed: everything from here on must happen.
-        await SendAndAbortAsync(_store.Arm(nameof(IPasskeyStore.ConsumeCeremonyAsync)), "/v1/tenants/default/authentication/finish", body);
+        // Held where the step opens its unit of work (before it consumes the ceremony): everything from here on must happen.
+        await SendAndAbortAsync(_store.Arm(nameof(IPasskeyStore.BeginStepAsync)), "/v1/tenants/default/authentication/finish", body);
 
         await AuditEventAsync("default", "ceremony=authentication&outcome=succeeded", e => (string?)e["ceremonyId"] == ceremonyId);
         var user = await _server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/default/users/{userId}", bearer: TestServer.AdminKey);
@@ -142,7 +142,7 @@ public sealed class AbortedRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_begin_aborted_while_saving_its_ceremony_still_audits_it_as_started()
+    public async Task A_begin_aborted_before_saving_its_ceremony_still_audits_it_as_started()
     {
         using (var created = await _server.SendAsync(HttpMethod.Post, "/v1/admin/tenants",
             new { id = "aborts", rpId = "localhost", rpName = "Aborts", origins = new[] { TestServer.Origin }, selfSignUp = true }, bearer: TestServer.AdminKey))
@@ -150,7 +150,8 @@ public sealed class AbortedRequestTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        await SendAndAbortAsync(_store.Arm(nameof(IPasskeyStore.SaveCeremonyAsync)), "/v1/tenants/aborts/authentication/begin", "{}");
+        // Held where the step opens its unit of work, before it saves the ceremony and its event.
+        await SendAndAbortAsync(_store.Arm(nameof(IPasskeyStore.BeginStepAsync)), "/v1/tenants/aborts/authentication/begin", "{}");
 
         var started = await AuditEventAsync("aborts", "ceremony=authentication&outcome=started", _ => true);
         Assert.False(string.IsNullOrEmpty((string?)started["ceremonyId"]));

@@ -16,6 +16,7 @@ public sealed partial class PostgresPasskeyStore : SqlPasskeyStore, IAsyncDispos
     private const long MigrationLockKey = 0x506173736B657973;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _listenConnectionString;
 
     /// <summary>Creates a store over <paramref name="connectionString"/> (nothing is opened until first use).</summary>
     /// <exception cref="ArgumentException">The connection string cannot be parsed.</exception>
@@ -30,7 +31,22 @@ public sealed partial class PostgresPasskeyStore : SqlPasskeyStore, IAsyncDispos
             builder.ConnectionStringBuilder.ApplicationName = "passkeys-server";
         }
         var csb = builder.ConnectionStringBuilder;
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        // Measured (docs/benchmarks.md): each saves a round trip or a parse per statement. Both
+        // stay as the operator set them when the connection string names them.
+        // No Reset On Close: no DISCARD ALL each time a pooled connection is returned; this store
+        // leaves no session state behind (its LISTEN runs on a connection of its own, unpooled).
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            csb.NoResetOnClose = true;
+        }
+        // Max Auto Prepare: the statements a step repeats are prepared once per physical connection.
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            csb.MaxAutoPrepare = 64;
+        }
         Target = $"{csb.Host}:{csb.Port}/{csb.Database ?? csb.Username} as {csb.Username}";
+        _listenConnectionString = new NpgsqlConnectionStringBuilder(csb.ConnectionString) { Pooling = false, KeepAlive = 30 }.ConnectionString;
         _dataSource = builder.Build();
     }
 

@@ -17,6 +17,11 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
     // operator's sqlite3 shell); writers inside it queue on the write gate instead.
     private const int BusyTimeoutMs = 5000;
     private readonly string _connectionString;
+
+    // The database handles (physical connections) whose per-connection PRAGMAs are set; weak, so a
+    // handle the pool closes takes its entry with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
     private readonly SemaphoreSlim _writeGate;
 
     /// <summary>Creates a store over the database file at <paramref name="databasePath"/> (created when missing).</summary>
@@ -44,8 +49,14 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            // Per connection: SQLite forgets these settings when a connection closes.
-            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
+            // Per physical connection: SQLite forgets these settings only when the database handle
+            // closes, and the pool hands the same handle out again and again, so they are set the
+            // first time a handle is seen (one statement less on every operation).
+            if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+            {
+                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
+                Configured.AddOrUpdate(handle, Marker);
+            }
             return connection;
         }
         catch

@@ -1,0 +1,204 @@
+using System.Globalization;
+using Passkeys.Load;
+
+namespace Passkeys.Benchmarks.Ceiling;
+
+/// <summary>
+/// `ceiling`: the real server (Passkeys.Server.dll, its own process and runtime settings) against
+/// the ceiling app (<see cref="CeilingApp"/>, another process of this program), driven by the load
+/// engine of `passkeys bench` in alternating rounds, for sign-in and for registration, at 1, 16 and
+/// 64 concurrent users. Prints per store the paired ratio server/ceiling (rounds are paired: the
+/// same concurrency and mix, one right after the other, in alternating order) and each process's
+/// CPU per ceremony, read from the OS during the measured phase only.
+/// </summary>
+/// <remarks>
+/// Options: <c>--store sqlite|postgres</c> (postgres needs <c>--connection-string</c> to an empty
+/// database this run may fill), <c>--server-dll PATH</c> (default: the Release build of
+/// src/Passkeys.Server; give another build to measure "before"), <c>--rounds N</c> (default 2),
+/// <c>--duration 8s</c>, <c>--warmup 2s</c> (per run), <c>--prewarm 6s</c> (once per side and mix, unmeasured), <c>--users N</c> (registered before sign-ins, default 64),
+/// <c>--concurrency 1,16,64</c>, <c>--mixes signin,register</c>.
+/// </remarks>
+internal static class CeilingMode
+{
+    private const string AdminKey = "bench-ceiling-admin-key-0123456789abcdef0123";
+
+    public static int Run(string[] args)
+    {
+        try
+        {
+            return RunAsync(args).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine("ceiling: " + e.Message);
+            return 2;
+        }
+    }
+
+    private sealed record Pair(string Mix, int Concurrency, int Round, double Server, double Ceiling, double ServerCpuMs, double CeilingCpuMs);
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var store = Option(args, "--store") ?? "sqlite";
+        if (store is not ("sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"--store must be sqlite or postgres, not '{store}'");
+        }
+        var connection = Option(args, "--connection-string");
+        if (store == "postgres" && connection is null)
+        {
+            throw new ArgumentException("--store postgres needs --connection-string 'Host=…;Database=…;Username=…' (an empty database this run may fill)");
+        }
+        var serverDll = Option(args, "--server-dll") ?? DefaultServerDll();
+        if (!File.Exists(serverDll))
+        {
+            throw new ArgumentException($"no server at {serverDll}: build it first (dotnet build -c Release src/Passkeys.Server) or give --server-dll");
+        }
+        var rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+        var duration = Duration(Option(args, "--duration") ?? "8s");
+        var warmup = Duration(Option(args, "--warmup") ?? "2s");
+        var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
+        var levels = (Option(args, "--concurrency") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var mixes = (Option(args, "--mixes") ?? "signin,register").Split(',');
+
+        var folder = Path.Combine(Path.GetTempPath(), "passkeys-bench-ceiling-" + Guid.NewGuid().ToString("N"));
+        // The ceiling app runs with the GC the server ships with (ASP.NET Core's defaults: server GC, concurrent).
+        var webGc = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" };
+        using var server = await ChildServer.StartAsync("server", serverDll,
+        [
+            "--Passkeys:DataDirectory=" + folder, "--Passkeys:AdminKey=" + AdminKey, "--Passkeys:Store=" + store,
+            .. connection is null ? Array.Empty<string>() : ["--Passkeys:ConnectionString=" + connection],
+            "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:CeremonyPerAddress=1000000000", "--Passkeys:RateLimits:CeremonyPerTenant=1000000000",
+            "--Logging:LogLevel:Default=Warning",
+        ], new Dictionary<string, string>());
+        using var ceiling = await ChildServer.StartAsync("ceiling", typeof(CeilingMode).Assembly.Location, ["serve-ceiling"], webGc);
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; store {store}; server {serverDll}");
+        Console.WriteLine($"rounds {rounds} x {duration.TotalSeconds:0.#} s measured (+{warmup.TotalSeconds:0.#} s warm-up) per side, {users} users");
+        var pairs = new List<Pair>();
+        try
+        {
+            // Both sides once through every code path before anything is measured (JIT tiers, pools, caches).
+            var prewarm = Duration(Option(args, "--prewarm") ?? "6s");
+            foreach (var target in new[] { server, ceiling })
+            {
+                foreach (var mix in mixes)
+                {
+                    await MeasureAsync(target, mix, 16, users, prewarm, TimeSpan.Zero);
+                }
+            }
+            foreach (var mix in mixes)
+            {
+                foreach (var c in levels)
+                {
+                    for (var round = 1; round <= rounds; round++)
+                    {
+                        // Alternate who goes first, so a drift in the machine's load hits both sides alike.
+                        var order = round % 2 == 1 ? new[] { server, ceiling } : [ceiling, server];
+                        var results = new Dictionary<string, (double Throughput, double CpuMs)>();
+                        foreach (var target in order)
+                        {
+                            results[target.Name] = await MeasureAsync(target, mix, c, users, duration, warmup);
+                        }
+                        var pair = new Pair(mix, c, round, results["server"].Throughput, results["ceiling"].Throughput, results["server"].CpuMs, results["ceiling"].CpuMs);
+                        pairs.Add(pair);
+                        Console.Error.WriteLine(Invariant($"  {mix} c={c} round {round}: server {pair.Server:0}/s ({pair.ServerCpuMs:0.00} ms CPU), ceiling {pair.Ceiling:0}/s ({pair.CeilingCpuMs:0.00} ms CPU), ratio {pair.Server / pair.Ceiling:0.00}"));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+        server.Dispose();
+        try { Directory.Delete(folder, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+
+        Console.WriteLine();
+        Console.WriteLine($"store {store}: ceremonies/s (median of rounds), paired ratio server/ceiling (median of the rounds' ratios), server CPU per ceremony");
+        Console.WriteLine("mix       users  server/s  ceiling/s  ratio   server CPU ms  ceiling CPU ms");
+        foreach (var g in pairs.GroupBy(p => (p.Mix, p.Concurrency)))
+        {
+            Console.WriteLine(Invariant($"{g.Key.Mix,-9} {g.Key.Concurrency,5} {Median(g.Select(p => p.Server)),9:0} {Median(g.Select(p => p.Ceiling)),10:0} {Median(g.Select(p => p.Server / p.Ceiling)),6:0.00} {Median(g.Select(p => p.ServerCpuMs)),15:0.000} {Median(g.Select(p => p.CeilingCpuMs)),15:0.000}"));
+        }
+        return 0;
+    }
+
+    /// <summary>One load run against <paramref name="target"/>; the throughput and the target's CPU ms per successful ceremony in the measured phase.</summary>
+    private static async Task<(double Throughput, double CpuMs)> MeasureAsync(ChildServer target, string mix, int concurrency, int users, TimeSpan duration, TimeSpan warmup)
+    {
+        var options = new LoadOptions
+        {
+            Server = target.Url,
+            Tenant = "default",
+            Origin = "http://localhost:5080",
+            Users = mix == "register" ? 1 : users,
+            Concurrency = concurrency,
+            Duration = duration,
+            Warmup = warmup,
+            Mix = OperationMix.Parse(mix + "=100"),
+        };
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(problems[0]);
+        }
+        var marker = new MeasuredPhase(target);
+        var report = await new LoadEngine(options, marker).RunAsync(CancellationToken.None);
+        var cpu = target.Cpu - marker.CpuAtStart;
+        if (report.Aborted is not null || report.Succeeded == 0)
+        {
+            throw new InvalidOperationException($"{target.Name} {mix} c={concurrency}: {report.Aborted ?? "nothing succeeded"}");
+        }
+        if (report.Failed > 0)
+        {
+            Console.Error.WriteLine(Invariant($"  {target.Name} {mix} c={concurrency}: {report.Failed} of {report.Ceremonies} ceremonies failed"));
+            TextReportWriter.Write(report, Console.Error);
+        }
+        return (report.Throughput, cpu.TotalMilliseconds / report.Succeeded);
+    }
+
+    // The engine announces its measured phase on the progress writer: the target's CPU is read there.
+    private sealed class MeasuredPhase(ChildServer target) : TextWriter
+    {
+        public TimeSpan CpuAtStart { get; private set; }
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void WriteLine(string? value)
+        {
+            if (value?.StartsWith("measuring:", StringComparison.Ordinal) == true)
+            {
+                CpuAtStart = target.Cpu;
+            }
+        }
+    }
+
+    private static string DefaultServerDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Passkeys.Server", "bin", "Release", "net10.0", "Passkeys.Server.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return Path.Combine("src", "Passkeys.Server", "bin", "Release", "net10.0", "Passkeys.Server.dll");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.LastIndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static TimeSpan Duration(string v) =>
+        TextValues.TryParseDuration(v, out var d) ? d : throw new ArgumentException($"not a duration such as 8s: '{v}'");
+}

@@ -1,0 +1,57 @@
+namespace Passkeys.Server.Storage;
+
+/// <summary>
+/// The database work of one ceremony step (a begin or a finish): one connection for all of it, and
+/// all its writes in one transaction committed once, so that a step is written whole or not at all
+/// (a process killed at any point leaves either nothing or everything: the consumed ceremony, the
+/// credential update, the session and the audit event together).
+/// </summary>
+/// <remarks>
+/// Reads run on the step's connection as they come; the first write opens the transaction (on
+/// SQLite it first takes the database's write gate, held until commit or rollback), so the CPU work
+/// between the reads and the writes (verifying a signature) holds no lock. Disposing an
+/// uncommitted step rolls its writes back. After a write that reports a refusal (a result other
+/// than <see cref="AddCredentialResult.Added"/>, a false from <see cref="CreateSessionAsync"/>),
+/// the transaction may already be aborted (PostgreSQL): roll back before writing again. After
+/// <see cref="RollbackAsync"/> or <see cref="CommitAsync"/> the step may write again in a new
+/// transaction (the failure path of a finish: roll back, then consume the ceremony and write the
+/// failure event in one commit). Not thread-safe: one step belongs to one request.
+/// </remarks>
+public interface IStoreStep : IAsyncDisposable
+{
+    // Reads
+    /// <summary>The ceremony, without consuming it, or null.</summary>
+    Task<CeremonyRecord?> GetCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.GetCredentialAsync"/>.</summary>
+    Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.ListCredentialsAsync"/>.</summary>
+    Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.GetUserAsync"/>.</summary>
+    Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.GetUserByNameAsync"/>.</summary>
+    Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+
+    // Writes, in the step's transaction
+    /// <summary>See <see cref="IPasskeyStore.SaveCeremonyAsync"/>.</summary>
+    Task SaveCeremonyAsync(CeremonyRecord ceremony, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes and returns the ceremony when it is of <paramref name="kind"/> (<c>DELETE … RETURNING</c>):
+    /// of concurrent steps on any node, at most one gets it, and only that one can commit a
+    /// success. A ceremony of another kind is left alone; null when unknown or already consumed.
+    /// </summary>
+    Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.AddCredentialAsync"/>; roll back on any result but <see cref="AddCredentialResult.Added"/>.</summary>
+    Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.RecordCredentialUseAsync"/>.</summary>
+    Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
+        CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.CreateSessionAsync"/>; roll back when it returns false.</summary>
+    Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.AppendAuditEventAsync"/>.</summary>
+    Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Commits the writes so far (nothing to do when there were none).</summary>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+    /// <summary>Discards the writes so far (nothing to do when there were none).</summary>
+    Task RollbackAsync(CancellationToken cancellationToken = default);
+}

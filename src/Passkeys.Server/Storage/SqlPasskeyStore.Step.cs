@@ -1,0 +1,213 @@
+using System.Data.Common;
+
+namespace Passkeys.Server.Storage;
+
+// A ceremony step's unit of work (IStoreStep): the SQL is the store's own, shared by both dialects;
+// only the connection and transaction are held for the step instead of opened per call.
+public abstract partial class SqlPasskeyStore
+{
+    /// <summary>Opens the step's connection; see <see cref="IStoreStep"/>.</summary>
+    public async Task<IStoreStep> BeginStepAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return new Step(this, connection);
+    }
+
+    /// <summary>Runs one query on <paramref name="connection"/> inside <paramref name="tx"/> (or none) and maps every row.</summary>
+    private protected async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? tx, string sql, Func<DbDataReader, T> map, CancellationToken ct,
+        params (string, object?)[] parameters)
+    {
+        await using var command = Command(connection, tx, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(map(reader));
+        }
+        return list;
+    }
+
+    private sealed class Step(SqlPasskeyStore store, DbConnection connection) : IStoreStep
+    {
+        private DbTransaction? _tx;
+        private IDisposable? _gate;
+
+        private async Task<T?> SingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
+            where T : class
+        {
+            var rows = await store.QueryAsync(connection, _tx, sql, map, ct, parameters).ConfigureAwait(false);
+            return rows.Count == 0 ? null : rows[0];
+        }
+
+        /// <summary>The step's transaction, begun on first use: the write gate first, then BEGIN (SQLite: IMMEDIATE).</summary>
+        private async Task<DbTransaction> WriteAsync(CancellationToken ct)
+        {
+            if (_tx is not null)
+            {
+                return _tx;
+            }
+            _gate = await store.EnterWriteAsync(ct).ConfigureAwait(false);
+            try
+            {
+                _tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                ReleaseGate();
+                throw;
+            }
+            return _tx;
+        }
+
+        private void ReleaseGate()
+        {
+            _gate?.Dispose();
+            _gate = null;
+        }
+
+        public async Task<CeremonyRecord?> GetCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetCeremony");
+            return await SingleAsync($"SELECT {CeremonyColumns} FROM ceremonies WHERE tenant_id = @t AND id = @id", store.Rows.Ceremony, cancellationToken,
+                ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
+        }
+
+        public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetCredential");
+            return await SingleAsync(GetCredentialSql, store.Rows.Credential, cancellationToken, ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
+        }
+
+        public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.ListCredentials");
+            return await store.QueryAsync(connection, _tx, ListCredentialsSql, store.Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId))
+                .ConfigureAwait(false);
+        }
+
+        public async Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetUser");
+            return await SingleAsync(GetUserSql, store.Rows.User, cancellationToken, ("@t", tenantId), ("@id", userId)).ConfigureAwait(false);
+        }
+
+        public async Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetUserByName");
+            return await SingleAsync(GetUserByNameSql, store.Rows.User, cancellationToken, ("@t", tenantId), ("@k", Security.Usernames.UsernameRules.Key(name))).ConfigureAwait(false);
+        }
+
+        public async Task SaveCeremonyAsync(CeremonyRecord ceremony, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(ceremony);
+            using var _ = store.Measure("Step.SaveCeremony");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            await store.ExecuteAsync(connection, tx, SaveCeremonySql, cancellationToken, StoreParameters.Ceremony(ceremony)).ConfigureAwait(false);
+        }
+
+        public async Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.ConsumeCeremony");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            // As in IPasskeyStore.ConsumeCeremonyAsync: PostgreSQL makes a second DELETE of the row
+            // wait for the first transaction and then find nothing; SQLite has one writer at a time.
+            return await SingleAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id AND kind = @k RETURNING {CeremonyColumns}",
+                store.Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@k", (int)kind)).ConfigureAwait(false);
+        }
+
+        public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(credential);
+            using var _ = store.Measure("Step.AddCredential");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return await store.AddCredentialAsync(connection, tx, credential, newUser, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
+            CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.RecordCredentialUse");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return await store.ExecuteAsync(connection, tx, RecordCredentialUseSql, cancellationToken, ("@sc", signCount), ("@bs", backupState),
+                ("@uv", uvInitialized), ("@at", usedAt), ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
+        }
+
+        public async Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(session);
+            using var _ = store.Measure("Step.CreateSession");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return await store.CreateSessionAsync(connection, tx, session, refreshTokenHash, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(auditEvent);
+            using var _ = store.Measure("Step.AppendAuditEvent");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            await store.ExecuteAsync(connection, tx, AppendAuditEventSql, cancellationToken, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+        }
+
+        public async Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            if (_tx is null)
+            {
+                return;
+            }
+            using var _ = store.Measure("Step.Commit");
+            try
+            {
+                await _tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await EndAsync().ConfigureAwait(false);
+            }
+        }
+
+        public async Task RollbackAsync(CancellationToken cancellationToken = default)
+        {
+            if (_tx is null)
+            {
+                return;
+            }
+            try
+            {
+                await _tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await EndAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask EndAsync()
+        {
+            var tx = _tx;
+            _tx = null;
+            try
+            {
+                if (tx is not null)
+                {
+                    await tx.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ReleaseGate();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await EndAsync().ConfigureAwait(false); // an uncommitted transaction rolls back when disposed
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
