@@ -25,8 +25,8 @@ public sealed class PostgresCacheInvalidationTests(PostgresCluster cluster) : IA
             return;
         }
         var database = await cluster.CreateDatabaseAsync();
-        // One issuer for both, as behind a load balancer: a token of one node is valid on the other.
-        string[] args = ["--Passkeys:CacheLifetime=01:00:00", "--Passkeys:Tokens:Issuer=http://passkeys.test"];
+        // One issuer and one KEK for both, as behind a load balancer: a token of one node is valid on the other.
+        string[] args = ["--Passkeys:CacheLifetime=01:00:00", "--Passkeys:Tokens:Issuer=http://passkeys.test", SigningKeyAtRestTests.Kek];
         var nodes = await Task.WhenAll(PostgresServer.OnDatabaseAsync(database, null, args), PostgresServer.OnDatabaseAsync(database, null, args));
         (_a, _b) = (nodes[0], nodes[1]);
     }

@@ -48,8 +48,10 @@ public sealed class SqliteIdentityTests : IdentityTests, IDisposable
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresIdentityTests(PostgresCluster cluster) : IdentityTests
 {
+    // One KEK for every server on the database: a restart or a second node gets a new data folder
+    // (and so a new key ring), and must still read the signing keys the first one stored.
     protected override async Task<string[]> NewStoreAsync() =>
-        ["--Passkeys:Store=postgres", "--Passkeys:ConnectionString=" + await cluster.CreateDatabaseAsync()];
+        ["--Passkeys:Store=postgres", "--Passkeys:ConnectionString=" + await cluster.CreateDatabaseAsync(), SigningKeyAtRestTests.Kek];
 
     protected override async Task ExecuteSqlAsync(string[] store, string sql)
     {
