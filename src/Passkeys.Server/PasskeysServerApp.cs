@@ -116,6 +116,7 @@ public static class PasskeysServerApp
         app.UseExactPathParameters();
         app.UseCors();
         app.UseRateLimiter();
+        app.UseJsonBodyTextCheck();
 
         app.MapOpenApi();
         app.MapServiceEndpoints();

@@ -384,9 +384,14 @@ public sealed class CeremonyService(
         return id;
     }
 
+    private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private async Task<CeremonyRecord> ConsumeAsync(string tenantId, string? ceremonyId, CeremonyKind kind, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(ceremonyId) || ceremonyId.Length > 64)
+        // Ids are base64url (Secrets.RandomId): anything else names no ceremony, and is refused
+        // before it reaches the store (PostgreSQL cannot even compare text holding NUL).
+        if (string.IsNullOrEmpty(ceremonyId) || ceremonyId.Length > 64 || ceremonyId.AsSpan().ContainsAnyExcept(Base64UrlCharacters))
         {
             throw new ServerException(ServerError.CeremonyNotFound);
         }

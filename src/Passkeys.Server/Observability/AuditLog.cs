@@ -55,16 +55,21 @@ public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metric
         try
         {
             using var write = RunToCompletion.Start();
-            await store.AppendAuditEventAsync(new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
-                errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3)), write.Token).ConfigureAwait(false);
+            // Every text column may come from the request (a ceremony id, a user agent): escaped and
+            // bounded here, so no value can make the insert fail (NUL on PostgreSQL) or flood the table.
+            await store.AppendAuditEventAsync(new AuditEventRecord(0, Text(tenantId)!, time.GetUtcNow(), Text(ceremony)!, Text(outcome)!, Text(ceremonyId), Text(userId),
+                Text(credentialId), errorCode, Text(error), Text(client?.Address), Text(client?.UserAgent), Text(client?.Browser), Text(client?.Os),
+                Math.Round(elapsed.TotalMilliseconds, 3)), write.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // auditing must not fail the request it describes
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogAuditFailed(logger, e, tenantId, ceremony, outcome);
+            LogAuditFailed(logger, e, Text(tenantId)!, ceremony, outcome);
         }
     }
+
+    private static string? Text(string? value) => SafeText.Escape(value, SafeText.MaxAuditLength);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write audit event {Tenant} {Ceremony} {Outcome}")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception, string tenant, string ceremony, string outcome);
