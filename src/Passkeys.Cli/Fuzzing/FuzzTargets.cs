@@ -69,6 +69,14 @@ internal static class FuzzTargets
         [
             FuzzTarget.Bytes("cbor-lax", [.. attestationObjects, .. coseKeys], b => CborDecoder.Decode(b, CborConformance.Lax, "fuzz")),
             FuzzTarget.Bytes("cbor-ctap2", [.. attestationObjects, .. coseKeys], b => CborDecoder.Decode(b, CborConformance.Ctap2Canonical, "fuzz")),
+            // The second opinion: System.Formats.Cbor must agree with us (see CborOracle.Explain for the known differences).
+            FuzzTarget.Bytes("cbor-oracle", [.. attestationObjects, .. coseKeys], b =>
+            {
+                if (CborOracle.Disagreement(b) is { } disagreement)
+                {
+                    throw new OracleDisagreementException(disagreement);
+                }
+            }),
             FuzzTarget.Bytes("authenticator-data", authenticatorData, b => AuthenticatorData.Parse(b)),
             FuzzTarget.Bytes("attestation-object", attestationObjects, b => AttestationObject.Parse(b)),
             FuzzTarget.Bytes("cose-key", coseKeys, b => CosePublicKey.Decode(b).Verify(signedData, b.AsSpan(0, Math.Min(b.Length, 64)))),
