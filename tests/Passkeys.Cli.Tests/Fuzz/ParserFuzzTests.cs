@@ -34,7 +34,7 @@ public sealed class ParserFuzzTests : IClassFixture<FuzzFixture>
 
     private static readonly string[] s_names =
     [
-        "cbor-lax", "cbor-ctap2", "cbor-oracle", "authenticator-data", "attestation-object", "cose-key", "client-data",
+        "cbor-lax", "cbor-ctap2", "cbor-oracle", "authenticator-data", "attestation-object", "cose-key", "client-data", "client-data-strings", "response-strings",
         "registration-response", "authentication-response", "base64url", "attestation-verifiers",
         "finish-registration", "finish-authentication", "metadata-blob", "compact-jws", "tpmt-public",
         "tpms-attest", "android-key-description",
