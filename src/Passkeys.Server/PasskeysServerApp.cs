@@ -138,6 +138,7 @@ public static class PasskeysServerApp
         app.UseVaryByOriginOnTenantRoutes();
         app.UseCors();
         app.UseRateLimiter();
+        app.UseJsonBodyTextCheck();
 
         app.MapOpenApi();
         app.MapServiceEndpoints();

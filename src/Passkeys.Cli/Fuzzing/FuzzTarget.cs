@@ -29,3 +29,6 @@ internal sealed record FuzzFinding(string Target, int Seed, byte[] Input, Except
     public override string ToString() =>
         $"{Target} (seed #{Seed}): {Exception.GetType().FullName}: {Exception.Message}\n  input ({Input.Length} bytes): {Convert.ToHexStringLower(Input)}\n  {Exception.StackTrace?.Replace("\n", "\n  ", StringComparison.Ordinal)}";
 }
+
+/// <summary>Our CBOR decoder and System.Formats.Cbor disagreed on an input (a finding, like any non-PasskeyException).</summary>
+internal sealed class OracleDisagreementException(string message) : Exception(message);

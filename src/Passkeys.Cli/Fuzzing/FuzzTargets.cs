@@ -69,6 +69,14 @@ internal static class FuzzTargets
         [
             FuzzTarget.Bytes("cbor-lax", [.. attestationObjects, .. coseKeys], b => CborDecoder.Decode(b, CborConformance.Lax, "fuzz")),
             FuzzTarget.Bytes("cbor-ctap2", [.. attestationObjects, .. coseKeys], b => CborDecoder.Decode(b, CborConformance.Ctap2Canonical, "fuzz")),
+            // The second opinion: System.Formats.Cbor must agree with us (see CborOracle.Explain for the known differences).
+            FuzzTarget.Bytes("cbor-oracle", [.. attestationObjects, .. coseKeys], b =>
+            {
+                if (CborOracle.Disagreement(b) is { } disagreement)
+                {
+                    throw new OracleDisagreementException(disagreement);
+                }
+            }),
             FuzzTarget.Bytes("authenticator-data", authenticatorData, b => AuthenticatorData.Parse(b)),
             FuzzTarget.Bytes("attestation-object", attestationObjects, b => AttestationObject.Parse(b)),
             FuzzTarget.Bytes("cose-key", coseKeys, b => CosePublicKey.Decode(b).Verify(signedData, b.AsSpan(0, Math.Min(b.Length, 64)))),
@@ -81,6 +89,44 @@ internal static class FuzzTargets
                 finally
                 {
                     CollectedClientData.Parse(b);
+                }
+            }),
+            // Hostile strings (issue 10): lone surrogates, NUL, non-UTF-8 bytes in every string and member name.
+            new FuzzTarget("client-data-strings", r =>
+            {
+                int seed = r.Next(clientData.Length);
+                return (seed, HostileStrings.Mutate(r, clientData[seed]));
+            }, (_, b) =>
+            {
+                try
+                {
+                    ClientData.Parse(b);
+                }
+                finally
+                {
+                    CollectedClientData.Parse(b);
+                }
+            }),
+            new FuzzTarget("response-strings", r =>
+            {
+                bool registration = r.Next(2) == 0;
+                var seeds = registration ? registrationJson : authenticationJson;
+                int seed = r.Next(seeds.Count);
+                return (registration ? seed : -1 - seed, HostileStrings.Mutate(r, seeds[seed]));
+            }, (seed, b) =>
+            {
+                if (seed >= 0)
+                {
+                    RegistrationResponse.Parse(System.Text.Encoding.UTF8.GetString(b));
+                    return;
+                }
+                try
+                {
+                    AuthenticationResponse.Parse(b.AsSpan());
+                }
+                finally
+                {
+                    AuthenticationResponse.Parse(System.Text.Encoding.UTF8.GetString(b));
                 }
             }),
             FuzzTarget.Bytes("registration-response", registrationJson, b => RegistrationResponse.Parse(System.Text.Encoding.UTF8.GetString(b))),
@@ -173,7 +219,9 @@ internal static class FuzzTargets
         string member = members[r.Next(members.Length)];
         if (response[member] is JsonValue value && value.TryGetValue(out string? text))
         {
-            response[member] = Base64UrlStrict.Encode(Mutator.Mutate(r, Base64UrlStrict.Decode(text, member)));
+            byte[] decoded = Base64UrlStrict.Decode(text, member);
+            // Client data is JSON: half the time a hostile string in one of its strings or names.
+            response[member] = Base64UrlStrict.Encode(member == "clientDataJSON" && r.Next(2) == 0 ? HostileStrings.Mutate(r, decoded) : Mutator.Mutate(r, decoded));
         }
         return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString());
     }

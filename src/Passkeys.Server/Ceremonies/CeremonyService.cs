@@ -451,7 +451,13 @@ public sealed class CeremonyService(
         return ceremony;
     }
 
-    private static bool IsCeremonyId(string? ceremonyId) => !string.IsNullOrEmpty(ceremonyId) && ceremonyId.Length <= 64;
+    // Ids are base64url (Secrets.RandomId): anything else names no ceremony, and is refused
+    // before it reaches the store (PostgreSQL cannot even compare text holding NUL).
+    private static bool IsCeremonyId(string? ceremonyId) =>
+        !string.IsNullOrEmpty(ceremonyId) && ceremonyId.Length <= 64 && !ceremonyId.AsSpan().ContainsAnyExcept(Base64UrlCharacters);
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     /// <summary>
     /// Consumes the ceremony a verified response answered, in the step's transaction. Of racing

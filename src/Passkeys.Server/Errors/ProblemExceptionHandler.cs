@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Passkeys.Server.Observability;
 
 namespace Passkeys.Server.Errors;
 
@@ -35,11 +36,12 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         };
         if (exception is PasskeyException pe)
         {
-            LogCeremonyFailure(logger, pe.Error, pe.Detail);
+            // The detail quotes the client (an origin from clientDataJSON): escaped, it stays on one line.
+            LogCeremonyFailure(logger, pe.Error, SafeText.Escape(pe.Detail)!);
         }
         else if (problem.Status >= 500)
         {
-            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            LogUnhandled(logger, exception, SafeText.Escape(httpContext.Request.Method)!, SafeText.Escape(httpContext.Request.Path.Value ?? "")!);
         }
         else
         {

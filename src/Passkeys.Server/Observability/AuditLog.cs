@@ -61,7 +61,7 @@ public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metric
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogAuditFailed(logger, e, tenantId, ceremony, outcome);
+            LogAuditFailed(logger, e, Text(tenantId)!, ceremony, outcome);
         }
     }
 
@@ -70,13 +70,20 @@ public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metric
     /// transaction (<see cref="IStoreStep.AppendAuditEventAsync"/>), so the step's outcome and its
     /// event are committed together or not at all.
     /// </summary>
+    /// <remarks>
+    /// Every text column may come from the request (a ceremony id, a user agent): escaped and
+    /// bounded here, so no value can make the insert fail (NUL on PostgreSQL) or flood the table.
+    /// </remarks>
     public AuditEventRecord Event(string tenantId, string ceremony, string outcome, string? ceremonyId, string? userId, string? credentialId,
         int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed)
     {
         metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
-        return new AuditEventRecord(0, tenantId, time.GetUtcNow(), ceremony, outcome, ceremonyId, userId, credentialId,
-            errorCode, error, client?.Address, client?.UserAgent, client?.Browser, client?.Os, Math.Round(elapsed.TotalMilliseconds, 3));
+        return new AuditEventRecord(0, Text(tenantId)!, time.GetUtcNow(), Text(ceremony)!, Text(outcome)!, Text(ceremonyId), Text(userId),
+            Text(credentialId), errorCode, Text(error), Text(client?.Address), Text(client?.UserAgent), Text(client?.Browser), Text(client?.Os),
+            Math.Round(elapsed.TotalMilliseconds, 3));
     }
+
+    private static string? Text(string? value) => SafeText.Escape(value, SafeText.MaxAuditLength);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write audit event {Tenant} {Ceremony} {Outcome}")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception, string tenant, string ceremony, string outcome);

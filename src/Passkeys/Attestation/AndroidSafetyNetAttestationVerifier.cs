@@ -63,6 +63,11 @@ public sealed class AndroidSafetyNetAttestationVerifier : IAttestationStatementV
         {
             throw new PasskeyException(PasskeyError.MalformedAttestationStatement, "android-safetynet JWS payload is not JSON (ATT-SAFETYNET-02-jws)", e);
         }
+        if (!JsonUnicode.IsValid(payload))
+        {
+            // An escaped lone surrogate in a name or value would throw from the lookups below.
+            throw new PasskeyException(PasskeyError.MalformedAttestationStatement, "android-safetynet JWS payload holds a string that is not valid Unicode (ATT-SAFETYNET-02-jws)");
+        }
         if (payload.ValueKind != JsonValueKind.Object)
         {
             throw new PasskeyException(PasskeyError.MalformedAttestationStatement, "android-safetynet JWS payload is not a JSON object (ATT-SAFETYNET-02-jws)");

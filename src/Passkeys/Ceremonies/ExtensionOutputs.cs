@@ -129,6 +129,11 @@ internal static class ExtensionOutputs
             {
                 throw new PasskeyException(PasskeyError.InvalidExtensionOutput, $"clientExtensionResults is not valid JSON: {e.Message}", e);
             }
+            catch (InvalidOperationException e)
+            {
+                // An output name that is an escaped lone surrogate ("\ud800") cannot be unescaped.
+                throw new PasskeyException(PasskeyError.InvalidExtensionOutput, $"clientExtensionResults holds a name that is not valid Unicode (an escaped lone surrogate): {e.Message}", e);
+            }
         }
         if (enforce && authData.Extensions is { Count: > 0 } authenticatorExtensions)
         {

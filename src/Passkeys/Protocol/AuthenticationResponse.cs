@@ -77,6 +77,12 @@ public sealed class AuthenticationResponse
     /// <summary>Parses AuthenticationResponseJSON from UTF-8 bytes.</summary>
     public static AuthenticationResponse Parse(ReadOnlySpan<byte> utf8Json)
     {
+        // The reader does not validate UTF-8 inside strings it never unescapes (ignored members):
+        // refuse such bytes outright. (Parse(string) gets valid UTF-8 from the encoder.)
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            throw new PasskeyException(PasskeyError.MalformedResponse, "authentication response is not valid UTF-8");
+        }
         var fields = ReadFields(utf8Json);
         var buffer = new byte[fields.DecodedLength];
         return new AuthenticationResponse(Decode(utf8Json, ref fields, buffer));
@@ -138,6 +144,12 @@ public sealed class AuthenticationResponse
         catch (JsonException e)
         {
             throw new PasskeyException(PasskeyError.MalformedResponse, $"authentication response is not well-formed JSON: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // ValueTextEquals unescapes a member name or value to compare it: an escaped lone
+            // surrogate ("\ud800") cannot be unescaped and throws this rather than JsonException.
+            throw new PasskeyException(PasskeyError.MalformedResponse, $"authentication response holds a string that is not valid Unicode (an escaped lone surrogate): {e.Message}", e);
         }
         Validate(utf8Json, ref fields);
         return fields;
@@ -226,6 +238,7 @@ public sealed class AuthenticationResponse
             else if (reader.ValueTextEquals("authenticatorAttachment"u8))
             {
                 reader.Read();
+                JsonReaderChecks.RequireUnicode(ref reader);
                 f.Attachment = reader.TokenType switch
                 {
                     JsonTokenType.String => reader.ValueTextEquals("platform"u8) ? "platform"
@@ -247,8 +260,7 @@ public sealed class AuthenticationResponse
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                JsonReaderChecks.SkipMember(ref reader);
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -284,8 +296,7 @@ public sealed class AuthenticationResponse
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                JsonReaderChecks.SkipMember(ref reader);
             }
         }
     }

@@ -106,9 +106,9 @@ public readonly ref struct ClientData
                 }
                 else
                 {
-                    // Unknown members (tokenBinding, other_keys_can_be_added_here, …) are tolerated.
-                    reader.Read();
-                    reader.Skip();
+                    // Unknown members (tokenBinding, other_keys_can_be_added_here, …) are tolerated,
+                    // but like the known ones they must be valid Unicode.
+                    JsonReaderChecks.SkipMember(ref reader);
                 }
             }
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -119,6 +119,13 @@ public readonly ref struct ClientData
         catch (JsonException e)
         {
             throw new PasskeyException(PasskeyError.MalformedClientData, $"clientDataJSON is not well-formed JSON: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader checks escapes only when it unescapes (ValueTextEquals on a member name,
+            // CopyString on a value): an escaped lone surrogate ("\ud800") is well-formed JSON text
+            // but no Unicode string, and throws this rather than JsonException.
+            throw new PasskeyException(PasskeyError.MalformedClientData, $"clientDataJSON holds a string that is not valid Unicode (an escaped lone surrogate): {e.Message}", e);
         }
         if (!hasType || !hasChallenge || !hasOrigin)
         {

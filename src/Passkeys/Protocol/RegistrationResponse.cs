@@ -79,13 +79,23 @@ public sealed class RegistrationResponse
         {
             throw new PasskeyException(PasskeyError.CredentialIdMismatch, "id and rawId differ; id must be the base64url of rawId");
         }
+        var extensions = dto.ClientExtensionResults ?? [];
+        foreach (var (name, value) in extensions)
+        {
+            // The serializer refuses lone surrogates in names it reads as strings, but extension
+            // values stay JsonElements, unescaped only when read: check them here, once.
+            if (!JsonUnicode.IsValid(value))
+            {
+                throw new PasskeyException(PasskeyError.MalformedResponse, $"clientExtensionResults.{name} holds a string that is not valid Unicode (an escaped lone surrogate)");
+            }
+        }
         return new RegistrationResponse(
             Base64UrlStrict.Decode(rawId, "rawId"),
             Base64UrlStrict.Decode(inner.ClientDataJson ?? throw Missing("response.clientDataJSON"), "response.clientDataJSON"),
             Base64UrlStrict.Decode(inner.AttestationObject, "response.attestationObject"),
             inner.Transports is { } transports ? [.. transports] : [],
             dto.AuthenticatorAttachment,
-            dto.ClientExtensionResults ?? []);
+            extensions);
     }
 
     private static PasskeyException Missing(string member) =>

@@ -34,7 +34,7 @@ public sealed class ParserFuzzTests : IClassFixture<FuzzFixture>
 
     private static readonly string[] s_names =
     [
-        "cbor-lax", "cbor-ctap2", "authenticator-data", "attestation-object", "cose-key", "client-data",
+        "cbor-lax", "cbor-ctap2", "cbor-oracle", "authenticator-data", "attestation-object", "cose-key", "client-data", "client-data-strings", "response-strings",
         "registration-response", "authentication-response", "base64url", "attestation-verifiers",
         "finish-registration", "finish-authentication", "metadata-blob", "compact-jws", "tpmt-public",
         "tpms-attest", "android-key-description",
@@ -70,6 +70,18 @@ public sealed class ParserFuzzTests : IClassFixture<FuzzFixture>
             seed.RelyingParty.FinishAuthentication(seed.ResponseJson, seed.State, seed.Credential);
         }
         Assert.Equal(8, _fixture.Corpus.Registrations.Count(r => r.Name.StartsWith("software", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_CBOR_oracle_target_passes_agreement_and_explained_differences()
+    {
+        var target = _fixture.Targets.Single(t => t.Name == "cbor-oracle");
+        Assert.Null(FuzzRunner.RunOne(target, 0, [0xA1, 0x01, 0x02])); // both accept {1: 2}
+        Assert.Null(FuzzRunner.RunOne(target, 0, [0x18, 0x17]));       // both refuse a non-minimal head
+        Assert.Null(FuzzRunner.RunOne(target, 0, [0xF8, 0x20]));       // simple(32): an explained difference
+        // What the target throws on a real disagreement is a finding like any non-PasskeyException.
+        var throwing = FuzzTarget.Bytes("oracle", [[0x00]], _ => throw new OracleDisagreementException("ours accepts u0; System.Formats.Cbor refuses"));
+        Assert.IsType<OracleDisagreementException>(FuzzRunner.RunOne(throwing, 0, [0x00])!.Exception);
     }
 
     [Fact]
