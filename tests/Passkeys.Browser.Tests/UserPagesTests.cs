@@ -26,6 +26,29 @@ public sealed class UserPagesTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task A_username_in_other_capitals_is_the_same_account()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(A_username_in_other_capitals_is_the_same_account), AuthenticatorOptions.Platform);
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            var username = NewUsername();
+            await SignUpAsync(page, username);
+            // Keep the sign-in page's autofill from signing straight back in while we leave it.
+            await tab.SetPresenceSimulationAsync(false);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.WaitForURLAsync("**/?signedout=1");
+            await page.GotoAsync("/signup.html");
+            // The page says what a username may be, capitals included.
+            await Assertions.Expect(page.Locator("#username-hint")).ToContainTextAsync("Capital letters don't matter");
+            await page.GetByLabel("Choose a username").FillAsync(username.ToUpperInvariant());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account with a passkey" }).ClickAsync();
+            await Assertions.Expect(Message(page)).ToHaveAttributeAsync("data-code", "UsernameTaken");
+            await Assertions.Expect(Message(page)).ToContainTextAsync("already taken");
+        });
+    }
+
+    [BrowserFact]
     public async Task Add_a_passkey_right_after_sign_up_works_with_its_preselected_choice()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Add_a_passkey_right_after_sign_up_works_with_its_preselected_choice), AuthenticatorOptions.Platform);
