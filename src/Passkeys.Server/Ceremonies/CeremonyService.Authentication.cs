@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+using System.Text.Json;
+
+using Passkeys.Ceremonies;
+using Passkeys.Protocol;
+
+using Passkeys.Server.Endpoints;
+using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
+using Passkeys.Server.Security;
+using Passkeys.Server.Security.Usernames;
+using Passkeys.Server.Sessions;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Tokens;
+
+namespace Passkeys.Server.Ceremonies;
+
+/// <summary>Authentication and step-up: begin (allowCredentials, fakes for unknown names) and finish (verify the assertion, record its use, start a session or issue a step-up token).</summary>
+public sealed partial class CeremonyService
+{
+    /// <summary>Authentication begin: discoverable, or by username with allowCredentials (fakes for unknown users).</summary>
+    public async Task<BeginResponse> BeginAuthenticationAsync(CallContext call, AuthenticationBeginRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
+        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
+        try
+        {
+            IReadOnlyList<CredentialDescriptor> allow = [];
+            string? userId = null;
+            if (request.Username is not null)
+            {
+                var name = CheckText(request.Username, "username", 256);
+                var user = await step.GetUserByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
+                var credentials = user is null ? [] : await step.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false);
+                if (user is null || credentials.Count == 0)
+                {
+                    allow = await fakes.ForAsync(tenant.Id, name, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    userId = user.Id;
+                    allow = OrderDefaultFirst(credentials, user.DefaultCredentialId);
+                }
+            }
+            var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { AllowCredentials = allow });
+            var id = await SaveAsync(step, tenant.Id, CeremonyKind.Authentication, ceremony.State.Serialize(), ceremony.State.ExpiresAt, userId, null, ct).ConfigureAwait(false);
+            await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Authentication, "started", id, userId, null, null, null,
+                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            await step.CommitAsync(ct).ConfigureAwait(false);
+            return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
+        }
+        catch (Exception e) when (e is ServerException or PasskeyException)
+        {
+            if (await FailAsync(step, call, Observability.Ceremonies.Authentication, null, null, null, e, started, ct).ConfigureAwait(false) is { } lost)
+            {
+                throw lost;
+            }
+            throw;
+        }
+    }
+
+    private static List<CredentialDescriptor> OrderDefaultFirst(IReadOnlyList<CredentialRecordRow> credentials, byte[]? defaultId) =>
+        credentials.OrderByDescending(c => defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId))
+            .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();
+
+    /// <summary>Authentication finish: verifies the assertion against the stored credential and issues a token.</summary>
+    public async Task<AuthenticationFinishResponse> FinishAuthenticationAsync(CallContext call, FinishRequest request, CancellationToken ct)
+    {
+        var (user, credentialId, verified, _, _, session) = await FinishAssertionAsync(call, request, CeremonyKind.Authentication, ct).ConfigureAwait(false);
+        return new AuthenticationFinishResponse(Views.Of(user), credentialId, verified.UserVerified, session!.Token, session.TokenExpiresAt,
+            session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
+    }
+
+    /// <summary>Step-up begin: binds SHA-256 of the transaction text into the challenge; UV required.</summary>
+    public async Task<StepUpBeginResponse> BeginStepUpAsync(CallContext call, Presented presented, StepUpBeginRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(presented);
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
+        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
+        try
+        {
+            UserRecord user;
+            if (presented.ApiKey is not null)
+            {
+                await access.RequireApiKeyAsync(tenant, presented, ct).ConfigureAwait(false);
+                var userId = CheckText(request.UserId, "userId", 128);
+                user = await step.GetUserAsync(tenant.Id, userId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
+            }
+            else
+            {
+                (_, user) = await access.RequireUserAsync(tenant, call.Issuer, presented, ct).ConfigureAwait(false);
+            }
+            var transaction = CheckText(request.Transaction, "transaction", MaxTransactionLength);
+            var credentials = await step.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false);
+            if (credentials.Count == 0)
+            {
+                throw new ServerException(ServerError.CredentialNotFound, "This account has no passkey to confirm with.");
+            }
+            var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest
+            {
+                AllowCredentials = OrderDefaultFirst(credentials, user.DefaultCredentialId),
+                UserHandle = user.Handle,
+                UserVerification = UserVerificationRequirement.Required,
+                TransactionPayload = System.Text.Encoding.UTF8.GetBytes(transaction),
+            });
+            var hash = Secrets.Base64Url(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(transaction)));
+            var id = await SaveAsync(step, tenant.Id, CeremonyKind.StepUp, ceremony.State.Serialize(), ceremony.State.ExpiresAt, user.Id,
+                new CeremonyData { TransactionHash = hash }, ct).ConfigureAwait(false);
+            await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.StepUp, "started", id, user.Id, null, null, null,
+                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            await step.CommitAsync(ct).ConfigureAwait(false);
+            return new StepUpBeginResponse(id, hash, ParseJson(ceremony.OptionsJson));
+        }
+        catch (Exception e) when (e is ServerException or PasskeyException)
+        {
+            if (await FailAsync(step, call, Observability.Ceremonies.StepUp, null, null, null, e, started, ct).ConfigureAwait(false) is { } lost)
+            {
+                throw lost;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Step-up finish: like authentication, for the user it was started for; the token carries <c>txn</c>.</summary>
+    public async Task<StepUpFinishResponse> FinishStepUpAsync(CallContext call, FinishRequest request, CancellationToken ct)
+    {
+        var (user, credentialId, verified, hash, token, _) = await FinishAssertionAsync(call, request, CeremonyKind.StepUp, ct).ConfigureAwait(false);
+        return new StepUpFinishResponse(Views.Of(user), credentialId, verified.UserVerified, hash!, token!.Token, token.ExpiresAt);
+    }
+
+    // Authentication starts a session (Session); step-up issues a one-off token carrying txn (Token).
+    private async Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken? Token, SessionTokens? Session)> FinishAssertionAsync(
+        CallContext call, FinishRequest request, CeremonyKind kind, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var tenant = call.Tenant;
+        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
+        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
+        var name = Observability.Ceremonies.Of(kind);
+        string? userId = null;
+        string? credentialId = null;
+        try
+        {
+            // Read, verify, then write: the signature check holds no lock.
+            var ceremony = await ReadCeremonyAsync(step, tenant.Id, request.CeremonyId, kind, ct).ConfigureAwait(false);
+            userId = ceremony.UserId;
+            var json = ResponseJson(request.Response);
+            var parsed = AuthenticationResponse.Parse(json);
+            var rawId = parsed.CredentialId.ToArray();
+            credentialId = Secrets.Base64Url(rawId);
+            var row = await step.GetCredentialAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
+                ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
+            if (ceremony.UserId is not null && row.UserId != ceremony.UserId)
+            {
+                throw new PasskeyException(PasskeyError.UserHandleMismatch, "the credential belongs to another user than the ceremony was started for");
+            }
+            userId = row.UserId;
+            var state = AuthenticationState.Deserialize(ceremony.State);
+            var verified = parties.For(tenant).FinishAuthentication(json, state, ToLibrary(row));
+            var now = time.GetUtcNow();
+            var user = await step.GetUserAsync(tenant.Id, row.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
+            var hash = CeremonyData.FromJson(ceremony.Data).TransactionHash;
+            var token = kind == CeremonyKind.Authentication
+                ? null
+                : await tokens.IssueAsync(tenant.Id, call.Issuer, new TokenSubject(user.Id, credentialId, verified.UserVerified, now, hash), ct).ConfigureAwait(false);
+            var pending = kind == CeremonyKind.Authentication
+                ? await sessions.PrepareAsync(call, user.Id, rawId, verified.UserVerified, now, ct).ConfigureAwait(false)
+                : null;
+            // The step's transaction: ceremony, credential update, session and audit event are committed together.
+            await ConsumeVerifiedAsync(step, ceremony, ct).ConfigureAwait(false);
+            await step.RecordCredentialUseAsync(tenant.Id, rawId, verified.UpdatedCredential.SignCount, verified.UpdatedCredential.BackupState,
+                verified.UpdatedCredential.UvInitialized, now, ct).ConfigureAwait(false);
+            var session = pending is null ? null : await pending.WriteAsync(step, ct).ConfigureAwait(false);
+            await step.AppendAuditEventAsync(audit.Event(tenant.Id, name, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
+                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            await step.CommitAsync(ct).ConfigureAwait(false);
+            return (user, credentialId, verified, hash, token, session);
+        }
+        catch (Exception e) when (e is ServerException or PasskeyException)
+        {
+            if (await FailAsync(step, call, name, (request.CeremonyId, kind), userId, credentialId, e, started, ct).ConfigureAwait(false) is { } lost)
+            {
+                throw lost;
+            }
+            throw;
+        }
+    }
+}
