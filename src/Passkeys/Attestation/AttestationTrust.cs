@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Passkeys.Protocol;
 
@@ -127,7 +128,17 @@ public sealed class AttestationTrust
         policy.VerificationTime = _time.GetUtcNow().UtcDateTime;
         policy.VerificationTimeIgnored = false;
 
-        bool built = chain.Build(start);
+        bool built;
+        try
+        {
+            built = chain.Build(start);
+        }
+        catch (CryptographicException e)
+        {
+            // The platform gave up on a certificate it cannot parse (a key algorithm it does not know):
+            // that path cannot be shown to reach an anchor, which is a verdict, not a server error.
+            return new(AttestationTrustStatus.Untrusted, null, $"the platform cannot evaluate the trust path from '{start.Subject}': {e.Message}");
+        }
         if (built)
         {
             var root = chain.ChainElements[^1].Certificate;
