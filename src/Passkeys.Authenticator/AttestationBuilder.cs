@@ -50,12 +50,13 @@ internal static class AttestationBuilder
             case AttestationKind.Packed:
             {
                 var authority = input.Ca();
-                var (certificate, key) = authority.IssuePackedAttestation(input.Aaguid);
+                var (certificate, key) = authority.IssuePackedAttestation(input.Aaguid, input.Options.AttestationAlgorithm);
                 using (certificate)
                 using (key)
                 {
+                    // alg is the attestation key's: ES256, or ML-DSA whose sig covers the same bytes (pure, empty context).
                     return Map(
-                        ("alg", new CborInteger(SupportedAlgorithms.ES256)),
+                        ("alg", new CborInteger(key.Algorithm)),
                         ("sig", new CborByteString(key.Sign(signedData))),
                         ("x5c", new CborArray([new CborByteString(certificate.RawData), new CborByteString(authority.Intermediate.RawData)])));
                 }

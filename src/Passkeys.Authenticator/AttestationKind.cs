@@ -9,7 +9,10 @@ public enum AttestationKind
     /// <summary>fmt "packed", self attestation: signed with the credential key, no x5c.</summary>
     PackedSelf,
 
-    /// <summary>fmt "packed" with x5c [attestation certificate, intermediate] from the test CA; ES256.</summary>
+    /// <summary>
+    /// fmt "packed" with x5c [attestation certificate, intermediate] from the test CA, signed by the
+    /// attestation key: ES256, or ML-DSA-44/65/87 per <see cref="SoftwareAuthenticatorOptions.AttestationAlgorithm"/>.
+    /// </summary>
     Packed,
 
     /// <summary>fmt "fido-u2f": one P-256 certificate issued by the test root; ES256 credentials only; AAGUID zero.</summary>

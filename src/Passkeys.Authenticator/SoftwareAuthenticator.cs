@@ -33,6 +33,12 @@ public sealed class SoftwareAuthenticator : IDisposable
             throw new ArgumentException(
                 $"CompoundAttestation must name at least two kinds, none of them Compound, not [{string.Join(", ", compound)}]", nameof(options));
         }
+        if (!TestCertificateAuthority.PackedAttestationAlgorithms.Contains(Options.AttestationAlgorithm))
+        {
+            // Refused here rather than at the first packed registration, so a misconfigured test fails where it is set up.
+            throw new ArgumentException(
+                $"AttestationAlgorithm must be one of [{string.Join(", ", TestCertificateAuthority.PackedAttestationAlgorithms)}] (ES256 or ML-DSA-44/65/87), not {Options.AttestationAlgorithm}", nameof(options));
+        }
         _ownsCa = Options.CertificateAuthority is null;
         _ca = new Lazy<TestCertificateAuthority>(() => Options.CertificateAuthority ?? new TestCertificateAuthority(Options.Seed, Options.Time));
         if (Options.Seed is int seed)

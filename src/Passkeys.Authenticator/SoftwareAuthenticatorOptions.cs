@@ -36,6 +36,16 @@ public sealed class SoftwareAuthenticatorOptions
     /// </summary>
     public int TpmAikAlgorithm { get; init; } = SupportedAlgorithms.RS256;
 
+    /// <summary>
+    /// The algorithm of the packed attestation key, which signs the statement of
+    /// <see cref="AttestationKind.Packed"/> (alone or inside compound) and whose certificate from the
+    /// test CA is <c>x5c[0]</c>: <see cref="SupportedAlgorithms.ES256"/> (default, a P-256 key) or
+    /// <see cref="SupportedAlgorithms.MLDsa44"/>, <see cref="SupportedAlgorithms.MLDsa65"/>,
+    /// <see cref="SupportedAlgorithms.MLDsa87"/> (a post-quantum attestation key, in a certificate the
+    /// ECDSA intermediate signs; deterministic when seeded). Independent of the credential's algorithm.
+    /// </summary>
+    public int AttestationAlgorithm { get; init; } = SupportedAlgorithms.ES256;
+
     /// <summary>The algorithms this authenticator offers; the first requested one it offers is used. Default: all.</summary>
     public IReadOnlyList<int> Algorithms { get; init; } = SupportedAlgorithms.All;
 

@@ -83,16 +83,33 @@ public sealed partial class TestCertificateAuthority : IDisposable
     /// Issues a packed attestation certificate from the intermediate: version 3, subject C, O,
     /// OU="Authenticator Attestation", CN, basic constraints CA=false, and the AAGUID extension.
     /// </summary>
-    internal (X509Certificate2 Certificate, EcCredentialKey Key) IssuePackedAttestation(Guid aaguid)
+    /// <param name="aaguid">The authenticator model, for the AAGUID extension.</param>
+    /// <param name="algorithm">
+    /// The attestation key's algorithm (<see cref="PackedAttestationAlgorithms"/>): a P-256 key for ES256, or an
+    /// ML-DSA key whose SubjectPublicKeyInfo (RFC 9881) the ECDSA intermediate signs like any other, so no
+    /// platform ML-DSA is needed. Either way the certificate is ECDSA-SHA256 signed; only the key differs.
+    /// </param>
+    internal (X509Certificate2 Certificate, CredentialKey Key) IssuePackedAttestation(Guid aaguid, int algorithm = SupportedAlgorithms.ES256)
     {
-        var key = NewKey();
+        if (!PackedAttestationAlgorithms.Contains(algorithm))
+        {
+            throw new NotSupportedException($"a packed attestation key signs with ES256, ML-DSA-44, ML-DSA-65 or ML-DSA-87, not COSE algorithm {algorithm}");
+        }
         var subject = new X500DistinguishedName("CN=Passkeys Software Authenticator, OU=Authenticator Attestation, O=Passkeys Test, C=US");
         // extnValue is an OCTET STRING whose content is the DER OCTET STRING of the 16 AAGUID bytes.
         byte[] aaguidValue = [0x04, 0x10, .. aaguid.ToByteArray(bigEndian: true)];
         var extension = new X509Extension(AaguidExtensionOid, aaguidValue, critical: false);
-        var cert = Issue(subject, new PublicKey(key.Ecdsa), Intermediate.SubjectName, _intermediateKey, ca: false, pathLength: 0, TimeSpan.FromDays(365 * 5), [extension]);
+        // Draws from the CA's stream: ES256 exactly as before ML-DSA existed, so seeded ES256 output keeps its bytes.
+        CredentialKey key = algorithm == SupportedAlgorithms.ES256
+            ? NewKey()
+            : MLDsaCredentialKey.Generate(algorithm, _random, _deterministic);
+        var cert = Issue(subject, CertificateIssuer.PublicKeyOf(key), Intermediate.SubjectName, _intermediateKey, ca: false, pathLength: 0, TimeSpan.FromDays(365 * 5), [extension]);
         return (cert, key);
     }
+
+    /// <summary>The algorithms a packed attestation key can have (<see cref="SoftwareAuthenticatorOptions.AttestationAlgorithm"/>).</summary>
+    public static IReadOnlyList<int> PackedAttestationAlgorithms { get; } =
+        [SupportedAlgorithms.ES256, SupportedAlgorithms.MLDsa44, SupportedAlgorithms.MLDsa65, SupportedAlgorithms.MLDsa87];
 
     /// <summary>Issues a fido-u2f attestation certificate directly from the root (U2F carries one certificate).</summary>
     internal (X509Certificate2 Certificate, EcCredentialKey Key) IssueU2fAttestation()

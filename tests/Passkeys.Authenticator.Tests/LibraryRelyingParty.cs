@@ -41,10 +41,13 @@ internal sealed class LibraryRelyingParty : IDisposable
         RequireTrustedAttestation = requireTrusted,
     });
 
-    public async Task<RegisteredPasskey> RegisterAsync(RelyingParty rp)
+    /// <param name="rp">The relying party.</param>
+    /// <param name="alter">Rewrites the RegistrationResponseJSON on its way to the relying party (a tampering network), when set.</param>
+    public async Task<RegisteredPasskey> RegisterAsync(RelyingParty rp, Func<string, string>? alter = null)
     {
         var ceremony = rp.BeginRegistration(new RegistrationRequest { User = new UserIdentity(UserId, "alice", "Alice") });
-        return rp.FinishRegistration(await Client.CreateAsync(ceremony.OptionsJson), ceremony.State);
+        string response = await Client.CreateAsync(ceremony.OptionsJson);
+        return rp.FinishRegistration(alter is null ? response : alter(response), ceremony.State);
     }
 
     public async Task<VerifiedAuthentication> SignInAsync(RelyingParty rp, RegisteredPasskey passkey)

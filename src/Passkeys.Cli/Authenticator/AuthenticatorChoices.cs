@@ -1,5 +1,6 @@
 using System.Text;
 using Passkeys.Authenticator;
+using Passkeys.Authenticator.Crypto;
 
 namespace Passkeys.Cli.Authenticator;
 
@@ -54,6 +55,36 @@ internal static class AuthenticatorChoices
             throw new CliException($"--compound-of needs at least two formats, none of them compound (one of {string.Join(", ", CompoundParts)}), not [{string.Join(", ", names)}]");
         }
         return kinds;
+    }
+
+    /// <summary>--attestation-alg names: the algorithms of a packed attestation key, in the order help lists them.</summary>
+    public static IReadOnlyDictionary<string, int> AttestationAlgorithms { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["ES256"] = SupportedAlgorithms.ES256,
+        ["ML-DSA-44"] = SupportedAlgorithms.MLDsa44,
+        ["ML-DSA-65"] = SupportedAlgorithms.MLDsa65,
+        ["ML-DSA-87"] = SupportedAlgorithms.MLDsa87,
+    };
+
+    /// <summary>
+    /// The packed attestation key's COSE algorithm for `--attestation-alg` (ES256 when not given). Only
+    /// full packed attestation, alone or inside compound, has an attestation key whose algorithm can be
+    /// chosen, so naming one for another format is refused rather than silently ignored.
+    /// </summary>
+    public static int AttestationAlgorithm(string? name, AttestationKind kind, IReadOnlyList<AttestationKind> compound)
+    {
+        if (name is null)
+        {
+            return SupportedAlgorithms.ES256;
+        }
+        if (!AttestationAlgorithms.TryGetValue(name, out int algorithm))
+        {
+            throw new CliException($"--attestation-alg must be one of {string.Join(", ", AttestationAlgorithms.Keys)}, not '{name}'");
+        }
+        bool hasPackedKey = kind == AttestationKind.Packed || (kind == AttestationKind.Compound && compound.Contains(AttestationKind.Packed));
+        return hasPackedKey
+            ? algorithm
+            : throw new CliException($"--attestation-alg chooses the key of packed attestation (--attestation packed, or compound with packed among --compound-of), not of '{Attestations.First(a => a.Value == kind).Key}'");
     }
 
     /// <summary>The union of the named faults.</summary>

@@ -29,11 +29,12 @@ internal static class AuthenticatorCommand
         var compoundOf = CompoundOfOption();
         var alg = new Option<string?>("--alg") { Description = "The only algorithm the authenticator offers (default: the first requested it supports)" };
         alg.AcceptOnlyFromAmong([.. Algorithms.Keys]);
+        var attestationAlg = AttestationAlgorithmOption();
         var createFaults = FaultOption();
-        var create = new Command("create", "navigator.credentials.create(): print the RegistrationResponseJSON for creation options") { optionsFile, origin, attestation, compoundOf, alg, createFaults };
+        var create = new Command("create", "navigator.credentials.create(): print the RegistrationResponseJSON for creation options") { optionsFile, origin, attestation, compoundOf, alg, attestationAlg, createFaults };
         create.SetAction(r => Guard(Console.Error, () =>
             RunCreate(Settings(r), ReadInput(r.GetValue(optionsFile)!), r.GetValue(origin)!, r.GetValue(attestation)!, r.GetValue(alg), Console.Out, Console.Error,
-                r.GetValue(createFaults), r.GetValue(compoundOf))));
+                r.GetValue(createFaults), r.GetValue(compoundOf), r.GetValue(attestationAlg))));
         command.Subcommands.Add(create);
 
         var getOptionsFile = new Option<string>("--options") { Description = "The request options JSON (or a server's {ceremonyId, options}); '-' reads stdin", Required = true };
@@ -76,10 +77,11 @@ internal static class AuthenticatorCommand
 
     /// <summary>`create`: prints the RegistrationResponseJSON and saves the store.</summary>
     public static int RunCreate(AuthenticatorSettings settings, string optionsJson, string origin, string attestation, string? alg, TextWriter output, TextWriter error,
-        IReadOnlyList<string>? faults = null, IReadOnlyList<string>? compoundOf = null)
+        IReadOnlyList<string>? faults = null, IReadOnlyList<string>? compoundOf = null, string? attestationAlg = null)
     {
         var kind = AuthenticatorChoices.Attestation(attestation);
-        var behaviour = new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(faults), AuthenticatorChoices.Compound(compoundOf));
+        var compound = AuthenticatorChoices.Compound(compoundOf);
+        var behaviour = new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(faults), compound, AuthenticatorChoices.AttestationAlgorithm(attestationAlg, kind, compound));
         IReadOnlyList<int>? algorithms = null;
         if (alg is not null)
         {
@@ -170,6 +172,17 @@ internal static class AuthenticatorCommand
             Arity = ArgumentArity.OneOrMore,
         };
         option.AcceptOnlyFromAmong([.. AuthenticatorChoices.Faults.Keys]);
+        return option;
+    }
+
+    /// <summary>--attestation-alg: the packed attestation key's algorithm.</summary>
+    internal static Option<string?> AttestationAlgorithmOption()
+    {
+        var option = new Option<string?>("--attestation-alg")
+        {
+            Description = "The packed attestation key's algorithm, which signs the statement and whose certificate is x5c[0] (default ES256; packed, or compound with packed)",
+        };
+        option.AcceptOnlyFromAmong([.. AuthenticatorChoices.AttestationAlgorithms.Keys]);
         return option;
     }
 

@@ -11,10 +11,11 @@ internal sealed record AuthenticatorSettings(string StorePath, int? Seed = null)
     public const string DefaultStorePath = "./passkeys-authenticator.json";
 }
 
-/// <summary>How this invocation's authenticator behaves beyond its format: fault switches and compound parts.</summary>
+/// <summary>How this invocation's authenticator behaves beyond its format: fault switches, compound parts, the packed attestation key.</summary>
 /// <param name="Faults">The fault switches in effect (`--fault`).</param>
 /// <param name="Compound">The sub-statement kinds of compound attestation (`--compound-of`).</param>
-internal sealed record AuthenticatorBehaviour(AuthenticatorFaults Faults, IReadOnlyList<AttestationKind> Compound);
+/// <param name="AttestationAlgorithm">The packed attestation key's COSE algorithm (`--attestation-alg`).</param>
+internal sealed record AuthenticatorBehaviour(AuthenticatorFaults Faults, IReadOnlyList<AttestationKind> Compound, int AttestationAlgorithm = SupportedAlgorithms.ES256);
 
 /// <summary>
 /// One CLI invocation's authenticator: the store loaded from its file, the authenticator over it,
@@ -47,6 +48,7 @@ internal sealed class AuthenticatorSession : IDisposable
             CertificateAuthority = _ca,
             Faults = behaviour?.Faults ?? AuthenticatorFaults.None,
             CompoundAttestation = behaviour?.Compound ?? AttestationKinds.DefaultCompound,
+            AttestationAlgorithm = behaviour?.AttestationAlgorithm ?? SupportedAlgorithms.ES256,
         }, store);
     }
 

@@ -26,13 +26,21 @@ internal static class ServerCeremonies
         var attestation = new Option<string>("--attestation") { Description = "Attestation statement format", DefaultValueFactory = _ => "none" };
         attestation.AcceptOnlyFromAmong([.. AuthenticatorChoices.Attestations.Keys]);
         var compoundOf = AuthenticatorCommand.CompoundOfOption();
+        var attestationAlg = AuthenticatorCommand.AttestationAlgorithmOption();
         var faults = AuthenticatorCommand.FaultOption();
-        var command = new Command("register", "Register a passkey with a Passkeys server") { server, tenant, username, userId, origin, apiKey, attestation, compoundOf, faults };
+        var command = new Command("register", "Register a passkey with a Passkeys server") { server, tenant, username, userId, origin, apiKey, attestation, compoundOf, attestationAlg, faults };
         command.SetAction(r => AuthenticatorCommand.Guard(Console.Error, () =>
             RunRegisterAsync(settings(r), ServerUri(r.GetValue(server)!), r.GetValue(tenant)!, r.GetValue(username)!, r.GetValue(origin),
                 r.GetValue(apiKey), r.GetValue(userId), Console.Out, Console.Error, AuthenticatorChoices.Attestation(r.GetValue(attestation)!),
-                new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(r.GetValue(faults)), AuthenticatorChoices.Compound(r.GetValue(compoundOf)))).GetAwaiter().GetResult()));
+                RegisterBehaviour(r.GetValue(faults), r.GetValue(attestation)!, r.GetValue(compoundOf), r.GetValue(attestationAlg))).GetAwaiter().GetResult()));
         return command;
+    }
+
+    private static AuthenticatorBehaviour RegisterBehaviour(string[]? faults, string attestation, string[]? compoundOf, string? attestationAlg)
+    {
+        var compound = AuthenticatorChoices.Compound(compoundOf);
+        return new AuthenticatorBehaviour(AuthenticatorChoices.FaultSet(faults), compound,
+            AuthenticatorChoices.AttestationAlgorithm(attestationAlg, AuthenticatorChoices.Attestation(attestation), compound));
     }
 
     public static Command CreateSignIn(Func<ParseResult, AuthenticatorSettings> settings)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Passkeys.Protocol;
 
@@ -91,20 +92,53 @@ public sealed class AttestationTrust
             }
         }
 
+        var start = leaf;
+        if (UnreadableLeafLink.Applies(leaf))
+        {
+            // The platform cannot read the leaf's (ML-DSA) key, so it cannot start a chain there: check
+            // the leaf → issuer link here, then let the platform judge the chain from the issuer.
+            var at = _time.GetUtcNow().UtcDateTime;
+            var issuer = UnreadableLeafLink.FindIssuer(leaf, [.. statement.TrustPath.Skip(1), .. anchors], at, out string problem);
+            if (issuer is null)
+            {
+                return new(AttestationTrustStatus.Untrusted, null, $"the trust path does not chain to any of {anchors.Count} anchor(s) at {at:O}: {problem}");
+            }
+            if (anchors.FirstOrDefault(a => a.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span)) is { } direct)
+            {
+                return new(AttestationTrustStatus.Trusted, direct, $"issued by the anchor '{direct.Subject}'");
+            }
+            start = issuer;
+        }
+        return BuildChain(start, statement.TrustPath.Skip(1), anchors);
+    }
+
+    /// <summary>REG-24: the platform's chain from <paramref name="start"/> to one of <paramref name="anchors"/>.</summary>
+    private AttestationTrustResult BuildChain(X509Certificate2 start, IEnumerable<X509Certificate2> intermediates, List<X509Certificate2> anchors)
+    {
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         policy.CustomTrustStore.AddRange(anchors.ToArray());
-        for (int i = 1; i < statement.TrustPath.Count; i++)
+        foreach (var intermediate in intermediates)
         {
-            policy.ExtraStore.Add(statement.TrustPath[i]);
+            policy.ExtraStore.Add(intermediate);
         }
         policy.RevocationMode = _revocation;
         policy.DisableCertificateDownloads = true;
         policy.VerificationTime = _time.GetUtcNow().UtcDateTime;
         policy.VerificationTimeIgnored = false;
 
-        bool built = chain.Build(leaf);
+        bool built;
+        try
+        {
+            built = chain.Build(start);
+        }
+        catch (CryptographicException e)
+        {
+            // The platform gave up on a certificate it cannot parse (a key algorithm it does not know):
+            // that path cannot be shown to reach an anchor, which is a verdict, not a server error.
+            return new(AttestationTrustStatus.Untrusted, null, $"the platform cannot evaluate the trust path from '{start.Subject}': {e.Message}");
+        }
         if (built)
         {
             var root = chain.ChainElements[^1].Certificate;

@@ -34,10 +34,19 @@ public class GeneratedVectorTests
     }
 
     [Fact]
-    public void The_compound_vector_is_refused_once_its_root_is_not_the_configured_anchor()
+    public void The_faulty_ML_DSA_vector_is_refused_for_its_statement_signature()
+    {
+        var result = VectorRunner.Run(TestVector.Load(Path.Combine(GeneratedVectors.Directory, "packed-ml-dsa-44-signature-over-wrong-bytes.registration.json")));
+        Assert.Equal(nameof(PasskeyError.AttestationSignatureInvalid), result.Actual);
+    }
+
+    [Theory]
+    [InlineData("compound-packed-tpm.registration.json")]
+    [InlineData("packed-ml-dsa-44.registration.json")]
+    public void A_chained_vector_is_refused_once_its_root_is_not_the_configured_anchor(string name)
     {
         // The runner judges trust through context.trustAnchorsPem: a stranger's root must fail it.
-        string text = File.ReadAllText(Path.Combine(GeneratedVectors.Directory, "compound-packed-tpm.registration.json"));
+        string text = File.ReadAllText(Path.Combine(GeneratedVectors.Directory, name));
         using var stranger = new Passkeys.Authenticator.TestCertificateAuthority(seed: 1);
         var node = System.Text.Json.Nodes.JsonNode.Parse(text)!;
         node["context"]!["trustAnchorsPem"] = new System.Text.Json.Nodes.JsonArray(stranger.RootCertificatePem);

@@ -152,6 +152,56 @@ public class RoundTripMatrixTests
         Assert.Equal(AttestationTrustStatus.Trusted, registered.Trust.Status);
     }
 
+    public static TheoryData<int, int> PackedMLDsaMatrix()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int attestationAlg in new[] { -48, -49, -50 })
+        {
+            foreach (int alg in new[] { -7, -36, -37, -8, -48, -50 })
+            {
+                data.Add(attestationAlg, alg);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PackedMLDsaMatrix))]
+    public async Task Packed_with_an_ML_DSA_attestation_key_registers_as_trusted_Basic_and_signs_in(int attestationAlg, int alg)
+    {
+        // Unseeded: random keys and hedged ML-DSA signatures, the way a device would sign.
+        using var authenticator = new SoftwareAuthenticator(new SoftwareAuthenticatorOptions
+        {
+            Algorithms = [alg],
+            Attestation = AttestationKind.Packed,
+            AttestationAlgorithm = attestationAlg,
+        });
+        var client = new SoftwareClient(authenticator, new SoftwareClientOptions { Origin = Scenario.Origin });
+        var rp = new RelyingParty(new RelyingPartyOptions
+        {
+            RpId = Scenario.RpId,
+            RpName = "Example",
+            Origins = [Scenario.Origin],
+            Algorithms = [(CoseAlgorithm)alg],
+            TrustAnchors = [X509Certificate2.CreateFromPem(authenticator.RootCertificatePem)],
+            RequireTrustedAttestation = true,
+        });
+        var registration = rp.BeginRegistration(new RegistrationRequest
+        {
+            User = new UserIdentity(Scenario.UserId, "alice", "Alice"),
+            Attestation = AttestationConveyancePreference.Direct,
+        });
+        var registered = rp.FinishRegistration(await client.CreateAsync(registration.OptionsJson), registration.State);
+
+        Assert.Equal((CoseAlgorithm)alg, registered.Credential.Algorithm);
+        Assert.Equal("packed", registered.Attestation.Format);
+        Assert.Equal(AttestationType.Basic, registered.Attestation.Type);
+        Assert.Equal(AttestationTrustStatus.Trusted, registered.Trust.Status);
+        var authentication = rp.BeginAuthentication(new AuthenticationRequest());
+        var verified = rp.FinishAuthentication(await client.GetAsync(authentication.OptionsJson), authentication.State, registered.Credential);
+        Assert.Equal(registered.Credential.Id, verified.CredentialId);
+    }
+
     private static string FormatOf(AttestationKind kind) => kind switch
     {
         AttestationKind.None => "none",
