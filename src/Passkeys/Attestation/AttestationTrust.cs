@@ -105,7 +105,10 @@ public sealed class AttestationTrust
             }
             if (anchors.FirstOrDefault(a => a.RawDataMemory.Span.SequenceEqual(issuer.RawDataMemory.Span)) is { } direct)
             {
-                return new(AttestationTrustStatus.Trusted, direct, $"issued by the anchor '{direct.Subject}'");
+                // As the platform's chain would: an anchor counts only while it is valid itself.
+                return at < direct.NotBefore.ToUniversalTime() || at > direct.NotAfter.ToUniversalTime()
+                    ? new(AttestationTrustStatus.Untrusted, null, $"the anchor '{direct.Subject}' that issued the leaf is not valid at {at:O}")
+                    : new(AttestationTrustStatus.Trusted, direct, $"issued by the anchor '{direct.Subject}'");
             }
             start = issuer;
         }
