@@ -89,6 +89,19 @@ public abstract class TenantAlgorithmTests
     }
 
     [StoreFact]
+    public async Task Narrowing_the_list_keeps_existing_passkeys_signing_in()
+    {
+        await using var server = await StartAsync();
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants", TenantBody("shop", null), bearer: TestServer.AdminKey);
+        var client = TestServer.NewClient(authenticator: new SoftwareAuthenticator(new SoftwareAuthenticatorOptions { Algorithms = [SupportedAlgorithms.ES256] }));
+        await server.SignUpAsync(client, "dave", "shop"); // an ES256 passkey: the only algorithm this authenticator makes
+
+        await server.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/shop", TenantBody("shop", new[] { "EdDSA" }), bearer: TestServer.AdminKey);
+        Assert.Equal(new[] { -8 }, await OfferedAsync(server, "shop", "erin"));
+        await server.SignInAsync(client, tenant: "shop"); // the list governs registration only
+    }
+
+    [StoreFact]
     public async Task Without_a_setting_the_library_default_is_offered_with_ML_DSA_44_third()
     {
         await using var server = await StartAsync();
