@@ -24,9 +24,6 @@ public static class TenantAlgorithms
         .. Enum.GetValues<CoseAlgorithm>().Where(a => a != CoseAlgorithm.RS1 && CoseAlgorithms.IsKnown(a) && CoseAlgorithms.IsSupported(a)),
     ];
 
-    /// <summary>The library's default list, offered when a tenant has no setting.</summary>
-    public static IReadOnlyList<CoseAlgorithm> Default { get; } = [.. new RelyingPartyOptions { RpId = "x", RpName = "x" }.Algorithms];
-
     /// <summary>The names of <paramref name="algorithms"/> as the admin API shows them.</summary>
     public static IReadOnlyList<string>? Names(IReadOnlyList<CoseAlgorithm>? algorithms) =>
         algorithms is null ? null : [.. algorithms.Select(CoseAlgorithms.Name)];
