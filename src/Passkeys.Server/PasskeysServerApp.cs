@@ -90,7 +90,7 @@ public static class PasskeysServerApp
         var edge = section.Get<PasskeysServerOptions>() ?? new PasskeysServerOptions();
         services.AddPasskeysForwardedHeaders(edge.Proxy);
         services.AddRateLimiter(o => ConfigureRateLimits(o, section.Get<PasskeysServerOptions>()?.RateLimits ?? new RateLimitOptions()));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema());
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -6,7 +6,7 @@ namespace Passkeys.Cli.Admin;
 // the server's own body through untouched.
 
 internal sealed record Tenant(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string>? RelatedOrigins,
-    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt);
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms = null);
 
 internal sealed record TenantList(IReadOnlyList<Tenant> Tenants);
 

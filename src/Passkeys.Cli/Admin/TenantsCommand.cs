@@ -105,6 +105,7 @@ internal static class TenantsCommand
             ("user verification", t.UserVerification),
             ("attestation", t.Attestation),
             ("self sign-up", TextTable.YesNo(t.SelfSignUp)),
+            ("algorithms", t.Algorithms is null ? "library default" : string.Join(' ', t.Algorithms)),
             ("created", TextTable.Time(t.CreatedAt)));
         return 0;
     }
@@ -123,6 +124,13 @@ internal static class TenantsCommand
         };
         private readonly Option<string?> _userVerification = new("--user-verification") { Description = "required | preferred | discouraged (server default: preferred)" };
         private readonly Option<string?> _attestation = new("--attestation") { Description = "none | indirect | direct | enterprise (server default: none)" };
+        private readonly Option<string[]> _algorithms = new("--algorithm")
+        {
+            Description = "A COSE algorithm to offer at registration, most preferred first: a name (ES256, EdDSA, ML-DSA-44, …) or number (-7) " +
+                "(repeatable; replaces the list; given without a value it returns to the server's default list)",
+            // Zero values: back to the default, which the API spells null (an empty list offers nothing and is refused).
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         private readonly Option<bool?> _selfSignUp = new("--self-sign-up") { Description = "Let anyone register an account from the browser (--self-sign-up false turns it off)" };
 
         public TenantSettings(bool required)
@@ -143,6 +151,7 @@ internal static class TenantsCommand
             command.Options.Add(_userVerification);
             command.Options.Add(_attestation);
             command.Options.Add(_selfSignUp);
+            command.Options.Add(_algorithms);
         }
 
         /// <summary>Sets the members whose options were given; leaves the rest as they are.</summary>
@@ -155,6 +164,7 @@ internal static class TenantsCommand
             Set(result, _userVerification, body, "userVerification", v => JsonValue.Create(v));
             Set(result, _attestation, body, "attestation", v => JsonValue.Create(v));
             Set(result, _selfSignUp, body, "selfSignUp", v => JsonValue.Create(v));
+            Set(result, _algorithms, body, "algorithms", v => v.Length == 0 ? null : Algorithms(v));
         }
 
         private static void Set<T>(ParseResult result, Option<T> option, JsonObject body, string name, Func<T, JsonNode?> json)
@@ -165,6 +175,11 @@ internal static class TenantsCommand
                 body[name] = json(result.GetValue(option)!);
             }
         }
+
+        // Numbers go as JSON numbers, names as strings: the API takes either.
+        private static JsonArray Algorithms(string[] values) => new([.. values.Select(v =>
+            int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                ? (JsonNode?)JsonValue.Create(n) : JsonValue.Create(v))]);
 
         private static JsonArray Array(string[] values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
     }

@@ -18,12 +18,12 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
-            tenant.UserVerification, tenant.Attestation);
+            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms));
         if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached.Party;
         }
-        var party = new RelyingParty(new RelyingPartyOptions
+        var settings = new RelyingPartyOptions
         {
             RpId = tenant.RpId,
             RpName = tenant.RpName,
@@ -37,7 +37,13 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
                 _ => AttestationConveyancePreference.None,
             },
             Timeout = options.Value.Ceremonies.Timeout,
-        }, time);
+        };
+        if (tenant.Algorithms is { } algorithms)
+        {
+            // Offered in pubKeyCredParams and, through the ceremony state, the only ones finish accepts (REG-20).
+            settings.Algorithms = [.. algorithms];
+        }
+        var party = new RelyingParty(settings, time);
         _parties[tenant.Id] = (fingerprint, party);
         return party;
     }

@@ -27,6 +27,7 @@ public static class Views
     public static TenantView Of(TenantRecord t)
     {
         ArgumentNullException.ThrowIfNull(t);
-        return new(t.Id, t.RpId, t.RpName, t.Origins, t.RelatedOrigins, t.UserVerification, t.Attestation, t.SelfSignUp, t.CreatedAt);
+        return new(t.Id, t.RpId, t.RpName, t.Origins, t.RelatedOrigins, t.UserVerification, t.Attestation, t.SelfSignUp, t.CreatedAt,
+            Tenants.TenantAlgorithms.Names(t.Algorithms));
     }
 }

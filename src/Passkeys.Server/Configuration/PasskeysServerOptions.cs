@@ -151,6 +151,11 @@ public sealed class DefaultTenantOptions
     public string Attestation { get; set; } = "none";
     /// <summary>Allow the browser to register new users without the app's API key.</summary>
     public bool SelfSignUp { get; set; } = true;
+    /// <summary>
+    /// COSE algorithms offered at registration, most preferred first, as names ("ES256", "EdDSA",
+    /// "ML-DSA-44") or numbers ("-7"); null for the library default.
+    /// </summary>
+    public string[]? Algorithms { get; set; }
 
     /// <summary>The origins in effect.</summary>
     public IReadOnlyList<string> EffectiveOrigins => Origins is { Length: > 0 } o ? o : ["http://localhost:5080"];

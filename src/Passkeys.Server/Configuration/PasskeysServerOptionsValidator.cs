@@ -111,7 +111,7 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         if (options.DefaultTenant.Enabled)
         {
             var d = options.DefaultTenant;
-            foreach (var problem in TenantRules.Check(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation))
+            foreach (var problem in TenantRules.Check(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.Algorithms))
             {
                 errors.Add("Passkeys:DefaultTenant: " + problem);
             }

@@ -63,12 +63,17 @@ public sealed record RedeemRequest(string Username, string Code);
 public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset ExpiresAt);
 
 /// <summary>Tenant in the admin API.</summary>
+/// <param name="Algorithms">The COSE algorithm names offered at registration, most preferred first; null for the library default.</param>
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
-    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt);
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms);
 
 /// <summary>Tenant create/replace body.</summary>
+/// <param name="Algorithms">
+/// COSE algorithms to offer, most preferred first: names ("ES256", "EdDSA", "ML-DSA-44") or numbers (-7);
+/// null or absent for the library default (Tenants/TenantAlgorithms.cs).
+/// </param>
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
-    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false);
+    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null);
 
 /// <summary>Tenant list.</summary>
 public sealed record TenantList(IReadOnlyList<TenantView> Tenants);

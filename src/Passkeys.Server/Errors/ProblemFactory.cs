@@ -14,7 +14,7 @@ public static class ProblemFactory
     {
         ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid
             or ServerError.UsernameNotAllowed or ServerError.UsernameMixesScripts => 400,
-        ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId => 400,
+        ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
@@ -70,6 +70,7 @@ public static class ProblemFactory
         ServerError.StepUpTokenNotAccepted => "This token only confirms one transaction. Use your sign-in (access) token here.",
         ServerError.RpIdIsPublicSuffix => "The relying party id must be your own domain, not a public suffix.",
         ServerError.OriginOutsideRpId => "Every web origin must be on the relying party id or a subdomain of it.",
+        ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         _ => "Something went wrong on our side. Please try again.",
     };

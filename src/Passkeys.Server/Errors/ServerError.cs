@@ -76,4 +76,10 @@ public enum ServerError
     RpIdIsPublicSuffix = 1051,
     /// <summary>A tenant's web origin is not on its rpId or a subdomain of it.</summary>
     OriginOutsideRpId = 1052,
+    // 1090–1099: per-tenant algorithm lists (issue 16).
+    /// <summary>
+    /// A tenant's <c>algorithms</c> list is empty, repeats an algorithm, or names one the library
+    /// does not verify for passkeys (an unknown name or number, or RS1).
+    /// </summary>
+    AlgorithmsInvalid = 1090,
 }

@@ -3,6 +3,7 @@ namespace Passkeys.Server.Storage;
 /// <summary>A tenant: one relying party (one app) served by this server.</summary>
 /// <param name="UserVerification">required | preferred | discouraged.</param>
 /// <param name="Attestation">none | indirect | direct | enterprise.</param>
+/// <param name="Algorithms">COSE algorithms offered at registration, most preferred first; null for the library default.</param>
 public sealed record TenantRecord(
     string Id,
     string RpId,
@@ -12,7 +13,8 @@ public sealed record TenantRecord(
     string UserVerification,
     string Attestation,
     bool SelfSignUp,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>

@@ -12,7 +12,7 @@ internal sealed class RowReaders(IColumnTypes columns)
 {
     public TenantRecord Tenant(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), ListFromJson(r.GetString(3)), ListFromJson(r.GetString(4)),
-        r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 8));
+        r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 9), AlgorithmsOrNull(r, 8));
 
     public UserRecord User(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), columns.Bytes(r, 2), r.GetString(3), r.GetString(4), columns.Time(r, 5), BytesOrNull(r, 6));
@@ -47,5 +47,8 @@ internal sealed class RowReaders(IColumnTypes columns)
     private DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Time(r, i);
     private byte[]? BytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Bytes(r, i);
     private static string? StringOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    // A tenant's algorithms: a JSON array of COSE numbers, or NULL (the library default).
+    private static IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? AlgorithmsOrNull(DbDataReader r, int i) =>
+        r.IsDBNull(i) ? null : [.. (JsonSerializer.Deserialize(r.GetString(i), StoreJson.Default.ListInt32) ?? []).Select(a => (Passkeys.Cose.CoseAlgorithm)a)];
     private static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
 }

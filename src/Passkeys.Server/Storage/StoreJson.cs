@@ -4,4 +4,5 @@ namespace Passkeys.Server.Storage;
 
 /// <summary>Source-generated JSON for the few list columns stores keep as JSON text.</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(List<int>))]
 internal sealed partial class StoreJson : JsonSerializerContext;

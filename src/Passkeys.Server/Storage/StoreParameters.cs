@@ -10,10 +10,11 @@ namespace Passkeys.Server.Storage;
 internal static class StoreParameters
 {
     // created_at last, so an update can leave it out: a tenant's creation time never changes.
+    // algorithms: a JSON array of COSE numbers, or NULL for the library default.
     public static (string, object?)[] Tenant(TenantRecord t) =>
     [
         ("@id", t.Id), ("@rp", t.RpId), ("@name", t.RpName), ("@o", JsonList(t.Origins)), ("@ro", JsonList(t.RelatedOrigins)),
-        ("@uv", t.UserVerification), ("@att", t.Attestation), ("@ssu", t.SelfSignUp), ("@at", t.CreatedAt),
+        ("@uv", t.UserVerification), ("@att", t.Attestation), ("@ssu", t.SelfSignUp), ("@algs", AlgorithmList(t.Algorithms)), ("@at", t.CreatedAt),
     ];
 
     public static (string, object?)[] User(UserRecord u) =>
@@ -51,6 +52,9 @@ internal static class StoreParameters
         ("@t", e.TenantId), ("@at", e.At), ("@c", e.Ceremony), ("@o", e.Outcome), ("@cid", e.CeremonyId), ("@u", e.UserId), ("@cred", e.CredentialId),
         ("@ec", e.ErrorCode), ("@e", e.Error), ("@addr", e.ClientAddress), ("@ua", e.UserAgent), ("@b", e.Browser), ("@os", e.Os), ("@d", e.DurationMs),
     ];
+
+    private static string? AlgorithmList(IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? algorithms) =>
+        algorithms is null ? null : JsonSerializer.Serialize(algorithms.Select(a => (int)a).ToList(), StoreJson.Default.ListInt32);
 
     private static string JsonList(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, StoreJson.Default.IReadOnlyListString);
 }

@@ -24,22 +24,24 @@ public static partial class TenantRules
 
     /// <summary>Returns a message per problem; empty when the settings are valid.</summary>
     public static IEnumerable<string> Check(string? id, string? rpId, string? rpName, IReadOnlyList<string>? origins,
-        IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation)
+        IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation, IReadOnlyList<string>? algorithms = null)
     {
-        var problems = Problems(id, rpId, rpName, origins, relatedOrigins, userVerification, attestation);
+        var problems = Problems(id, rpId, rpName, origins, relatedOrigins, userVerification, attestation, algorithms);
         return problems.Select(p => p.Message);
     }
 
     /// <summary>
     /// Every problem with its code. Malformed values come first (<see cref="ServerError.ValidationFailed"/>);
     /// only settings that are well formed are then checked against each other: an rpId that is a
-    /// public suffix, and web origins outside the rpId.
+    /// public suffix, and web origins outside the rpId. An unusable <paramref name="algorithms"/> list
+    /// (names or numbers; null for the library default) is <see cref="ServerError.AlgorithmsInvalid"/>.
     /// </summary>
     public static IReadOnlyList<TenantProblem> Problems(string? id, string? rpId, string? rpName, IReadOnlyList<string>? origins,
-        IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation)
+        IReadOnlyList<string>? relatedOrigins, string? userVerification, string? attestation, IReadOnlyList<string>? algorithms = null)
     {
         var malformed = Malformed(id, rpId, rpName, origins, relatedOrigins, userVerification, attestation)
-            .Select(m => new TenantProblem(ServerError.ValidationFailed, m)).ToList();
+            .Select(m => new TenantProblem(ServerError.ValidationFailed, m))
+            .Concat(TenantAlgorithms.Parse(algorithms).Problems).ToList();
         if (malformed.Count > 0)
         {
             return malformed;

@@ -17,7 +17,8 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         {
             return;
         }
-        var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow());
+        var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
+            TenantAlgorithms.Parse(d.Algorithms).Algorithms);
         if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
         {
             await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
@@ -28,13 +29,15 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
     public TenantRecord FromInput(string id, TenantInput input, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var problems = TenantRules.Problems(id, input.RpId, input.RpName, input.Origins, input.RelatedOrigins, input.UserVerification, input.Attestation);
+        var algorithms = TenantAlgorithms.FromJson(input.Algorithms);
+        var problems = TenantRules.Problems(id, input.RpId, input.RpName, input.Origins, input.RelatedOrigins, input.UserVerification, input.Attestation, algorithms);
         if (problems.Count > 0)
         {
             // One code per answer: the first problem's (malformed values come first), every message.
             throw new ServerException(problems[0].Code, string.Join(" ", problems.Select(p => p.Message)));
         }
-        return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt);
+        return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
+            TenantAlgorithms.Parse(algorithms).Algorithms);
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>

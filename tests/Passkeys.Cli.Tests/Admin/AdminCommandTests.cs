@@ -52,6 +52,28 @@ public sealed class AdminCommandTests(AdminServer server) : IClassFixture<AdminS
     }
 
     [Fact]
+    public async Task Tenants_algorithms_are_set_by_name_or_number_kept_by_other_updates_and_reset_to_the_default()
+    {
+        var created = await server.RunAsync("admin", "tenants", "create", "--id", "algs", "--rp-id", "algs.example", "--rp-name", "Algs",
+            "--origin", "https://algs.example", "--algorithm", "EdDSA", "--algorithm", "-48");
+        created.AssertOk();
+        Assert.Contains("algorithms:        EdDSA ML-DSA-44", created.Output, StringComparison.Ordinal);
+
+        var renamed = await server.RunAsync("admin", "tenants", "update", "algs", "--rp-name", "Algs Two");
+        renamed.AssertOk();
+        Assert.Equal(["EdDSA", "ML-DSA-44"], (await server.AdminGetAsync("/v1/admin/tenants/algs")).Body!["algorithms"]!.AsArray().Select(a => (string?)a));
+
+        var refused = await server.RunAsync("admin", "tenants", "update", "algs", "--algorithm", "RS1");
+        Assert.Equal(1, refused.Exit);
+        Assert.StartsWith("error 1090 AlgorithmsInvalid: ", refused.Error, StringComparison.Ordinal);
+
+        var reset = await server.RunAsync("admin", "tenants", "update", "algs", "--algorithm");
+        reset.AssertOk();
+        Assert.Contains("algorithms:        library default", reset.Output, StringComparison.Ordinal);
+        Assert.Null((await server.AdminGetAsync("/v1/admin/tenants/algs")).Body!["algorithms"]);
+    }
+
+    [Fact]
     public async Task Deleting_a_tenant_needs_yes_without_a_terminal_and_a_y_on_one()
     {
         string tenant = await server.NewTenantAsync();

@@ -58,4 +58,14 @@ public sealed class ApiDocumentationTests : IAsyncLifetime
             .ToList();
         Assert.True(missing.Count == 0, "routes missing from /openapi/v1.json: " + string.Join(", ", missing.Select(r => $"{r.Method} {Plain(r.Path)}")));
     }
+
+    [Fact]
+    public async Task A_tenants_algorithms_are_described_as_names_or_numbers()
+    {
+        var schemas = JsonNode.Parse(await _server.Http.GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;
+        var input = schemas["TenantInput"]!["properties"]!["algorithms"]!;
+        Assert.Equal(["integer", "string"], input["items"]!["type"]!.AsArray().Select(t => (string)t!).Order());
+        Assert.Contains("ML-DSA-44", (string)input["description"]!, StringComparison.Ordinal);
+        Assert.Equal("string", (string)schemas["TenantView"]!["properties"]!["algorithms"]!["items"]!["type"]!);
+    }
 }

@@ -83,6 +83,22 @@ public sealed class PostgresCacheInvalidationTests(PostgresCluster cluster) : IA
     }
 
     [PostgresFact]
+    public async Task A_tenants_algorithms_changed_on_one_node_are_offered_by_the_other()
+    {
+        static async Task<string> OfferedAsync(TestServer node, string name) =>
+            (await node.OkJsonAsync(HttpMethod.Post, "/v1/tenants/shop/registration/begin", new { user = new { name } }))["options"]!["pubKeyCredParams"]!.ToJsonString();
+        object WithAlgorithms(params string[] algorithms) =>
+            new { id = "shop", rpId = "localhost", rpName = "Shop", origins = new[] { TestServer.Origin }, selfSignUp = true, algorithms };
+
+        await _a.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants", WithAlgorithms("EdDSA"), bearer: TestServer.AdminKey);
+        Assert.Equal("[{\"type\":\"public-key\",\"alg\":-8}]", await OfferedAsync(_b, "one")); // B caches tenant and relying party
+
+        await _a.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/shop", WithAlgorithms("ML-DSA-44"), bearer: TestServer.AdminKey);
+        await EventuallyAsync(_b, "/v1/admin/tenants/shop", (_, t) => t?["algorithms"]?.ToJsonString() == "[\"ML-DSA-44\"]", "the new algorithms");
+        Assert.Equal("[{\"type\":\"public-key\",\"alg\":-48}]", await OfferedAsync(_b, "two"));
+    }
+
+    [PostgresFact]
     public async Task A_key_rotated_on_one_node_is_published_and_accepted_by_the_other()
     {
         var client = TestServer.NewClient();

@@ -176,5 +176,10 @@ internal static class PostgresMigrations
         );
         CREATE INDEX ix_attempt_counters_expires ON attempt_counters (expires_at);
         """,
+        // Per-tenant algorithms; mirrors SQLite's migration of the same place: a JSON array of COSE
+        // numbers, NULL (every existing tenant) for the library default.
+        """
+        ALTER TABLE tenants ADD COLUMN algorithms jsonb NULL;
+        """,
     ];
 }

@@ -177,5 +177,11 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_attempt_counters_expires ON attempt_counters (expires_at);
         """,
+        // Per-tenant algorithms (docs/operations.md, "Algorithms"): the COSE algorithms a tenant
+        // offers at registration, a JSON array of numbers; NULL, as every existing tenant gets, is
+        // the library default.
+        """
+        ALTER TABLE tenants ADD COLUMN algorithms TEXT NULL;
+        """,
     ];
 }
