@@ -67,6 +67,7 @@ public static class PasskeysServerApp
         services.AddSingleton<TenantKeys>();
         services.AddSingleton<AttemptBudget>();
         services.AddSingleton<FakeCredentialSource>();
+        services.AddSingleton<Metadata.AuthenticatorDirectory>();
         services.AddSingleton<CeremonyService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Sessions.SessionService>();

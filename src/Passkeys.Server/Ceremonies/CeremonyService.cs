@@ -15,6 +15,8 @@ using Passkeys.Server.Sessions;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
 
+using Passkeys.Server.Metadata;
+
 namespace Passkeys.Server.Ceremonies;
 
 /// <summary>
@@ -34,7 +36,7 @@ namespace Passkeys.Server.Ceremonies;
 /// </remarks>
 public sealed class CeremonyService(
     IPasskeyStore store, RelyingParties parties, Access access, TokenService tokens, AuditLog audit, TimeProvider time,
-    FakeCredentialSource fakes, SessionService sessions)
+    FakeCredentialSource fakes, SessionService sessions, AuthenticatorDirectory authenticators)
 {
     private const int MaxNameLength = 64;
     private const int MaxTransactionLength = 4096;
@@ -206,8 +208,8 @@ public sealed class CeremonyService(
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return session is null
-                ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), token!.Token, token.ExpiresAt)
-                : new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), session.Token, session.TokenExpiresAt,
+                ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), token!.Token, token.ExpiresAt)
+                : new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), session.Token, session.TokenExpiresAt,
                     session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
         }
         catch (Exception e) when (e is ServerException or PasskeyException)
