@@ -41,9 +41,4 @@ public sealed class AuthenticatorDirectoryTests
         Assert.StartsWith("data:image/png;base64,", directory.IconOf(YubiKey5Nfc), StringComparison.Ordinal);
         Assert.Equal("Google Password Manager", directory.NameOf(Guid.Parse("ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4")));
     }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
