@@ -31,6 +31,9 @@ public sealed class AuthenticatorDirectory
     public string? NameOf(Guid aaguid) => AuthenticatorNames.Find(aaguid, _inUse?.Blob);
 
     /// <summary>The authenticator's icon (a checked <c>data:image/…;base64</c> URI), or null.</summary>
+    /// <remarks>Only AAGUIDs the BLOB lists are remembered, so AAGUIDs made up by registrants cannot grow the memo.</remarks>
     public string? IconOf(Guid aaguid) =>
-        _inUse is { } inUse ? inUse.Icons.GetOrAdd(aaguid, static (id, blob) => AuthenticatorNames.FindIcon(id, blob), inUse.Blob) : null;
+        _inUse is { } inUse && inUse.Blob.Find(aaguid) is not null
+            ? inUse.Icons.GetOrAdd(aaguid, static (id, blob) => AuthenticatorNames.FindIcon(id, blob), inUse.Blob)
+            : null;
 }
