@@ -67,6 +67,9 @@ public static class PasskeysServerApp
         services.AddSingleton<TenantKeys>();
         services.AddSingleton<AttemptBudget>();
         services.AddSingleton<FakeCredentialSource>();
+        services.AddSingleton<Metadata.AuthenticatorDirectory>();
+        services.AddSingleton<Metadata.MetadataRefreshService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Metadata.MetadataRefreshService>());
         services.AddSingleton<CeremonyService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Sessions.SessionService>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Passkeys.Server.Configuration;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Metadata;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Security.Usernames;
@@ -12,14 +13,14 @@ namespace Passkeys.Server.Ceremonies;
 
 /// <summary>Credential management and recovery codes for one user of a tenant.</summary>
 public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options,
-    TenantKeys keys, AttemptBudget budget)
+    TenantKeys keys, AttemptBudget budget, AuthenticatorDirectory authenticators)
 {
     /// <summary>The user's credentials.</summary>
     public async Task<CredentialList> ListAsync(string tenantId, string userId, CancellationToken ct)
     {
         var user = await RequireUserAsync(tenantId, userId, ct).ConfigureAwait(false);
         var list = await store.ListCredentialsAsync(tenantId, userId, ct).ConfigureAwait(false);
-        return new CredentialList(list.Select(c => Views.Of(c, user.DefaultCredentialId)).ToList());
+        return new CredentialList(list.Select(c => Views.Of(c, user.DefaultCredentialId, authenticators)).ToList());
     }
 
     /// <summary>Renames (or clears the name of) a credential.</summary>
@@ -120,7 +121,7 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
     {
         var user = await RequireUserAsync(tenantId, userId, ct).ConfigureAwait(false);
         var row = await store.GetCredentialAsync(tenantId, id, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.CredentialNotFound);
-        return Views.Of(row, user.DefaultCredentialId);
+        return Views.Of(row, user.DefaultCredentialId, authenticators);
     }
 
     private async Task<UserRecord> RequireUserAsync(string tenantId, string userId, CancellationToken ct) =>

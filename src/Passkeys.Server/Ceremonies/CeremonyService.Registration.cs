@@ -187,8 +187,8 @@ public sealed partial class CeremonyService
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return session is null
-                ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), token!.Token, token.ExpiresAt)
-                : new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId), session.Token, session.TokenExpiresAt,
+                ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), token!.Token, token.ExpiresAt)
+                : new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), session.Token, session.TokenExpiresAt,
                     session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
         }
         catch (Exception e) when (e is ServerException or PasskeyException)

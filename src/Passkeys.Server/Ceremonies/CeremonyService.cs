@@ -8,6 +8,7 @@ using Passkeys.Protocol;
 
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Metadata;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Security.Usernames;
@@ -34,7 +35,7 @@ namespace Passkeys.Server.Ceremonies;
 /// </remarks>
 public sealed partial class CeremonyService(
     IPasskeyStore store, RelyingParties parties, Access access, TokenService tokens, AuditLog audit, TimeProvider time,
-    FakeCredentialSource fakes, SessionService sessions)
+    FakeCredentialSource fakes, SessionService sessions, AuthenticatorDirectory authenticators)
 {
     private const int MaxNameLength = 64;
     private const int MaxTransactionLength = 4096;

@@ -1,4 +1,5 @@
 using Passkeys.Server.Endpoints;
+using Passkeys.Server.Metadata;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tenants;
@@ -15,12 +16,17 @@ public static class Views
         return new(user.Id, user.Name, user.DisplayName);
     }
 
-    /// <summary>A credential; <paramref name="defaultId"/> is the user's default credential.</summary>
-    public static CredentialView Of(CredentialRecordRow c, byte[]? defaultId)
+    /// <summary>
+    /// A credential; <paramref name="defaultId"/> is the user's default credential, and
+    /// <paramref name="authenticators"/> names it (and gives its icon) by AAGUID.
+    /// </summary>
+    public static CredentialView Of(CredentialRecordRow c, byte[]? defaultId, AuthenticatorDirectory authenticators)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(Secrets.Base64Url(c.Id), c.Name, AuthenticatorNames.For(c.Aaguid), c.Aaguid, c.CreatedAt, c.LastUsedAt, c.BackupState,
-            c.BackupEligible, c.Transports, defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId), c.AttestationFormat, c.AttestationTrusted);
+        ArgumentNullException.ThrowIfNull(authenticators);
+        return new(Secrets.Base64Url(c.Id), c.Name, authenticators.NameOf(c.Aaguid), c.Aaguid, c.CreatedAt, c.LastUsedAt, c.BackupState,
+            c.BackupEligible, c.Transports, defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId), c.AttestationFormat, c.AttestationTrusted,
+            authenticators.IconOf(c.Aaguid));
     }
 
     /// <summary>A tenant.</summary>

@@ -79,6 +79,9 @@ public sealed class PasskeysServerOptions
 
     /// <summary>Batching of the background purge.</summary>
     public PurgeOptions Purge { get; set; } = new();
+
+    /// <summary>The FIDO metadata BLOB authenticators are named from (off by default).</summary>
+    public MetadataOptions Metadata { get; set; } = new();
 }
 
 /// <summary>

@@ -42,6 +42,7 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
             errors.Add("Passkeys:AdminKey and Passkeys:AdminKeyFile are both set; set only one.");
         }
         errors.AddRange(KeyProtectionProblems(options.KeyProtection));
+        errors.AddRange(MetadataOptionsValidation.Problems(options.Metadata));
         var audit = options.Audit;
         if (audit.Retention is { } retention && retention != TimeSpan.Zero && retention < TimeSpan.FromHours(1))
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Passkeys.Server.Ceremonies;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Metadata;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tenants;
@@ -68,12 +69,12 @@ public static class AdminEndpoints
             var more = users.Count > take;
             return TypedResults.Ok(new UserList(users.Take(take).Select(Views.Of).ToList(), more ? users[take - 1].Id : null));
         });
-        admin.MapGet("/tenants/{tenant}/users/{userId}", async Task<Ok<UserDetail>> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
+        admin.MapGet("/tenants/{tenant}/users/{userId}", async Task<Ok<UserDetail>> (string tenant, string userId, Access access, IPasskeyStore store, AuthenticatorDirectory authenticators, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             var user = await store.GetUserAsync(t.Id, userId, ct) ?? throw new ServerException(ServerError.UserNotFound);
             var credentials = await store.ListCredentialsAsync(t.Id, userId, ct);
-            return TypedResults.Ok(new UserDetail(Views.Of(user), credentials.Select(c => Views.Of(c, user.DefaultCredentialId)).ToList()));
+            return TypedResults.Ok(new UserDetail(Views.Of(user), credentials.Select(c => Views.Of(c, user.DefaultCredentialId, authenticators)).ToList()));
         });
         admin.MapDelete("/tenants/{tenant}/users/{userId}", async Task<NoContent> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
         {

@@ -22,10 +22,14 @@ public sealed record FinishRequest(string CeremonyId, JsonElement Response, stri
 /// <summary>A user in responses.</summary>
 public sealed record UserView(string Id, string Name, string DisplayName);
 
-/// <summary>A credential in responses.</summary>
+/// <summary>
+/// A credential in responses. <c>AuthenticatorIcon</c> is the FIDO metadata icon for the AAGUID (a
+/// checked <c>data:image/…;base64</c> URI), null without metadata or when the entry has none.
+/// </summary>
 public sealed record CredentialView(
     string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
-    bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted);
+    bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted,
+    string? AuthenticatorIcon = null);
 
 /// <summary>
 /// Registration finished. The session members are null when the registration was begun with a

@@ -27,6 +27,9 @@ public sealed class ServerHost : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Resolves a service of the running server (for driving background work deterministically).</summary>
+    public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
     /// <summary>The page origin, always a localhost name, never an IP.</summary>
     public string Origin => $"http://localhost:{Port}";
 

@@ -328,11 +328,20 @@ public class MetadataTests
         {
             var handler = new StubHandler();
             using var http = new HttpClient(handler);
-            var loader = new MetadataBlobLoader(http, Options(pki), cache);
+            var fellBack = new List<string>();
+            var loader = new MetadataBlobLoader(http, Options(pki), cache, fellBack.Add);
             var url = new Uri("https://mds.example/blob");
 
             handler.Next = _ => Ok(pki.Sign(Payload(no: 7)), "\"v7\"");
             Assert.Equal(7, (await loader.LoadAsync(url)).Number);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Owner-only, like every other file a server keeps in its data folder.
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(cache));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cache, "mds3-blob.jwt")));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cache, "mds3-blob.jwt.etag")));
+            }
+            Assert.Equal(["mds3-blob.jwt", "mds3-blob.jwt.etag"], Directory.GetFiles(cache).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
             handler.Next = request =>
             {
@@ -350,8 +359,15 @@ public class MetadataTests
             handler.Next = _ => throw new HttpRequestException("offline");
             Assert.Equal(7, (await loader.LoadAsync(url)).Number);
 
+            // 304 is not a failure; the rollback, the unverifiable BLOB and the outage are, each with its reason.
+            Assert.Collection(fellBack,
+                r => Assert.Contains("has no 6, older than the cached no 7", r, StringComparison.Ordinal),
+                r => Assert.Contains("is not valid", r, StringComparison.Ordinal),
+                r => Assert.Contains("failed: offline", r, StringComparison.Ordinal));
+
             handler.Next = _ => Ok(pki.Sign(Payload(no: 8)), "\"v8\"");
             Assert.Equal(8, (await loader.LoadAsync(url)).Number);
+            Assert.Equal(3, fellBack.Count);
         }
         finally
         {
@@ -371,6 +387,30 @@ public class MetadataTests
         var loader = new MetadataBlobLoader(http, Options(pki), null);
         var e = await Assert.ThrowsAsync<PasskeyException>(() => loader.LoadAsync(new Uri("https://mds.example/blob")));
         Assert.Equal(PasskeyError.MetadataInvalid, e.Error);
+    }
+
+    [Theory]
+    [InlineData("http://mds.example/blob", false)]
+    [InlineData("http://10.0.0.1/blob", false)]
+    [InlineData("ftp://127.0.0.1/blob", false)]
+    [InlineData("http://127.0.0.1:8080/blob", true)] // a local mirror
+    [InlineData("http://[::1]/blob", true)]
+    public async Task Loader_takes_plain_HTTP_only_from_loopback(string url, bool allowed)
+    {
+        using var pki = new TestPki();
+        var handler = new StubHandler { Next = _ => Ok(pki.Sign(Payload(no: 7)), "\"v7\"") };
+        using var http = new HttpClient(handler);
+        var loader = new MetadataBlobLoader(http, Options(pki), null);
+        if (allowed)
+        {
+            Assert.Equal(7, (await loader.LoadAsync(new Uri(url))).Number);
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<PasskeyException>(() => loader.LoadAsync(new Uri(url)));
+            Assert.Equal(PasskeyError.MetadataInvalid, e.Error);
+            Assert.Contains("is not HTTPS", e.Message, StringComparison.Ordinal);
+        }
     }
 
     private static HttpResponseMessage Ok(string body, string etag)

@@ -67,7 +67,13 @@ function renderOne(c, count) {
   const name = displayName(c);
   const item = el('li', { className: 'passkey' });
   item.dataset.id = c.id;
-  const head = el('div', { className: 'passkey-head' }, el('h3', { className: 'passkey-name' }, name));
+  const head = el('div', { className: 'passkey-head' });
+  // The provider's icon from FIDO metadata (the server passes only checked data:image URIs). Empty
+  // alt: the provider's name is written next to it, so the icon adds nothing for a screen reader.
+  if (typeof c.authenticatorIcon === 'string' && c.authenticatorIcon.startsWith('data:image/')) {
+    head.append(el('img', { className: 'provider-icon', src: c.authenticatorIcon, alt: '', width: 28, height: 28 }));
+  }
+  head.append(el('h3', { className: 'passkey-name' }, name));
   if (c.isDefault && count > 1) head.append(el('span', { className: 'badge' }, 'Default'));
   const facts = el('dl', { className: 'facts' },
     el('dt', {}, 'Provider'), el('dd', { className: 'provider' }, c.authenticatorName ?? 'Unknown provider'),

@@ -229,6 +229,8 @@ export interface ServerCredential {
   isDefault: boolean;
   attestationFormat: string;
   attestationTrusted: boolean;
+  /** The provider's icon from FIDO metadata (a checked data:image/… URI), null when there is none. */
+  authenticatorIcon: string | null;
 }
 
 export interface Session { user?: ServerUser; userHandle?: Base64URLString | null; rpId?: string }

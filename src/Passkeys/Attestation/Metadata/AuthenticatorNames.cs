@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace Passkeys.Attestation.Metadata;
 
 /// <summary>
-/// Friendly names for authenticators by AAGUID: passkey providers from our own data file
-/// (passkey-providers.json, facts sourced in ../shared/metadata/passkey-provider-aaguids.md), then
-/// the FIDO metadata description. For display only: without trusted attestation an AAGUID is
-/// self-asserted.
+/// The one source of friendly names and icons for authenticators by AAGUID, for the library, the
+/// server and its pages. Names: passkey providers from our own data file (passkey-providers.json,
+/// facts sourced in ../shared/metadata/passkey-provider-aaguids.md), then the FIDO metadata
+/// description. Icons: the FIDO metadata icon, only when <see cref="AuthenticatorIcon"/> passes it.
+/// For display only: without trusted attestation an AAGUID is self-asserted.
 /// </summary>
 public static class AuthenticatorNames
 {
@@ -26,6 +27,13 @@ public static class AuthenticatorNames
         }
         return blob?.Find(aaguid)?.Description;
     }
+
+    /// <summary>
+    /// The icon for <paramref name="aaguid"/> as a <c>data:image/…;base64</c> URI, or null when the
+    /// metadata has none, or one that is not a bounded raster image (see <see cref="AuthenticatorIcon"/>).
+    /// </summary>
+    public static string? FindIcon(Guid aaguid, MetadataBlob? blob) =>
+        aaguid == Guid.Empty ? null : AuthenticatorIcon.Validate(blob?.Find(aaguid)?.Icon);
 
     /// <summary>The AAGUIDs the providers file names.</summary>
     public static IReadOnlyCollection<Guid> KnownProviders => Providers.Value.Keys;
