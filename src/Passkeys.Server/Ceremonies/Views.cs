@@ -20,13 +20,14 @@ public static class Views
     {
         ArgumentNullException.ThrowIfNull(c);
         return new(Secrets.Base64Url(c.Id), c.Name, AuthenticatorNames.For(c.Aaguid), c.Aaguid, c.CreatedAt, c.LastUsedAt, c.BackupState,
-            c.BackupEligible, c.Transports, defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId), c.AttestationFormat, c.AttestationTrusted);
+            c.BackupEligible, c.Transports, defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId), c.AttestationFormat, c.AttestationTrusted,
+            c.Status, c.SuspendedReason, c.SuspendedAt, c.CloneSuspectedAt);
     }
 
     /// <summary>A tenant.</summary>
     public static TenantView Of(TenantRecord t)
     {
         ArgumentNullException.ThrowIfNull(t);
-        return new(t.Id, t.RpId, t.RpName, t.Origins, t.RelatedOrigins, t.UserVerification, t.Attestation, t.SelfSignUp, t.CreatedAt);
+        return new(t.Id, t.RpId, t.RpName, t.Origins, t.RelatedOrigins, t.UserVerification, t.Attestation, t.SelfSignUp, t.CreatedAt, t.CloneDetection);
     }
 }

@@ -25,7 +25,8 @@ public sealed record UserView(string Id, string Name, string DisplayName);
 /// <summary>A credential in responses.</summary>
 public sealed record CredentialView(
     string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
-    bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted);
+    bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted,
+    string Status, string? SuspendedReason, DateTimeOffset? SuspendedAt, DateTimeOffset? CloneSuspectedAt);
 
 /// <summary>
 /// Registration finished. The session members are null when the registration was begun with a
@@ -64,11 +65,11 @@ public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset Expires
 
 /// <summary>Tenant in the admin API.</summary>
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
-    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt);
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, string CloneDetection);
 
 /// <summary>Tenant create/replace body.</summary>
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
-    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false);
+    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, string CloneDetection = "suspend");
 
 /// <summary>Tenant list.</summary>
 public sealed record TenantList(IReadOnlyList<TenantView> Tenants);

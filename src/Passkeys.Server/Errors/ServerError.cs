@@ -76,4 +76,10 @@ public enum ServerError
     RpIdIsPublicSuffix = 1051,
     /// <summary>A tenant's web origin is not on its rpId or a subdomain of it.</summary>
     OriginOutsideRpId = 1052,
+    // 1100–1109: clone detection (issue 12).
+    /// <summary>
+    /// The passkey is suspended (a copy of it may exist, or an operator turned it off): refused,
+    /// whichever copy presents it, until the user or an operator reinstates it. 403.
+    /// </summary>
+    CredentialSuspended = 1100,
 }

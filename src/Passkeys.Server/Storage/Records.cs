@@ -12,7 +12,8 @@ public sealed record TenantRecord(
     string UserVerification,
     string Attestation,
     bool SelfSignUp,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string CloneDetection = CloneDetectionPolicy.Suspend);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>
@@ -47,7 +48,11 @@ public sealed record CredentialRecordRow(
     bool AttestationTrusted,
     string? Name,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? LastUsedAt);
+    DateTimeOffset? LastUsedAt,
+    string Status = CredentialStatus.Active,
+    string? SuspendedReason = null,
+    DateTimeOffset? SuspendedAt = null,
+    DateTimeOffset? CloneSuspectedAt = null);
 
 /// <summary>What a pending ceremony is.</summary>
 public enum CeremonyKind

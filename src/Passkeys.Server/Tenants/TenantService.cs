@@ -34,7 +34,13 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
             // One code per answer: the first problem's (malformed values come first), every message.
             throw new ServerException(problems[0].Code, string.Join(" ", problems.Select(p => p.Message)));
         }
-        return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt);
+        if (input.CloneDetection is null || !CloneDetectionPolicy.All.Contains(input.CloneDetection))
+        {
+            throw new ServerException(ServerError.ValidationFailed,
+                $"cloneDetection '{input.CloneDetection}' must be one of {string.Join(", ", CloneDetectionPolicy.All)}.");
+        }
+        return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
+            input.CloneDetection);
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>

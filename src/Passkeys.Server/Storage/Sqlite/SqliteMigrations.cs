@@ -177,5 +177,15 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_attempt_counters_expires ON attempt_counters (expires_at);
         """,
+        // Clone detection (docs/api.md, "Suspended passkeys"): a credential is active or suspended
+        // (with why and when); clone_suspected_at marks one a "flag" tenant let through with a
+        // counter that did not grow. tenants.clone_detection is the tenant's policy.
+        """
+        ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+        ALTER TABLE credentials ADD COLUMN suspended_reason TEXT NULL;
+        ALTER TABLE credentials ADD COLUMN suspended_at BIGINT NULL;
+        ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
+        ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
+        """,
     ];
 }
