@@ -151,6 +151,8 @@ public sealed class DefaultTenantOptions
     public string Attestation { get; set; } = "none";
     /// <summary>Allow the browser to register new users without the app's API key.</summary>
     public bool SelfSignUp { get; set; } = true;
+    /// <summary>suspend | flag | ignore: what a signature counter that did not grow does (docs/api.md, Suspended passkeys).</summary>
+    public string CloneDetection { get; set; } = Storage.CloneDetectionPolicy.Suspend;
 
     /// <summary>The origins in effect.</summary>
     public IReadOnlyList<string> EffectiveOrigins => Origins is { Length: > 0 } o ? o : ["http://localhost:5080"];

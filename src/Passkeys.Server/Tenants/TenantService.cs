@@ -17,7 +17,8 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         {
             return;
         }
-        var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow());
+        var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
+            d.CloneDetection);
         if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
         {
             await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);

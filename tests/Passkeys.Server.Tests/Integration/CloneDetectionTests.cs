@@ -133,6 +133,106 @@ public abstract class CloneDetectionTests
         await server.SignInAsync(original);
     }
 
+    [StoreFact]
+    public async Task Flag_lets_the_copy_in_and_marks_the_credential()
+    {
+        await using var server = await TestServer.StartAsync(null, [.. await NewStoreAsync(), "--Passkeys:DefaultTenant:CloneDetection=flag"]);
+        var original = TestServer.NewClient();
+        var signUp = await server.SignUpAsync(original, "erin");
+        var credentialId = (string)signUp["credential"]!["id"]!;
+        var copy = CopyOf(original);
+        await server.SignInAsync(original);
+        var token = (string)(await server.SignInAsync(copy))["token"]!; // behind, let through
+        var view = await CredentialAsync(server, token, credentialId);
+        Assert.Equal("active", (string)view["status"]!);
+        Assert.NotNull(view["cloneSuspectedAt"]);
+        Assert.Null(view["suspendedReason"]);
+        await server.SignInAsync(original);
+        var audit = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?ceremony=credential&outcome=flagged", bearer: TestServer.AdminKey);
+        Assert.Single(audit["events"]!.AsArray(), e => (string?)e!["credentialId"] == credentialId && (int?)e["errorCode"] == 219);
+    }
+
+    [StoreFact]
+    public async Task Ignore_refuses_only_that_sign_in_and_changes_nothing_on_the_credential()
+    {
+        await using var server = await TestServer.StartAsync(null, [.. await NewStoreAsync(), "--Passkeys:DefaultTenant:CloneDetection=ignore"]);
+        var original = TestServer.NewClient();
+        var credentialId = (string)(await server.SignUpAsync(original, "finn"))["credential"]!["id"]!;
+        var copy = CopyOf(original);
+        await server.SignInAsync(original);
+        using (var refused = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", await AnswerAsync(server, copy)))
+        {
+            await TestServer.ProblemAsync(refused, 400, 219);
+        }
+        var token = (string)(await server.SignInAsync(original))["token"]!;
+        var view = await CredentialAsync(server, token, credentialId);
+        Assert.Equal("active", (string)view["status"]!);
+        Assert.Null(view["cloneSuspectedAt"]);
+    }
+
+    [StoreFact]
+    public async Task The_app_suspends_and_reinstates_a_passkey_and_the_user_is_told_truly_why()
+    {
+        await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
+        var original = TestServer.NewClient();
+        var signUp = await server.SignUpAsync(original, "gail");
+        var credentialId = (string)signUp["credential"]!["id"]!;
+        var userId = (string)signUp["user"]!["id"]!;
+        var apiKey = await server.CreateApiKeyAsync();
+        var path = $"/v1/tenants/default/users/{userId}/credentials/{credentialId}";
+
+        var suspended = await server.OkJsonAsync(HttpMethod.Post, path + "/suspend", apiKey: apiKey);
+        Assert.Equal(("suspended", "operator"), ((string)suspended["status"]!, (string)suspended["suspendedReason"]!));
+        using (var refused = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", await AnswerAsync(server, original)))
+        {
+            var problem = await TestServer.ProblemAsync(refused, 403, 1100);
+            Assert.DoesNotContain("copy", (string)problem["detail"]!, StringComparison.Ordinal); // not a clone: not said to be one
+        }
+        // Without the API key nothing changes; an unknown credential is 404.
+        using (var anonymous = await server.SendAsync(HttpMethod.Post, path + "/reinstate"))
+        {
+            await TestServer.ProblemAsync(anonymous, 401, 1006);
+        }
+        using (var unknown = await server.SendAsync(HttpMethod.Post, $"/v1/tenants/default/users/{userId}/credentials/AAAA/reinstate", apiKey: apiKey))
+        {
+            await TestServer.ProblemAsync(unknown, 404, 1011);
+        }
+        Assert.Equal("active", (string)(await server.OkJsonAsync(HttpMethod.Post, path + "/reinstate", apiKey: apiKey))["status"]!);
+        await server.SignInAsync(original);
+    }
+
+    [StoreFact]
+    public async Task A_clone_refusal_tells_the_user_what_happened()
+    {
+        await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
+        var original = TestServer.NewClient();
+        await server.SignUpAsync(original, "hana");
+        var copy = CopyOf(original);
+        await server.SignInAsync(original);
+        using var refused = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", await AnswerAsync(server, copy));
+        var problem = await TestServer.ProblemAsync(refused, 403, 1100);
+        Assert.Equal("For your safety this passkey was turned off because a copy of it may exist. Sign in with another passkey or a recovery code.",
+            (string)problem["detail"]!);
+    }
+
+    [StoreFact]
+    public async Task A_tenant_sets_its_policy_through_the_admin_API_and_an_unknown_one_is_refused()
+    {
+        await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
+        object Shop(string policy) => new { id = "shop", rpId = "shop.example", rpName = "Shop", origins = new[] { "https://shop.example" }, cloneDetection = policy };
+        using (var bad = await server.SendAsync(HttpMethod.Post, "/v1/admin/tenants", Shop("off"), bearer: TestServer.AdminKey))
+        {
+            var problem = await TestServer.ProblemAsync(bad, 400, 1001);
+            Assert.Contains("cloneDetection", (string)problem["detail"]!, StringComparison.Ordinal);
+        }
+        Assert.Equal("flag", (string)(await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants", Shop("flag"), bearer: TestServer.AdminKey))["cloneDetection"]!);
+        Assert.Equal("ignore", (string)(await server.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/shop", Shop("ignore"), bearer: TestServer.AdminKey))["cloneDetection"]!);
+        Assert.Equal("ignore", (string)(await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey))["cloneDetection"]!);
+        // Omitted: the default.
+        Assert.Equal("suspend", (string)(await server.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/shop",
+            new { rpId = "shop.example", rpName = "Shop", origins = new[] { "https://shop.example" } }, bearer: TestServer.AdminKey))["cloneDetection"]!);
+    }
+
     private static async Task<string> UserIdAsync(TestServer server, string name)
     {
         var users = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/users", bearer: TestServer.AdminKey);
