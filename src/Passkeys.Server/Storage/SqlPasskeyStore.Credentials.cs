@@ -22,6 +22,10 @@ public abstract partial class SqlPasskeyStore
         "last_used_at = @at WHERE id = @id AND tenant_id = @t";
     private protected const string SuspendCredentialSql =
         "UPDATE credentials SET status = 'suspended', suspended_reason = @r, suspended_at = @at WHERE id = @id AND tenant_id = @t AND status = 'active'";
+    // A suspended passkey's sessions end with it: one of them may be the copy's (nothing tells which
+    // copy made a session), and its refresh token would otherwise outlive the suspension.
+    private protected const string RevokeSessionsOfCredentialSql =
+        "UPDATE sessions SET revoked_at = @at, revoked_reason = 'credential-suspended' WHERE tenant_id = @t AND credential_id = @id AND revoked_at IS NULL";
     private protected const string FlagCloneSuspectedSql =
         "UPDATE credentials SET clone_suspected_at = @at WHERE id = @id AND tenant_id = @t AND clone_suspected_at IS NULL";
 
@@ -152,9 +156,24 @@ public abstract partial class SqlPasskeyStore
                 "UPDATE credentials SET status = 'active', suspended_reason = NULL, suspended_at = NULL, clone_suspected_at = NULL " +
                 "WHERE id = @id AND tenant_id = @t AND user_id = @u",
                 cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1
-            : await ExecuteAsync(SuspendCredentialSql + " AND user_id = @u", cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
-                ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1
-              || await GetCredentialAsync(tenantId, credentialId, cancellationToken).ConfigureAwait(false) is { Status: CredentialStatus.Suspended } c && c.UserId == userId;
+            : await SuspendAsync(tenantId, userId, credentialId, reason!, at, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Suspends (with its sessions) in one transaction; an already suspended credential of the user counts as done.
+    private async Task<bool> SuspendAsync(string tenantId, string userId, byte[] credentialId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await ExecuteAsync(connection, tx, SuspendCredentialSql + " AND user_id = @u", cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
+                ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1)
+        {
+            await ExecuteAsync(connection, tx, RevokeSessionsOfCredentialSql, cancellationToken, ("@at", at), ("@t", tenantId), ("@id", credentialId)).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        return await ScalarAsync(connection, tx, "SELECT 1 FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u AND status = 'suspended'",
+            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />

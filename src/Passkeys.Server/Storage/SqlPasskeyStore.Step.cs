@@ -136,8 +136,14 @@ public abstract partial class SqlPasskeyStore
         {
             using var _ = store.Measure("Step.SuspendCredential");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return await store.ExecuteAsync(connection, tx, SuspendCredentialSql, cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
-                ("@t", tenantId)).ConfigureAwait(false) == 1;
+            if (await store.ExecuteAsync(connection, tx, SuspendCredentialSql, cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
+                    ("@t", tenantId)).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+            await store.ExecuteAsync(connection, tx, RevokeSessionsOfCredentialSql, cancellationToken, ("@at", at), ("@t", tenantId), ("@id", credentialId))
+                .ConfigureAwait(false);
+            return true;
         }
 
         public async Task<bool> FlagCloneSuspectedAsync(string tenantId, byte[] credentialId, DateTimeOffset at, CancellationToken cancellationToken = default)

@@ -65,6 +65,11 @@ public abstract class CloneDetectionTests
         await RefusedAsSuspendedAsync(server, original); // whichever copy presents it
         await RefusedAsSuspendedAsync(server, copy);
 
+        // Its sessions ended with it (one may be the copy's): the refresh token is refused.
+        using (var refresh = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/sessions/refresh", new { refreshToken = (string)signUp["refreshToken"]! }))
+        {
+            await TestServer.ProblemAsync(refresh, 401, 1020);
+        }
         var otherToken = (string)(await server.SignInAsync(other))["token"]!;
         var view = await CredentialAsync(server, otherToken, credentialId);
         Assert.Equal(("suspended", "clone-suspected"), ((string)view["status"]!, (string)view["suspendedReason"]!));
@@ -183,6 +188,11 @@ public abstract class CloneDetectionTests
 
         var suspended = await server.OkJsonAsync(HttpMethod.Post, path + "/suspend", apiKey: apiKey);
         Assert.Equal(("suspended", "operator"), ((string)suspended["status"]!, (string)suspended["suspendedReason"]!));
+        Assert.Equal("suspended", (string)(await server.OkJsonAsync(HttpMethod.Post, path + "/suspend", apiKey: apiKey))["status"]!); // again: no change
+        using (var refresh = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/sessions/refresh", new { refreshToken = (string)signUp["refreshToken"]! }))
+        {
+            await TestServer.ProblemAsync(refresh, 401, 1020);
+        }
         using (var refused = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", await AnswerAsync(server, original)))
         {
             var problem = await TestServer.ProblemAsync(refused, 403, 1100);
