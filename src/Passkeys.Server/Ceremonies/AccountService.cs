@@ -69,6 +69,11 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
             throw new ServerException(ServerError.CredentialSuspended,
                 "A passkey cannot turn itself back on. Sign in with another passkey or a recovery code, then reinstate it.");
         }
+        if (await store.GetCredentialAsync(tenantId, id, ct).ConfigureAwait(false) is { } row && row.UserId == userId && row.Status == status
+            && (status != CredentialStatus.Active || row.CloneSuspectedAt is null)) // reinstating a flagged one clears its mark
+        {
+            return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false); // nothing changes: nothing to audit
+        }
         var reason = status == CredentialStatus.Active ? null : SuspendedReason.Operator;
         if (!await store.SetCredentialStatusAsync(tenantId, userId, id, status, reason, time.GetUtcNow(), ct).ConfigureAwait(false))
         {

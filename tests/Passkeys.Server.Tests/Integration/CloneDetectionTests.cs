@@ -155,6 +155,10 @@ public abstract class CloneDetectionTests
         await server.SignInAsync(original);
         var audit = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?ceremony=credential&outcome=flagged", bearer: TestServer.AdminKey);
         Assert.Single(audit["events"]!.AsArray(), e => (string?)e!["credentialId"] == credentialId && (int?)e["errorCode"] == 219);
+        // The admin has looked at it: reinstating clears the mark.
+        var userId = (string)signUp["user"]!["id"]!;
+        Assert.Null((await server.OkJsonAsync(HttpMethod.Post, $"/v1/admin/tenants/default/users/{userId}/credentials/{credentialId}/reinstate",
+            bearer: TestServer.AdminKey))["cloneSuspectedAt"]);
     }
 
     [StoreFact]
@@ -209,6 +213,16 @@ public abstract class CloneDetectionTests
         }
         Assert.Equal("active", (string)(await server.OkJsonAsync(HttpMethod.Post, path + "/reinstate", apiKey: apiKey))["status"]!);
         await server.SignInAsync(original);
+
+        // The admin (operator) does the same.
+        var admin = $"/v1/admin/tenants/default/users/{userId}/credentials/{credentialId}";
+        Assert.Equal("operator", (string)(await server.OkJsonAsync(HttpMethod.Post, admin + "/suspend", bearer: TestServer.AdminKey))["suspendedReason"]!);
+        await RefusedAsSuspendedAsync(server, original);
+        Assert.Equal("active", (string)(await server.OkJsonAsync(HttpMethod.Post, admin + "/reinstate", bearer: TestServer.AdminKey))["status"]!);
+        await server.SignInAsync(original);
+        var audit = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?ceremony=credential", bearer: TestServer.AdminKey);
+        Assert.Equal(["reinstated", "suspended", "reinstated", "suspended"],
+            audit["events"]!.AsArray().Where(e => (string?)e!["credentialId"] == credentialId).Select(e => (string)e!["outcome"]!));
     }
 
     [StoreFact]
