@@ -257,6 +257,24 @@ public abstract class CloneDetectionTests
             new { rpId = "shop.example", rpName = "Shop", origins = new[] { "https://shop.example" } }, bearer: TestServer.AdminKey))["cloneDetection"]!);
     }
 
+    [StoreFact]
+    public async Task A_suspended_passkey_cannot_confirm_a_transaction_either()
+    {
+        await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
+        var original = TestServer.NewClient();
+        var signUp = await server.SignUpAsync(original, "ida");
+        var credentialId = (string)signUp["credential"]!["id"]!;
+        var userId = (string)signUp["user"]!["id"]!;
+        var other = await AddPasskeyAsync(server, (string)signUp["token"]!);
+        var token = (string)(await server.SignInAsync(other))["token"]!;
+        await server.OkJsonAsync(HttpMethod.Post, $"/v1/admin/tenants/default/users/{userId}/credentials/{credentialId}/suspend", bearer: TestServer.AdminKey);
+
+        var begin = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/step-up/begin", new { transaction = "Pay 10 EUR" }, bearer: token);
+        using var refused = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/step-up/finish",
+            TestServer.FinishBody(begin, await original.GetAsync(begin["options"]!.ToJsonString())));
+        await TestServer.ProblemAsync(refused, 403, 1100);
+    }
+
     private static async Task<string> UserIdAsync(TestServer server, string name)
     {
         var users = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/users", bearer: TestServer.AdminKey);
