@@ -39,7 +39,7 @@ public static class PasskeyErrorMessages
         PasskeyError.UserHandleMismatch or PasskeyError.UserHandleMissing
             => "This passkey belongs to a different account. Choose the passkey for this account.",
         PasskeyError.SignatureInvalid or PasskeyError.SignatureLengthInvalid or PasskeyError.SignatureNotCanonical => "We couldn't verify your passkey. Please try again.",
-        PasskeyError.SignCountRegression => "Your passkey looks like it may have been copied, so we blocked it to protect your account. Use another passkey or a recovery code.",
+        PasskeyError.SignCountRegression => "For your safety this sign-in was refused because a copy of this passkey may exist. Sign in with another passkey or a recovery code.",
         PasskeyError.UnexpectedExtensionOutput or PasskeyError.InvalidExtensionOutput
             => "Your passkey sent information this site did not ask for. Please try another browser or device.",
         PasskeyError.AttestedCredentialDataMissing or PasskeyError.CredentialIdMismatch

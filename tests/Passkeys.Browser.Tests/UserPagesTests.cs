@@ -352,6 +352,38 @@ public sealed class UserPagesTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task A_suspended_passkey_is_explained_truly_by_what_the_server_said()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(A_suspended_passkey_is_explained_truly_by_what_the_server_said));
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            await page.GotoAsync("/404.html");
+            var said = await page.EvalJsonAsync("""
+                async () => {
+                  const sdk = await import('/sdk/passkeys.js');
+                  const { messageFor } = await import('/js/messages.js');
+                  const p = (error, code, status, detail) => sdk.PasskeyError.fromProblem({ error, code, status, detail }, status);
+                  const clone = p('CredentialSuspended', 1100, 403, 'For your safety this passkey was turned off because a copy of it may exist. Sign in with another passkey or a recovery code.');
+                  const operator = p('CredentialSuspended', 1100, 403, 'This passkey was turned off by the site. Sign in with another passkey or a recovery code.');
+                  const refusedOnce = p('SignCountRegression', 219, 400, 'x');
+                  return JSON.stringify({
+                    reason: clone.reason, forgets: String(sdk.isUnknownCredentialError(clone)),
+                    clone: messageFor(clone, 'sign-in'), operator: messageFor(operator, 'sign-in'), refusedOnce: messageFor(refusedOnce, 'sign-in'),
+                  });
+                }
+                """);
+            Assert.Equal("passkey-suspended", said.GetProperty("reason").GetString());
+            Assert.Equal("false", said.GetProperty("forgets").GetString()); // it still exists: the browser keeps it
+            Assert.Equal("For your safety this passkey was turned off because a copy of it may exist. Sign in with another passkey or a recovery code.",
+                said.GetProperty("clone").GetString());
+            Assert.Equal("This passkey was turned off by the site. Sign in with another passkey or a recovery code.", said.GetProperty("operator").GetString());
+            // Refused once (cloneDetection "ignore"): nothing was turned off, and the message does not say so.
+            Assert.DoesNotContain("turned off", said.GetProperty("refusedOnce").GetString(), StringComparison.Ordinal);
+        });
+    }
+
+    [BrowserFact]
     public async Task Each_reason_has_one_message_with_a_next_step_adapted_to_phone_or_desktop()
     {
         await using var tab = await fixture.NewTabAsync(nameof(Each_reason_has_one_message_with_a_next_step_adapted_to_phone_or_desktop));

@@ -56,6 +56,36 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
     }
 
     /// <summary>
+    /// Reinstates (<see cref="CredentialStatus.Active"/>) or suspends (reason operator) the user's
+    /// credential, audited as a credential event. <paramref name="signedInWith"/> is the credential
+    /// of the user's own session when the user asks: a session of the suspended passkey itself (a
+    /// clone may have made it) cannot reinstate it; another passkey's, or one after recovery, can.
+    /// </summary>
+    public async Task<CredentialView> SetStatusAsync(string tenantId, string userId, string credentialId, string status, string? signedInWith,
+        ClientInfo? client, CancellationToken ct)
+    {
+        var id = CredentialIdOf(credentialId);
+        if (status == CredentialStatus.Active && signedInWith == Secrets.Base64Url(id))
+        {
+            throw new ServerException(ServerError.CredentialSuspended,
+                "A passkey cannot turn itself back on. Sign in with another passkey or a recovery code, then reinstate it.");
+        }
+        if (await store.GetCredentialAsync(tenantId, id, ct).ConfigureAwait(false) is { } row && row.UserId == userId && row.Status == status
+            && (status != CredentialStatus.Active || row.CloneSuspectedAt is null)) // reinstating a flagged one clears its mark
+        {
+            return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false); // nothing changes: nothing to audit
+        }
+        var reason = status == CredentialStatus.Active ? null : SuspendedReason.Operator;
+        if (!await store.SetCredentialStatusAsync(tenantId, userId, id, status, reason, time.GetUtcNow(), ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.CredentialNotFound);
+        }
+        await audit.RecordAsync(tenantId, Observability.Ceremonies.Credential, status == CredentialStatus.Active ? "reinstated" : "suspended", null, userId,
+            Secrets.Base64Url(id), null, null, client, TimeSpan.Zero, ct).ConfigureAwait(false);
+        return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Replaces the user's recovery codes; the codes are returned once and stored as keyed hashes.
     /// A small per-user budget (Passkeys:Recovery:GenerationsPerAccount per GenerationWindow) stops a
     /// script from churning them.

@@ -157,6 +157,7 @@ public sealed partial class CeremonyService
         var name = Observability.Ceremonies.Of(kind);
         string? userId = null;
         string? credentialId = null;
+        byte[]? suspendOnRegression = null;
         try
         {
             // Read, verify, then write: the signature check holds no lock.
@@ -173,6 +174,12 @@ public sealed partial class CeremonyService
                 throw new PasskeyException(PasskeyError.UserHandleMismatch, "the credential belongs to another user than the ceremony was started for");
             }
             userId = row.UserId;
+            // Refused before verifying, whichever copy presents it: only reinstating makes it sign in again.
+            if (row.Status == CredentialStatus.Suspended)
+            {
+                throw SuspendedError(row.SuspendedReason);
+            }
+            suspendOnRegression = tenant.CloneDetection == CloneDetectionPolicy.Suspend ? rawId : null;
             var state = AuthenticationState.Deserialize(ceremony.State);
             var verified = parties.For(tenant).FinishAuthentication(json, state, ToLibrary(row));
             var now = time.GetUtcNow();
@@ -191,12 +198,19 @@ public sealed partial class CeremonyService
             var session = pending is null ? null : await pending.WriteAsync(step, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, name, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            // Only a "flag" tenant gets here with a counter that did not grow (RelyingParties): let through, marked.
+            if (verified.SignCountRegressed && await step.FlagCloneSuspectedAsync(tenant.Id, rawId, now, ct).ConfigureAwait(false))
+            {
+                await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Credential, "flagged", request.CeremonyId, user.Id, credentialId,
+                    (int)PasskeyError.SignCountRegression, nameof(PasskeyError.SignCountRegression), call.Client, TimeSpan.Zero), ct).ConfigureAwait(false);
+            }
             await step.CommitAsync(ct).ConfigureAwait(false);
             return (user, credentialId, verified, hash, token, session);
         }
         catch (Exception e) when (e is ServerException or PasskeyException)
         {
-            if (await FailAsync(step, call, name, (request.CeremonyId, kind), userId, credentialId, e, started, ct).ConfigureAwait(false) is { } lost)
+            var suspend = e is PasskeyException { Error: PasskeyError.SignCountRegression } ? suspendOnRegression : null;
+            if (await FailAsync(step, call, name, (request.CeremonyId, kind), userId, credentialId, e, started, ct, suspend).ConfigureAwait(false) is { } lost)
             {
                 throw lost;
             }

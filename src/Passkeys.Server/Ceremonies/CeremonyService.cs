@@ -119,8 +119,13 @@ public sealed partial class CeremonyService(
     /// (typically a signature counter that the winner had just advanced) is only a consequence of
     /// that, not a finding about the authenticator.
     /// </returns>
+    /// <param name="suspend">
+    /// The credential an assertion named, when its counter did not grow and the tenant suspends on
+    /// that: it is suspended in this same commit (unless this finish lost a race, see above), and
+    /// the caller is answered CredentialSuspended.
+    /// </param>
     private async Task<Exception?> FailAsync(IStoreStep step, CallContext call, string ceremony, (string? Id, CeremonyKind Kind)? finished, string? userId, string? credentialId,
-        Exception e, long started, CancellationToken ct)
+        Exception e, long started, CancellationToken ct, byte[]? suspend = null)
     {
         var (code, name) = e switch
         {
@@ -139,9 +144,28 @@ public sealed partial class CeremonyService(
         }
         await step.AppendAuditEventAsync(audit.Event(call.Tenant.Id, ceremony, "failed", finished?.Id, userId, credentialId, code, name, call.Client,
             Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+        if (suspend is not null && lost is null)
+        {
+            // Already suspended by a racing copy: that suspension's reason and time stand, no second event.
+            if (await step.SuspendCredentialAsync(call.Tenant.Id, suspend, SuspendedReason.CloneSuspected, time.GetUtcNow(), ct).ConfigureAwait(false))
+            {
+                await step.AppendAuditEventAsync(audit.Event(call.Tenant.Id, Observability.Ceremonies.Credential, "suspended", finished?.Id, userId, credentialId,
+                    code, name, call.Client, TimeSpan.Zero), ct).ConfigureAwait(false);
+            }
+            lost = SuspendedError(SuspendedReason.CloneSuspected);
+        }
         await step.CommitAsync(ct).ConfigureAwait(false);
         return lost;
     }
+
+    /// <summary>The refusal of a suspended credential, with a message that says truly why.</summary>
+    private static ServerException SuspendedError(string? reason) => new(ServerError.CredentialSuspended, reason switch
+    {
+        SuspendedReason.Operator => "This passkey was turned off by the site. Sign in with another passkey or a recovery code.",
+        SuspendedReason.AuthenticatorRevoked =>
+            "For your safety this passkey was turned off because its kind of security key is no longer trusted. Sign in with another passkey or a recovery code.",
+        _ => ProblemFactory.SuspendedMessage,
+    });
 
     private static string ResponseJson(JsonElement response)
     {

@@ -18,7 +18,7 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
-            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms));
+            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection);
         if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached.Party;
@@ -37,6 +37,11 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
                 _ => AttestationConveyancePreference.None,
             },
             Timeout = options.Value.Ceremonies.Timeout,
+            // "flag" lets a counter that did not grow through, reported, for the server to mark;
+            // "suspend" and "ignore" refuse it (the server suspends on "suspend", in the failure path).
+            SignCountRegression = tenant.CloneDetection == CloneDetectionPolicy.Flag
+                ? SignCountRegressionPolicy.AllowAndReport
+                : SignCountRegressionPolicy.Reject,
         };
         if (tenant.Algorithms is { } algorithms)
         {

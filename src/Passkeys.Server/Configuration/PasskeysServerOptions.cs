@@ -160,6 +160,9 @@ public sealed class DefaultTenantOptions
     /// </summary>
     public string[]? Algorithms { get; set; }
 
+    /// <summary>suspend | flag | ignore: what a signature counter that did not grow does (docs/api.md, Suspended passkeys).</summary>
+    public string CloneDetection { get; set; } = Storage.CloneDetectionPolicy.Suspend;
+
     /// <summary>The origins in effect.</summary>
     public IReadOnlyList<string> EffectiveOrigins => Origins is { Length: > 0 } o ? o : ["http://localhost:5080"];
 }

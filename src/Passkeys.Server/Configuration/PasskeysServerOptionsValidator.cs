@@ -116,6 +116,10 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
             {
                 errors.Add("Passkeys:DefaultTenant: " + problem);
             }
+            if (!Storage.CloneDetectionPolicy.All.Contains(d.CloneDetection))
+            {
+                errors.Add($"Passkeys:DefaultTenant: CloneDetection '{d.CloneDetection}' must be one of {string.Join(", ", Storage.CloneDetectionPolicy.All)}.");
+            }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -27,6 +27,12 @@ public static class AccountEndpoints
         });
         app.MapPost("/credentials/{credentialId}/default", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId, HttpContext http, AccountService accounts, CancellationToken ct) =>
             TypedResults.Ok(await accounts.SetDefaultAsync((await AppAsync(http, tenant, ct)).Tenant.Id, userId, credentialId, ct)));
+        app.MapPost("/credentials/{credentialId}/reinstate", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId, HttpContext http, AccountService accounts, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SetStatusAsync((await AppAsync(http, tenant, ct)).Tenant.Id, userId, credentialId, Storage.CredentialStatus.Active, null,
+                ClientInfo.From(http), ct)));
+        app.MapPost("/credentials/{credentialId}/suspend", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId, HttpContext http, AccountService accounts, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SetStatusAsync((await AppAsync(http, tenant, ct)).Tenant.Id, userId, credentialId, Storage.CredentialStatus.Suspended, null,
+                ClientInfo.From(http), ct)));
         app.MapPost("/recovery-codes", async Task<Ok<RecoveryCodesResponse>> (string tenant, string userId, HttpContext http, AccountService accounts, CancellationToken ct) =>
             TypedResults.Ok(await accounts.NewRecoveryCodesAsync((await AppAsync(http, tenant, ct)).Tenant.Id, userId, ct)));
 
@@ -52,6 +58,13 @@ public static class AccountEndpoints
         {
             var (t, user) = await MeAsync(http, tenant, ct);
             return TypedResults.Ok(await accounts.SetDefaultAsync(t, user, credentialId, ct));
+        });
+        me.MapPost("/credentials/{credentialId}/reinstate", async Task<Ok<CredentialView>> (string tenant, string credentialId, HttpContext http, AccountService accounts, CancellationToken ct) =>
+        {
+            var call = await http.CallAsync(tenant, ct);
+            var (subject, user) = await http.RequestServices.GetRequiredService<Access>().RequireUserAsync(call.Tenant, call.Issuer, Presented.From(http), ct);
+            return TypedResults.Ok(await accounts.SetStatusAsync(call.Tenant.Id, user.Id, credentialId, Storage.CredentialStatus.Active, subject.CredentialId,
+                ClientInfo.From(http), ct));
         });
         me.MapPost("/recovery-codes", async Task<Ok<RecoveryCodesResponse>> (string tenant, HttpContext http, AccountService accounts, CancellationToken ct) =>
         {

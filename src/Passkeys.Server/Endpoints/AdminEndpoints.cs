@@ -76,6 +76,14 @@ public static class AdminEndpoints
             var credentials = await store.ListCredentialsAsync(t.Id, userId, ct);
             return TypedResults.Ok(new UserDetail(Views.Of(user), credentials.Select(c => Views.Of(c, user.DefaultCredentialId, authenticators)).ToList()));
         });
+        admin.MapPost("/tenants/{tenant}/users/{userId}/credentials/{credentialId}/reinstate", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId,
+            HttpContext http, Access access, AccountService accounts, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SetStatusAsync((await access.TenantAsync(tenant, ct)).Id, userId, credentialId, CredentialStatus.Active, null,
+                Observability.ClientInfo.From(http), ct)));
+        admin.MapPost("/tenants/{tenant}/users/{userId}/credentials/{credentialId}/suspend", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId,
+            HttpContext http, Access access, AccountService accounts, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SetStatusAsync((await access.TenantAsync(tenant, ct)).Id, userId, credentialId, CredentialStatus.Suspended, null,
+                Observability.ClientInfo.From(http), ct)));
         admin.MapDelete("/tenants/{tenant}/users/{userId}", async Task<NoContent> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);

@@ -29,7 +29,7 @@ public sealed record UserView(string Id, string Name, string DisplayName);
 public sealed record CredentialView(
     string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
     bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted,
-    string? AuthenticatorIcon = null);
+    string? AuthenticatorIcon, string Status, string? SuspendedReason, DateTimeOffset? SuspendedAt, DateTimeOffset? CloneSuspectedAt);
 
 /// <summary>
 /// Registration finished. The session members are null when the registration was begun with a
@@ -69,7 +69,7 @@ public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset Expires
 /// <summary>Tenant in the admin API.</summary>
 /// <param name="Algorithms">The COSE algorithm names offered at registration, most preferred first; null for the library default.</param>
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
-    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms);
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection);
 
 /// <summary>Tenant create/replace body.</summary>
 /// <param name="Algorithms">
@@ -77,7 +77,8 @@ public sealed record TenantView(string Id, string RpId, string RpName, IReadOnly
 /// null or absent for the library default (Tenants/TenantAlgorithms.cs).
 /// </param>
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
-    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null);
+    string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null,
+    string CloneDetection = "suspend");
 
 /// <summary>Tenant list.</summary>
 public sealed record TenantList(IReadOnlyList<TenantView> Tenants);

@@ -16,6 +16,7 @@ public static class ProblemFactory
             or ServerError.UsernameNotAllowed or ServerError.UsernameMixesScripts => 400,
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
+        ServerError.CredentialSuspended => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -36,6 +37,10 @@ public static class ProblemFactory
         PasskeyError.InvalidConfiguration => 500,
         _ => 400,
     };
+
+    /// <summary>What a user whose passkey was suspended is told (also by the SDK, js/messages.js and sdk/passkeys.js).</summary>
+    public const string SuspendedMessage =
+        "For your safety this passkey was turned off because a copy of it may exist. Sign in with another passkey or a recovery code.";
 
     /// <summary>The default plain-language message for a server error.</summary>
     public static string DefaultMessage(ServerError error) => error switch
@@ -72,6 +77,7 @@ public static class ProblemFactory
         ServerError.OriginOutsideRpId => "Every web origin must be on the relying party id or a subdomain of it.",
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
+        ServerError.CredentialSuspended => SuspendedMessage,
         _ => "Something went wrong on our side. Please try again.",
     };
 

@@ -82,4 +82,11 @@ public enum ServerError
     /// does not verify for passkeys (an unknown name or number, or RS1).
     /// </summary>
     AlgorithmsInvalid = 1090,
+
+    // 1100–1109: clone detection (issue 12).
+    /// <summary>
+    /// The passkey is suspended (a copy of it may exist, or an operator turned it off): refused,
+    /// whichever copy presents it, until the user or an operator reinstates it. 403.
+    /// </summary>
+    CredentialSuspended = 1100,
 }

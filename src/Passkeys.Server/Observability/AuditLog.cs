@@ -15,9 +15,11 @@ public static class Ceremonies
     public const string Recovery = "recovery";
     /// <summary>Sessions (refresh-token reuse is audited as a failed session event).</summary>
     public const string Session = "session";
+    /// <summary>A credential's status changed: outcome suspended, reinstated or flagged (clone suspected, let through).</summary>
+    public const string Credential = "credential";
 
     /// <summary>Every ceremony name, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session];
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential];
 
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch
@@ -33,7 +35,7 @@ public static class Ceremonies
 public static class Outcomes
 {
     /// <summary>Every outcome, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned"];
+    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned", "suspended", "reinstated", "flagged"];
 }
 
 /// <summary>

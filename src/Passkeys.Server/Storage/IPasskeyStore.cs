@@ -67,6 +67,13 @@ public partial interface IPasskeyStore
     Task<bool> DeleteCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default);
     /// <summary>Marks the credential as the user's default; false when the user has no such credential.</summary>
     Task<bool> SetDefaultCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets the user's credential active (clearing the suspension and any clone mark) or suspended
+    /// with <paramref name="reason"/> at <paramref name="at"/>, revoking its sessions; false when the
+    /// user has no such credential.
+    /// </summary>
+    Task<bool> SetCredentialStatusAsync(string tenantId, string userId, byte[] credentialId, string status, string? reason, DateTimeOffset at,
+        CancellationToken cancellationToken = default);
 
     // Ceremonies (challenges)
     /// <summary>Stores a pending ceremony.</summary>

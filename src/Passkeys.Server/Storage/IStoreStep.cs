@@ -45,6 +45,13 @@ public interface IStoreStep : IAsyncDisposable
     /// <summary>See <see cref="IPasskeyStore.RecordCredentialUseAsync"/>.</summary>
     Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
         CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Suspends an active credential and revokes its sessions (false when it is unknown or already
+    /// suspended: the first suspension's reason and time stand).
+    /// </summary>
+    Task<bool> SuspendCredentialAsync(string tenantId, byte[] credentialId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>Marks a credential as a suspected clone (<c>clone_suspected_at</c>) without suspending it; the first mark's time stands.</summary>
+    Task<bool> FlagCloneSuspectedAsync(string tenantId, byte[] credentialId, DateTimeOffset at, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.CreateSessionAsync"/>; roll back when it returns false.</summary>
     Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.AppendAuditEventAsync"/>.</summary>

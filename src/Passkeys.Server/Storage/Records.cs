@@ -14,7 +14,8 @@ public sealed record TenantRecord(
     string Attestation,
     bool SelfSignUp,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null);
+    IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null,
+    string CloneDetection = CloneDetectionPolicy.Suspend);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>
@@ -49,7 +50,11 @@ public sealed record CredentialRecordRow(
     bool AttestationTrusted,
     string? Name,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? LastUsedAt);
+    DateTimeOffset? LastUsedAt,
+    string Status = CredentialStatus.Active,
+    string? SuspendedReason = null,
+    DateTimeOffset? SuspendedAt = null,
+    DateTimeOffset? CloneSuspectedAt = null);
 
 /// <summary>What a pending ceremony is.</summary>
 public enum CeremonyKind

@@ -12,7 +12,7 @@ namespace Passkeys.Server.Storage;
 /// <param name="CreatedAt">The sign-in time (the access tokens' <c>auth_time</c>).</param>
 /// <param name="ExpiresAt">The absolute end, fixed at sign-in.</param>
 /// <param name="IdleExpiresAt">The end if the session is not used again; moved forward by each refresh, never past <paramref name="ExpiresAt"/>.</param>
-/// <param name="RevokedReason">signed-out | revoked | reuse-detected, when revoked.</param>
+/// <param name="RevokedReason">signed-out | revoked | reuse-detected | credential-suspended, when revoked.</param>
 public sealed record SessionRecord(
     string TenantId,
     string Id,

@@ -8,11 +8,26 @@ public abstract partial class SqlPasskeyStore
     private protected const string CredentialColumns =
         "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
         "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
+    // What a read returns: the inserted columns, then the status a new credential starts with (active).
+    private protected const string CredentialReadColumns = CredentialColumns + ", status, suspended_reason, suspended_at, clone_suspected_at";
 
-    private protected const string GetCredentialSql = $"SELECT {CredentialColumns} FROM credentials WHERE id = @id AND tenant_id = @t";
-    private protected const string ListCredentialsSql = $"SELECT {CredentialColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id";
+    private protected const string GetCredentialSql = $"SELECT {CredentialReadColumns} FROM credentials WHERE id = @id AND tenant_id = @t";
+    private protected const string ListCredentialsSql = $"SELECT {CredentialReadColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id";
+    // Monotonic: the stored counter only grows. Two sign-ins verified against the same stored value
+    // commit in either order; the later commit of the smaller counter must not lower it (a clone
+    // would then pass with a counter between the two). CASE rather than MAX()/GREATEST(): one
+    // spelling for both dialects.
     private protected const string RecordCredentialUseSql =
-        "UPDATE credentials SET sign_count = @sc, backup_state = @bs, uv_initialized = @uv, last_used_at = @at WHERE id = @id AND tenant_id = @t";
+        "UPDATE credentials SET sign_count = CASE WHEN sign_count > @sc THEN sign_count ELSE @sc END, backup_state = @bs, uv_initialized = @uv, " +
+        "last_used_at = @at WHERE id = @id AND tenant_id = @t";
+    private protected const string SuspendCredentialSql =
+        "UPDATE credentials SET status = 'suspended', suspended_reason = @r, suspended_at = @at WHERE id = @id AND tenant_id = @t AND status = 'active'";
+    // A suspended passkey's sessions end with it: one of them may be the copy's (nothing tells which
+    // copy made a session), and its refresh token would otherwise outlive the suspension.
+    private protected const string RevokeSessionsOfCredentialSql =
+        "UPDATE sessions SET revoked_at = @at, revoked_reason = 'credential-suspended' WHERE tenant_id = @t AND credential_id = @id AND revoked_at IS NULL";
+    private protected const string FlagCloneSuspectedSql =
+        "UPDATE credentials SET clone_suspected_at = @at WHERE id = @id AND tenant_id = @t AND clone_suspected_at IS NULL";
 
     /// <inheritdoc />
     public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)
@@ -128,6 +143,37 @@ public abstract partial class SqlPasskeyStore
         using var _ = Measure();
         return await ExecuteAsync("DELETE FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u",
             cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetCredentialStatusAsync(string tenantId, string userId, byte[] credentialId, string status, string? reason, DateTimeOffset at,
+        CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // Reinstating clears the reason, the time and a flag's clone mark: the user or operator has looked at it.
+        return status == CredentialStatus.Active
+            ? await ExecuteAsync(
+                "UPDATE credentials SET status = 'active', suspended_reason = NULL, suspended_at = NULL, clone_suspected_at = NULL " +
+                "WHERE id = @id AND tenant_id = @t AND user_id = @u",
+                cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1
+            : await SuspendAsync(tenantId, userId, credentialId, reason!, at, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Suspends (with its sessions) in one transaction; an already suspended credential of the user counts as done.
+    private async Task<bool> SuspendAsync(string tenantId, string userId, byte[] credentialId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await ExecuteAsync(connection, tx, SuspendCredentialSql + " AND user_id = @u", cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
+                ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1)
+        {
+            await ExecuteAsync(connection, tx, RevokeSessionsOfCredentialSql, cancellationToken, ("@at", at), ("@t", tenantId), ("@id", credentialId)).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        return await ScalarAsync(connection, tx, "SELECT 1 FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u AND status = 'suspended'",
+            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />

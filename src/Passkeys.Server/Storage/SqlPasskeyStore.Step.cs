@@ -132,6 +132,28 @@ public abstract partial class SqlPasskeyStore
                 ("@uv", uvInitialized), ("@at", usedAt), ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
         }
 
+        public async Task<bool> SuspendCredentialAsync(string tenantId, byte[] credentialId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.SuspendCredential");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            if (await store.ExecuteAsync(connection, tx, SuspendCredentialSql, cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
+                    ("@t", tenantId)).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+            await store.ExecuteAsync(connection, tx, RevokeSessionsOfCredentialSql, cancellationToken, ("@at", at), ("@t", tenantId), ("@id", credentialId))
+                .ConfigureAwait(false);
+            return true;
+        }
+
+        public async Task<bool> FlagCloneSuspectedAsync(string tenantId, byte[] credentialId, DateTimeOffset at, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.FlagCloneSuspected");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return await store.ExecuteAsync(connection, tx, FlagCloneSuspectedSql, cancellationToken, ("@at", at), ("@id", credentialId),
+                ("@t", tenantId)).ConfigureAwait(false) == 1;
+        }
+
         public async Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(session);

@@ -18,7 +18,7 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
             return;
         }
         var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
-            TenantAlgorithms.Parse(d.Algorithms).Algorithms);
+            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection);
         if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
         {
             await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
@@ -36,8 +36,13 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
             // One code per answer: the first problem's (malformed values come first), every message.
             throw new ServerException(problems[0].Code, string.Join(" ", problems.Select(p => p.Message)));
         }
+        if (input.CloneDetection is null || !CloneDetectionPolicy.All.Contains(input.CloneDetection))
+        {
+            throw new ServerException(ServerError.ValidationFailed,
+                $"cloneDetection '{input.CloneDetection}' must be one of {string.Join(", ", CloneDetectionPolicy.All)}.");
+        }
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
-            TenantAlgorithms.Parse(algorithms).Algorithms);
+            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection);
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>

@@ -181,5 +181,13 @@ internal static class PostgresMigrations
         """
         ALTER TABLE tenants ADD COLUMN algorithms jsonb NULL;
         """,
+        // Clone detection; mirrors SQLite's migration of the same place.
+        """
+        ALTER TABLE credentials ADD COLUMN status text NOT NULL DEFAULT 'active';
+        ALTER TABLE credentials ADD COLUMN suspended_reason text NULL;
+        ALTER TABLE credentials ADD COLUMN suspended_at timestamptz NULL;
+        ALTER TABLE credentials ADD COLUMN clone_suspected_at timestamptz NULL;
+        ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
+        """,
     ];
 }

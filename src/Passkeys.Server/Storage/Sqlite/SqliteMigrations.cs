@@ -183,5 +183,15 @@ internal static class SqliteMigrations
         """
         ALTER TABLE tenants ADD COLUMN algorithms TEXT NULL;
         """,
+        // Clone detection (docs/api.md, "Suspended passkeys"): a credential is active or suspended
+        // (with why and when); clone_suspected_at marks one a "flag" tenant let through with a
+        // counter that did not grow. tenants.clone_detection is the tenant's policy.
+        """
+        ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+        ALTER TABLE credentials ADD COLUMN suspended_reason TEXT NULL;
+        ALTER TABLE credentials ADD COLUMN suspended_at BIGINT NULL;
+        ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
+        ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
+        """,
     ];
 }

@@ -35,7 +35,13 @@ const MESSAGES = {
   'passkey-removed': (_, error) => (error?.browserForgot
     ? 'This passkey was removed from your account, so we asked your browser to forget it. Sign in with another passkey, or use a recovery code.'
     : 'This passkey was removed from your account. Delete it from your password manager or security key, then sign in with another passkey or use a recovery code.'),
-  'passkey-suspended': () => 'This passkey is suspended because it may have been copied. Sign in with another passkey or a recovery code, then delete it and add a new one.',
+  // CredentialSuspended: the server's own message says why (a possible copy, or turned off by the
+  // site); SignCountRegression (a tenant that refuses the sign-in without suspending) turned nothing off.
+  'passkey-suspended': (_, error) => {
+    if (error?.code === 'SignCountRegression') return 'For your safety this sign-in was refused because a copy of this passkey may exist. Sign in with another passkey or a recovery code.';
+    if (error?.code === 'CredentialSuspended' && error.message) return error.message;
+    return 'For your safety this passkey was turned off because a copy of it may exist. Sign in with another passkey or a recovery code.';
+  },
   'server-unreachable': () => "We couldn't reach the server. Check your internet connection, then try again.",
   'unsupported-browser': () => "This browser can't use passkeys. Update it or open this page in Chrome, Edge, Firefox or Safari; or sign in with a recovery code.",
   'already-registered': ({ phone }) => (phone

@@ -67,7 +67,7 @@ export const Reason = Object.freeze({
   UnknownAccount: 'unknown-account',
   /** The passkey used is not (or no longer) registered with the server; the browser has been told (Signal API). */
   PasskeyRemoved: 'passkey-removed',
-  /** The server refused the passkey because it looks copied (its signature counter went back). */
+  /** The server refused the passkey: it is suspended (CredentialSuspended: it may have been copied, or the site turned it off) or its counter went back. */
   PasskeySuspended: 'passkey-suspended',
   /** No answer from the server (offline, DNS, refused connection). */
   ServerUnreachable: 'server-unreachable',
@@ -220,7 +220,9 @@ export class PasskeyError extends Error {
 const SERVER_MESSAGES = {
   credentialnotfound: 'This passkey is no longer registered with your account, so your browser has been told to forget it. Sign in with another passkey, or use a recovery code.',
   unknowncredential: 'This passkey is no longer registered with your account, so your browser has been told to forget it. Sign in with another passkey, or use a recovery code.',
-  signcountregression: 'This passkey has been suspended because it may have been copied. Sign in with another passkey or a recovery code, then remove it and add a new one.',
+  // Not suspended: the tenant refused this sign-in only (cloneDetection "ignore"). CredentialSuspended has
+  // no entry here: the server's message says truly why (a possible copy, or turned off by the site).
+  signcountregression: 'For your safety this sign-in was refused because a copy of this passkey may exist. Sign in with another passkey or a recovery code.',
   usernotfound: 'There is no account with that name. Check it, or create an account.',
   credentialrevoked: "This passkey was removed from your account. Sign in with another passkey, or use a recovery code.",
   credentialdisabled: "This passkey is suspended on your account. Sign in with another passkey or a recovery code, then delete it and add a new one.",
