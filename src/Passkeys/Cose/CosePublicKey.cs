@@ -70,8 +70,11 @@ public sealed partial class CosePublicKey
     /// (64 or 114 bytes), ML-DSA raw with an empty context.
     /// </summary>
     /// <returns>True for a valid signature; false for any invalid one, including malformed DER or a wrong length.</returns>
-    /// <remarks>Ceremonies call <see cref="SignatureDefect"/> first, to refuse a malformed signature with a specific code.</remarks>
-    /// <remarks>WebAuthn L3 §6.5.6 "Signature Formats for Packed Attestation, FIDO U2F Attestation, and Assertion Signatures".</remarks>
+    /// <remarks>
+    /// WebAuthn L3 §6.5.6 "Signature Formats for Packed Attestation, FIDO U2F Attestation, and
+    /// Assertion Signatures". Ceremonies call <see cref="SignatureDefect"/> first, to refuse a
+    /// malformed signature with a specific code.
+    /// </remarks>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         switch (KeyType)
