@@ -102,19 +102,19 @@ public static class AdminEndpoints
             return TypedResults.Ok(new SigningKeyView(k.KeyId, k.CreatedAt, null));
         });
 
-        admin.MapGet("/tenants/{tenant}/audit", async Task<Ok<AuditEventList>> (string tenant, string? ceremony, string? outcome, string? userId,
+        admin.MapGet("/tenants/{tenant}/audit", async Task<Ok<AuditEventList>> (string tenant, string? ceremony, string? outcome, string? type, string? userId,
             string? from, string? to, string? before, string? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
             var take = QueryParameters.Limit(limit);
             var query = new AuditQuery("", QueryParameters.OneOf(ceremony, "ceremony", Observability.Ceremonies.All),
                 QueryParameters.OneOf(outcome, "outcome", Observability.Outcomes.All), QueryParameters.Text(userId, "userId"),
-                QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take + 1);
+                QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take + 1,
+                QueryParameters.OneOf(type, "type", Observability.AuditTypes.All));
             var t = await access.TenantAsync(tenant, ct);
             // One row more than the page: 'next' only when older events exist.
             var events = await store.QueryAuditEventsAsync(query with { TenantId = t.Id }, ct);
             var more = events.Count > take;
-            return TypedResults.Ok(new AuditEventList(events.Take(take).Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
-                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList(), more ? events[take - 1].Id : null));
+            return TypedResults.Ok(new AuditEventList(events.Take(take).Select(AuditEventView.Of).ToList(), more ? events[take - 1].Id : null));
         });
         admin.MapGet("/tenants/{tenant}/audit/funnel", async Task<Ok<FunnelResponse>> (string tenant, string? from, string? to, Access access, IPasskeyStore store, CancellationToken ct) =>
         {

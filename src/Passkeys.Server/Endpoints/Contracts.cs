@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.Endpoints;
 
@@ -107,9 +109,25 @@ public sealed record SigningKeyView(string Kid, DateTimeOffset CreatedAt, DateTi
 /// <summary>Signing key list.</summary>
 public sealed record SigningKeyList(IReadOnlyList<SigningKeyView> Keys);
 
-/// <summary>An audit event.</summary>
-public sealed record AuditEventView(long Id, DateTimeOffset At, string Tenant, string Ceremony, string Outcome, string? CeremonyId, string? UserId,
-    string? CredentialId, int? ErrorCode, string? Error, string? ClientAddress, string? UserAgent, string? Browser, string? Os, double? DurationMs);
+/// <summary>An audit event: its stable <c>type</c>, who acted and on what, and the ceremony columns.</summary>
+public sealed record AuditEventView(long Id, DateTimeOffset At, string Tenant, string Type, AuditPartyView Actor, AuditPartyView? Target,
+    string Ceremony, string Outcome, string? CeremonyId, string? UserId, string? CredentialId, int? ErrorCode, string? Error,
+    string? ClientAddress, string? UserAgent, string? Browser, string? Os, double? DurationMs, JsonObject? Details)
+{
+    /// <summary>The view of a stored event; rows from before types existed were given theirs by the migration.</summary>
+    public static AuditEventView Of(AuditEventRecord e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.Id, e.At, e.TenantId, e.Type ?? Observability.AuditTypes.OfCeremony(e.Ceremony, e.Outcome),
+            new AuditPartyView(e.ActorKind ?? (e.UserId is null ? "anonymous" : "user"), e.ActorKind is null ? e.UserId : e.ActorId),
+            e.TargetKind is null ? null : new AuditPartyView(e.TargetKind, e.TargetId),
+            e.Ceremony, e.Outcome, e.CeremonyId, e.UserId, e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs,
+            e.Details is null ? null : JsonNode.Parse(e.Details) as JsonObject);
+    }
+}
+
+/// <summary>An audit event's actor or target: a kind and an id (null for the admin key and the server itself).</summary>
+public sealed record AuditPartyView(string Kind, string? Id);
 
 /// <summary>Audit query result; <c>next</c> (pass it as <c>before</c>) only when older events exist.</summary>
 public sealed record AuditEventList(IReadOnlyList<AuditEventView> Events, long? Next);

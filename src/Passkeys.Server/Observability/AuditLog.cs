@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.Observability;
@@ -82,9 +83,39 @@ public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metric
         int? errorCode, string? error, ClientInfo? client, TimeSpan elapsed)
     {
         metrics.Ceremony(ceremony, outcome == "started" ? "begin" : "finish", outcome, error, elapsed);
+        // The actor of a ceremony is its user once known; the target is the passkey it used, else the user.
+        var actor = userId is null ? AuditActor.Anonymous : AuditActor.User(userId);
+        var target = credentialId is not null ? AuditTarget.Credential(credentialId) : userId is not null ? AuditTarget.User(userId) : null;
         return new AuditEventRecord(0, Text(tenantId)!, time.GetUtcNow(), Text(ceremony)!, Text(outcome)!, Text(ceremonyId), Text(userId),
             Text(credentialId), errorCode, Text(error), Text(client?.Address), Text(client?.UserAgent), Text(client?.Browser), Text(client?.Os),
-            Math.Round(elapsed.TotalMilliseconds, 3));
+            Math.Round(elapsed.TotalMilliseconds, 3), AuditTypes.OfCeremony(ceremony, outcome), actor.Kind, Text(actor.Id), target?.Kind, Text(target?.Id));
+    }
+
+    /// <summary>
+    /// The event for a change to an account or a tenant (<paramref name="type"/> from
+    /// <see cref="AuditTypes"/>), written by the caller in the same transaction as the change
+    /// (<see cref="IStoreStep.AppendAuditEventAsync"/>), so a change is never without its event.
+    /// </summary>
+    /// <param name="userId">The user the change concerns, if any (what the audit query's userId filter finds).</param>
+    /// <param name="credentialId">The passkey the change concerns, if any.</param>
+    /// <param name="details">Small facts the type does not say (a new name, a reason); escaped and bounded like every text.</param>
+    public AuditEventRecord Change(string tenantId, string type, AuditActor actor, AuditTarget target, string? userId = null, string? credentialId = null,
+        ClientInfo? client = null, IReadOnlyDictionary<string, string?>? details = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!AuditTypes.All.Contains(type, StringComparer.Ordinal))
+        {
+            // A programming error, not a request's: every published type is listed (and documented).
+            throw new ArgumentException($"'{type}' is not an audit type listed in AuditTypes.", nameof(type));
+        }
+        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        var bounded = details?.ToDictionary(d => d.Key, d => Text(d.Value));
+        return new AuditEventRecord(0, Text(tenantId)!, time.GetUtcNow(), type[..dot], type[(dot + 1)..], null, Text(userId), Text(credentialId),
+            null, null, Text(client?.Address), Text(client?.UserAgent), Text(client?.Browser), Text(client?.Os), null,
+            type, actor.Kind, Text(actor.Id), target.Kind, Text(target.Id),
+            bounded is null ? null : JsonSerializer.Serialize<IReadOnlyDictionary<string, string?>>(bounded, StoreJson.Default.IReadOnlyDictionaryStringString));
     }
 
     private static string? Text(string? value) => SafeText.Escape(value, SafeText.MaxAuditLength);

@@ -114,9 +114,16 @@ public sealed record SigningKeyRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset? RetiredAt);
 
-/// <summary>One audit event: a ceremony began, succeeded, failed or was abandoned.</summary>
-/// <param name="Ceremony">registration | authentication | step-up | recovery | admin.</param>
-/// <param name="Outcome">started | succeeded | failed | abandoned.</param>
+/// <summary>
+/// One audit event: a ceremony step (began, succeeded, failed, abandoned) or a change to an account
+/// or a tenant (a passkey renamed, an API key revoked…).
+/// </summary>
+/// <param name="Ceremony">The event's family: a ceremony (registration, authentication…) or what changed (credential, tenant…).</param>
+/// <param name="Outcome">What happened to it: started, succeeded, failed, deleted, renamed…</param>
+/// <param name="Type">The stable event type, <c>{family}.{what happened}</c> (docs/api.md, "Audit event types").</param>
+/// <param name="ActorKind">Who did it: user, apiKey, operator, admin or system (<see cref="Observability.AuditActor"/>).</param>
+/// <param name="TargetKind">What it was done to: user, credential, session, tenant, apiKey… (<see cref="Observability.AuditTarget"/>).</param>
+/// <param name="Details">A small JSON object with what the type alone does not say (a new name, a policy reason).</param>
 public sealed record AuditEventRecord(
     long Id,
     string TenantId,
@@ -132,7 +139,13 @@ public sealed record AuditEventRecord(
     string? UserAgent,
     string? Browser,
     string? Os,
-    double? DurationMs);
+    double? DurationMs,
+    string? Type = null,
+    string? ActorKind = null,
+    string? ActorId = null,
+    string? TargetKind = null,
+    string? TargetId = null,
+    string? Details = null);
 
 /// <summary>Filters for <see cref="IPasskeyStore.QueryAuditEventsAsync"/>; null means any.</summary>
 public sealed record AuditQuery(
@@ -143,7 +156,8 @@ public sealed record AuditQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     long? BeforeId = null,
-    int Limit = 100);
+    int Limit = 100,
+    string? Type = null);
 
 /// <summary>Counts per ceremony and outcome, for funnels.</summary>
 public sealed record AuditCount(string Ceremony, string Outcome, string? Browser, string? Os, long Count);

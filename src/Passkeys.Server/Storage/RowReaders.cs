@@ -39,7 +39,8 @@ internal sealed class RowReaders(IColumnTypes columns)
     public AuditEventRecord AuditEvent(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), columns.Time(r, 2), r.GetString(3), r.GetString(4), StringOrNull(r, 5), StringOrNull(r, 6), StringOrNull(r, 7),
         r.IsDBNull(8) ? null : r.GetInt32(8), StringOrNull(r, 9), StringOrNull(r, 10), StringOrNull(r, 11), StringOrNull(r, 12), StringOrNull(r, 13),
-        r.IsDBNull(14) ? null : r.GetDouble(14));
+        r.IsDBNull(14) ? null : r.GetDouble(14),
+        StringOrNull(r, 15), StringOrNull(r, 16), StringOrNull(r, 17), StringOrNull(r, 18), StringOrNull(r, 19), StringOrNull(r, 20));
 
     // Static: a group-by count has no column whose type differs.
     public static AuditCount AuditCount(DbDataReader r) =>

@@ -8,10 +8,12 @@ public abstract partial class SqlPasskeyStore
     private protected const string ApiKeyColumns = "tenant_id, id, name, hash, created_at, revoked_at";
     private protected const string SigningKeyColumns = "tenant_id, kid, algorithm, private_key, created_at, retired_at";
     private protected const string AuditColumns =
-        "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms";
+        "id, tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms, " +
+        "type, actor_kind, actor_id, target_kind, target_id, details";
     private protected const string AppendAuditEventSql =
-        "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms) " +
-        "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d)";
+        "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id, credential_id, error_code, error, client_address, user_agent, browser, os, duration_ms, " +
+        "type, actor_kind, actor_id, target_kind, target_id, details) " +
+        "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d, @ty, @ak, @ai, @tk, @ti, @det)";
 
     /// <inheritdoc />
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
@@ -137,6 +139,7 @@ public abstract partial class SqlPasskeyStore
         }
         Filter("ceremony = @c", "@c", query.Ceremony);
         Filter("outcome = @o", "@o", query.Outcome);
+        Filter("type = @ty", "@ty", query.Type);
         Filter("user_id = @u", "@u", query.UserId);
         Filter("at >= @from", "@from", query.From);
         Filter("at < @to", "@to", query.To);

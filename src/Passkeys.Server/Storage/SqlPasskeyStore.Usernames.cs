@@ -62,7 +62,8 @@ public abstract partial class SqlPasskeyStore
             await ExecuteAsync(connection, tx, "UPDATE users SET name = @n, name_key = @k WHERE tenant_id = @t AND id = @id", ct,
                 ("@n", renamed), ("@k", key), ("@t", tenant), ("@id", id)).ConfigureAwait(false);
             await ExecuteAsync(connection, tx,
-                "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, user_id, error_code, error) VALUES (@t, @at, 'admin', 'succeeded', @u, @ec, @e)", ct,
+                "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, user_id, error_code, error, type, actor_kind, target_kind, target_id) " +
+                "VALUES (@t, @at, 'user', 'renamed', @u, @ec, @e, 'user.renamed', 'system', 'user', @u)", ct,
                 ("@t", tenant), ("@at", DateTimeOffset.UtcNow), ("@u", id), ("@ec", (int)Errors.ServerError.UsernameTaken),
                 ("@e", $"username-renamed: '{name}' matched an older user's name once case and look-alike forms are compared; renamed to '{renamed}'")).ConfigureAwait(false);
         }

@@ -52,6 +52,7 @@ internal static class StoreParameters
     [
         ("@t", e.TenantId), ("@at", e.At), ("@c", e.Ceremony), ("@o", e.Outcome), ("@cid", e.CeremonyId), ("@u", e.UserId), ("@cred", e.CredentialId),
         ("@ec", e.ErrorCode), ("@e", e.Error), ("@addr", e.ClientAddress), ("@ua", e.UserAgent), ("@b", e.Browser), ("@os", e.Os), ("@d", e.DurationMs),
+        ("@ty", e.Type), ("@ak", e.ActorKind), ("@ai", e.ActorId), ("@tk", e.TargetKind), ("@ti", e.TargetId), ("@det", e.Details),
     ];
 
     private static string? AlgorithmList(IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? algorithms) =>

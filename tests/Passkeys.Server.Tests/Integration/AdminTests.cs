@@ -145,6 +145,22 @@ public sealed class AdminTests : IAsyncLifetime
         var failures = await Admin(HttpMethod.Get, "/v1/admin/tenants/default/audit?ceremony=authentication&outcome=failed");
         Assert.Equal(1009, (int)Assert.Single(failures["events"]!.AsArray())!["errorCode"]!);
 
+        // The stable type filters the same events, each naming who acted and on what.
+        var byType = await Admin(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=registration.succeeded");
+        var typed = Assert.Single(byType["events"]!.AsArray())!;
+        Assert.Equal("registration.succeeded", (string)typed["type"]!);
+        Assert.Equal("user", (string)typed["actor"]!["kind"]!);
+        Assert.Equal((string)registration["userId"]!, (string)typed["actor"]!["id"]!);
+        Assert.Equal("credential", (string)typed["target"]!["kind"]!);
+        Assert.Equal((string)registration["credentialId"]!, (string)typed["target"]!["id"]!);
+        var anonymous = Assert.Single((await Admin(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=authentication.started"))["events"]!.AsArray())!;
+        Assert.Equal("anonymous", (string)anonymous["actor"]!["kind"]!);
+        Assert.Null(anonymous["target"]);
+        using (var unknown = await _server.SendAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=credential.exploded", bearer: TestServer.AdminKey))
+        {
+            await TestServer.ProblemAsync(unknown, 400, 1001);
+        }
+
         var funnel = await Admin(HttpMethod.Get, "/v1/admin/tenants/default/audit/funnel");
         var byCeremony = funnel["ceremonies"]!.AsArray().ToDictionary(c => (string)c!["ceremony"]!);
         Assert.Equal(1, (int)byCeremony["registration"]!["started"]!);

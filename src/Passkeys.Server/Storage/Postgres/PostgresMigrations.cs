@@ -189,5 +189,16 @@ internal static class PostgresMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at timestamptz NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
         """,
+        // Audit of every change; mirrors SQLite's migration of the same place.
+        """
+        ALTER TABLE audit_events ADD COLUMN type text NULL;
+        ALTER TABLE audit_events ADD COLUMN actor_kind text NULL;
+        ALTER TABLE audit_events ADD COLUMN actor_id text NULL;
+        ALTER TABLE audit_events ADD COLUMN target_kind text NULL;
+        ALTER TABLE audit_events ADD COLUMN target_id text NULL;
+        ALTER TABLE audit_events ADD COLUMN details text NULL;
+        UPDATE audit_events SET type = replace(ceremony, '-', '_') || '.' || outcome;
+        CREATE INDEX ix_audit_tenant_type ON audit_events (tenant_id, type, id);
+        """,
     ];
 }

@@ -193,5 +193,17 @@ internal static class SqliteMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
         """,
+        // Audit of every change (docs/api.md, "Audit event types"): a stable type, who acted and on
+        // what, and a small JSON detail. Older rows get the type their ceremony and outcome spell.
+        """
+        ALTER TABLE audit_events ADD COLUMN type TEXT NULL;
+        ALTER TABLE audit_events ADD COLUMN actor_kind TEXT NULL;
+        ALTER TABLE audit_events ADD COLUMN actor_id TEXT NULL;
+        ALTER TABLE audit_events ADD COLUMN target_kind TEXT NULL;
+        ALTER TABLE audit_events ADD COLUMN target_id TEXT NULL;
+        ALTER TABLE audit_events ADD COLUMN details TEXT NULL;
+        UPDATE audit_events SET type = replace(ceremony, '-', '_') || '.' || outcome;
+        CREATE INDEX ix_audit_tenant_type ON audit_events (tenant_id, type, id);
+        """,
     ];
 }
