@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 
 namespace Passkeys.Server.Storage;
@@ -117,8 +118,20 @@ public abstract partial class SqlPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
-        await ExecuteAsync(AppendAuditEventSql, cancellationToken, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The one place an audit row is written, always inside the transaction of the change it
+    /// describes: whatever must happen with every event (the webhook outbox) happens here, in
+    /// that same transaction. Never write audit rows with SQL of your own.
+    /// </summary>
+    private protected async Task WriteAuditEventAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, CancellationToken ct) =>
+        await ExecuteAsync(connection, tx, AppendAuditEventSql, ct, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default)

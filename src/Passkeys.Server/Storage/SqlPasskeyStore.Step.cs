@@ -167,7 +167,7 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(auditEvent);
             using var _ = store.Measure("Step.AppendAuditEvent");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            await store.ExecuteAsync(connection, tx, AppendAuditEventSql, cancellationToken, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+            await store.WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken = default)

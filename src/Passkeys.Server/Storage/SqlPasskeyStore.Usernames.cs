@@ -61,11 +61,12 @@ public abstract partial class SqlPasskeyStore
             takenKeys.Add((tenant, key));
             await ExecuteAsync(connection, tx, "UPDATE users SET name = @n, name_key = @k WHERE tenant_id = @t AND id = @id", ct,
                 ("@n", renamed), ("@k", key), ("@t", tenant), ("@id", id)).ConfigureAwait(false);
-            await ExecuteAsync(connection, tx,
-                "INSERT INTO audit_events (tenant_id, at, ceremony, outcome, user_id, error_code, error, type, actor_kind, target_kind, target_id) " +
-                "VALUES (@t, @at, 'user', 'renamed', @u, @ec, @e, 'user.renamed', 'system', 'user', @u)", ct,
-                ("@t", tenant), ("@at", DateTimeOffset.UtcNow), ("@u", id), ("@ec", (int)Errors.ServerError.UsernameTaken),
-                ("@e", $"username-renamed: '{name}' matched an older user's name once case and look-alike forms are compared; renamed to '{renamed}'")).ConfigureAwait(false);
+            var note = Observability.SafeText.Escape(
+                $"username-renamed: '{name}' matched an older user's name once case and look-alike forms are compared; renamed to '{renamed}'",
+                Observability.SafeText.MaxAuditLength);
+            await WriteAuditEventAsync(connection, tx, new AuditEventRecord(0, tenant, DateTimeOffset.UtcNow, "user", "renamed", null, id, null,
+                (int)Errors.ServerError.UsernameTaken, note, null, null, null, null, null,
+                Observability.AuditTypes.UserRenamed, Observability.AuditActor.System.Kind, null, "user", id), ct).ConfigureAwait(false);
         }
     }
 }
