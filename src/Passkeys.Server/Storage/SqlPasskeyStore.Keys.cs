@@ -108,10 +108,11 @@ public abstract partial class SqlPasskeyStore
         using var _ = Measure();
         // The oldest rows by primary key, filtered by time: a bounded index range, with no index on
         // "at" to maintain on every insert, whatever the table's size.
-        return await ExecuteAsync(
-            "DELETE FROM audit_events WHERE id IN (SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT @max) oldest WHERE at < @before)",
-            cancellationToken, ("@max", max), ("@before", before)).ConfigureAwait(false);
+        return await ExecuteAsync(PurgeAuditEventsSql, cancellationToken, ("@max", max), ("@before", before)).ConfigureAwait(false);
     }
+
+    private protected const string PurgeAuditEventsSql =
+        "DELETE FROM audit_events WHERE id IN (SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT @max) oldest WHERE at < @before)";
 
     /// <inheritdoc />
     public async Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default)

@@ -191,9 +191,18 @@ public abstract partial class SqlPasskeyStore
     {
         using var _ = Measure();
         // The tokens go with their session (ON DELETE CASCADE).
-        return await ExecuteAsync(
-            "DELETE FROM sessions WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM sessions " +
-            $"WHERE idle_expires_at < @before OR expires_at < @before OR revoked_at < @before LIMIT @max{SkipLockedRows})",
-            cancellationToken, ("@before", endedBefore), ("@max", max)).ConfigureAwait(false);
+        return await ExecuteAsync(PurgeEndedSessionsSql, cancellationToken, ("@before", endedBefore), ("@max", max)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Up to <c>@max</c> sessions that ended before <c>@before</c>, found through indexes only
+    /// (ix_sessions_idle, the partial ix_sessions_revoked): with 10⁶ live sessions a purge pass that
+    /// finds nothing due must not read the table while it holds the write lock. An absolute expiry
+    /// needs no term of its own: idle_expires_at never exceeds expires_at (SessionService caps it).
+    /// </summary>
+    private string PurgeEndedSessionsSql => "DELETE FROM sessions WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM sessions " +
+        $"WHERE idle_expires_at < @before OR revoked_at < @before LIMIT @max{SkipLockedRows})";
+
+    /// <summary>Every purge statement of the background purge, for the check that each is bounded by an index.</summary>
+    internal IReadOnlyList<string> PurgeStatements => [PurgeExpiredCeremoniesSql, PurgeExpiredAttemptsSql, PurgeEndedSessionsSql, PurgeAuditEventsSql];
 }

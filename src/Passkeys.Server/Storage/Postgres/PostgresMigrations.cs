@@ -200,5 +200,9 @@ internal static class PostgresMigrations
         UPDATE audit_events SET type = replace(ceremony, '-', '_') || '.' || outcome;
         CREATE INDEX ix_audit_tenant_type ON audit_events (tenant_id, type, id);
         """,
+        // The purge's index for revoked sessions; mirrors SQLite's migration of the same place.
+        """
+        CREATE INDEX ix_sessions_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
+        """,
     ];
 }
