@@ -8,6 +8,7 @@ using Passkeys.Benchmarks;
 // `ratio`: the quick, robust measurement (see RatioMode).
 // `http`: the real server in process under HTTP load from virtual users (Http/HttpMode).
 // `ceiling`: the real server and a minimal ceiling app, each its own process, side by side (Ceiling/CeilingMode);
+// `growth`: sign-in on a database holding 10^6 audit events and sessions against an empty one (Ceiling/GrowthMode).
 // `serve-ceiling` is that app. Anything else goes to BenchmarkDotNet's
 // switcher; unless a job is given on the command line (--job, -j, --runtimes), a short run pinned
 // to one core, in process (no generated project to build on a shared machine).
@@ -22,6 +23,10 @@ if (args.Length > 0 && args[0] == "http")
 if (args.Length > 0 && args[0] == "ceiling")
 {
     return Passkeys.Benchmarks.Ceiling.CeilingMode.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "growth")
+{
+    return Passkeys.Benchmarks.Ceiling.GrowthMode.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "serve-ceiling")
 {

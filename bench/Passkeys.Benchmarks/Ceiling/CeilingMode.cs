@@ -20,7 +20,7 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// </remarks>
 internal static class CeilingMode
 {
-    private const string AdminKey = "bench-ceiling-admin-key-0123456789abcdef0123";
+    internal const string AdminKey = "bench-ceiling-admin-key-0123456789abcdef0123";
 
     public static int Run(string[] args)
     {
@@ -124,7 +124,7 @@ internal static class CeilingMode
     }
 
     /// <summary>One load run against <paramref name="target"/>; the throughput and the target's CPU ms per successful ceremony in the measured phase.</summary>
-    private static async Task<(double Throughput, double CpuMs)> MeasureAsync(ChildServer target, string mix, int concurrency, int users, TimeSpan duration, TimeSpan warmup)
+    internal static async Task<(double Throughput, double CpuMs)> MeasureAsync(ChildServer target, string mix, int concurrency, int users, TimeSpan duration, TimeSpan warmup)
     {
         var options = new LoadOptions
         {
@@ -172,7 +172,7 @@ internal static class CeilingMode
         }
     }
 
-    private static string DefaultServerDll()
+    internal static string DefaultServerDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -185,20 +185,20 @@ internal static class CeilingMode
         return Path.Combine("src", "Passkeys.Server", "bin", "Release", "net10.0", "Passkeys.Server.dll");
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.LastIndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static TimeSpan Duration(string v) =>
+    internal static TimeSpan Duration(string v) =>
         TextValues.TryParseDuration(v, out var d) ? d : throw new ArgumentException($"not a duration such as 8s: '{v}'");
 }
