@@ -134,6 +134,8 @@ public static class PasskeysServerApp
             problem.Status = http.Response.StatusCode;
             await ProblemFactory.WriteAsync(http, problem).ConfigureAwait(false);
         });
+        // The SDK's files may be imported from any origin (and only they gain CORS this way).
+        app.UseSdkCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
