@@ -160,4 +160,30 @@ public sealed class SdkCompatibleApiTests(BrowserFixture fixture)
             Assert.Equal(JsonValueKind.Null, v.GetProperty("active").ValueKind);
         });
     }
+
+    [BrowserFact]
+    public async Task The_order_of_the_calls_decides_even_before_a_ceremony_reaches_the_browser()
+    {
+        await using var tab = await fixture.NewTabAsync(nameof(The_order_of_the_calls_decides_even_before_a_ceremony_reaches_the_browser), AuthenticatorOptions.Platform);
+        await tab.RunAsync(async () =>
+        {
+            await SdkPage.OpenAsync(tab, "<input autocomplete=\"username webauthn\">");
+            var v = await Run(tab, """
+                await sdk.startRegistration({ optionsJSON: creation() });
+                const outcome = (p) => p.then((r) => 'signed in', (e) => e.code);
+                // Cancelled in the same turn as the call, before the SDK's own awaits let it reach the browser.
+                const cancelled = outcome(sdk.startAuthentication({ optionsJSON: request() }));
+                sdk.WebAuthnAbortService.cancelCeremony();
+                const afterCancel = await cancelled;
+                // Autofill called first, a modal sign-in right after: the later call wins, although the
+                // autofill still had its feature checks to await.
+                const autofill = outcome(sdk.startAuthentication({ optionsJSON: request(), useBrowserAutofill: true }));
+                const modal = outcome(sdk.startAuthentication({ optionsJSON: request() }));
+                return { afterCancel, autofill: await autofill, modal: await modal };
+                """);
+            Assert.Equal("ERROR_CEREMONY_ABORTED", v.GetProperty("afterCancel").GetString());
+            Assert.Equal("ERROR_CEREMONY_ABORTED", v.GetProperty("autofill").GetString());
+            Assert.Equal("signed in", v.GetProperty("modal").GetString());
+        });
+    }
 }

@@ -673,9 +673,23 @@ export function checkAutofillInput(root = document) {
 /** @type {{controller: AbortController, kind: string, settled: Promise<void>} | null} */
 let current = null;
 
-/** Cancels the ceremony in progress, if any (its promise rejects with PasskeyError 'aborted'). */
+// Each ceremony takes a ticket when it is called, before its first await (feature checks, the
+// platform test), so that the order of the calls decides, not the order in which they get through
+// those awaits: a ceremony called earlier never replaces one called later, and cancelCeremony()
+// right after a call (SimpleWebAuthn's WebAuthnAbortService allows that) cancels it too.
+let requested = 0;
+let newestBegun = 0;
+let cancelledUpTo = 0;
+
+function takeTicket() {
+  return ++requested;
+}
+
+/** Cancels the ceremony in progress, or called and about to start, if any (its promise rejects with PasskeyError 'aborted'). */
 export function cancelCeremony(reason = 'cancelled by the page') {
-  if (!current) return false;
+  const starting = requested > Math.max(newestBegun, cancelledUpTo);
+  cancelledUpTo = requested;
+  if (!current) return starting;
   current.controller.abort(new DOMException(reason, 'AbortError'));
   return true;
 }
@@ -706,7 +720,15 @@ export const WebAuthnAbortService = Object.freeze({
   },
 });
 
-async function beginCeremony(kind, externalSignal) {
+async function beginCeremony(kind, externalSignal, ticket) {
+  if (ticket !== undefined && (ticket <= cancelledUpTo || ticket < newestBegun)) {
+    // Cancelled, or replaced by a ceremony called after it, before it began: it reaches the browser
+    // with its signal already aborted and rejects as aborted, leaving the current ceremony alone.
+    const controller = new AbortController();
+    controller.abort(new DOMException(ticket <= cancelledUpTo ? 'cancelled by the page' : `replaced by a newer request`, 'AbortError'));
+    return { controller, kind, settled: Promise.resolve(), finish() {} };
+  }
+  if (ticket !== undefined) newestBegun = ticket;
   const previous = current;
   if (previous) {
     previous.controller.abort(new DOMException(`replaced by a new ${kind} request`, 'AbortError'));
@@ -735,13 +757,13 @@ function platformAvailability() {
   return platformCache;
 }
 
-async function run(kind, ceremony, options, signal, call, purpose) {
+async function run(kind, ceremony, options, signal, call, purpose, ticket) {
   if (!browserSupportsWebAuthn()) {
     throw new PasskeyError(ErrorCode.PasskeysUnsupported, "This browser can't use passkeys. Update it or use another browser, or sign in with a recovery code.");
   }
   let started;
   const platform = await platformAvailability();
-  const entry = await beginCeremony(kind, signal);
+  const entry = await beginCeremony(kind, signal, ticket);
   try {
     let parsed;
     try {
@@ -816,10 +838,12 @@ async function requireConditionalCreate() {
 // The registration ceremony itself; throws PasskeyError. `conditional: true` asks for mediation
 // 'conditional' and throws conditional_create_unsupported, without prompting, where the browser can't.
 async function createCredential(optionsJSON, opts = {}) {
+  const ticket = takeTicket();
   const conditional = !!opts.conditional;
   if (conditional) await requireConditionalCreate();
   return run(conditional ? 'conditional-create' : 'registration', 'registration', optionsJSON, opts.signal,
-    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }));
+    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }),
+    undefined, ticket);
 }
 
 /**
@@ -847,6 +871,7 @@ export async function startAuthentication(args, legacyOpts) {
 // The authentication ceremony itself; throws PasskeyError. `purpose` ('sign-in' or 'step-up',
 // default 'sign-in') only tunes how a refusal is explained.
 async function getCredential(optionsJSON, opts = {}) {
+  const ticket = takeTicket();
   const autofill = !!opts.autofill;
   let options = optionsJSON;
   if (autofill) {
@@ -862,7 +887,7 @@ async function getCredential(optionsJSON, opts = {}) {
   }
   return run(autofill ? 'autofill' : 'authentication', 'authentication', options, opts.signal,
     (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }),
-    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'));
+    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'), ticket);
 }
 
 // ───────────────────────────── signals ─────────────────────────────
