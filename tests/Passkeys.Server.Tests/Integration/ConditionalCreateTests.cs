@@ -116,5 +116,8 @@ public abstract class ConditionalCreateTests
             using var refused = await server.SendAsync(HttpMethod.Post, Begin, new { mediation }, bearer: token);
             await TestServer.ProblemAsync(refused, 400, 1001);
         }
+        // Not a string at all: the body is not of the documented shape.
+        using var number = await server.SendAsync(HttpMethod.Post, Begin, """{ "mediation": 2 }""", bearer: token);
+        await TestServer.ProblemAsync(number, 400, 1000);
     }
 }
