@@ -2,7 +2,9 @@
 # Runs every test, setting up what the tests need first:
 #   - Debian's chromium (real-browser tests) and postgresql (the PostgreSQL store tests start a
 #     throwaway cluster on a loopback port), installed when missing and we are root with apt;
-#   - axe-core for the accessibility tests (npm ci in tests/Passkeys.Browser.Tests/js);
+#   - the browser tests' JavaScript tools (npm ci in tests/Passkeys.Browser.Tests/js): axe-core for
+#     the accessibility tests, esbuild and @simplewebauthn/browser for the npm package tests (the
+#     packed SDK itself installs offline from its tarball);
 #   - then `dotnet test` over the whole solution.
 # The last line states the passed/failed/skipped counts. With CI=true a missing prerequisite
 # fails the run instead of being skipped (the tests themselves check CI too).
@@ -25,13 +27,14 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-# Test-only JavaScript the browser tests inject into pages (axe-core), at the versions pinned in
+# Test-only JavaScript (axe-core injected into pages; esbuild, with its platform package, to bundle
+# a fresh app; @simplewebauthn/browser for the compatibility test), at the versions pinned in
 # tests/Passkeys.Browser.Tests/js/package-lock.json; npm ci reinstalls them exactly.
 if command -v npm >/dev/null; then
   (cd tests/Passkeys.Browser.Tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
-    || { echo "test.sh: npm ci in tests/Passkeys.Browser.Tests/js failed; the accessibility tests will fail"; }
+    || { echo "test.sh: npm ci in tests/Passkeys.Browser.Tests/js failed; the accessibility and npm package tests will fail"; }
 else
-  echo "test.sh: npm missing: the accessibility tests (axe-core) cannot run; install Node.js and npm"
+  echo "test.sh: npm missing: the accessibility (axe-core) and npm package tests cannot run; install Node.js and npm"
 fi
 
 log=$(mktemp)

@@ -28,6 +28,12 @@ public sealed class MakeCredentialRequest
     public bool ResidentKey { get; init; }
     /// <summary>The "uv" option: verify the user.</summary>
     public bool UserVerification { get; init; }
+    /// <summary>
+    /// The "up" option (CTAP 2.2): test for user presence. False for a conditional create
+    /// (WebAuthn L3 §5.1.3, mediation "conditional"): the credential is made without a touch and
+    /// the UP flag is clear. Default true.
+    /// </summary>
+    public bool UserPresence { get; init; } = true;
     /// <summary>The credProtect extension input (1, 2 or 3), or null when not requested.</summary>
     public int? CredProtect { get; init; }
 }

@@ -102,8 +102,9 @@ public sealed class SoftwareAuthenticator : IDisposable
             }
         }
 
-        // Steps 11–12: user verification and presence.
-        byte flags = UserFlags(request.UserVerification, faults);
+        // Steps 11–12: user verification and presence; with up=false (a conditional create) no
+        // presence test and the UP flag stays clear.
+        byte flags = UserFlags(request.UserVerification, faults, presenceRequested: request.UserPresence);
 
         // Step 17: create the credential.
         var random = (RandomSource?)_seededCredentials ?? RandomSource.Platform;

@@ -93,7 +93,7 @@ public static class PasskeysServerApp
         var edge = section.Get<PasskeysServerOptions>() ?? new PasskeysServerOptions();
         services.AddPasskeysForwardedHeaders(edge.Proxy);
         services.AddRateLimiter(o => ConfigureRateLimits(o, section.Get<PasskeysServerOptions>()?.RateLimits ?? new RateLimitOptions()));
-        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema());
+        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema().AddRegistrationMediationSchema());
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -134,6 +134,8 @@ public static class PasskeysServerApp
             problem.Status = http.Response.StatusCode;
             await ProblemFactory.WriteAsync(http, problem).ConfigureAwait(false);
         });
+        // The SDK's files may be imported from any origin (and only they gain CORS this way).
+        app.UseSdkCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();

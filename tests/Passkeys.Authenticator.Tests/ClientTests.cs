@@ -83,6 +83,22 @@ public class ClientTests
     }
 
     [Fact]
+    public async Task A_conditional_create_asks_for_no_presence_and_the_UP_flag_is_clear()
+    {
+        var (_, client) = Create();
+        // The user is slow, but a conditional create shows no prompt, so nothing waits for them.
+        client.Options.UserResponseDelay = TimeSpan.FromSeconds(30);
+        var conditional = Json(await client.CreateAsync(CreationOptions(), CredentialMediation.Conditional));
+        var authData = ParsedAuthData.Parse(B64(conditional.GetProperty("response"), "authenticatorData"));
+        Assert.False(authData.UP);
+        Assert.True(authData.UV); // verification is still asked for (preferred) and the device can do it
+
+        client.Options.UserResponseDelay = TimeSpan.Zero;
+        var modal = Json(await client.CreateAsync(CreationOptions(), CredentialMediation.Required));
+        Assert.True(ParsedAuthData.Parse(B64(modal.GetProperty("response"), "authenticatorData")).UP);
+    }
+
+    [Fact]
     public async Task Failed_user_verification_is_a_NotAllowedError()
     {
         var (authenticator, client) = Create();

@@ -153,6 +153,10 @@ public sealed partial class DemoTests(BrowserFixture fixture)
                   return original(o);
                 };
                 """);
+            // And what each registration begin told the server (the upgrade must say "conditional",
+            // or the server would refuse a response without user presence).
+            var begins = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Request += (_, r) => { if (r.Url.EndsWith("/registration/begin", StringComparison.Ordinal)) begins.Enqueue(r.PostData ?? ""); };
             await SignUpAsync(page, NewUsername(), "A phone or security key");
             await SignOutAsync(page);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
@@ -161,6 +165,9 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             // setup has none, so the request just stays quiet. What matters: it was asked for.
             await page.WaitForFunctionAsync("() => JSON.parse(sessionStorage.getItem('create-calls') ?? '[]').includes('conditional')");
             Assert.Equal("[\"modal\",\"conditional\"]", await page.EvaluateAsync<string>("() => sessionStorage.getItem('create-calls')"));
+            Assert.Equal(2, begins.Count);
+            Assert.DoesNotContain("mediation", begins.First(), StringComparison.Ordinal);
+            Assert.Contains("\"mediation\":\"conditional\"", begins.Last(), StringComparison.Ordinal);
             await Assertions.Expect(Message(page)).Not.ToHaveClassAsync(new Regex("error"));
         });
     }

@@ -42,8 +42,23 @@ public sealed class SoftwareClient
 
     /// <summary>navigator.credentials.create(): PublicKeyCredentialCreationOptionsJSON in, RegistrationResponseJSON out.</summary>
     /// <exception cref="WebAuthnClientException">As a browser would reject the call.</exception>
-    public async Task<string> CreateAsync(string optionsJson, CancellationToken cancellationToken = default)
+    public Task<string> CreateAsync(string optionsJson, CancellationToken cancellationToken = default) =>
+        CreateAsync(optionsJson, CredentialMediation.Optional, cancellationToken);
+
+    /// <summary>
+    /// navigator.credentials.create({ mediation }): with <see cref="CredentialMediation.Conditional"/>
+    /// a conditional create (a "passkey upgrade" after a password sign-in), as a browser whose
+    /// password manager just filled the sign-in does it: no prompt, no wait for the user, and the
+    /// authenticator is asked with up=false, so the UP flag comes back clear (WebAuthn L3 §5.1.3).
+    /// </summary>
+    /// <exception cref="WebAuthnClientException">As a browser would reject the call.</exception>
+    public async Task<string> CreateAsync(string optionsJson, CredentialMediation mediation, CancellationToken cancellationToken = default)
     {
+        if (!Enum.IsDefined(mediation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mediation), mediation, "not a CredentialMediation for create");
+        }
+        bool conditional = mediation == CredentialMediation.Conditional;
         if (Options.Faults.HasFlag(ClientFaults.Replay))
         {
             return Replay(_lastRegistration, "registration");
@@ -115,7 +130,18 @@ public sealed class SoftwareClient
             : null;
 
         byte[] clientDataJson = ClientData("webauthn.create", challenge);
-        await WaitForUser(OptionsReader.Timeout(options), cancellationToken).ConfigureAwait(false);
+        if (conditional)
+        {
+            // No prompt to wait for; an aborted signal still aborts.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new WebAuthnClientException(WebAuthnClientException.AbortError, "the ceremony was aborted");
+            }
+        }
+        else
+        {
+            await WaitForUser(OptionsReader.Timeout(options), cancellationToken).ConfigureAwait(false);
+        }
 
         byte[] clientDataHash = SHA256.HashData(clientDataJson);
         var excludeList = OptionsReader.Descriptors(options, "excludeCredentials");
@@ -135,6 +161,7 @@ public sealed class SoftwareClient
                 ExcludeList = excludeList,
                 ResidentKey = rk,
                 UserVerification = uv,
+                UserPresence = !conditional,
                 CredProtect = credProtect,
             });
         }

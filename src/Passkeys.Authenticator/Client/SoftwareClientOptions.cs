@@ -16,6 +16,20 @@ public enum ClientFaults
     Replay = 1 << 3,
 }
 
+/// <summary>
+/// How a create call involves the user (CredentialMediationRequirement, Credential Management and
+/// WebAuthn L3 §5.1.3); "silent" does not apply to create.
+/// </summary>
+public enum CredentialMediation
+{
+    /// <summary>The usual modal prompt (the default when a page passes no mediation).</summary>
+    Optional = 0,
+    /// <summary>A modal prompt, always.</summary>
+    Required = 1,
+    /// <summary>No prompt: a conditional create; the authenticator is asked with up=false.</summary>
+    Conditional = 2,
+}
+
 /// <summary>Where the software client's "page" runs and how its user behaves.</summary>
 public sealed class SoftwareClientOptions
 {

@@ -33,7 +33,14 @@ public sealed partial class CeremonyService
         await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
         try
         {
+            var conditional = IsConditionalCreate(request.Mediation);
             var (existing, pending, grant) = await ResolveRegistrantAsync(call, step, presented, request, ct).ConfigureAwait(false);
+            if (conditional && (existing is null || grant is not null))
+            {
+                // A passkey made without a prompt upgrades an account someone is signed in to (a user
+                // token, or the app's API key for a user it signed in); never a sign-up or a recovery.
+                throw new ServerException(ServerError.ConditionalCreateNeedsSignedInUser);
+            }
             var handle = existing?.Handle ?? Secrets.FromBase64Url(pending!.Handle)!;
             var exclude = existing is null ? [] : (await step.ListCredentialsAsync(tenant.Id, existing.Id, ct).ConfigureAwait(false))
                 .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();
@@ -48,6 +55,9 @@ public sealed partial class CeremonyService
                     "cross-platform" => AuthenticatorAttachment.CrossPlatform,
                     _ => throw new ServerException(ServerError.ValidationFailed, "authenticatorAttachment must be 'platform' or 'cross-platform'."),
                 },
+                // Kept in the ceremony state (never taken from the response), so that finish waives
+                // the UP check (REG-15) for this ceremony only.
+                ConditionalCreate = conditional,
             });
             var id = await SaveAsync(step, tenant.Id, CeremonyKind.Registration, ceremony.State.Serialize(), ceremony.State.ExpiresAt,
                 existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant, SignedIn = presented.ApiKey is null && presented.Bearer is not null }, ct).ConfigureAwait(false);
@@ -119,6 +129,14 @@ public sealed partial class CeremonyService
         }
         return (null, NewPending(Secrets.RandomId(16), selfName, self.DisplayName), null);
     }
+
+    /// <summary>Reads <c>mediation</c>: true for "conditional"; absent, "optional" and "required" are the modal prompt.</summary>
+    private static bool IsConditionalCreate(string? mediation) => mediation switch
+    {
+        null or "optional" or "required" => false,
+        "conditional" => true,
+        _ => throw new ServerException(ServerError.ValidationFailed, "mediation must be 'conditional', 'optional' or 'required'."),
+    };
 
     private static PendingUser NewPending(string id, string name, string? displayName) =>
         new(id, name, string.IsNullOrWhiteSpace(displayName) ? name : CheckText(displayName, "user.displayName", 256), Secrets.RandomId(32));

@@ -9,8 +9,12 @@ namespace Passkeys.Server.Endpoints;
 /// <summary>A user in requests: <c>id</c> is the app's user id (omitted for self sign-up).</summary>
 public sealed record UserInput(string Name, string? Id = null, string? DisplayName = null);
 
-/// <summary>Registration begin body.</summary>
-public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null);
+/// <summary>
+/// Registration begin body. <c>mediation</c> is how the browser will be asked: <c>"conditional"</c>
+/// for a conditional create (no prompt; only for an existing, signed-in user), otherwise
+/// <c>"optional"</c> or <c>"required"</c> (the modal prompt, also when absent).
+/// </summary>
+public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null, string? Mediation = null);
 
 /// <summary>A begun ceremony: its id and the WebAuthn options JSON for the browser.</summary>
 public sealed record BeginResponse(string CeremonyId, JsonElement Options);

@@ -15,6 +15,7 @@ public static class ProblemFactory
         ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid
             or ServerError.UsernameNotAllowed or ServerError.UsernameMixesScripts => 400,
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
+        ServerError.ConditionalCreateNeedsSignedInUser => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
@@ -78,6 +79,7 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        ServerError.ConditionalCreateNeedsSignedInUser => "A passkey can be added without a prompt only to an account that is signed in. Create this passkey with the usual prompt.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

@@ -89,4 +89,12 @@ public enum ServerError
     /// whichever copy presents it, until the user or an operator reinstates it. 403.
     /// </summary>
     CredentialSuspended = 1100,
+
+    // 1120–1129: conditional create and the browser SDK (issues 12, 14).
+    /// <summary>
+    /// A registration begin asked for <c>mediation: "conditional"</c> (a passkey made without a
+    /// prompt) for someone who is not an existing, signed-in user: a sign-up, or a registration
+    /// after a recovery code. A quiet passkey is only an upgrade of an account already signed in. 400.
+    /// </summary>
+    ConditionalCreateNeedsSignedInUser = 1120,
 }

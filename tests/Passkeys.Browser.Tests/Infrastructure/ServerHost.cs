@@ -61,7 +61,7 @@ public sealed class ServerHost : IAsyncDisposable
         return new ServerHost(app, port, data);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -68,4 +68,13 @@ public sealed class ApiDocumentationTests : IAsyncLifetime
         Assert.Contains("ML-DSA-44", (string)input["description"]!, StringComparison.Ordinal);
         Assert.Equal("string", (string)schemas["TenantView"]!["properties"]!["algorithms"]!["items"]!["type"]!);
     }
+
+    [Fact]
+    public async Task Registration_mediation_is_described_as_its_three_values()
+    {
+        var schemas = JsonNode.Parse(await _server.Http.GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;
+        var mediation = schemas["RegistrationBeginRequest"]!["properties"]!["mediation"]!;
+        Assert.Equal(["conditional", "optional", "required"], mediation["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Contains("1120", (string)mediation["description"]!, StringComparison.Ordinal);
+    }
 }

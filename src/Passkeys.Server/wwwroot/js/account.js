@@ -300,7 +300,7 @@ async function offerUpgrade() {
   if (!loadSession()?.signedInWithOtherDevice || !(await browserSupportsConditionalCreate())) return;
   session.update({ signedInWithOtherDevice: false });
   try {
-    const result = await session.withToken((token) => client.register({ token, conditional: true, authenticatorAttachment: 'platform' }));
+    const result = await session.withToken((token) => client.register({ token, mediation: 'conditional', authenticatorAttachment: 'platform' }));
     showMessage(`Also saved "${displayName(result.credential)}" on this device, so next time you won't need your other device.`, 'info');
     await refresh();
   } catch (e) {

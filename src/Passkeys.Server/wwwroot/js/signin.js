@@ -1,6 +1,6 @@
 // Sign-in page: autofill on the username field, "Sign in with a passkey", username + passkey,
 // and recovery (a recovery code, then a new passkey).
-import { browserSupportsPasskeys, browserSupportsAutofill, PasskeyError } from '/sdk/passkeys.js';
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, PasskeyError } from '/sdk/passkeys.js';
 import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
 
 const passkeyButton = document.getElementById('passkey-signin');
@@ -23,7 +23,7 @@ function signedIn(result, destination = '/account.html') {
 
 /** Offers passkeys in the username field's autofill; quietly does nothing where unsupported. */
 async function startAutofill() {
-  if (!(await browserSupportsAutofill())) return;
+  if (!(await browserSupportsWebAuthnAutofill())) return;
   try {
     signedIn(await client.signIn({ autofill: true }));
   } catch (e) {
@@ -86,7 +86,7 @@ recoveryForm.addEventListener('submit', (event) => {
   }, 'Checking your recovery code…');
 });
 
-if (!browserSupportsPasskeys()) {
+if (!browserSupportsWebAuthn()) {
   document.getElementById('unsupported').hidden = false;
   passkeyButton.disabled = true;
 } else {

@@ -1,5 +1,5 @@
 // Sign-up page: choose a username, create a passkey on this device or on a phone/security key.
-import { browserSupportsPasskeys, platformAuthenticatorIsAvailable } from '/sdk/passkeys.js';
+import { browserSupportsWebAuthn, platformAuthenticatorIsAvailable } from '/sdk/passkeys.js';
 import { client, saveSession, showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
 
 const form = document.getElementById('signup-form');
@@ -26,7 +26,7 @@ form.addEventListener('submit', (event) => {
   }, PROMPT_OPEN);
 });
 
-if (!browserSupportsPasskeys()) {
+if (!browserSupportsWebAuthn()) {
   document.getElementById('unsupported').hidden = false;
   document.getElementById('signup-submit').disabled = true;
 } else if (!(await platformAuthenticatorIsAvailable())) {

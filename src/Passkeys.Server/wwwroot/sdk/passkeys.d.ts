@@ -1,5 +1,6 @@
-// Type declarations for passkeys.js (served at /sdk/passkeys.js). WebAuthn Level 3 JSON types are
-// declared here so the file stands alone; they match the spec's *JSON dictionaries.
+// Type declarations for passkeys.js (served at /sdk/passkeys.js; the npm package @passkeys/browser).
+// WebAuthn Level 3 JSON types are declared here so the file stands alone; they match the spec's
+// *JSON dictionaries. The low-level calls match @simplewebauthn/browser's names and shapes.
 
 export declare const VERSION: string;
 
@@ -180,13 +181,24 @@ export declare function isUnknownCredentialError(error: unknown): boolean;
 
 export declare function bufferToBase64url(bytes: ArrayBuffer | ArrayBufferView): Base64URLString;
 export declare function base64urlToBuffer(text: Base64URLString): ArrayBuffer;
+/** SimpleWebAuthn's name for bufferToBase64url. */
+export declare function bufferToBase64URLString(bytes: ArrayBuffer | ArrayBufferView): Base64URLString;
+/** SimpleWebAuthn's name for base64urlToBuffer. */
+export declare function base64URLStringToBuffer(text: Base64URLString): ArrayBuffer;
 export declare function parseCreationOptions(json: PublicKeyCredentialCreationOptionsJSON): PublicKeyCredentialCreationOptions;
 export declare function parseRequestOptions(json: PublicKeyCredentialRequestOptionsJSON): PublicKeyCredentialRequestOptions;
 export declare function credentialToJSON(credential: PublicKeyCredential): RegistrationResponseJSON | AuthenticationResponseJSON;
 
-export declare function browserSupportsPasskeys(): boolean;
-export declare function browserSupportsAutofill(): Promise<boolean>;
+/** WebAuthn present in a secure context (sync). */
+export declare function browserSupportsWebAuthn(): boolean;
+/** Passkeys in a username field's autofill (conditional mediation). */
+export declare function browserSupportsWebAuthnAutofill(): Promise<boolean>;
+/** Creating a passkey with mediation 'conditional' (getClientCapabilities().conditionalCreate). */
 export declare function browserSupportsConditionalCreate(): Promise<boolean>;
+/** @deprecated Use browserSupportsWebAuthn() (SimpleWebAuthn's browserSupportsPasskeys is a different, async test). */
+export declare function browserSupportsPasskeys(): boolean;
+/** @deprecated Use browserSupportsWebAuthnAutofill(). */
+export declare function browserSupportsAutofill(): Promise<boolean>;
 export declare function platformAuthenticatorIsAvailable(): Promise<boolean>;
 export declare function getClientCapabilities(): Promise<Record<string, boolean>>;
 
@@ -198,11 +210,92 @@ export declare function checkAutofillInput(root?: Document | Element): AutofillC
 export declare function cancelCeremony(reason?: string): boolean;
 export declare function activeCeremony(): 'registration' | 'authentication' | 'autofill' | 'conditional-create' | null;
 
+/** SimpleWebAuthn's code names (WebAuthnError.code). */
+export type WebAuthnErrorCode =
+  | 'ERROR_CEREMONY_ABORTED'
+  | 'ERROR_INVALID_DOMAIN'
+  | 'ERROR_INVALID_RP_ID'
+  | 'ERROR_INVALID_USER_ID_LENGTH'
+  | 'ERROR_MALFORMED_PUBKEYCREDPARAMS'
+  | 'ERROR_AUTHENTICATOR_GENERAL_ERROR'
+  | 'ERROR_AUTHENTICATOR_MISSING_DISCOVERABLE_CREDENTIAL_SUPPORT'
+  | 'ERROR_AUTHENTICATOR_MISSING_USER_VERIFICATION_SUPPORT'
+  | 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED'
+  | 'ERROR_AUTHENTICATOR_NO_SUPPORTED_PUBKEYCREDPARAMS_ALG'
+  | 'ERROR_AUTO_REGISTER_USER_VERIFICATION_FAILURE'
+  | 'ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY';
+
+export declare const WebAuthnErrorCode: Readonly<{
+  CeremonyAborted: 'ERROR_CEREMONY_ABORTED';
+  InvalidDomain: 'ERROR_INVALID_DOMAIN';
+  InvalidRpId: 'ERROR_INVALID_RP_ID';
+  InvalidUserIdLength: 'ERROR_INVALID_USER_ID_LENGTH';
+  MalformedPubKeyCredParams: 'ERROR_MALFORMED_PUBKEYCREDPARAMS';
+  AuthenticatorGeneralError: 'ERROR_AUTHENTICATOR_GENERAL_ERROR';
+  AuthenticatorMissingDiscoverableCredentialSupport: 'ERROR_AUTHENTICATOR_MISSING_DISCOVERABLE_CREDENTIAL_SUPPORT';
+  AuthenticatorMissingUserVerificationSupport: 'ERROR_AUTHENTICATOR_MISSING_USER_VERIFICATION_SUPPORT';
+  AuthenticatorPreviouslyRegistered: 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED';
+  AuthenticatorNoSupportedPubKeyCredParamsAlg: 'ERROR_AUTHENTICATOR_NO_SUPPORTED_PUBKEYCREDPARAMS_ALG';
+  AutoRegisterUserVerificationFailure: 'ERROR_AUTO_REGISTER_USER_VERIFICATION_FAILURE';
+  PassthroughSeeCauseProperty: 'ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY';
+}>;
+
+/** What startRegistration({ optionsJSON }) and startAuthentication({ optionsJSON }) throw. */
+export declare class WebAuthnError extends Error {
+  constructor(init: { message: string; code: WebAuthnErrorCode; cause?: unknown; name?: string; passkeyCode?: string; reason?: PasskeyErrorReason; detail?: string });
+  /** SimpleWebAuthn's code. */
+  readonly code: WebAuthnErrorCode;
+  /** The browser error's name (e.g. 'InvalidStateError'), as in SimpleWebAuthn; 'WebAuthnError' when there was none. */
+  readonly name: string;
+  /** Plain-language message for the user, with the next step. */
+  readonly message: string;
+  /** This SDK's stable code (e.g. 'cancelled', 'conditional_create_unsupported'). */
+  readonly passkeyCode?: PasskeyErrorCode | (string & {});
+  /** This SDK's stable reason. */
+  readonly reason?: PasskeyErrorReason;
+  /** Technical detail for logs. */
+  readonly detail?: string;
+  /** The browser's error, or this SDK's PasskeyError when no browser call failed. */
+  readonly cause?: unknown;
+  readonly isAbort: boolean;
+  toJSON(): Record<string, unknown>;
+}
+
+/** One controller shared by autofill and the modal ceremonies (SimpleWebAuthn's WebAuthnAbortService). */
+export declare const WebAuthnAbortService: Readonly<{
+  /** Cancels the ceremony in progress and returns a signal that the next cancelCeremony() aborts. */
+  createNewAbortSignal(): AbortSignal;
+  /** Cancels the ceremony in progress (it rejects with ERROR_CEREMONY_ABORTED). */
+  cancelCeremony(): void;
+}>;
+
+export interface StartRegistrationOpts {
+  optionsJSON: PublicKeyCredentialCreationOptionsJSON;
+  /** Create the passkey without a dialog (mediation 'conditional'); throws at once where unsupported. */
+  useAutoRegister?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface StartAuthenticationOpts {
+  optionsJSON: PublicKeyCredentialRequestOptionsJSON;
+  /** Offer passkeys in the autofill of <input autocomplete="username webauthn"> (conditional mediation). */
+  useBrowserAutofill?: boolean;
+  /** Check that such an input exists first; default true. */
+  verifyBrowserAutofillInput?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Creates a passkey; throws WebAuthnError. */
+export declare function startRegistration(args: StartRegistrationOpts): Promise<RegistrationResponseJSON>;
+/** @deprecated Use startRegistration({ optionsJSON, useAutoRegister, signal }). Throws PasskeyError. */
 export declare function startRegistration(
   optionsJSON: PublicKeyCredentialCreationOptionsJSON,
   opts?: { conditional?: boolean; signal?: AbortSignal },
 ): Promise<RegistrationResponseJSON>;
 
+/** Signs in with a passkey; throws WebAuthnError. */
+export declare function startAuthentication(args: StartAuthenticationOpts): Promise<AuthenticationResponseJSON>;
+/** @deprecated Use startAuthentication({ optionsJSON, useBrowserAutofill, signal }). Throws PasskeyError. */
 export declare function startAuthentication(
   optionsJSON: PublicKeyCredentialRequestOptionsJSON,
   opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element; purpose?: 'sign-in' | 'step-up' },
@@ -292,6 +385,9 @@ export interface PasskeysClient {
     recoveryGrant?: string;
     authenticatorAttachment?: 'platform' | 'cross-platform';
     name?: string;
+    /** 'conditional': a quiet passkey upgrade for a signed-in user (no dialog); the server keeps it in the ceremony. */
+    mediation?: 'conditional' | 'optional' | 'required';
+    /** @deprecated Use mediation: 'conditional'. */
     conditional?: boolean;
     signal?: AbortSignal;
   }): Promise<RegisterResult>;

@@ -1,14 +1,33 @@
 // passkeys.js — the browser side of a passkey (WebAuthn Level 3) ceremony.
 //
-// One ES module with no dependencies and no build step. It takes the options JSON a relying-party
-// server sends (PublicKeyCredentialCreationOptionsJSON / PublicKeyCredentialRequestOptionsJSON),
-// runs navigator.credentials.create()/get(), and returns the response JSON the server verifies.
-// Every failure comes out as a PasskeyError with a stable `code`, a plain-language `message` that
-// says what to do next, and the original error as `cause`.
+// ES modules with no dependencies and no build step (this file and ./webauthn-error.js), served at
+// /sdk/ and packed as the npm package @passkeys/browser (./package.json). It takes the options JSON
+// a relying-party server sends (PublicKeyCredentialCreationOptionsJSON /
+// PublicKeyCredentialRequestOptionsJSON), runs navigator.credentials.create()/get(), and returns
+// the response JSON the server verifies. The low-level calls have @simplewebauthn/browser's names
+// and shapes (startRegistration({ optionsJSON }), WebAuthnError.code, …); the Passkeys.Server
+// helpers (createPasskeysClient, createSession) sit on top and throw a PasskeyError with a stable
+// `code`, a plain-language `message` that says what to do next, and the original error as `cause`.
 //
 // Spec: https://www.w3.org/TR/webauthn-3/  Types: ./passkeys.d.ts  Guide: docs/sdk.md
 
-export const VERSION = '1.0.0';
+import { WebAuthnError, WebAuthnErrorCode, webAuthnErrorCode } from './webauthn-error.js';
+
+export { WebAuthnError, WebAuthnErrorCode };
+
+/** The package version (package.json), the repository's version. */
+export const VERSION = '0.1.0';
+
+// ───────────────────────────── deprecations ─────────────────────────────
+
+const warnedDeprecations = new Set();
+
+// Old names keep working for one release (docs/sdk.md, "Deprecations"); each warns once per page.
+function deprecated(oldName, replacement) {
+  if (warnedDeprecations.has(oldName)) return;
+  warnedDeprecations.add(oldName);
+  globalThis.console?.warn?.(`passkeys.js: ${oldName} is deprecated and will be removed in the next release; use ${replacement} instead (docs/sdk.md, "Deprecations").`);
+}
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -402,6 +421,16 @@ export function base64urlToBuffer(text) {
   return bytes.buffer;
 }
 
+/** SimpleWebAuthn's name for bufferToBase64url. */
+export function bufferToBase64URLString(bytes) {
+  return bufferToBase64url(bytes);
+}
+
+/** SimpleWebAuthn's name for base64urlToBuffer (this one throws PasskeyError on text that isn't base64url). */
+export function base64URLStringToBuffer(text) {
+  return base64urlToBuffer(text);
+}
+
 // ───────────────────────────── options and responses ─────────────────────────────
 
 function hasNative(name) {
@@ -531,7 +560,7 @@ export function credentialToJSON(credential) {
 // ───────────────────────────── feature detection ─────────────────────────────
 
 /** True when this browser can run WebAuthn at all (PublicKeyCredential present, secure context). */
-export function browserSupportsPasskeys() {
+export function browserSupportsWebAuthn() {
   return typeof globalThis.PublicKeyCredential === 'function'
     && typeof navigator !== 'undefined' && !!navigator.credentials
     && typeof navigator.credentials.create === 'function'
@@ -544,7 +573,7 @@ export function browserSupportsPasskeys() {
  * @returns {Promise<Record<string, boolean>>}
  */
 export async function getClientCapabilities() {
-  if (!browserSupportsPasskeys()) return {};
+  if (!browserSupportsWebAuthn()) return {};
   if (hasNative('getClientCapabilities')) {
     try {
       return { ...(await PublicKeyCredential.getClientCapabilities()) };
@@ -568,7 +597,7 @@ export async function getClientCapabilities() {
 
 /** True when the device has a built-in authenticator that verifies the user (Touch ID, Windows Hello, screen lock). */
 export async function platformAuthenticatorIsAvailable() {
-  if (!browserSupportsPasskeys()) return false;
+  if (!browserSupportsWebAuthn()) return false;
   try {
     if (hasNative('isUserVerifyingPlatformAuthenticatorAvailable')) {
       return await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable();
@@ -578,8 +607,8 @@ export async function platformAuthenticatorIsAvailable() {
 }
 
 /** True when the browser can offer passkeys in a username field's autofill (conditional mediation). */
-export async function browserSupportsAutofill() {
-  if (!browserSupportsPasskeys()) return false;
+export async function browserSupportsWebAuthnAutofill() {
+  if (!browserSupportsWebAuthn()) return false;
   try {
     if (hasNative('getClientCapabilities')) {
       const caps = await PublicKeyCredential.getClientCapabilities();
@@ -594,6 +623,21 @@ export async function browserSupportsAutofill() {
 export async function browserSupportsConditionalCreate() {
   const caps = await getClientCapabilities();
   return caps.conditionalCreate === true;
+}
+
+/**
+ * @deprecated Use browserSupportsWebAuthn(). (SimpleWebAuthn's browserSupportsPasskeys is a
+ * different, asynchronous test; this name goes away so the two can't be confused.)
+ */
+export function browserSupportsPasskeys() {
+  deprecated('browserSupportsPasskeys()', 'browserSupportsWebAuthn()');
+  return browserSupportsWebAuthn();
+}
+
+/** @deprecated Use browserSupportsWebAuthnAutofill(). */
+export function browserSupportsAutofill() {
+  deprecated('browserSupportsAutofill()', 'browserSupportsWebAuthnAutofill()');
+  return browserSupportsWebAuthnAutofill();
 }
 
 // ───────────────────────────── autofill input ─────────────────────────────
@@ -629,9 +673,23 @@ export function checkAutofillInput(root = document) {
 /** @type {{controller: AbortController, kind: string, settled: Promise<void>} | null} */
 let current = null;
 
-/** Cancels the ceremony in progress, if any (its promise rejects with PasskeyError 'aborted'). */
+// Each ceremony takes a ticket when it is called, before its first await (feature checks, the
+// platform test), so that the order of the calls decides, not the order in which they get through
+// those awaits: a ceremony called earlier never replaces one called later, and cancelCeremony()
+// right after a call (SimpleWebAuthn's WebAuthnAbortService allows that) cancels it too.
+let requested = 0;
+let newestBegun = 0;
+let cancelledUpTo = 0;
+
+function takeTicket() {
+  return ++requested;
+}
+
+/** Cancels the ceremony in progress, or called and about to start, if any (its promise rejects with PasskeyError 'aborted'). */
 export function cancelCeremony(reason = 'cancelled by the page') {
-  if (!current) return false;
+  const starting = requested > Math.max(newestBegun, cancelledUpTo);
+  cancelledUpTo = requested;
+  if (!current) return starting;
   current.controller.abort(new DOMException(reason, 'AbortError'));
   return true;
 }
@@ -641,7 +699,36 @@ export function activeCeremony() {
   return current ? current.kind : null;
 }
 
-async function beginCeremony(kind, externalSignal) {
+let serviceController = null;
+
+/**
+ * SimpleWebAuthn's WebAuthnAbortService over the same single ceremony: one controller shared by
+ * autofill and the modal ceremonies. `cancelCeremony()` cancels the ceremony in progress (its
+ * promise rejects with ERROR_CEREMONY_ABORTED); `createNewAbortSignal()` cancels it too and returns
+ * a signal of your own that the next cancelCeremony() aborts (for your own WebAuthn calls).
+ */
+export const WebAuthnAbortService = Object.freeze({
+  createNewAbortSignal() {
+    WebAuthnAbortService.cancelCeremony();
+    serviceController = new AbortController();
+    return serviceController.signal;
+  },
+  cancelCeremony() {
+    cancelCeremony('cancelled by the page');
+    serviceController?.abort(new DOMException('cancelled by the page', 'AbortError'));
+    serviceController = null;
+  },
+});
+
+async function beginCeremony(kind, externalSignal, ticket) {
+  if (ticket !== undefined && (ticket <= cancelledUpTo || ticket < newestBegun)) {
+    // Cancelled, or replaced by a ceremony called after it, before it began: it reaches the browser
+    // with its signal already aborted and rejects as aborted, leaving the current ceremony alone.
+    const controller = new AbortController();
+    controller.abort(new DOMException(ticket <= cancelledUpTo ? 'cancelled by the page' : `replaced by a newer request`, 'AbortError'));
+    return { controller, kind, settled: Promise.resolve(), finish() {} };
+  }
+  if (ticket !== undefined) newestBegun = ticket;
   const previous = current;
   if (previous) {
     previous.controller.abort(new DOMException(`replaced by a new ${kind} request`, 'AbortError'));
@@ -670,13 +757,13 @@ function platformAvailability() {
   return platformCache;
 }
 
-async function run(kind, ceremony, options, signal, call, purpose) {
-  if (!browserSupportsPasskeys()) {
+async function run(kind, ceremony, options, signal, call, purpose, ticket) {
+  if (!browserSupportsWebAuthn()) {
     throw new PasskeyError(ErrorCode.PasskeysUnsupported, "This browser can't use passkeys. Update it or use another browser, or sign in with a recovery code.");
   }
   let started;
   const platform = await platformAvailability();
-  const entry = await beginCeremony(kind, signal);
+  const entry = await beginCeremony(kind, signal, ticket);
   try {
     let parsed;
     try {
@@ -698,48 +785,109 @@ async function run(kind, ceremony, options, signal, call, purpose) {
 
 // ───────────────────────────── ceremonies ─────────────────────────────
 
-/**
- * Creates a passkey. Takes the server's PublicKeyCredentialCreationOptionsJSON and returns the
- * RegistrationResponseJSON to send back. Cancels any ceremony in progress (autofill included).
- * With `conditional: true` the browser creates the passkey without a dialog when it can (a
- * "passkey upgrade" right after the user signed in with a password); throws
- * conditional_create_unsupported when it can't.
- * @param {object} optionsJSON
- * @param {{conditional?: boolean, signal?: AbortSignal}} [opts]
- */
-export async function startRegistration(optionsJSON, opts = {}) {
-  const conditional = !!opts.conditional;
-  if (conditional && browserSupportsPasskeys() && !(await browserSupportsConditionalCreate())) {
-    throw new PasskeyError(ErrorCode.ConditionalCreateUnsupported, "This browser can't add a passkey automatically. You can add one from your account page.");
-  }
-  return run(conditional ? 'conditional-create' : 'registration', 'registration', optionsJSON, opts.signal,
-    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }));
+// Both ceremony functions take SimpleWebAuthn's shape, one object with `optionsJSON`; the older
+// positional shape (optionsJSON, opts) still works for one release, with a warning.
+function isArgumentsObject(arg) {
+  return !!arg && typeof arg === 'object' && Object.prototype.hasOwnProperty.call(arg, 'optionsJSON');
+}
+
+function toWebAuthnError(error, ceremony, optionsJSON, conditional) {
+  if (error instanceof WebAuthnError) return error;
+  const p = error instanceof PasskeyError ? error : toPasskeyError(error, { ceremony });
+  const browserError = p.cause && typeof p.cause === 'object' && typeof p.cause.name === 'string' && !(p.cause instanceof PasskeyError) ? p.cause : undefined;
+  return new WebAuthnError({
+    message: p.message,
+    code: webAuthnErrorCode({ passkeyCode: p.code, causeName: browserError?.name, ceremony, optionsJSON, conditional }),
+    // The browser's error when there was one; otherwise this SDK's own (a feature check, bad options).
+    cause: browserError ?? p,
+    passkeyCode: p.code,
+    reason: p.reason,
+    detail: p.detail,
+  });
 }
 
 /**
- * Signs in with a passkey. Takes the server's PublicKeyCredentialRequestOptionsJSON and returns
- * the AuthenticationResponseJSON. With `autofill: true` the passkeys appear in the autofill of the
- * page's <input autocomplete="username webauthn"> and the promise settles when the user picks one;
- * start it on page load, and any later ceremony cancels it.
- * @param {object} optionsJSON
- * `purpose` ('sign-in' or 'step-up', default 'sign-in') only tunes how a refusal is explained.
- * @param {{autofill?: boolean, signal?: AbortSignal, root?: Document|Element, purpose?: 'sign-in'|'step-up'}} [opts]
+ * Creates a passkey (SimpleWebAuthn's shape). Takes the server's
+ * PublicKeyCredentialCreationOptionsJSON and returns the RegistrationResponseJSON to send back.
+ * Cancels any ceremony in progress (autofill included). With `useAutoRegister: true` the browser
+ * creates the passkey without a dialog (a conditional create: a "passkey upgrade" right after the
+ * user signed in with a password); where the browser can't, it throws at once, without prompting
+ * (WebAuthnError ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY, passkeyCode conditional_create_unsupported).
+ * Failures are WebAuthnErrors with SimpleWebAuthn's codes.
+ * @param {{optionsJSON: object, useAutoRegister?: boolean, signal?: AbortSignal}} args
  */
-export async function startAuthentication(optionsJSON, opts = {}) {
+export async function startRegistration(args, legacyOpts) {
+  if (!isArgumentsObject(args)) {
+    deprecated('startRegistration(optionsJSON, { conditional, signal })', 'startRegistration({ optionsJSON, useAutoRegister, signal })');
+    return createCredential(args, legacyOpts);
+  }
+  const { optionsJSON, useAutoRegister = false, signal } = args;
+  try {
+    return await createCredential(optionsJSON, { conditional: useAutoRegister, signal });
+  } catch (e) {
+    throw toWebAuthnError(e, 'registration', optionsJSON, useAutoRegister);
+  }
+}
+
+async function requireConditionalCreate() {
+  if (browserSupportsWebAuthn() && !(await browserSupportsConditionalCreate())) {
+    throw new PasskeyError(ErrorCode.ConditionalCreateUnsupported, "This browser can't add a passkey automatically. You can add one from your account page.");
+  }
+}
+
+// The registration ceremony itself; throws PasskeyError. `conditional: true` asks for mediation
+// 'conditional' and throws conditional_create_unsupported, without prompting, where the browser can't.
+async function createCredential(optionsJSON, opts = {}) {
+  const ticket = takeTicket();
+  const conditional = !!opts.conditional;
+  if (conditional) await requireConditionalCreate();
+  return run(conditional ? 'conditional-create' : 'registration', 'registration', optionsJSON, opts.signal,
+    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }),
+    undefined, ticket);
+}
+
+/**
+ * Signs in with a passkey (SimpleWebAuthn's shape). Takes the server's
+ * PublicKeyCredentialRequestOptionsJSON and returns the AuthenticationResponseJSON. With
+ * `useBrowserAutofill: true` the passkeys appear in the autofill of the page's
+ * <input autocomplete="username webauthn"> and the promise settles when the user picks one; start
+ * it on page load, and any later ceremony cancels it. `verifyBrowserAutofillInput: false` skips the
+ * check for that input. Failures are WebAuthnErrors with SimpleWebAuthn's codes.
+ * @param {{optionsJSON: object, useBrowserAutofill?: boolean, verifyBrowserAutofillInput?: boolean, signal?: AbortSignal}} args
+ */
+export async function startAuthentication(args, legacyOpts) {
+  if (!isArgumentsObject(args)) {
+    deprecated('startAuthentication(optionsJSON, { autofill, signal })', 'startAuthentication({ optionsJSON, useBrowserAutofill, signal })');
+    return getCredential(args, legacyOpts);
+  }
+  const { optionsJSON, useBrowserAutofill = false, verifyBrowserAutofillInput = true, signal } = args;
+  try {
+    return await getCredential(optionsJSON, { autofill: useBrowserAutofill, verifyInput: verifyBrowserAutofillInput, signal });
+  } catch (e) {
+    throw toWebAuthnError(e, 'authentication', optionsJSON, false);
+  }
+}
+
+// The authentication ceremony itself; throws PasskeyError. `purpose` ('sign-in' or 'step-up',
+// default 'sign-in') only tunes how a refusal is explained.
+async function getCredential(optionsJSON, opts = {}) {
+  const ticket = takeTicket();
   const autofill = !!opts.autofill;
   let options = optionsJSON;
   if (autofill) {
-    if (!(await browserSupportsAutofill())) {
+    if (!(await browserSupportsWebAuthnAutofill())) {
       throw new PasskeyError(ErrorCode.AutofillUnsupported, "This browser can't suggest passkeys in the username field. Use the \"Sign in with a passkey\" button instead.");
     }
-    const check = checkAutofillInput(opts.root ?? document);
-    if (!check.ok) throw new PasskeyError(check.code, check.message);
+    if (opts.verifyInput !== false) {
+      const check = checkAutofillInput(opts.root ?? document);
+      if (!check.ok) throw new PasskeyError(check.code, check.message);
+    }
     // Autofill lists the passkeys the user has; an allow list would hide the others.
     options = { ...optionsJSON, allowCredentials: [] };
   }
   return run(autofill ? 'autofill' : 'authentication', 'authentication', options, opts.signal,
     (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }),
-    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'));
+    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'), ticket);
 }
 
 // ───────────────────────────── signals ─────────────────────────────
@@ -818,15 +966,25 @@ export function createPasskeysClient(config = {}) {
 
     /**
      * Creates a passkey: self sign-up ({user:{name, displayName}}), another passkey for a signed-in
-     * user ({token}), or a new passkey after a recovery code ({recoveryGrant}).
+     * user ({token}), or a new passkey after a recovery code ({recoveryGrant}). For a signed-in user,
+     * `mediation: 'conditional'` makes it quietly, without a dialog (a passkey upgrade); where the
+     * browser can't, it throws conditional_create_unsupported before anything starts.
      * Returns the finish response plus `userHandle` and `rpId` (needed for signals).
      */
-    async register({ user, token, recoveryGrant, authenticatorAttachment, name, conditional, signal } = {}) {
+    async register({ user, token, recoveryGrant, authenticatorAttachment, name, mediation, conditional, signal } = {}) {
+      if (conditional !== undefined) deprecated("register({ conditional })", "register({ mediation: 'conditional' })");
+      const quiet = mediation === 'conditional' || conditional === true;
+      // Said before the server begins anything: no ceremony, no prompt where the browser can't.
+      if (quiet) await requireConditionalCreate();
       const begin = await request('POST', '/registration/begin', {
         token,
-        body: { ...(user ? { user } : {}), ...(recoveryGrant ? { recoveryGrant } : {}), ...(authenticatorAttachment ? { authenticatorAttachment } : {}) },
+        body: {
+          ...(user ? { user } : {}), ...(recoveryGrant ? { recoveryGrant } : {}), ...(authenticatorAttachment ? { authenticatorAttachment } : {}),
+          // The server keeps it in the ceremony and accepts a response without user presence only then.
+          ...(quiet ? { mediation: 'conditional' } : mediation ? { mediation } : {}),
+        },
       });
-      const response = await startRegistration(begin.options, { conditional, signal });
+      const response = await createCredential(begin.options, { conditional: quiet, signal });
       const result = await request('POST', '/registration/finish', {
         body: { ceremonyId: begin.ceremonyId, response, ...(name ? { name } : {}) },
       });
@@ -840,7 +998,7 @@ export function createPasskeysClient(config = {}) {
      */
     async signIn({ username, autofill, signal, root: domRoot } = {}) {
       const begin = await request('POST', '/authentication/begin', { body: username ? { username } : {} });
-      const response = await startAuthentication(begin.options, { autofill, signal, root: domRoot });
+      const response = await getCredential(begin.options, { autofill, signal, root: domRoot });
       const rpId = rpIdOf(begin.options);
       try {
         const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
@@ -862,7 +1020,7 @@ export function createPasskeysClient(config = {}) {
     /** Confirms a transaction with user verification; the token's `txn` claim binds its hash. */
     async stepUp({ token, transaction, signal }) {
       const begin = await request('POST', '/step-up/begin', { token, body: { transaction } });
-      const response = await startAuthentication(begin.options, { signal, purpose: 'step-up' });
+      const response = await getCredential(begin.options, { signal, purpose: 'step-up' });
       return request('POST', '/step-up/finish', { body: { ceremonyId: begin.ceremonyId, response } });
     },
 
