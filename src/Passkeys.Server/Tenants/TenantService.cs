@@ -41,8 +41,9 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
             throw new ServerException(ServerError.ValidationFailed,
                 $"cloneDetection '{input.CloneDetection}' must be one of {string.Join(", ", CloneDetectionPolicy.All)}.");
         }
+        var attestationPolicy = AttestationPolicyRules.Parse(input.AttestationPolicy, input.Attestation, options.Value.Metadata.Enabled, time.GetUtcNow());
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
-            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection);
+            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, attestationPolicy);
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>

@@ -189,5 +189,10 @@ internal static class PostgresMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at timestamptz NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
         """,
+        // Attestation policy (docs/api.md, "Attestation policy"): a tenant's attestationPolicy as
+        // JSON text, NULL (every existing tenant) for mode "any" with no lists.
+        """
+        ALTER TABLE tenants ADD COLUMN attestation_policy text NULL;
+        """,
     ];
 }

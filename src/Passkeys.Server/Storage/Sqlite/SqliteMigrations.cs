@@ -193,5 +193,10 @@ internal static class SqliteMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
         """,
+        // Attestation policy (docs/api.md, "Attestation policy"): a tenant's attestationPolicy as
+        // JSON text, NULL (every existing tenant) for mode "any" with no lists.
+        """
+        ALTER TABLE tenants ADD COLUMN attestation_policy TEXT NULL;
+        """,
     ];
 }
