@@ -68,6 +68,7 @@ public static class PasskeysServerApp
         services.AddSingleton<AttemptBudget>();
         services.AddSingleton<FakeCredentialSource>();
         services.AddSingleton<Metadata.AuthenticatorDirectory>();
+        services.AddSingleton<Metadata.RevokedAuthenticatorSweep>();
         services.AddSingleton<Metadata.MetadataRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<Metadata.MetadataRefreshService>());
         services.AddSingleton<CeremonyService>();

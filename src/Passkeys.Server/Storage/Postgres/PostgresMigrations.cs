@@ -190,9 +190,11 @@ internal static class PostgresMigrations
         ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
         """,
         // Attestation policy (docs/api.md, "Attestation policy"): a tenant's attestationPolicy as
-        // JSON text, NULL (every existing tenant) for mode "any" with no lists.
+        // JSON text, NULL (every existing tenant) for mode "any" with no lists. ix_credentials_aaguid
+        // finds the passkeys of an authenticator model that FIDO metadata revokes (docs/operations.md).
         """
         ALTER TABLE tenants ADD COLUMN attestation_policy text NULL;
+        CREATE INDEX ix_credentials_aaguid ON credentials (aaguid);
         """,
     ];
 }

@@ -194,9 +194,11 @@ internal static class SqliteMigrations
         ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
         """,
         // Attestation policy (docs/api.md, "Attestation policy"): a tenant's attestationPolicy as
-        // JSON text, NULL (every existing tenant) for mode "any" with no lists.
+        // JSON text, NULL (every existing tenant) for mode "any" with no lists. ix_credentials_aaguid
+        // finds the passkeys of an authenticator model that FIDO metadata revokes (docs/operations.md).
         """
         ALTER TABLE tenants ADD COLUMN attestation_policy TEXT NULL;
+        CREATE INDEX ix_credentials_aaguid ON credentials (aaguid);
         """,
     ];
 }
