@@ -25,11 +25,13 @@ public sealed record UserView(string Id, string Name, string DisplayName);
 /// <summary>
 /// A credential in responses. <c>AuthenticatorIcon</c> is the FIDO metadata icon for the AAGUID (a
 /// checked <c>data:image/…;base64</c> URI), null without metadata or when the entry has none.
+/// <c>AttestationType</c> is none | self | basic | attca | anonca | uncertain, null for passkeys registered before it was recorded.
 /// </summary>
 public sealed record CredentialView(
     string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
     bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted,
-    string? AuthenticatorIcon, string Status, string? SuspendedReason, DateTimeOffset? SuspendedAt, DateTimeOffset? CloneSuspectedAt);
+    string? AuthenticatorIcon, string Status, string? SuspendedReason, DateTimeOffset? SuspendedAt, DateTimeOffset? CloneSuspectedAt,
+    string? AttestationType);
 
 /// <summary>
 /// Registration finished. The session members are null when the registration was begun with a

@@ -34,6 +34,7 @@ public sealed record UserRecord(
 
 /// <summary>A registered passkey. <see cref="Id"/> is unique across all tenants and users.</summary>
 /// <param name="PublicKey">The COSE_Key bytes as registered.</param>
+/// <param name="AttestationType">none | self | basic | attca | anonca | uncertain (<see cref="Ceremonies.AttestationTypeNames"/>); null when registered before it was recorded.</param>
 /// <param name="Algorithm">The COSE algorithm identifier (e.g. -7 for ES256).</param>
 public sealed record CredentialRecordRow(
     string TenantId,
@@ -56,7 +57,8 @@ public sealed record CredentialRecordRow(
     string Status = CredentialStatus.Active,
     string? SuspendedReason = null,
     DateTimeOffset? SuspendedAt = null,
-    DateTimeOffset? CloneSuspectedAt = null);
+    DateTimeOffset? CloneSuspectedAt = null,
+    string? AttestationType = null);
 
 /// <summary>What a pending ceremony is.</summary>
 public enum CeremonyKind

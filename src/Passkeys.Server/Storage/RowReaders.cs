@@ -22,7 +22,7 @@ internal sealed class RowReaders(IColumnTypes columns)
         r.GetString(0), columns.Bytes(r, 1), r.GetString(2), columns.Bytes(r, 3), columns.Bytes(r, 4), r.GetInt32(5), r.GetInt64(6),
         columns.Bool(r, 7), columns.Bool(r, 8), columns.Bool(r, 9), ListFromJson(r.GetString(10)), columns.Guid(r, 11), r.GetString(12),
         columns.Bool(r, 13), StringOrNull(r, 14), columns.Time(r, 15), TimeOrNull(r, 16),
-        r.GetString(17), StringOrNull(r, 18), TimeOrNull(r, 19), TimeOrNull(r, 20));
+        r.GetString(17), StringOrNull(r, 18), TimeOrNull(r, 19), TimeOrNull(r, 20), StringOrNull(r, 21));
 
     public CeremonyRecord Ceremony(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), (CeremonyKind)r.GetInt32(2), columns.Bytes(r, 3), StringOrNull(r, 4), StringOrNull(r, 5),

@@ -121,15 +121,18 @@ public abstract class AttestationPolicyTests : IDisposable
 
         await RefusedAsync(server, Client(AttestationKind.None), "verified", 1114);
         await RefusedAsync(server, Client(AttestationKind.PackedSelf), "verified", 1115);
-        foreach (var kind in new[] { AttestationKind.Packed, AttestationKind.Tpm, AttestationKind.AndroidKey, AttestationKind.Apple })
+        foreach (var (kind, type) in new[] { (AttestationKind.Packed, "basic"), (AttestationKind.Tpm, "attca"), (AttestationKind.AndroidKey, "basic"), (AttestationKind.Apple, "anonca") })
         {
             var credential = await RegisteredAsync(server, Client(kind), "verified");
+            Assert.Equal(type, (string)credential["attestationType"]!);
             Assert.False((bool)credential["attestationTrusted"]!); // verified, but no root was asked for
         }
 
-        foreach (var kind in new[] { AttestationKind.None, AttestationKind.PackedSelf, AttestationKind.Packed })
+        foreach (var (kind, type) in new[] { (AttestationKind.None, "none"), (AttestationKind.PackedSelf, "self"), (AttestationKind.Packed, "basic") })
         {
-            Assert.False((bool)(await RegisteredAsync(server, Client(kind), "any"))["attestationTrusted"]!);
+            var credential = await RegisteredAsync(server, Client(kind), "any");
+            Assert.Equal(type, (string)credential["attestationType"]!);
+            Assert.False((bool)credential["attestationTrusted"]!);
         }
     }
 
