@@ -72,11 +72,11 @@ public sealed class TenantAttestationPolicy : IAuthenticatorPolicy
         var aaguid = context.Aaguid;
         if (_deny.Contains(aaguid))
         {
-            throw new ServerException(ServerError.AuthenticatorDenied, ProblemFactory.NotAcceptedMessage);
+            throw new ServerException(ServerError.AaguidDenied, ProblemFactory.NotAcceptedMessage);
         }
         if (_allow.Count > 0 && !_allow.Contains(aaguid))
         {
-            throw new ServerException(ServerError.AuthenticatorNotAllowed, ProblemFactory.NotAcceptedMessage);
+            throw new ServerException(ServerError.AaguidNotAllowed, ProblemFactory.NotAcceptedMessage);
         }
 
         // Every mode: FIDO metadata reports this model revoked or compromised (Metadata/CompromiseStatuses.cs).

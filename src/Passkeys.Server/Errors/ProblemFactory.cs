@@ -18,8 +18,8 @@ public static class ProblemFactory
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
         ServerError.AttestationPolicyInvalid or ServerError.AttestationRootUnreadable or ServerError.AttestationRootNotCa or ServerError.AttestationRootExpired => 400,
-        ServerError.AttestationMissing or ServerError.AttestationUnverified or ServerError.AttestationUntrusted or ServerError.AuthenticatorDenied
-            or ServerError.AuthenticatorNotAllowed or ServerError.AuthenticatorRevoked => 403,
+        ServerError.AttestationMissing or ServerError.AttestationUnverified or ServerError.AttestationUntrusted or ServerError.AaguidDenied
+            or ServerError.AaguidNotAllowed or ServerError.AuthenticatorRevoked => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -97,8 +97,8 @@ public static class ProblemFactory
         ServerError.AttestationMissing => NotAcceptedMessage,
         ServerError.AttestationUnverified => NotAcceptedMessage,
         ServerError.AttestationUntrusted => NotAcceptedMessage,
-        ServerError.AuthenticatorDenied => NotAcceptedMessage,
-        ServerError.AuthenticatorNotAllowed => NotAcceptedMessage,
+        ServerError.AaguidDenied => NotAcceptedMessage,
+        ServerError.AaguidNotAllowed => NotAcceptedMessage,
         ServerError.AuthenticatorRevoked => RevokedMessage,
         _ => "Something went wrong on our side. Please try again.",
     };

@@ -110,9 +110,9 @@ public enum ServerError
     /// <summary>Registration refused: the tenant requires trusted attestation and the certificate chain does not end at a root from FIDO metadata or the tenant's roots. 403.</summary>
     AttestationUntrusted = 1116,
     /// <summary>Registration refused: the authenticator's AAGUID is on the tenant's deny list. 403.</summary>
-    AuthenticatorDenied = 1117,
+    AaguidDenied = 1117,
     /// <summary>Registration refused: the tenant has an AAGUID allow list and this authenticator is not on it. 403.</summary>
-    AuthenticatorNotAllowed = 1118,
+    AaguidNotAllowed = 1118,
     /// <summary>Registration refused: FIDO metadata reports this authenticator model revoked or compromised. 403.</summary>
     AuthenticatorRevoked = 1119,
 }

@@ -154,8 +154,8 @@ public abstract class AttestationPolicyTests : IDisposable
         await CreateTenantAsync(server, "shop", new { aaguidAllow = new[] { Model.ToString(), OtherModel.ToString() }, aaguidDeny = new[] { OtherModel.ToString().ToUpperInvariant() } });
 
         await RegisteredAsync(server, Client(AttestationKind.None, Model), "shop");
-        Assert.Equal("AuthenticatorDenied", (string)(await RefusedAsync(server, Client(AttestationKind.None, OtherModel), "shop", 1117))["error"]!);
-        Assert.Equal("AuthenticatorNotAllowed", (string)(await RefusedAsync(server, Client(AttestationKind.None, Guid.NewGuid()), "shop", 1118))["error"]!);
+        Assert.Equal("AaguidDenied", (string)(await RefusedAsync(server, Client(AttestationKind.None, OtherModel), "shop", 1117))["error"]!);
+        Assert.Equal("AaguidNotAllowed", (string)(await RefusedAsync(server, Client(AttestationKind.None, Guid.NewGuid()), "shop", 1118))["error"]!);
 
         // Lists only: mode stays any; an update without the policy clears it.
         await server.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/shop", Tenant("shop", null), bearer: TestServer.AdminKey);
