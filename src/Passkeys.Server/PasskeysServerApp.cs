@@ -94,7 +94,7 @@ public static class PasskeysServerApp
         var edge = section.Get<PasskeysServerOptions>() ?? new PasskeysServerOptions();
         services.AddPasskeysForwardedHeaders(edge.Proxy);
         services.AddRateLimiter(o => ConfigureRateLimits(o, section.Get<PasskeysServerOptions>()?.RateLimits ?? new RateLimitOptions()));
-        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema());
+        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema().AddAttestationPolicySchema());
 
         configure?.Invoke(builder);
         var app = builder.Build();
