@@ -187,6 +187,13 @@ public abstract class AttestationPolicyTests : IDisposable
         await TenantProblemAsync(server, new { mode = "trusted", trustedRoots = new[] { Certificate(key, ca: true, now.AddYears(-2), now.AddDays(-1)) } }, 1113);
         await TenantProblemAsync(server, new { mode = "trusted", trustedRoots = new[] { Certificate(key, ca: true, now.AddDays(1), now.AddYears(1)) } }, 1113);
 
+        // Wrong JSON types are malformed requests, never a 500.
+        foreach (var policy in new object[] { "trusted", new { mode = 5 }, new { trustedRoots = "x" }, new { aaguidAllow = new[] { 1 } } })
+        {
+            using var response = await server.SendAsync(HttpMethod.Post, "/v1/admin/tenants", Tenant("typed", policy), bearer: TestServer.AdminKey);
+            await TestServer.ProblemAsync(response, 400, 1000);
+        }
+
         // Nothing was half-written.
         var tenants = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants", bearer: TestServer.AdminKey);
         Assert.Equal(["default"], tenants["tenants"]!.AsArray().Select(t => (string)t!["id"]!));
