@@ -90,6 +90,14 @@ public abstract class AttestationPolicyTests : IDisposable
         Assert.Equal("packed", (string)credential["attestationFormat"]!);
         Assert.True((bool)credential["attestationTrusted"]!);
 
+        // What GET answers can be sent back with PUT unchanged (the CLI's update edits the server's JSON).
+        var current = (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/bank", bearer: TestServer.AdminKey)).AsObject();
+        current.Remove("createdAt");
+        current["attestationPolicy"]!["aaguidDeny"] = new JsonArray(OtherModel.ToString());
+        var replaced = await server.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/bank", current.ToJsonString(), bearer: TestServer.AdminKey);
+        Assert.Equal(created["attestationPolicy"]!["trustedRoots"]!.ToJsonString(), replaced["attestationPolicy"]!["trustedRoots"]!.ToJsonString());
+        Assert.Equal(OtherModel.ToString(), (string)replaced["attestationPolicy"]!["aaguidDeny"]![0]!);
+
         // Each refusal is audited as a failed registration with its code.
         var audit = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/bank/audit?ceremony=registration&outcome=failed", bearer: TestServer.AdminKey);
         Assert.Equal([1114, 1115, 1116], audit["events"]!.AsArray().Select(e => (int)e!["errorCode"]!).Order());
