@@ -13,6 +13,9 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
     Metadata.AuthenticatorDirectory authenticators)
 {
     private readonly ConcurrentDictionary<string, (string Fingerprint, RelyingParty Party, TenantAttestationPolicy Attestation)> _parties = new(StringComparer.Ordinal);
+    // The policy's JSON per settings object: the tenant cache hands out the same record until the
+    // tenant changes, so sign-ins do not serialize the policy (and its roots) each time.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tenants.AttestationPolicySettings, string> PolicyJson = [];
 
     /// <summary>The relying party for <paramref name="tenant"/>'s current settings.</summary>
     public RelyingParty For(TenantRecord tenant) => Get(tenant).Party;
@@ -32,7 +35,8 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
         ArgumentNullException.ThrowIfNull(tenant);
         var attestationPolicy = tenant.AttestationPolicy ?? Tenants.AttestationPolicySettings.Default;
         var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
-            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection, attestationPolicy.ToJson());
+            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection,
+            PolicyJson.GetValue(attestationPolicy, static p => p.ToJson()));
         if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached;
