@@ -136,6 +136,16 @@ public abstract class AttestationPolicyTests : IDisposable
             Assert.False((bool)credential["attestationTrusted"]!); // verified, but no root was asked for
         }
 
+        // Compound (§8.9): verified when a part is certified; two self statements prove no more than one.
+        Assert.Equal("compound", (string)(await RegisteredAsync(server, Client(AttestationKind.Compound), "verified"))["attestationFormat"]!);
+        var selfTwice = TestServer.NewClient(authenticator: new SoftwareAuthenticator(new SoftwareAuthenticatorOptions
+        {
+            Attestation = AttestationKind.Compound,
+            CompoundAttestation = [AttestationKind.PackedSelf, AttestationKind.PackedSelf],
+            Aaguid = Model,
+        }));
+        await RefusedAsync(server, selfTwice, "verified", 1115);
+
         foreach (var (kind, type) in new[] { (AttestationKind.None, "none"), (AttestationKind.PackedSelf, "self"), (AttestationKind.Packed, "basic") })
         {
             var credential = await RegisteredAsync(server, Client(kind), "any");
