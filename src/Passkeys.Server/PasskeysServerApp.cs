@@ -68,6 +68,7 @@ public static class PasskeysServerApp
         services.AddSingleton<AttemptBudget>();
         services.AddSingleton<FakeCredentialSource>();
         services.AddSingleton<Metadata.AuthenticatorDirectory>();
+        services.AddSingleton<Metadata.RevokedAuthenticatorSweep>();
         services.AddSingleton<Metadata.MetadataRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<Metadata.MetadataRefreshService>());
         services.AddSingleton<CeremonyService>();
@@ -93,7 +94,7 @@ public static class PasskeysServerApp
         var edge = section.Get<PasskeysServerOptions>() ?? new PasskeysServerOptions();
         services.AddPasskeysForwardedHeaders(edge.Proxy);
         services.AddRateLimiter(o => ConfigureRateLimits(o, section.Get<PasskeysServerOptions>()?.RateLimits ?? new RateLimitOptions()));
-        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema().AddRegistrationMediationSchema());
+        services.AddOpenApi(o => o.AddTenantAlgorithmsSchema().AddRegistrationMediationSchema().AddAttestationPolicySchema());
 
         configure?.Invoke(builder);
         var app = builder.Build();

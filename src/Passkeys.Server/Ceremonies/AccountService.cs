@@ -70,10 +70,18 @@ public sealed class AccountService(IPasskeyStore store, AuditLog audit, TimeProv
             throw new ServerException(ServerError.CredentialSuspended,
                 "A passkey cannot turn itself back on. Sign in with another passkey or a recovery code, then reinstate it.");
         }
-        if (await store.GetCredentialAsync(tenantId, id, ct).ConfigureAwait(false) is { } row && row.UserId == userId && row.Status == status
+        var row = await store.GetCredentialAsync(tenantId, id, ct).ConfigureAwait(false);
+        if (row is not null && row.UserId == userId && row.Status == status
             && (status != CredentialStatus.Active || row.CloneSuspectedAt is null)) // reinstating a flagged one clears its mark
         {
             return await ViewAsync(tenantId, userId, id, ct).ConfigureAwait(false); // nothing changes: nothing to audit
+        }
+        if (status == CredentialStatus.Active && row is { UserId: var owner, SuspendedReason: SuspendedReason.AuthenticatorRevoked } && owner == userId
+            && Metadata.CompromiseStatuses.Of(authenticators.Blob?.Find(row.Aaguid)) is not null)
+        {
+            // The next metadata refresh would suspend it again: say so now instead.
+            throw new ServerException(ServerError.AuthenticatorRevoked,
+                "This passkey's kind of security key is still reported compromised, so it cannot be turned back on. Delete it and add a passkey from another security key or device.");
         }
         var reason = status == CredentialStatus.Active ? null : SuspendedReason.Operator;
         if (!await store.SetCredentialStatusAsync(tenantId, userId, id, status, reason, time.GetUtcNow(), ct).ConfigureAwait(false))

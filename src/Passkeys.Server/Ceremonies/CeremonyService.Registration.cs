@@ -165,14 +165,18 @@ public sealed partial class CeremonyService
             var name = request.Name is null ? null : CheckText(request.Name, "name", MaxNameLength);
             var data = CeremonyData.FromJson(ceremony.Data);
             var state = RegistrationState.Deserialize(ceremony.State);
-            var registered = parties.For(tenant).FinishRegistration(ResponseJson(request.Response), state);
+            // §7.1, with the tenant's attestation policy after REG-24 (Ceremonies/TenantAttestationPolicy.cs).
+            var (party, attestationPolicy) = parties.WithAttestationPolicy(tenant);
+            var registered = party.FinishRegistration(ResponseJson(request.Response), state);
             var c = registered.Credential;
+            var trusted = attestationPolicy.IsTrusted(registered);
             credentialId = Secrets.Base64Url(c.Id);
             var now = time.GetUtcNow();
             var newUser = data.NewUser is { } p ? new UserRecord(tenant.Id, p.Id, Secrets.FromBase64Url(p.Handle)!, p.Name, p.DisplayName, now) : null;
             var user = newUser ?? await step.GetUserAsync(tenant.Id, ceremony.UserId!, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
             var row = new CredentialRecordRow(tenant.Id, c.Id, ceremony.UserId!, c.UserHandle, c.PublicKey, (int)c.Algorithm, c.SignCount,
-                c.UvInitialized, c.BackupEligible, c.BackupState, c.Transports, c.Aaguid, c.AttestationFormat, c.AttestationTrusted, name, now, null);
+                c.UvInitialized, c.BackupEligible, c.BackupState, c.Transports, c.Aaguid, c.AttestationFormat, trusted, name, now, null,
+                AttestationType: AttestationTypeNames.Of(registered.Attestation.Type));
             // Signed before the transaction (no lock held while signing); discarded if the step fails.
             // Another passkey for a signed-in user gets a token as before, and the existing session goes on.
             var token = data.SignedIn

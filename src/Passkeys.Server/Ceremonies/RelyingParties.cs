@@ -9,20 +9,39 @@ namespace Passkeys.Server.Ceremonies;
 /// One library <see cref="RelyingParty"/> per tenant, rebuilt when the tenant's settings change.
 /// This is the one place the server turns tenant settings into library policy.
 /// </summary>
-public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.PasskeysServerOptions> options)
+public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.PasskeysServerOptions> options,
+    Metadata.AuthenticatorDirectory authenticators)
 {
-    private readonly ConcurrentDictionary<string, (string Fingerprint, RelyingParty Party)> _parties = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Fingerprint, RelyingParty Party, TenantAttestationPolicy Attestation)> _parties = new(StringComparer.Ordinal);
+    // The policy's JSON per settings object: the tenant cache hands out the same record until the
+    // tenant changes, so sign-ins do not serialize the policy (and its roots) each time.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tenants.AttestationPolicySettings, string> PolicyJson = [];
 
     /// <summary>The relying party for <paramref name="tenant"/>'s current settings.</summary>
-    public RelyingParty For(TenantRecord tenant)
+    public RelyingParty For(TenantRecord tenant) => Get(tenant).Party;
+
+    /// <summary>
+    /// The relying party for <paramref name="tenant"/> and the attestation policy it runs, from one
+    /// cache entry (registration finish records whether the attestation was trusted by that policy).
+    /// </summary>
+    public (RelyingParty Party, TenantAttestationPolicy Attestation) WithAttestationPolicy(TenantRecord tenant)
+    {
+        var entry = Get(tenant);
+        return (entry.Party, entry.Attestation);
+    }
+
+    private (string Fingerprint, RelyingParty Party, TenantAttestationPolicy Attestation) Get(TenantRecord tenant)
     {
         ArgumentNullException.ThrowIfNull(tenant);
+        var attestationPolicy = tenant.AttestationPolicy ?? Tenants.AttestationPolicySettings.Default;
         var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
-            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection);
+            tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection,
+            PolicyJson.GetValue(attestationPolicy, static p => p.ToJson()));
         if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
         {
-            return cached.Party;
+            return cached;
         }
+        var attestation = new TenantAttestationPolicy(attestationPolicy, authenticators, time);
         var settings = new RelyingPartyOptions
         {
             RpId = tenant.RpId,
@@ -43,14 +62,16 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
                 ? SignCountRegressionPolicy.AllowAndReport
                 : SignCountRegressionPolicy.Reject,
         };
+        // After REG-24: the tenant's attestation mode, AAGUID lists and revoked models (1114–1119).
+        settings.AuthenticatorPolicies = [attestation];
         if (tenant.Algorithms is { } algorithms)
         {
             // Offered in pubKeyCredParams and, through the ceremony state, the only ones finish accepts (REG-20).
             settings.Algorithms = [.. algorithms];
         }
-        var party = new RelyingParty(settings, time);
-        _parties[tenant.Id] = (fingerprint, party);
-        return party;
+        var entry = (fingerprint, new RelyingParty(settings, time), attestation);
+        _parties[tenant.Id] = entry;
+        return entry;
     }
 
     /// <summary>Maps the stored string to the library enum.</summary>

@@ -26,7 +26,7 @@ public static class Views
         ArgumentNullException.ThrowIfNull(authenticators);
         return new(Secrets.Base64Url(c.Id), c.Name, authenticators.NameOf(c.Aaguid), c.Aaguid, c.CreatedAt, c.LastUsedAt, c.BackupState,
             c.BackupEligible, c.Transports, defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId), c.AttestationFormat, c.AttestationTrusted,
-            authenticators.IconOf(c.Aaguid), c.Status, c.SuspendedReason, c.SuspendedAt, c.CloneSuspectedAt);
+            authenticators.IconOf(c.Aaguid), c.Status, c.SuspendedReason, c.SuspendedAt, c.CloneSuspectedAt, c.AttestationType);
     }
 
     /// <summary>A tenant.</summary>
@@ -34,6 +34,6 @@ public static class Views
     {
         ArgumentNullException.ThrowIfNull(t);
         return new(t.Id, t.RpId, t.RpName, t.Origins, t.RelatedOrigins, t.UserVerification, t.Attestation, t.SelfSignUp, t.CreatedAt,
-            Tenants.TenantAlgorithms.Names(t.Algorithms), t.CloneDetection);
+            Tenants.TenantAlgorithms.Names(t.Algorithms), t.CloneDetection, t.AttestationPolicy ?? Tenants.AttestationPolicySettings.Default);
     }
 }

@@ -163,6 +163,9 @@ public sealed class DefaultTenantOptions
     /// <summary>suspend | flag | ignore: what a signature counter that did not grow does (docs/api.md, Suspended passkeys).</summary>
     public string CloneDetection { get; set; } = Storage.CloneDetectionPolicy.Suspend;
 
+    /// <summary>The default tenant's attestationPolicy; null (absent) for mode any with no lists.</summary>
+    public DefaultAttestationPolicyOptions? AttestationPolicy { get; set; }
+
     /// <summary>The origins in effect.</summary>
     public IReadOnlyList<string> EffectiveOrigins => Origins is { Length: > 0 } o ? o : ["http://localhost:5080"];
 }

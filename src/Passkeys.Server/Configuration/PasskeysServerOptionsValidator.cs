@@ -120,6 +120,10 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
             {
                 errors.Add($"Passkeys:DefaultTenant: CloneDetection '{d.CloneDetection}' must be one of {string.Join(", ", Storage.CloneDetectionPolicy.All)}.");
             }
+            if (d.AttestationPolicy?.Parse(d.Attestation, options.Metadata.Enabled, DateTimeOffset.UtcNow).Problem is { } attestationProblem)
+            {
+                errors.Add("Passkeys:DefaultTenant: " + attestationProblem);
+            }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

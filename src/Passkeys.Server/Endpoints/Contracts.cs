@@ -31,11 +31,13 @@ public sealed record UserView(string Id, string Name, string DisplayName);
 /// <summary>
 /// A credential in responses. <c>AuthenticatorIcon</c> is the FIDO metadata icon for the AAGUID (a
 /// checked <c>data:image/…;base64</c> URI), null without metadata or when the entry has none.
+/// <c>AttestationType</c> is none | self | basic | attca | anonca | uncertain, null for passkeys registered before it was recorded.
 /// </summary>
 public sealed record CredentialView(
     string Id, string? Name, string? AuthenticatorName, Guid Aaguid, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
     bool Synced, bool BackupEligible, IReadOnlyList<string> Transports, bool IsDefault, string AttestationFormat, bool AttestationTrusted,
-    string? AuthenticatorIcon, string Status, string? SuspendedReason, DateTimeOffset? SuspendedAt, DateTimeOffset? CloneSuspectedAt);
+    string? AuthenticatorIcon, string Status, string? SuspendedReason, DateTimeOffset? SuspendedAt, DateTimeOffset? CloneSuspectedAt,
+    string? AttestationType);
 
 /// <summary>
 /// Registration finished. The session members are null when the registration was begun with a
@@ -74,8 +76,10 @@ public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset Expires
 
 /// <summary>Tenant in the admin API.</summary>
 /// <param name="Algorithms">The COSE algorithm names offered at registration, most preferred first; null for the library default.</param>
+/// <param name="AttestationPolicy">What registrations' attestation must prove and which AAGUIDs may register (trusted roots as base64 DER).</param>
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
-    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection);
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection,
+    Tenants.AttestationPolicySettings AttestationPolicy);
 
 /// <summary>Tenant create/replace body.</summary>
 /// <param name="Algorithms">
@@ -84,7 +88,15 @@ public sealed record TenantView(string Id, string RpId, string RpName, IReadOnly
 /// </param>
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
     string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null,
-    string CloneDetection = "suspend");
+    string CloneDetection = "suspend", AttestationPolicyInput? AttestationPolicy = null);
+
+/// <summary>A tenant's <c>attestationPolicy</c> in a create/replace body (Tenants/AttestationPolicyRules.cs); absent for mode "any" with no lists.</summary>
+/// <param name="Mode">any (default) | verified | trusted.</param>
+/// <param name="TrustedRoots">CA certificates, PEM or base64 DER, that attestation chains may end at (besides FIDO metadata's).</param>
+/// <param name="AaguidAllow">When not empty, only these AAGUIDs may register.</param>
+/// <param name="AaguidDeny">AAGUIDs that may not register (wins over the allow list).</param>
+public sealed record AttestationPolicyInput(string? Mode = null, IReadOnlyList<string>? TrustedRoots = null, IReadOnlyList<string>? AaguidAllow = null,
+    IReadOnlyList<string>? AaguidDeny = null);
 
 /// <summary>Tenant list.</summary>
 public sealed record TenantList(IReadOnlyList<TenantView> Tenants);

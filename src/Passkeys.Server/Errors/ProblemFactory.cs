@@ -18,6 +18,9 @@ public static class ProblemFactory
         ServerError.ConditionalCreateNeedsSignedInUser => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
+        ServerError.AttestationPolicyInvalid or ServerError.AttestationRootUnreadable or ServerError.AttestationRootNotCa or ServerError.AttestationRootExpired => 400,
+        ServerError.AttestationMissing or ServerError.AttestationUnverified or ServerError.AttestationUntrusted or ServerError.AaguidDenied
+            or ServerError.AaguidNotAllowed or ServerError.AuthenticatorRevoked => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -42,6 +45,14 @@ public static class ProblemFactory
     /// <summary>What a user whose passkey was suspended is told (also by the SDK, js/messages.js and sdk/passkeys.js).</summary>
     public const string SuspendedMessage =
         "For your safety this passkey was turned off because a copy of it may exist. Sign in with another passkey or a recovery code.";
+
+    /// <summary>What a person is told when the site's attestation policy refuses their authenticator (1114–1118).</summary>
+    public const string NotAcceptedMessage =
+        "This site accepts passkeys only from approved security keys or devices, and this one is not among them. Use an approved security key, or ask the site which ones it accepts.";
+
+    /// <summary>What a person is told when their authenticator model was revoked (1119).</summary>
+    public const string RevokedMessage =
+        "This kind of security key is no longer trusted because a security problem was reported for it. Use another security key or device.";
 
     /// <summary>The default plain-language message for a server error.</summary>
     public static string DefaultMessage(ServerError error) => error switch
@@ -79,6 +90,17 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        ServerError.AttestationPolicyInvalid => "The attestation policy is not usable.",
+        ServerError.AttestationRootUnreadable => "A trusted root is not a certificate. Send PEM or base64 DER.",
+        ServerError.AttestationRootNotCa => "A trusted root must be a CA certificate.",
+        ServerError.AttestationRootExpired => "A trusted root is not valid now.",
+        // The registration refusals: what the person registering is told (also by the SDK and js/messages.js).
+        ServerError.AttestationMissing => NotAcceptedMessage,
+        ServerError.AttestationUnverified => NotAcceptedMessage,
+        ServerError.AttestationUntrusted => NotAcceptedMessage,
+        ServerError.AaguidDenied => NotAcceptedMessage,
+        ServerError.AaguidNotAllowed => NotAcceptedMessage,
+        ServerError.AuthenticatorRevoked => RevokedMessage,
         ServerError.ConditionalCreateNeedsSignedInUser => "A passkey can be added without a prompt only to an account that is signed in. Create this passkey with the usual prompt.",
         _ => "Something went wrong on our side. Please try again.",
     };

@@ -90,6 +90,31 @@ public enum ServerError
     /// </summary>
     CredentialSuspended = 1100,
 
+    // 1110–1119: attestation policy and revoked authenticators (issue 12).
+    /// <summary>
+    /// A tenant's <c>attestationPolicy</c> is unusable: an unknown mode, a malformed or repeated
+    /// AAGUID, too many entries, or a mode that no registration could meet (verified or trusted with
+    /// attestation conveyance "none"; trusted with neither trustedRoots nor a metadata source).
+    /// </summary>
+    AttestationPolicyInvalid = 1110,
+    /// <summary>A tenant's trusted root is not a certificate (neither PEM nor base64 DER of one).</summary>
+    AttestationRootUnreadable = 1111,
+    /// <summary>A tenant's trusted root is not a CA certificate (no basic constraints with cA true).</summary>
+    AttestationRootNotCa = 1112,
+    /// <summary>A tenant's trusted root is expired (or not valid yet).</summary>
+    AttestationRootExpired = 1113,
+    /// <summary>Registration refused: the tenant requires attestation and the authenticator sent none (fmt "none"). 403.</summary>
+    AttestationMissing = 1114,
+    /// <summary>Registration refused: self attestation (signed with the passkey's own key) proves nothing about the authenticator, and the tenant requires verified or trusted attestation. 403.</summary>
+    AttestationUnverified = 1115,
+    /// <summary>Registration refused: the tenant requires trusted attestation and the certificate chain does not end at a root from FIDO metadata or the tenant's roots. 403.</summary>
+    AttestationUntrusted = 1116,
+    /// <summary>Registration refused: the authenticator's AAGUID is on the tenant's deny list. 403.</summary>
+    AaguidDenied = 1117,
+    /// <summary>Registration refused: the tenant has an AAGUID allow list and this authenticator is not on it. 403.</summary>
+    AaguidNotAllowed = 1118,
+    /// <summary>Registration refused: FIDO metadata reports this authenticator model revoked or compromised. 403.</summary>
+    AuthenticatorRevoked = 1119,
     // 1120–1129: conditional create and the browser SDK (issues 12, 14).
     /// <summary>
     /// A registration begin asked for <c>mediation: "conditional"</c> (a passkey made without a

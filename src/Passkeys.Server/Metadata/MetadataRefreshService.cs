@@ -25,14 +25,16 @@ public sealed partial class MetadataRefreshService : BackgroundService
     private readonly DataFolder _data;
     private readonly TimeProvider _time;
     private readonly ILogger<MetadataRefreshService> _logger;
+    private readonly RevokedAuthenticatorSweep _sweep;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly Lazy<(MetadataBlobOptions Verify, HttpClient Http, MetadataBlobLoader Loader)> _source;
     private string? _fellBack;
 
     /// <summary>Creates the service; nothing is read until it starts.</summary>
     public MetadataRefreshService(IOptions<PasskeysServerOptions> options, AuthenticatorDirectory directory, DataFolder data, TimeProvider time,
-        ILogger<MetadataRefreshService> logger)
+        ILogger<MetadataRefreshService> logger, RevokedAuthenticatorSweep sweep)
     {
+        _sweep = sweep;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value.Metadata;
         _directory = directory;
@@ -64,7 +66,8 @@ public sealed partial class MetadataRefreshService : BackgroundService
 
     /// <summary>
     /// Reads the source once; true when a BLOB from the source (verified, not older than the one in
-    /// use) is now in use, false when the last good one was kept (the reason is logged).
+    /// use) is now in use, false when the last good one was kept (the reason is logged). After every
+    /// BLOB put in use, the passkeys of models it reports compromised are suspended (<see cref="RevokedAuthenticatorSweep"/>).
     /// </summary>
     public async Task<bool> RefreshAsync(CancellationToken ct)
     {
@@ -124,11 +127,32 @@ public sealed partial class MetadataRefreshService : BackgroundService
                 LogLoaded(_logger, blob.Number, blob.Entries.Count, blob.NextUpdate);
             }
             _directory.Use(blob);
+            await SweepAsync(blob, ct).ConfigureAwait(false);
             return true;
         }
         finally
         {
             _refreshing.Release();
+        }
+    }
+
+    // At every refresh, not only for a new BLOB number: idempotent, and it catches what a failed sweep
+    // (store unreachable) or a node with an older BLOB left active. A failure keeps the BLOB in use.
+    private async Task SweepAsync(MetadataBlob blob, CancellationToken ct)
+    {
+        try
+        {
+            await _sweep.SweepAsync(blob, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // the next refresh sweeps again; the BLOB in use already refuses the models at registration
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogSweepFailed(_logger, e, blob.Number);
         }
     }
 
@@ -213,6 +237,9 @@ public sealed partial class MetadataRefreshService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authenticator metadata refresh failed: {Reason}; keeping BLOB no {InUse}")]
     private static partial void LogRefreshFailed(ILogger logger, string reason, string inUse);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Authenticator metadata: suspending the passkeys of revoked authenticators in BLOB no {Number} failed; the next refresh tries again")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception, long number);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Authenticator metadata refresh failed unexpectedly; keeping the BLOB in use")]
     private static partial void LogRefreshCrashed(ILogger logger, Exception exception);

@@ -4,6 +4,7 @@ namespace Passkeys.Server.Storage;
 /// <param name="UserVerification">required | preferred | discouraged.</param>
 /// <param name="Attestation">none | indirect | direct | enterprise.</param>
 /// <param name="Algorithms">COSE algorithms offered at registration, most preferred first; null for the library default.</param>
+/// <param name="AttestationPolicy">What attestation registrations must carry and which AAGUIDs may register; null for the default (any).</param>
 public sealed record TenantRecord(
     string Id,
     string RpId,
@@ -15,7 +16,8 @@ public sealed record TenantRecord(
     bool SelfSignUp,
     DateTimeOffset CreatedAt,
     IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null,
-    string CloneDetection = CloneDetectionPolicy.Suspend);
+    string CloneDetection = CloneDetectionPolicy.Suspend,
+    Tenants.AttestationPolicySettings? AttestationPolicy = null);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>
@@ -32,6 +34,7 @@ public sealed record UserRecord(
 
 /// <summary>A registered passkey. <see cref="Id"/> is unique across all tenants and users.</summary>
 /// <param name="PublicKey">The COSE_Key bytes as registered.</param>
+/// <param name="AttestationType">none | self | basic | attca | anonca | uncertain (<see cref="Ceremonies.AttestationTypeNames"/>); null when registered before it was recorded.</param>
 /// <param name="Algorithm">The COSE algorithm identifier (e.g. -7 for ES256).</param>
 public sealed record CredentialRecordRow(
     string TenantId,
@@ -54,7 +57,8 @@ public sealed record CredentialRecordRow(
     string Status = CredentialStatus.Active,
     string? SuspendedReason = null,
     DateTimeOffset? SuspendedAt = null,
-    DateTimeOffset? CloneSuspectedAt = null);
+    DateTimeOffset? CloneSuspectedAt = null,
+    string? AttestationType = null);
 
 /// <summary>What a pending ceremony is.</summary>
 public enum CeremonyKind

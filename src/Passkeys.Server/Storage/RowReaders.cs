@@ -12,7 +12,8 @@ internal sealed class RowReaders(IColumnTypes columns)
 {
     public TenantRecord Tenant(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), ListFromJson(r.GetString(3)), ListFromJson(r.GetString(4)),
-        r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 9), AlgorithmsOrNull(r, 8), r.GetString(10));
+        r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 9), AlgorithmsOrNull(r, 8), r.GetString(10),
+        Tenants.AttestationPolicySettings.FromJson(StringOrNull(r, 11)));
 
     public UserRecord User(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), columns.Bytes(r, 2), r.GetString(3), r.GetString(4), columns.Time(r, 5), BytesOrNull(r, 6));
@@ -21,7 +22,7 @@ internal sealed class RowReaders(IColumnTypes columns)
         r.GetString(0), columns.Bytes(r, 1), r.GetString(2), columns.Bytes(r, 3), columns.Bytes(r, 4), r.GetInt32(5), r.GetInt64(6),
         columns.Bool(r, 7), columns.Bool(r, 8), columns.Bool(r, 9), ListFromJson(r.GetString(10)), columns.Guid(r, 11), r.GetString(12),
         columns.Bool(r, 13), StringOrNull(r, 14), columns.Time(r, 15), TimeOrNull(r, 16),
-        r.GetString(17), StringOrNull(r, 18), TimeOrNull(r, 19), TimeOrNull(r, 20));
+        r.GetString(17), StringOrNull(r, 18), TimeOrNull(r, 19), TimeOrNull(r, 20), StringOrNull(r, 21));
 
     public CeremonyRecord Ceremony(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), (CeremonyKind)r.GetInt32(2), columns.Bytes(r, 3), StringOrNull(r, 4), StringOrNull(r, 5),

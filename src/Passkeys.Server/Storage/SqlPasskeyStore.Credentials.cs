@@ -8,8 +8,9 @@ public abstract partial class SqlPasskeyStore
     private protected const string CredentialColumns =
         "tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state, " +
         "transports, aaguid, attestation_format, attestation_trusted, name, created_at, last_used_at";
-    // What a read returns: the inserted columns, then the status a new credential starts with (active).
-    private protected const string CredentialReadColumns = CredentialColumns + ", status, suspended_reason, suspended_at, clone_suspected_at";
+    // What a read returns: the inserted columns, then the status a new credential starts with (active),
+    // then the attestation type (NULL for credentials registered before it was recorded).
+    private protected const string CredentialReadColumns = CredentialColumns + ", status, suspended_reason, suspended_at, clone_suspected_at, attestation_type";
 
     private protected const string GetCredentialSql = $"SELECT {CredentialReadColumns} FROM credentials WHERE id = @id AND tenant_id = @t";
     private protected const string ListCredentialsSql = $"SELECT {CredentialReadColumns} FROM credentials WHERE tenant_id = @t AND user_id = @u ORDER BY created_at, id";
@@ -87,8 +88,8 @@ public abstract partial class SqlPasskeyStore
 
             insertingCredential = true;
             await ExecuteAsync(connection, tx,
-                $"INSERT INTO credentials ({CredentialColumns}) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
-                "@aaguid, @fmt, @trusted, @name, @at, @used)",
+                $"INSERT INTO credentials ({CredentialColumns}, attestation_type) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
+                $"@aaguid, @fmt, @trusted, @name, @at, @used, {Typed("@atype", SqlType.Text)})",
                 cancellationToken, StoreParameters.Credential(credential)).ConfigureAwait(false);
             return AddCredentialResult.Added;
         }

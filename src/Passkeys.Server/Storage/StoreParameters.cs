@@ -15,7 +15,7 @@ internal static class StoreParameters
     [
         ("@id", t.Id), ("@rp", t.RpId), ("@name", t.RpName), ("@o", JsonList(t.Origins)), ("@ro", JsonList(t.RelatedOrigins)),
         ("@uv", t.UserVerification), ("@att", t.Attestation), ("@ssu", t.SelfSignUp), ("@algs", AlgorithmList(t.Algorithms)), ("@at", t.CreatedAt),
-        ("@cd", t.CloneDetection),
+        ("@cd", t.CloneDetection), ("@ap", t.AttestationPolicy?.ToJson()),
     ];
 
     public static (string, object?)[] User(UserRecord u) =>
@@ -26,7 +26,7 @@ internal static class StoreParameters
         ("@t", c.TenantId), ("@id", c.Id), ("@u", c.UserId), ("@uh", c.UserHandle), ("@pk", c.PublicKey),
         ("@alg", c.Algorithm), ("@sc", c.SignCount), ("@uv", c.UvInitialized), ("@be", c.BackupEligible),
         ("@bs", c.BackupState), ("@tr", JsonList(c.Transports)), ("@aaguid", c.Aaguid), ("@fmt", c.AttestationFormat),
-        ("@trusted", c.AttestationTrusted), ("@name", c.Name), ("@at", c.CreatedAt), ("@used", c.LastUsedAt),
+        ("@trusted", c.AttestationTrusted), ("@name", c.Name), ("@at", c.CreatedAt), ("@used", c.LastUsedAt), ("@atype", c.AttestationType),
     ];
 
     public static (string, object?)[] Ceremony(CeremonyRecord c) =>

@@ -17,8 +17,14 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         {
             return;
         }
+        // Checked at start (PasskeysServerOptionsValidator), so a problem here would be a file changed since.
+        var (attestationPolicy, problem) = d.AttestationPolicy?.Parse(d.Attestation, options.Value.Metadata.Enabled, time.GetUtcNow()) ?? (null, null);
+        if (problem is not null)
+        {
+            throw new InvalidOperationException("Passkeys:DefaultTenant: " + problem);
+        }
         var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
-            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection);
+            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection, attestationPolicy);
         if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
         {
             await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
@@ -41,8 +47,9 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
             throw new ServerException(ServerError.ValidationFailed,
                 $"cloneDetection '{input.CloneDetection}' must be one of {string.Join(", ", CloneDetectionPolicy.All)}.");
         }
+        var attestationPolicy = AttestationPolicyRules.Parse(input.AttestationPolicy, input.Attestation, options.Value.Metadata.Enabled, time.GetUtcNow());
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
-            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection);
+            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, attestationPolicy);
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>

@@ -204,5 +204,14 @@ internal static class PostgresMigrations
         """
         CREATE INDEX ix_sessions_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
         """,
+        // Attestation policy (docs/api.md, "Attestation policy"): a tenant's attestationPolicy as
+        // JSON text, NULL (every existing tenant) for mode "any" with no lists. ix_credentials_aaguid
+        // finds the passkeys of an authenticator model that FIDO metadata revokes (docs/operations.md);
+        // credentials.attestation_type records what the attestation was (NULL for older passkeys).
+        """
+        ALTER TABLE tenants ADD COLUMN attestation_policy text NULL;
+        CREATE INDEX ix_credentials_aaguid ON credentials (aaguid);
+        ALTER TABLE credentials ADD COLUMN attestation_type text NULL;
+        """,
     ];
 }

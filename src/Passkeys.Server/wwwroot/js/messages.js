@@ -47,6 +47,10 @@ const MESSAGES = {
   'already-registered': ({ phone }) => (phone
     ? 'This phone already has a passkey for your account. To add another, choose "A phone, tablet or security key" and use a security key.'
     : 'This device already has a passkey for your account. To add another, choose "A phone, tablet or security key" and use your phone (scan the QR code) or a security key.'),
+  // The site's attestation policy refused the authenticator: the server's message says why (no
+  // attestation, a model not on its list, a model reported compromised) and what to use instead.
+  'authenticator-not-accepted': (_, error) => (error?.problem && error.message)
+    || 'This site accepts passkeys only from approved security keys or devices, and this one is not among them. Use another security key or device, or ask the site which ones it accepts.',
   'not-supported': ({ phone }) => `This device can't make this kind of passkey. Try again and ${otherDevice(phone)}.`,
   'no-user-verification': () => 'Your device has no screen lock, PIN, fingerprint or face set up, so it can\'t protect a passkey. Set one up in its settings, or use a security key.',
   'wrong-address': () => "Passkeys can't be used at this address. Open the site at its usual address and try again.",

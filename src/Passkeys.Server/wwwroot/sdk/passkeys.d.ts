@@ -104,6 +104,7 @@ export declare const Reason: Readonly<{
   ServerUnreachable: 'server-unreachable';
   UnsupportedBrowser: 'unsupported-browser';
   AlreadyRegistered: 'already-registered';
+  AuthenticatorNotAccepted: 'authenticator-not-accepted';
   NotSupported: 'not-supported';
   NoUserVerification: 'no-user-verification';
   WrongAddress: 'wrong-address';

@@ -94,6 +94,11 @@ export const Reason = Object.freeze({
   UnsupportedBrowser: 'unsupported-browser',
   /** This authenticator already holds a passkey for the account (registration). */
   AlreadyRegistered: 'already-registered',
+  /**
+   * The site's attestation policy refused this authenticator at registration (it sent no or
+   * unprovable attestation, its model is not allowed, or FIDO reports it compromised): use another.
+   */
+  AuthenticatorNotAccepted: 'authenticator-not-accepted',
   /** The authenticator can't do what was asked (algorithm, resident key, attachment). */
   NotSupported: 'not-supported',
   /** The device has no screen lock, PIN or biometric to verify the user. */
@@ -128,6 +133,17 @@ const SERVER_REASONS = {
   credentialdisabled: Reason.PasskeySuspended,
   credentialsuspended: Reason.PasskeySuspended,
   signcountregression: Reason.PasskeySuspended,
+  // The tenant's attestation policy (server 1114-1119) and the library's equivalents (305, 307-309).
+  attestationmissing: Reason.AuthenticatorNotAccepted,
+  attestationunverified: Reason.AuthenticatorNotAccepted,
+  attestationuntrusted: Reason.AuthenticatorNotAccepted,
+  aaguiddenied: Reason.AuthenticatorNotAccepted,
+  aaguidnotallowed: Reason.AuthenticatorNotAccepted,
+  authenticatorrevoked: Reason.AuthenticatorNotAccepted,
+  attestationnottrusted: Reason.AuthenticatorNotAccepted,
+  attestationrequired: Reason.AuthenticatorNotAccepted,
+  authenticatornotallowed: Reason.AuthenticatorNotAccepted,
+  authenticatorstatusrejected: Reason.AuthenticatorNotAccepted,
   usernotfound: Reason.UnknownAccount,
   usernametaken: Reason.UsernameTaken,
   userexists: Reason.UsernameTaken,
