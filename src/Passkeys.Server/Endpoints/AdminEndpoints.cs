@@ -139,7 +139,8 @@ public static class AdminEndpoints
             var (since, until) = (QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"));
             var t = await access.TenantAsync(tenant, ct);
             var counts = await store.CountAuditEventsAsync(t.Id, since, until, ct);
-            var funnel = counts.GroupBy(c => c.Ceremony).Select(g => new FunnelRow(g.Key,
+            // Ceremonies only: a family of changes (tenant, api_key, …) has none of these outcomes and no funnel.
+            var funnel = counts.GroupBy(c => c.Ceremony).Where(g => g.Any(c => c.Outcome is "started" or "succeeded" or "failed" or "abandoned")).Select(g => new FunnelRow(g.Key,
                 g.Where(c => c.Outcome == "started").Sum(c => c.Count), g.Where(c => c.Outcome == "succeeded").Sum(c => c.Count),
                 g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Where(c => c.Outcome == "abandoned").Sum(c => c.Count))).ToList();
             var failures = counts.Where(c => c.Outcome is "succeeded" or "failed").GroupBy(c => (c.Browser, c.Os))

@@ -198,6 +198,9 @@ public abstract class AuditTrailTests : IAsyncLifetime
         await OnceAsync("tenant.updated", admin, ("tenant", "shop"), "shop");
 
         await _server.SignUpAsync(TestServer.NewClient(origin: "https://shop.example"), "erin", "shop");
+        // Changes are no ceremonies: the funnel shows none of their families.
+        var funnel = (await Admin(HttpMethod.Get, "/v1/admin/tenants/shop/audit/funnel"))["ceremonies"]!.AsArray().Select(c => (string)c!["ceremony"]!).ToList();
+        Assert.Equal(["registration"], funnel);
         await NoContentAsync(HttpMethod.Delete, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey);
 
         // Its audit outlives it: the deletion and what came before stay queryable by its id.
