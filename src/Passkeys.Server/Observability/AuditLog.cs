@@ -44,8 +44,7 @@ public static class Outcomes
 /// transaction (<see cref="Event"/>), and a change to an account or a tenant writes its event in the
 /// change's transaction (<see cref="Change"/>, <c>Storage/AuditedChange.cs</c>), so a step or change
 /// whose event cannot be written fails as a whole (503) and leaves nothing. Only events that
-/// describe no change are written on their own (<see cref="RecordAsync"/>: an expired ceremony
-/// purged, a refused recovery code), and a failure there is logged, never turned into a failed request.
+/// describe no change are written on their own (<see cref="RecordAsync"/>: a refused recovery code), and a failure there is logged, never turned into a failed request.
 /// </summary>
 public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metrics, TimeProvider time, ILogger<AuditLog> logger)
 {

@@ -96,6 +96,8 @@ public interface IStoreStep : IAsyncDisposable
     Task<bool> RevokeApiKeyAsync(string tenantId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.AddSigningKeyAsync"/>; the caches hear of it once the step commits.</summary>
     Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.PurgeExpiredCeremoniesAsync"/>; the caller appends their <c>abandoned</c> events in the same step.</summary>
+    Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
     /// <summary>Commits the writes so far (nothing to do when there were none).</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);

@@ -106,6 +106,11 @@ public abstract partial class SqlPasskeyStore
             }, cancellationToken);
         }
 
+        public Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) =>
+            InTransactionAsync<IReadOnlyList<CeremonyRecord>>("PurgeExpiredCeremonies", async (c, tx) =>
+                await Store.QueryAsync(c, tx, Store.PurgeExpiredCeremoniesSql, Store.Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false),
+                cancellationToken);
+
         /// <summary>Queues a cache notice for after the commit when <paramref name="changed"/>; returns it.</summary>
         private bool Announce(bool changed, StoreChangeKind kind, string tenantId)
         {

@@ -13,6 +13,10 @@ public abstract class AuditAtomicityTests : IAsyncLifetime
     private const string Tenant = "/v1/tenants/default";
     private TestServer _server = null!;
 
+    /// <summary>The server's clock.</summary>
+    protected ManualTime Clock { get; } = new();
+
+    /// <summary>Starts the server on its store, with <see cref="Clock"/>.</summary>
     protected abstract Task<TestServer> StartServerAsync();
 
     /// <summary>Runs SQL on the server's database, outside the server; the first column of the first row.</summary>
@@ -95,5 +99,22 @@ public abstract class AuditAtomicityTests : IAsyncLifetime
         // The app's key still works, and the change can be made now, with its event.
         await _server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/users/{userId}/credentials/{credentialId}", new { name = "Renamed" }, apiKey: apiKey);
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM audit_events WHERE type = 'credential.renamed'"));
+    }
+
+    [StoreFact]
+    public async Task An_expired_ceremony_is_purged_only_together_with_its_abandoned_event()
+    {
+        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/authentication/begin", new { });
+        Clock.Advance(TimeSpan.FromHours(1));
+        var purge = _server.Services<Passkeys.Server.Ceremonies.CeremonyPurgeService>();
+
+        await SqlAsync(BreakAuditSql);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => purge.PurgeOnceAsync(default));
+        Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM ceremonies")); // kept for the next purge
+        await SqlAsync(RepairAuditSql);
+
+        Assert.Equal(1, await purge.PurgeOnceAsync(default));
+        Assert.Equal(0, await SqlAsync("SELECT COUNT(*) FROM ceremonies"));
+        Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM audit_events WHERE type = 'authentication.abandoned'"));
     }
 }

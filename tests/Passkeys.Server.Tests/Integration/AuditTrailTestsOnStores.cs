@@ -22,7 +22,7 @@ public sealed class SqliteAuditAtomicityTests : AuditAtomicityTests, IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "passkeys-audit-" + Guid.NewGuid().ToString("N"));
 
-    protected override Task<TestServer> StartServerAsync() => TestServer.StartAsync(null, "--Passkeys:DataDirectory=" + _directory);
+    protected override Task<TestServer> StartServerAsync() => TestServer.StartAsync(Clock, "--Passkeys:DataDirectory=" + _directory);
 
     protected override async Task<long> SqlAsync(string sql)
     {
@@ -60,7 +60,7 @@ public sealed class PostgresAuditAtomicityTests(PostgresCluster cluster) : Audit
     protected override async Task<TestServer> StartServerAsync()
     {
         _database = await cluster.CreateDatabaseAsync();
-        return await PostgresServer.OnDatabaseAsync(_database);
+        return await PostgresServer.OnDatabaseAsync(_database, Clock);
     }
 
     protected override async Task<long> SqlAsync(string sql)
