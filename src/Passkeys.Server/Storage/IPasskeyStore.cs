@@ -8,6 +8,9 @@ namespace Passkeys.Server.Storage;
 /// transaction.
 /// </summary>
 /// <remarks>
+/// The change methods here write no audit event: the server's services make every change to an
+/// account or a tenant through a step (<see cref="BeginStepAsync"/>, <c>AuditedChange.ChangeAsync</c>)
+/// with its event in the same transaction; these stay for tests, tools and the step's own SQL.
 /// Binary ids (credential ids, user handles) are compared byte for byte. Methods that take a
 /// tenant id never return rows of another tenant. The contract is pinned by
 /// <c>StoreContractTests</c> in the test project; a new implementation derives from it.
