@@ -67,11 +67,11 @@ internal static class TenantsCommand
 
         var deleteId = IdArgument();
         var yes = AdminCommand.YesOption();
-        var delete = new Command("delete", "Delete a tenant with all its users, credentials, keys and audit events") { deleteId, yes };
+        var delete = new Command("delete", "Delete a tenant with all its users, credentials and keys (its audit events are kept until the retention purge)") { deleteId, yes };
         delete.Action = new AdminAction(options, async (call, ct) =>
         {
             string tenant = call.Value(deleteId);
-            if (!Confirmation.Ask(call.Console, call.Value(yes), $"Delete tenant '{tenant}' with all its users, credentials, API keys, signing keys and audit events?"))
+            if (!Confirmation.Ask(call.Console, call.Value(yes), $"Delete tenant '{tenant}' with all its users, credentials, API keys and signing keys?"))
             {
                 return 1;
             }

@@ -19,6 +19,11 @@ public sealed record CeremonyData
     /// passkey), so finishing starts no new session.
     /// </summary>
     public bool SignedIn { get; init; }
+    /// <summary>
+    /// Registration begun with an app's API key: the key's id (never the key), the actor of the
+    /// <c>user.created</c> and <c>credential.added</c> events at finish.
+    /// </summary>
+    public string? ApiKeyId { get; init; }
     /// <summary>For step-up: base64url SHA-256 of the transaction text.</summary>
     public string? TransactionHash { get; init; }
 

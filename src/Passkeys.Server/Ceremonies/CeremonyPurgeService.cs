@@ -42,15 +42,24 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         return InBatchesAsync(max => store.PurgeAuditEventsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: false, ct);
     }
 
+    // Each batch deletes its ceremonies and writes their "abandoned" events in one commit: a purge
+    // that cannot write the events deletes nothing, and the next one tries again.
     private Task<PurgeResult> PurgeCeremoniesAsync(CancellationToken ct) => InBatchesAsync(async max =>
     {
-        var purged = await store.PurgeExpiredCeremoniesAsync(time.GetUtcNow(), max, ct).ConfigureAwait(false);
+        IReadOnlyList<CeremonyRecord> purged;
+        await using (var step = await store.BeginStepAsync(ct).ConfigureAwait(false))
+        {
+            purged = await step.PurgeExpiredCeremoniesAsync(time.GetUtcNow(), max, ct).ConfigureAwait(false);
+            foreach (var c in purged)
+            {
+                await step.AppendAuditEventAsync(audit.Event(c.TenantId, Observability.Ceremonies.Of(c.Kind), "abandoned",
+                    c.Kind == CeremonyKind.RecoveryGrant ? null : c.Id, c.UserId, null, null, null, null, TimeSpan.Zero), ct).ConfigureAwait(false);
+            }
+            await step.CommitAsync(ct).ConfigureAwait(false);
+        }
         foreach (var c in purged)
         {
-            var name = Observability.Ceremonies.Of(c.Kind);
-            metrics.Abandoned(name);
-            await audit.RecordAsync(c.TenantId, name, "abandoned", c.Kind == CeremonyKind.RecoveryGrant ? null : c.Id, c.UserId, null, null, null, null,
-                TimeSpan.Zero, ct).ConfigureAwait(false);
+            metrics.Abandoned(Observability.Ceremonies.Of(c.Kind));
         }
         return purged.Count;
     }, untilFewer: true, ct);

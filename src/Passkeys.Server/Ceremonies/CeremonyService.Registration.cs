@@ -34,7 +34,7 @@ public sealed partial class CeremonyService
         try
         {
             var conditional = IsConditionalCreate(request.Mediation);
-            var (existing, pending, grant) = await ResolveRegistrantAsync(call, step, presented, request, ct).ConfigureAwait(false);
+            var (existing, pending, grant, apiKey) = await ResolveRegistrantAsync(call, step, presented, request, ct).ConfigureAwait(false);
             if (conditional && (existing is null || grant is not null))
             {
                 // A passkey made without a prompt upgrades an account someone is signed in to (a user
@@ -60,7 +60,7 @@ public sealed partial class CeremonyService
                 ConditionalCreate = conditional,
             });
             var id = await SaveAsync(step, tenant.Id, CeremonyKind.Registration, ceremony.State.Serialize(), ceremony.State.ExpiresAt,
-                existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant, SignedIn = presented.ApiKey is null && presented.Bearer is not null }, ct).ConfigureAwait(false);
+                existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant, SignedIn = presented.ApiKey is null && presented.Bearer is not null, ApiKeyId = apiKey?.Id }, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "started", id, existing?.Id ?? pending!.Id, null, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
@@ -76,31 +76,31 @@ public sealed partial class CeremonyService
         }
     }
 
-    private async Task<(UserRecord? Existing, PendingUser? Pending, string? Grant)> ResolveRegistrantAsync(
+    private async Task<(UserRecord? Existing, PendingUser? Pending, string? Grant, AuditActor? ApiKey)> ResolveRegistrantAsync(
         CallContext call, IStoreStep step, Presented presented, RegistrationBeginRequest request, CancellationToken ct)
     {
         var tenant = call.Tenant;
         if (presented.ApiKey is not null)
         {
-            await access.RequireApiKeyAsync(tenant, presented, ct).ConfigureAwait(false);
+            var apiKey = await access.RequireApiKeyAsync(tenant, presented, ct).ConfigureAwait(false);
             var u = request.User ?? throw new ServerException(ServerError.MalformedRequest, "user is required with an API key.");
             var userId = CheckText(u.Id, "user.id", 128);
             var user = await step.GetUserAsync(tenant.Id, userId, ct).ConfigureAwait(false);
             if (user is not null)
             {
-                return (user, null, null);
+                return (user, null, null, apiKey);
             }
             var name = UsernameRules.Check(u.Name, "user.name");
             if (await step.GetUserByNameAsync(tenant.Id, name, ct).ConfigureAwait(false) is not null)
             {
                 throw new ServerException(ServerError.UsernameTaken);
             }
-            return (null, NewPending(userId, name, u.DisplayName), null);
+            return (null, NewPending(userId, name, u.DisplayName), null, apiKey);
         }
         if (presented.Bearer is not null)
         {
             var (_, user) = await access.RequireUserAsync(tenant, call.Issuer, presented, ct).ConfigureAwait(false);
-            return (user, null, null);
+            return (user, null, null, null);
         }
         if (request.RecoveryGrant is not null)
         {
@@ -115,7 +115,7 @@ public sealed partial class CeremonyService
             }
             await store.SaveCeremonyAsync(grant, ct).ConfigureAwait(false);
             var user = await store.GetUserAsync(tenant.Id, grant.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.Unauthorized);
-            return (user, null, grantId);
+            return (user, null, grantId, null);
         }
         if (!tenant.SelfSignUp)
         {
@@ -127,7 +127,7 @@ public sealed partial class CeremonyService
         {
             throw new ServerException(ServerError.UsernameTaken);
         }
-        return (null, NewPending(Secrets.RandomId(16), selfName, self.DisplayName), null);
+        return (null, NewPending(Secrets.RandomId(16), selfName, self.DisplayName), null, null);
     }
 
     /// <summary>Reads <c>mediation</c>: true for "conditional"; absent, "optional" and "required" are the modal prompt.</summary>
@@ -207,6 +207,15 @@ public sealed partial class CeremonyService
             var session = pending is null ? null : await pending.WriteAsync(step, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            // The changes it made, in the same commit: by the app when it began the registration with its API key, else by the user.
+            var actor = data.ApiKeyId is { } keyId ? AuditActor.ApiKey(keyId) : AuditActor.User(user.Id);
+            if (newUser is not null)
+            {
+                await step.AppendAuditEventAsync(audit.Change(tenant.Id, AuditTypes.UserCreated, actor, AuditTarget.User(user.Id), user.Id, client: call.Client), ct)
+                    .ConfigureAwait(false);
+            }
+            await step.AppendAuditEventAsync(audit.Change(tenant.Id, AuditTypes.CredentialAdded, actor, AuditTarget.Credential(credentialId), user.Id, credentialId,
+                call.Client, name is null ? null : new Dictionary<string, string?> { ["name"] = name }), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return session is null
                 ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), token!.Token, token.ExpiresAt)

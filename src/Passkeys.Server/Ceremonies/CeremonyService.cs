@@ -149,8 +149,10 @@ public sealed partial class CeremonyService(
             // Already suspended by a racing copy: that suspension's reason and time stand, no second event.
             if (await step.SuspendCredentialAsync(call.Tenant.Id, suspend, SuspendedReason.CloneSuspected, time.GetUtcNow(), ct).ConfigureAwait(false))
             {
-                await step.AppendAuditEventAsync(audit.Event(call.Tenant.Id, Observability.Ceremonies.Credential, "suspended", finished?.Id, userId, credentialId,
-                    code, name, call.Client, TimeSpan.Zero), ct).ConfigureAwait(false);
+                // The server suspends it (actor system), on the evidence of this failed sign-in (its event, just above, carries the error code).
+                var suspendedId = credentialId ?? Secrets.Base64Url(suspend);
+                await step.AppendAuditEventAsync(audit.Change(call.Tenant.Id, AuditTypes.CredentialSuspended, AuditActor.System, AuditTarget.Credential(suspendedId), userId, suspendedId,
+                    call.Client, new Dictionary<string, string?> { ["reason"] = SuspendedReason.CloneSuspected }), ct).ConfigureAwait(false);
             }
             lost = SuspendedError(SuspendedReason.CloneSuspected);
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Passkeys.Server.Ceremonies;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Metadata;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tenants;
@@ -24,28 +25,33 @@ public static class AdminEndpoints
             {
                 throw new ServerException(ServerError.Unauthorized, "A valid admin key is required.");
             }
+            RequestActor.Authenticated(context.HttpContext, AuditActor.Admin);
             return await next(context);
         });
         admin.AddEndpointFilter(QueryParameters.RefuseRepeatedAsync);
 
         admin.MapGet("/tenants", async Task<Ok<TenantList>> (IPasskeyStore store, CancellationToken ct) =>
             TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Select(Views.Of).ToList())));
-        admin.MapPost("/tenants", async Task<Created<TenantView>> (TenantInput body, TenantService tenants, CancellationToken ct) =>
+        admin.MapPost("/tenants", async Task<Created<TenantView>> (TenantInput body, HttpContext http, TenantService tenants, CancellationToken ct) =>
         {
-            var created = await tenants.CreateAsync(body, ct);
+            var created = await tenants.CreateAsync(body, RequestActor.Of(http), ClientInfo.From(http), ct);
             return TypedResults.Created($"/v1/admin/tenants/{created.Id}", created);
         });
         admin.MapGet("/tenants/{tenant}", async Task<Ok<TenantView>> (string tenant, Access access, CancellationToken ct) =>
             TypedResults.Ok(Views.Of(await access.TenantAsync(tenant, ct))));
-        admin.MapPut("/tenants/{tenant}", async Task<Ok<TenantView>> (string tenant, TenantInput body, TenantService tenants, CancellationToken ct) =>
-            TypedResults.Ok(await tenants.UpdateAsync(tenant, body, ct)));
-        admin.MapDelete("/tenants/{tenant}", async Task<NoContent> (string tenant, IPasskeyStore store, CancellationToken ct) =>
-            await store.DeleteTenantAsync(tenant, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.TenantNotFound));
+        admin.MapPut("/tenants/{tenant}", async Task<Ok<TenantView>> (string tenant, TenantInput body, HttpContext http, TenantService tenants, CancellationToken ct) =>
+            TypedResults.Ok(await tenants.UpdateAsync(tenant, body, RequestActor.Of(http), ClientInfo.From(http), ct)));
+        admin.MapDelete("/tenants/{tenant}", async Task<NoContent> (string tenant, HttpContext http, TenantService tenants, CancellationToken ct) =>
+        {
+            await tenants.DeleteAsync(tenant, RequestActor.Of(http), ClientInfo.From(http), ct);
+            return TypedResults.NoContent();
+        });
 
-        admin.MapPost("/tenants/{tenant}/api-keys", async Task<Created<ApiKeyCreated>> (string tenant, ApiKeyInput body, Access access, ApiKeys keys, CancellationToken ct) =>
+        admin.MapPost("/tenants/{tenant}/api-keys", async Task<Created<ApiKeyCreated>> (string tenant, ApiKeyInput body, HttpContext http, Access access, ApiKeys keys,
+            CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            var (record, key) = await keys.CreateAsync(t.Id, CeremonyService.CheckText(body.Name, "name", 128), ct);
+            var (record, key) = await keys.CreateAsync(t.Id, CeremonyService.CheckText(body.Name, "name", 128), RequestActor.Of(http), ClientInfo.From(http), ct);
             return TypedResults.Created($"/v1/admin/tenants/{t.Id}/api-keys/{record.Id}", new ApiKeyCreated(record.Id, record.Name, key, record.CreatedAt));
         });
         admin.MapGet("/tenants/{tenant}/api-keys", async Task<Ok<ApiKeyList>> (string tenant, Access access, IPasskeyStore store, CancellationToken ct) =>
@@ -54,10 +60,12 @@ public static class AdminEndpoints
             var keys = await store.ListApiKeysAsync(t.Id, ct);
             return TypedResults.Ok(new ApiKeyList(keys.Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt, k.RevokedAt)).ToList()));
         });
-        admin.MapDelete("/tenants/{tenant}/api-keys/{keyId}", async Task<NoContent> (string tenant, string keyId, Access access, IPasskeyStore store, TimeProvider time, CancellationToken ct) =>
+        admin.MapDelete("/tenants/{tenant}/api-keys/{keyId}", async Task<NoContent> (string tenant, string keyId, HttpContext http, Access access, ApiKeys keys,
+            CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            return await store.RevokeApiKeyAsync(t.Id, keyId, time.GetUtcNow(), ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.NotFound, "No such live API key.");
+            return await keys.RevokeAsync(t.Id, keyId, RequestActor.Of(http), ClientInfo.From(http), ct)
+                ? TypedResults.NoContent() : throw new ServerException(ServerError.NotFound, "No such live API key.");
         });
 
         admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, string? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
@@ -79,15 +87,24 @@ public static class AdminEndpoints
         admin.MapPost("/tenants/{tenant}/users/{userId}/credentials/{credentialId}/reinstate", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId,
             HttpContext http, Access access, AccountService accounts, CancellationToken ct) =>
             TypedResults.Ok(await accounts.SetStatusAsync((await access.TenantAsync(tenant, ct)).Id, userId, credentialId, CredentialStatus.Active, null,
-                Observability.ClientInfo.From(http), ct)));
+                RequestActor.Of(http), ClientInfo.From(http), ct)));
         admin.MapPost("/tenants/{tenant}/users/{userId}/credentials/{credentialId}/suspend", async Task<Ok<CredentialView>> (string tenant, string userId, string credentialId,
             HttpContext http, Access access, AccountService accounts, CancellationToken ct) =>
             TypedResults.Ok(await accounts.SetStatusAsync((await access.TenantAsync(tenant, ct)).Id, userId, credentialId, CredentialStatus.Suspended, null,
-                Observability.ClientInfo.From(http), ct)));
-        admin.MapDelete("/tenants/{tenant}/users/{userId}", async Task<NoContent> (string tenant, string userId, Access access, IPasskeyStore store, CancellationToken ct) =>
+                RequestActor.Of(http), ClientInfo.From(http), ct)));
+        admin.MapDelete("/tenants/{tenant}/users/{userId}", async Task<NoContent> (string tenant, string userId, HttpContext http, Access access, AccountService accounts,
+            CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            return await store.DeleteUserAsync(t.Id, userId, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.UserNotFound);
+            await accounts.DeleteUserAsync(t.Id, userId, RequestActor.Of(http), ClientInfo.From(http), ct);
+            return TypedResults.NoContent();
+        });
+        admin.MapDelete("/tenants/{tenant}/users/{userId}/sessions/{sessionId}", async Task<NoContent> (string tenant, string userId, string sessionId, HttpContext http,
+            Access access, Sessions.SessionService sessions, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            await sessions.RevokeAsync(t.Id, userId, sessionId, RequestActor.Of(http), ClientInfo.From(http), ct);
+            return TypedResults.NoContent();
         });
 
         admin.MapGet("/tenants/{tenant}/signing-keys", async Task<Ok<SigningKeyList>> (string tenant, Access access, SigningKeys keys, CancellationToken ct) =>
@@ -95,10 +112,11 @@ public static class AdminEndpoints
             var t = await access.TenantAsync(tenant, ct);
             return TypedResults.Ok(new SigningKeyList((await keys.ListAsync(t.Id, ct)).Select(k => new SigningKeyView(k.KeyId, k.CreatedAt, k.RetiredAt)).ToList()));
         });
-        admin.MapPost("/tenants/{tenant}/signing-keys/rotate", async Task<Ok<SigningKeyView>> (string tenant, Access access, SigningKeys keys, CancellationToken ct) =>
+        admin.MapPost("/tenants/{tenant}/signing-keys/rotate", async Task<Ok<SigningKeyView>> (string tenant, HttpContext http, Access access, SigningKeys keys,
+            CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            var k = await keys.RotateAsync(t.Id, ct);
+            var k = await keys.RotateAsync(t.Id, RequestActor.Of(http), ClientInfo.From(http), ct);
             return TypedResults.Ok(new SigningKeyView(k.KeyId, k.CreatedAt, null));
         });
 
@@ -110,9 +128,9 @@ public static class AdminEndpoints
                 QueryParameters.OneOf(outcome, "outcome", Observability.Outcomes.All), QueryParameters.Text(userId, "userId"),
                 QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take + 1,
                 QueryParameters.OneOf(type, "type", Observability.AuditTypes.All));
-            var t = await access.TenantAsync(tenant, ct);
+            var tenantId = await AuditedTenantIdAsync(tenant, access, store, ct);
             // One row more than the page: 'next' only when older events exist.
-            var events = await store.QueryAuditEventsAsync(query with { TenantId = t.Id }, ct);
+            var events = await store.QueryAuditEventsAsync(query with { TenantId = tenantId }, ct);
             var more = events.Count > take;
             return TypedResults.Ok(new AuditEventList(events.Take(take).Select(AuditEventView.Of).ToList(), more ? events[take - 1].Id : null));
         });
@@ -121,7 +139,8 @@ public static class AdminEndpoints
             var (since, until) = (QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"));
             var t = await access.TenantAsync(tenant, ct);
             var counts = await store.CountAuditEventsAsync(t.Id, since, until, ct);
-            var funnel = counts.GroupBy(c => c.Ceremony).Select(g => new FunnelRow(g.Key,
+            // Ceremonies only: a family of changes (tenant, api_key, …) has none of these outcomes and no funnel.
+            var funnel = counts.GroupBy(c => c.Ceremony).Where(g => g.Any(c => c.Outcome is "started" or "succeeded" or "failed" or "abandoned")).Select(g => new FunnelRow(g.Key,
                 g.Where(c => c.Outcome == "started").Sum(c => c.Count), g.Where(c => c.Outcome == "succeeded").Sum(c => c.Count),
                 g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Where(c => c.Outcome == "abandoned").Sum(c => c.Count))).ToList();
             var failures = counts.Where(c => c.Outcome is "succeeded" or "failed").GroupBy(c => (c.Browser, c.Os))
@@ -129,5 +148,19 @@ public static class AdminEndpoints
             return TypedResults.Ok(new FunnelResponse(funnel, failures));
         });
         return admin;
+    }
+
+    /// <summary>
+    /// The tenant whose audit is asked for: an existing one, or a deleted one, whose events are kept
+    /// until the retention purge and which is known by its <c>tenant.deleted</c> event; else 404.
+    /// </summary>
+    private static async Task<string> AuditedTenantIdAsync(string tenant, Access access, IPasskeyStore store, CancellationToken ct)
+    {
+        if (!TenantRules.IsValidId(tenant) || await store.GetTenantAsync(tenant, ct) is not null)
+        {
+            return (await access.TenantAsync(tenant, ct)).Id;
+        }
+        var deleted = await store.QueryAuditEventsAsync(new AuditQuery(tenant, Type: AuditTypes.TenantDeleted, Limit: 1), ct);
+        return deleted.Count > 0 ? tenant : throw new ServerException(ServerError.TenantNotFound);
     }
 }

@@ -31,9 +31,18 @@ public static class SessionEndpoints
         me.MapDelete("/sessions/{sessionId}", async Task<NoContent> (string tenant, string sessionId, HttpContext http, SessionService service, CancellationToken ct) =>
         {
             var (t, user, _) = await MeAsync(http, tenant, ct);
-            await service.RevokeAsync(t, user, sessionId, ct);
+            await service.RevokeAsync(t, user, sessionId, RequestActor.Of(http), Observability.ClientInfo.From(http), ct);
             return TypedResults.NoContent();
         }).WithSummary("Revoke one of the signed-in user's sessions");
+
+        tenant.MapDelete("/users/{userId}/sessions/{sessionId}", async Task<NoContent> (string tenant, string userId, string sessionId, HttpContext http,
+            Access access, SessionService service, CancellationToken ct) =>
+        {
+            var call = await http.CallAsync(tenant, ct);
+            RequestActor.Authenticated(http, await access.RequireApiKeyAsync(call.Tenant, Presented.From(http), ct));
+            await service.RevokeAsync(call.Tenant.Id, userId, sessionId, RequestActor.Of(http), Observability.ClientInfo.From(http), ct);
+            return TypedResults.NoContent();
+        }).WithMetadata(RateLimitClass.Api).WithTags("Sessions").WithSummary("Revoke one of a user's sessions (by the app's API key)");
         return tenant;
     }
 
@@ -41,6 +50,7 @@ public static class SessionEndpoints
     {
         var call = await http.CallAsync(tenantId, ct);
         var (subject, user) = await http.RequestServices.GetRequiredService<Access>().RequireUserAsync(call.Tenant, call.Issuer, Presented.From(http), ct);
+        RequestActor.Authenticated(http, Observability.AuditActor.User(user.Id));
         return (call.Tenant.Id, user.Id, subject.SessionId);
     }
 }

@@ -9,7 +9,7 @@ namespace Passkeys.Server.Metadata;
 /// <summary>
 /// Suspends, in every tenant, the passkeys of authenticator models that a verified BLOB reports
 /// revoked or compromised (<see cref="CompromiseStatuses"/>), with reason <c>authenticator-revoked</c>,
-/// each with its audit event (ceremony <c>credential</c>, outcome <c>suspended</c>) in the same commit.
+/// each with its audit event (<c>credential.suspended</c>, actor system, <c>details.reason</c>) in the same commit.
 /// Run after every successful metadata refresh (<see cref="MetadataRefreshService"/>).
 /// </summary>
 /// <remarks>
@@ -71,8 +71,9 @@ public sealed partial class RevokedAuthenticatorSweep(IPasskeyStore store, Audit
             // False when another node (or an operator) got there first: its reason and event stand.
             if (await step.SuspendCredentialAsync(credential.TenantId, credential.Id, SuspendedReason.AuthenticatorRevoked, now, ct).ConfigureAwait(false))
             {
-                await step.AppendAuditEventAsync(audit.Event(credential.TenantId, Observability.Ceremonies.Credential, "suspended", null, credential.UserId,
-                    Secrets.Base64Url(credential.Id), (int)ServerError.AuthenticatorRevoked, nameof(ServerError.AuthenticatorRevoked), null, TimeSpan.Zero), ct).ConfigureAwait(false);
+                var id = Secrets.Base64Url(credential.Id);
+                await step.AppendAuditEventAsync(audit.Change(credential.TenantId, AuditTypes.CredentialSuspended, AuditActor.System, AuditTarget.Credential(id),
+                    credential.UserId, id, details: new Dictionary<string, string?> { ["reason"] = SuspendedReason.AuthenticatorRevoked }), ct).ConfigureAwait(false);
                 suspended++;
             }
         }

@@ -41,9 +41,10 @@ public static class Outcomes
 
 /// <summary>
 /// Writes audit events (and the matching metrics). A ceremony step writes its event in its own
-/// transaction (<see cref="Event"/>), so a step whose event cannot be written fails as a whole (503)
-/// and loses nothing; events outside a step (<see cref="RecordAsync"/>: purges, recovery, sessions)
-/// are written on their own, and a failure there is logged, never turned into a failed request.
+/// transaction (<see cref="Event"/>), and a change to an account or a tenant writes its event in the
+/// change's transaction (<see cref="Change"/>, <c>Storage/AuditedChange.cs</c>), so a step or change
+/// whose event cannot be written fails as a whole (503) and leaves nothing. Only events that
+/// describe no change are written on their own (<see cref="RecordAsync"/>: a refused recovery code), and a failure there is logged, never turned into a failed request.
 /// </summary>
 public sealed partial class AuditLog(IPasskeyStore store, PasskeysMetrics metrics, TimeProvider time, ILogger<AuditLog> logger)
 {

@@ -31,15 +31,14 @@ public sealed class Access(IPasskeyStore store, ApiKeys apiKeys, TokenService to
         return await tenants.GetAsync(tenantId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
     }
 
-    /// <summary>Requires a live API key of the tenant.</summary>
-    public async Task RequireApiKeyAsync(TenantRecord tenant, Presented presented, CancellationToken ct)
+    /// <summary>Requires a live API key of the tenant; returns it as the actor of the call (its id, never the key).</summary>
+    public async Task<Observability.AuditActor> RequireApiKeyAsync(TenantRecord tenant, Presented presented, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(presented);
-        if (!await apiKeys.VerifyAsync(tenant.Id, presented.ApiKey, ct).ConfigureAwait(false))
-        {
-            throw new ServerException(ServerError.Unauthorized, "A valid API key for this tenant is required.");
-        }
+        var keyId = await apiKeys.VerifyAsync(tenant.Id, presented.ApiKey, ct).ConfigureAwait(false)
+            ?? throw new ServerException(ServerError.Unauthorized, "A valid API key for this tenant is required.");
+        return Observability.AuditActor.ApiKey(keyId);
     }
 
     /// <summary>

@@ -54,8 +54,14 @@ public sealed partial class SessionService(
         var presented = Parse(request?.RefreshToken);
         var now = time.GetUtcNow();
         var next = NewRefreshToken();
+        // A reuse revokes the session; its events (the refused refresh, the revocation by the server) commit with it.
         var result = await store.RotateRefreshTokenAsync(call.Tenant.Id, Secrets.Sha256(presented), Secrets.Sha256(next), now,
-            now + _options.SessionIdleLifetime, _options.RefreshReuseGrace, ct).ConfigureAwait(false);
+            now + _options.SessionIdleLifetime, _options.RefreshReuseGrace, s =>
+            [
+                audit.Event(call.Tenant.Id, Observability.Ceremonies.Session, "failed", s.Id, s.UserId, Secrets.Base64Url(s.CredentialId),
+                    (int)ServerError.RefreshTokenReused, nameof(ServerError.RefreshTokenReused), call.Client, Stopwatch.GetElapsedTime(started)),
+                Revoked(call.Tenant.Id, s, AuditActor.System, call.Client),
+            ], ct).ConfigureAwait(false);
         metrics.SessionRefresh(result.Outcome switch
         {
             RefreshOutcome.Rotated => "rotated",
@@ -71,8 +77,6 @@ public sealed partial class SessionService(
             case RefreshOutcome.Reused:
                 var s = result.Session!;
                 LogReuse(logger, call.Tenant.Id, s.Id, s.UserId);
-                await audit.RecordAsync(call.Tenant.Id, Observability.Ceremonies.Session, "failed", s.Id, s.UserId, Secrets.Base64Url(s.CredentialId),
-                    (int)ServerError.RefreshTokenReused, nameof(ServerError.RefreshTokenReused), call.Client, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
                 throw new ServerException(ServerError.RefreshTokenReused);
             case RefreshOutcome.Revoked:
                 throw new ServerException(ServerError.SessionRevoked);
@@ -83,7 +87,11 @@ public sealed partial class SessionService(
         }
     }
 
-    /// <summary>Signs out: revokes the session of the refresh token. Idempotent: an unknown or already ended session is not an error.</summary>
+    /// <summary>
+    /// Signs out: revokes the session of the refresh token, audited with the session's user as the
+    /// actor (holding its refresh token is their proof). Idempotent: an unknown or already ended
+    /// session is not an error, and writes nothing.
+    /// </summary>
     public async Task SignOutAsync(CallContext call, RefreshRequest? request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -91,7 +99,7 @@ public sealed partial class SessionService(
         var session = await store.FindSessionByRefreshTokenAsync(call.Tenant.Id, Secrets.Sha256(presented), ct).ConfigureAwait(false);
         if (session is not null)
         {
-            await store.RevokeSessionAsync(call.Tenant.Id, session.Id, time.GetUtcNow(), "signed-out", ct).ConfigureAwait(false);
+            await RevokeAuditedAsync(call.Tenant.Id, session with { RevokedReason = "signed-out" }, AuditActor.User(session.UserId), call.Client, ct).ConfigureAwait(false);
         }
     }
 
@@ -103,17 +111,31 @@ public sealed partial class SessionService(
             Secrets.Base64Url(s.CredentialId), s.UserVerified, s.Browser, s.Os, s.ClientAddress, s.Id == currentSessionId)).ToList());
     }
 
-    /// <summary>Revokes one of the user's active sessions; 404 SessionNotFound when it is not theirs or already ended.</summary>
-    public async Task RevokeAsync(string tenantId, string userId, string sessionId, CancellationToken ct)
+    /// <summary>
+    /// Revokes one of the user's active sessions, audited (<c>session.revoked</c>) with
+    /// <paramref name="actor"/>: the user, the app or an administrator. 404 SessionNotFound when it is
+    /// not the user's or already ended (nothing written).
+    /// </summary>
+    public async Task RevokeAsync(string tenantId, string userId, string sessionId, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var session = sessionId.Length is 0 or > 64 ? null : await store.GetSessionAsync(tenantId, sessionId, ct).ConfigureAwait(false);
         if (session is null || session.UserId != userId || !session.IsActiveAt(now)
-            || !await store.RevokeSessionAsync(tenantId, sessionId, now, "revoked", ct).ConfigureAwait(false))
+            || !await RevokeAuditedAsync(tenantId, session with { RevokedReason = "revoked" }, actor, client, ct).ConfigureAwait(false))
         {
             throw new ServerException(ServerError.SessionNotFound);
         }
     }
+
+    /// <summary>Revokes the session (reason from <paramref name="session"/>) with its event in one commit; false when it was already revoked.</summary>
+    private async Task<bool> RevokeAuditedAsync(string tenantId, SessionRecord session, AuditActor actor, ClientInfo? client, CancellationToken ct) =>
+        await store.ChangeAsync(step => step.RevokeSessionAsync(tenantId, session.Id, time.GetUtcNow(), session.RevokedReason!, ct),
+            Revoked(tenantId, session, actor, client), ct).ConfigureAwait(false);
+
+    /// <summary>The <c>session.revoked</c> event of <paramref name="session"/> (<c>details.reason</c>: its revocation reason).</summary>
+    private AuditEventRecord Revoked(string tenantId, SessionRecord session, AuditActor actor, ClientInfo? client) =>
+        audit.Change(tenantId, AuditTypes.SessionRevoked, actor, AuditTarget.Session(session.Id), session.UserId, Secrets.Base64Url(session.CredentialId), client,
+            new Dictionary<string, string?> { ["reason"] = session.RevokedReason });
 
     private async Task<SessionTokens> TokensAsync(CallContext call, SessionRecord s, string refreshToken, CancellationToken ct)
     {

@@ -8,6 +8,9 @@ namespace Passkeys.Server.Storage;
 /// transaction.
 /// </summary>
 /// <remarks>
+/// The change methods here write no audit event: the server's services make every change to an
+/// account or a tenant through a step (<see cref="BeginStepAsync"/>, <c>AuditedChange.ChangeAsync</c>)
+/// with its event in the same transaction; these stay for tests, tools and the step's own SQL.
 /// Binary ids (credential ids, user handles) are compared byte for byte. Methods that take a
 /// tenant id never return rows of another tenant. The contract is pinned by
 /// <c>StoreContractTests</c> in the test project; a new implementation derives from it.
@@ -32,7 +35,7 @@ public partial interface IPasskeyStore
     Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
     /// <summary>Replaces a tenant's settings (not its creation time); false when it does not exist.</summary>
     Task<bool> UpdateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
-    /// <summary>Deletes a tenant and everything that belongs to it; false when it does not exist.</summary>
+    /// <summary>Deletes a tenant and everything that belongs to it but its audit events (kept until the retention purge); false when it does not exist.</summary>
     Task<bool> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken = default);
 
     // Users
@@ -139,10 +142,11 @@ public partial interface IPasskeyStore
     /// token and its successor is the only unspent one and was never presented, is a retry: the
     /// successor is spent (it was never delivered) and <paramref name="newHash"/> stored, so the
     /// session keeps one live token (<see cref="RefreshOutcome.Rotated"/>). Each rotation allows one
-    /// retry. Zero (the default) disables the grace.
+    /// retry. Zero (the default) disables the grace. <paramref name="reuseEvents"/> gives the audit
+    /// events of a reuse (given the revoked session), written in the revocation's transaction.
     /// </summary>
     Task<RefreshResult> RotateRefreshTokenAsync(string tenantId, byte[] presentedHash, byte[] newHash, DateTimeOffset now, DateTimeOffset idleExpiresAt,
-        TimeSpan reuseGrace = default, CancellationToken cancellationToken = default);
+        TimeSpan reuseGrace = default, Func<SessionRecord, IReadOnlyList<AuditEventRecord>>? reuseEvents = null, CancellationToken cancellationToken = default);
     /// <summary>The session a refresh token (spent or not) belongs to, or null.</summary>
     Task<SessionRecord?> FindSessionByRefreshTokenAsync(string tenantId, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
     /// <summary>The session, whatever its state, or null.</summary>

@@ -1,7 +1,8 @@
 namespace Passkeys.Server.Storage;
 
 /// <summary>
-/// The database work of one ceremony step (a begin or a finish): one connection for all of it, and
+/// The database work of one ceremony step (a begin or a finish), or of one change to an account or
+/// a tenant with its audit event: one connection for all of it, and
 /// all its writes in one transaction committed once, so that a step is written whole or not at all
 /// (a process killed at any point leaves either nothing or everything: the consumed ceremony, the
 /// credential update, the session and the audit event together).
@@ -56,6 +57,47 @@ public interface IStoreStep : IAsyncDisposable
     Task<bool> CreateSessionAsync(SessionRecord session, byte[] refreshTokenHash, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.AppendAuditEventAsync"/>.</summary>
     Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
+
+    // Changes to an account or a tenant (Storage/SqlPasskeyStore.StepChanges.cs): the caller appends
+    // the change's audit event in the same step and commits once, so neither exists without the other.
+    // A change that returns false changed nothing: write no event for it.
+    /// <summary>See <see cref="IPasskeyStore.GetTenantAsync"/>.</summary>
+    Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.RenameCredentialAsync"/>.</summary>
+    Task<bool> RenameCredentialAsync(string tenantId, string userId, byte[] credentialId, string? name, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.DeleteCredentialAsync"/>.</summary>
+    Task<bool> DeleteCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.SetDefaultCredentialAsync"/>.</summary>
+    Task<bool> SetDefaultCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Suspends the user's active credential with <paramref name="reason"/> (revoking its sessions), or
+    /// reinstates a suspended or flagged one (<see cref="CredentialStatus.Active"/>); true only when
+    /// it changed: false when the user has no such credential or it is already in that state.
+    /// </summary>
+    Task<bool> ChangeCredentialStatusAsync(string tenantId, string userId, byte[] credentialId, string status, string? reason, DateTimeOffset at,
+        CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.ReplaceRecoveryCodesAsync"/>.</summary>
+    Task ReplaceRecoveryCodesAsync(string tenantId, string userId, IReadOnlyList<RecoveryCodeRecord> codes, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.SpendRecoveryCodeAsync"/>.</summary>
+    Task<bool> SpendRecoveryCodeAsync(string tenantId, string userId, string codeId, DateTimeOffset usedAt, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.RevokeSessionAsync"/>.</summary>
+    Task<bool> RevokeSessionAsync(string tenantId, string sessionId, DateTimeOffset revokedAt, string reason, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.DeleteUserAsync"/>.</summary>
+    Task<bool> DeleteUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.CreateTenantAsync"/>; the caches hear of it once the step commits.</summary>
+    Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.UpdateTenantAsync"/>; the caches hear of it once the step commits.</summary>
+    Task<bool> UpdateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.DeleteTenantAsync"/> (the tenant's audit events are kept); the caches hear of it once the step commits.</summary>
+    Task<bool> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.CreateApiKeyAsync"/>.</summary>
+    Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.RevokeApiKeyAsync"/>.</summary>
+    Task<bool> RevokeApiKeyAsync(string tenantId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.AddSigningKeyAsync"/>; the caches hear of it once the step commits.</summary>
+    Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default);
+    /// <summary>See <see cref="IPasskeyStore.PurgeExpiredCeremoniesAsync"/>; the caller appends their <c>abandoned</c> events in the same step.</summary>
+    Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
     /// <summary>Commits the writes so far (nothing to do when there were none).</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Passkeys.Server.Storage;
 
 // Pending ceremonies (challenges) and recovery codes: the single-use records.
@@ -6,6 +8,9 @@ public abstract partial class SqlPasskeyStore
     private protected const string CeremonyColumns = "tenant_id, id, kind, state, user_id, data, created_at, expires_at";
     private protected const string SaveCeremonySql = $"INSERT INTO ceremonies ({CeremonyColumns}) VALUES (@t, @id, @k, @s, @u, @d, @at, @exp)";
     private protected const string RecoveryColumns = "tenant_id, user_id, id, salt, hash, created_at, used_at";
+    // "AND used_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
+    private protected const string SpendRecoveryCodeSql =
+        "UPDATE recovery_codes SET used_at = @at WHERE tenant_id = @t AND user_id = @u AND id = @id AND used_at IS NULL";
 
     /// <inheritdoc />
     public async Task SaveCeremonyAsync(CeremonyRecord ceremony, CancellationToken cancellationToken = default)
@@ -44,6 +49,14 @@ public abstract partial class SqlPasskeyStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ReplaceRecoveryCodesAsync(connection, tx, tenantId, userId, codes, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The statements of <see cref="ReplaceRecoveryCodesAsync(string, string, IReadOnlyList{RecoveryCodeRecord}, CancellationToken)"/> inside <paramref name="tx"/>.</summary>
+    private protected async Task ReplaceRecoveryCodesAsync(DbConnection connection, DbTransaction tx, string tenantId, string userId, IReadOnlyList<RecoveryCodeRecord> codes,
+        CancellationToken cancellationToken)
+    {
         await ExecuteAsync(connection, tx, "DELETE FROM recovery_codes WHERE tenant_id = @t AND user_id = @u", cancellationToken,
             ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
         foreach (var code in codes)
@@ -51,7 +64,6 @@ public abstract partial class SqlPasskeyStore
             await ExecuteAsync(connection, tx, $"INSERT INTO recovery_codes ({RecoveryColumns}) VALUES (@t, @u, @id, @salt, @hash, @at, @used)",
                 cancellationToken, StoreParameters.RecoveryCode(tenantId, userId, code)).ConfigureAwait(false);
         }
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -66,8 +78,6 @@ public abstract partial class SqlPasskeyStore
     public async Task<bool> SpendRecoveryCodeAsync(string tenantId, string userId, string codeId, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // "AND used_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
-        return await ExecuteAsync("UPDATE recovery_codes SET used_at = @at WHERE tenant_id = @t AND user_id = @u AND id = @id AND used_at IS NULL",
-            cancellationToken, ("@at", usedAt), ("@t", tenantId), ("@u", userId), ("@id", codeId)).ConfigureAwait(false) == 1;
+        return await ExecuteAsync(SpendRecoveryCodeSql, cancellationToken, ("@at", usedAt), ("@t", tenantId), ("@u", userId), ("@id", codeId)).ConfigureAwait(false) == 1;
     }
 }

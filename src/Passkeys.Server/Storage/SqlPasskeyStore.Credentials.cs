@@ -27,6 +27,17 @@ public abstract partial class SqlPasskeyStore
     // copy made a session), and its refresh token would otherwise outlive the suspension.
     private protected const string RevokeSessionsOfCredentialSql =
         "UPDATE sessions SET revoked_at = @at, revoked_reason = 'credential-suspended' WHERE tenant_id = @t AND credential_id = @id AND revoked_at IS NULL";
+    private protected string RenameCredentialSql =>
+        $"UPDATE credentials SET name = {Typed("@n", SqlType.Text)} WHERE id = @id AND tenant_id = @t AND user_id = @u";
+    private protected const string DeleteCredentialSql = "DELETE FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u";
+    // One statement: only sets the default when the credential is this user's.
+    private protected const string SetDefaultCredentialSql =
+        "UPDATE users SET default_credential_id = @id WHERE tenant_id = @t AND id = @u " +
+        "AND EXISTS (SELECT 1 FROM credentials c WHERE c.id = @id AND c.tenant_id = @t AND c.user_id = @u)";
+    // Reinstating clears the reason, the time and a flag's clone mark: the user or operator has looked at it.
+    private protected const string ReinstateCredentialSql =
+        "UPDATE credentials SET status = 'active', suspended_reason = NULL, suspended_at = NULL, clone_suspected_at = NULL " +
+        "WHERE id = @id AND tenant_id = @t AND user_id = @u";
     private protected const string FlagCloneSuspectedSql =
         "UPDATE credentials SET clone_suspected_at = @at WHERE id = @id AND tenant_id = @t AND clone_suspected_at IS NULL";
 
@@ -134,16 +145,14 @@ public abstract partial class SqlPasskeyStore
     {
         using var _ = Measure();
         // Typed: name is null when cleared (an untyped NULL in SET would do, but explicit is clearer).
-        return await ExecuteAsync($"UPDATE credentials SET name = {Typed("@n", SqlType.Text)} WHERE id = @id AND tenant_id = @t AND user_id = @u",
-            cancellationToken, ("@n", name), ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+        return await ExecuteAsync(RenameCredentialSql, cancellationToken, ("@n", name), ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await ExecuteAsync("DELETE FROM credentials WHERE id = @id AND tenant_id = @t AND user_id = @u",
-            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+        return await ExecuteAsync(DeleteCredentialSql, cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -151,12 +160,8 @@ public abstract partial class SqlPasskeyStore
         CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // Reinstating clears the reason, the time and a flag's clone mark: the user or operator has looked at it.
         return status == CredentialStatus.Active
-            ? await ExecuteAsync(
-                "UPDATE credentials SET status = 'active', suspended_reason = NULL, suspended_at = NULL, clone_suspected_at = NULL " +
-                "WHERE id = @id AND tenant_id = @t AND user_id = @u",
-                cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1
+            ? await ExecuteAsync(ReinstateCredentialSql, cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1
             : await SuspendAsync(tenantId, userId, credentialId, reason!, at, cancellationToken).ConfigureAwait(false);
     }
 
@@ -181,10 +186,6 @@ public abstract partial class SqlPasskeyStore
     public async Task<bool> SetDefaultCredentialAsync(string tenantId, string userId, byte[] credentialId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // One statement: only sets the default when the credential is this user's.
-        return await ExecuteAsync(
-            "UPDATE users SET default_credential_id = @id WHERE tenant_id = @t AND id = @u " +
-            "AND EXISTS (SELECT 1 FROM credentials c WHERE c.id = @id AND c.tenant_id = @t AND c.user_id = @u)",
-            cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
+        return await ExecuteAsync(SetDefaultCredentialSql, cancellationToken, ("@id", credentialId), ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
     }
 }

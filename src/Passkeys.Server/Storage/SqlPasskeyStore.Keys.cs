@@ -16,13 +16,15 @@ public abstract partial class SqlPasskeyStore
         "type, actor_kind, actor_id, target_kind, target_id, details) " +
         "VALUES (@t, @at, @c, @o, @cid, @u, @cred, @ec, @e, @addr, @ua, @b, @os, @d, @ty, @ak, @ai, @tk, @ti, @det)";
 
+    private protected const string CreateApiKeySql = $"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@t, @id, @n, @h, @at, @rev)";
+    private protected const string RevokeApiKeySql = "UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL";
+
     /// <inheritdoc />
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         using var _ = Measure();
-        await ExecuteAsync($"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@t, @id, @n, @h, @at, @rev)", cancellationToken,
-            StoreParameters.ApiKey(key)).ConfigureAwait(false);
+        await ExecuteAsync(CreateApiKeySql, cancellationToken, StoreParameters.ApiKey(key)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -43,7 +45,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<bool> RevokeApiKeyAsync(string tenantId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await ExecuteAsync("UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL", cancellationToken,
+        return await ExecuteAsync(RevokeApiKeySql, cancellationToken,
             ("@at", revokedAt), ("@t", tenantId), ("@id", keyId)).ConfigureAwait(false) == 1;
     }
 
@@ -63,12 +65,18 @@ public abstract partial class SqlPasskeyStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await AddSigningKeyAsync(connection, tx, key, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, key.TenantId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The statements of <see cref="AddSigningKeyAsync(SigningKeyRecord, CancellationToken)"/> inside <paramref name="tx"/>.</summary>
+    private protected async Task AddSigningKeyAsync(DbConnection connection, DbTransaction tx, SigningKeyRecord key, CancellationToken cancellationToken)
+    {
         await ExecuteAsync(connection, tx, "UPDATE signing_keys SET retired_at = @at WHERE tenant_id = @t AND retired_at IS NULL", cancellationToken,
             ("@at", key.CreatedAt), ("@t", key.TenantId)).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, $"INSERT INTO signing_keys ({SigningKeyColumns}) VALUES (@t, @kid, @alg, @pk, @at, NULL)", cancellationToken,
             StoreParameters.SigningKey(key)).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, key.TenantId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -11,6 +11,10 @@ public abstract partial class SqlPasskeyStore
         $"SELECT t.spent_at, {SessionRows.AliasedColumns} FROM session_tokens t " +
         "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id WHERE t.hash = @h AND t.tenant_id = @t";
 
+    // "AND revoked_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
+    private protected const string RevokeSessionSql =
+        "UPDATE sessions SET revoked_at = @at, revoked_reason = @r WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL";
+
     /// <summary>
     /// Appended to a <c>SELECT</c> of rows the transaction is about to change, naming the aliases
     /// to lock. PostgreSQL: <c>FOR UPDATE OF …</c>, so a concurrent transaction waits and then
@@ -63,7 +67,7 @@ public abstract partial class SqlPasskeyStore
 
     /// <inheritdoc />
     public async Task<RefreshResult> RotateRefreshTokenAsync(string tenantId, byte[] presentedHash, byte[] newHash, DateTimeOffset now, DateTimeOffset idleExpiresAt,
-        TimeSpan reuseGrace = default, CancellationToken cancellationToken = default)
+        TimeSpan reuseGrace = default, Func<SessionRecord, IReadOnlyList<AuditEventRecord>>? reuseEvents = null, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -99,8 +103,14 @@ public abstract partial class SqlPasskeyStore
             await ExecuteAsync(connection, tx,
                 "UPDATE sessions SET revoked_at = @at, revoked_reason = 'reuse-detected' WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL",
                 cancellationToken, ("@at", now), ("@t", tenantId), ("@id", session.Id)).ConfigureAwait(false);
+            var revoked = session with { RevokedAt = now, RevokedReason = "reuse-detected" };
+            // The revocation and its audit events commit together: no revoked session without its events.
+            foreach (var auditEvent in reuseEvents?.Invoke(revoked) ?? [])
+            {
+                await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+            }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new RefreshResult(RefreshOutcome.Reused, session with { RevokedAt = now, RevokedReason = "reuse-detected" });
+            return new RefreshResult(RefreshOutcome.Reused, revoked);
         }
         if (!session.IsActiveAt(now))
         {
@@ -181,9 +191,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<bool> RevokeSessionAsync(string tenantId, string sessionId, DateTimeOffset revokedAt, string reason, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // "AND revoked_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
-        return await ExecuteAsync("UPDATE sessions SET revoked_at = @at, revoked_reason = @r WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL",
-            cancellationToken, ("@at", revokedAt), ("@r", reason), ("@t", tenantId), ("@id", sessionId)).ConfigureAwait(false) == 1;
+        return await ExecuteAsync(RevokeSessionSql, cancellationToken, ("@at", revokedAt), ("@r", reason), ("@t", tenantId), ("@id", sessionId)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />

@@ -2,8 +2,9 @@ using System.Data.Common;
 
 namespace Passkeys.Server.Storage;
 
-// A ceremony step's unit of work (IStoreStep): the SQL is the store's own, shared by both dialects;
-// only the connection and transaction are held for the step instead of opened per call.
+// A ceremony step's or a change's unit of work (IStoreStep): the SQL is the store's own, shared by
+// both dialects; only the connection and transaction are held for the step instead of opened per call.
+// The writes of account and tenant changes are in SqlPasskeyStore.StepChanges.cs.
 public abstract partial class SqlPasskeyStore
 {
     /// <summary>Opens the step's connection; see <see cref="IStoreStep"/>.</summary>
@@ -27,10 +28,22 @@ public abstract partial class SqlPasskeyStore
         return list;
     }
 
-    private sealed class Step(SqlPasskeyStore store, DbConnection connection) : IStoreStep
+    private sealed partial class Step(SqlPasskeyStore store, DbConnection connection) : IStoreStep
     {
         private DbTransaction? _tx;
         private IDisposable? _gate;
+        // Tenant and signing-key changes written in the transaction: announced to the caches once it commits.
+        private readonly List<StoreChange> _announcements = [];
+
+        /// <summary>Runs a change's statements in the step's transaction (begun on the first write).</summary>
+        private async Task<T> InTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> change, CancellationToken ct)
+        {
+            using var _ = store.Measure("Step." + operation);
+            var tx = await WriteAsync(ct).ConfigureAwait(false);
+            return await change(connection, tx).ConfigureAwait(false);
+        }
+
+        private SqlPasskeyStore Store => store;
 
         private async Task<T?> SingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
             where T : class
@@ -185,6 +198,13 @@ public abstract partial class SqlPasskeyStore
             {
                 await EndAsync().ConfigureAwait(false);
             }
+            // After the commit, so a node that reloads on the notice reads the new rows.
+            var committed = _announcements.ToArray();
+            _announcements.Clear();
+            foreach (var change in committed)
+            {
+                await store.AnnounceAsync(change, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         public async Task RollbackAsync(CancellationToken cancellationToken = default)
@@ -193,6 +213,7 @@ public abstract partial class SqlPasskeyStore
             {
                 return;
             }
+            _announcements.Clear();
             try
             {
                 await _tx.RollbackAsync(cancellationToken).ConfigureAwait(false);

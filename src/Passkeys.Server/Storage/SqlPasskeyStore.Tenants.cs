@@ -27,16 +27,22 @@ public abstract partial class SqlPasskeyStore
         return await QueryAsync($"SELECT {TenantColumns} FROM tenants ORDER BY id", Rows.Tenant, cancellationToken).ConfigureAwait(false);
     }
 
+    // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
+    private protected string CreateTenantSql =>
+        $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, @ap) " +
+        "ON CONFLICT (id) DO NOTHING";
+    // Without created_at, which an update never changes.
+    private protected string UpdateTenantSql =>
+        $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
+        $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd, attestation_policy = @ap WHERE id = @id";
+    private protected static (string, object?)[] UpdateTenantParameters(TenantRecord tenant) => [.. StoreParameters.Tenant(tenant).Where(p => p.Item1 != "@at")];
+
     /// <inheritdoc />
     public async Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
-        // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
-        var created = await ExecuteAsync(
-            $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, @ap) " +
-            "ON CONFLICT (id) DO NOTHING",
-            cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
+        var created = await ExecuteAsync(CreateTenantSql, cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
         if (created)
         {
             await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
@@ -49,11 +55,7 @@ public abstract partial class SqlPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
-        // Without created_at, which an update never changes.
-        var updated = await ExecuteAsync(
-            $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
-            $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd, attestation_policy = @ap WHERE id = @id",
-            cancellationToken, [.. StoreParameters.Tenant(tenant).Where(p => p.Item1 != "@at")]).ConfigureAwait(false) == 1;
+        var updated = await ExecuteAsync(UpdateTenantSql, cancellationToken, UpdateTenantParameters(tenant)).ConfigureAwait(false) == 1;
         if (updated)
         {
             await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
@@ -68,13 +70,7 @@ public abstract partial class SqlPasskeyStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Children first, explicitly, so the outcome does not depend on foreign-key enforcement
-        // (SQLite's is a per-connection setting) and reaches ceremonies and audit events, which have no foreign key.
-        foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys", "audit_events" })
-        {
-            await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
-        }
-        var deleted = await ExecuteAsync(connection, tx, "DELETE FROM tenants WHERE id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false) == 1;
+        var deleted = await DeleteTenantAsync(connection, tx, tenantId, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
@@ -82,6 +78,22 @@ public abstract partial class SqlPasskeyStore
             await AnnounceAsync(new StoreChange(StoreChangeKind.SigningKeys, tenantId), cancellationToken).ConfigureAwait(false);
         }
         return deleted;
+    }
+
+    /// <summary>
+    /// The deletes of <see cref="DeleteTenantAsync(string, CancellationToken)"/> inside <paramref name="tx"/>. The
+    /// tenant's audit events are kept (they have no foreign key): an audit trail must outlive what
+    /// it describes, its <c>tenant.deleted</c> event included; the retention purge removes them in time.
+    /// </summary>
+    private protected async Task<bool> DeleteTenantAsync(DbConnection connection, DbTransaction tx, string tenantId, CancellationToken cancellationToken)
+    {
+        // Children first, explicitly, so the outcome does not depend on foreign-key enforcement
+        // (SQLite's is a per-connection setting) and reaches ceremonies, which have no foreign key.
+        foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys" })
+        {
+            await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
+        }
+        return await ExecuteAsync(connection, tx, "DELETE FROM tenants WHERE id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -145,14 +157,20 @@ public abstract partial class SqlPasskeyStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await DeleteUserAsync(connection, tx, tenantId, userId, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <summary>The deletes of <see cref="DeleteUserAsync(string, string, CancellationToken)"/> inside <paramref name="tx"/>.</summary>
+    private protected async Task<bool> DeleteUserAsync(DbConnection connection, DbTransaction tx, string tenantId, string userId, CancellationToken cancellationToken)
+    {
         foreach (var table in new[] { "recovery_codes", "credentials" })
         {
             await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t AND user_id = @u", cancellationToken,
                 ("@t", tenantId), ("@u", userId)).ConfigureAwait(false);
         }
-        var deleted = await ExecuteAsync(connection, tx, "DELETE FROM users WHERE tenant_id = @t AND id = @u", cancellationToken,
+        return await ExecuteAsync(connection, tx, "DELETE FROM users WHERE tenant_id = @t AND id = @u", cancellationToken,
             ("@t", tenantId), ("@u", userId)).ConfigureAwait(false) == 1;
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted;
     }
 }

@@ -2,14 +2,18 @@ using Microsoft.Extensions.Options;
 using Passkeys.Server.Configuration;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.Tenants;
 
 /// <summary>Tenant administration and the default tenant from configuration.</summary>
-public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptions<PasskeysServerOptions> options)
+public sealed class TenantService(IPasskeyStore store, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options)
 {
-    /// <summary>Creates or updates the default tenant from configuration (configuration wins at every start).</summary>
+    /// <summary>
+    /// Creates or updates the default tenant from configuration (configuration wins at every start),
+    /// audited with actor <c>system</c>; a start that changes no setting writes nothing.
+    /// </summary>
     public async Task EnsureDefaultAsync(CancellationToken ct)
     {
         var d = options.Value.DefaultTenant;
@@ -25,9 +29,10 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         }
         var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
             TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection, attestationPolicy);
-        if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
+        if (!await CreateAuditedAsync(record, AuditActor.System, null, ct).ConfigureAwait(false)
+            && await store.GetTenantAsync(record.Id, ct).ConfigureAwait(false) is { } existing)
         {
-            await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
+            await UpdateAuditedAsync(existing, record with { CreatedAt = existing.CreatedAt }, AuditActor.System, null, ct).ConfigureAwait(false);
         }
     }
 
@@ -52,20 +57,20 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
             TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, attestationPolicy);
     }
 
-    /// <summary>Creates a tenant; 409 when the id exists.</summary>
-    public async Task<TenantView> CreateAsync(TenantInput input, CancellationToken ct)
+    /// <summary>Creates a tenant, audited (<c>tenant.created</c>); 409 when the id exists.</summary>
+    public async Task<TenantView> CreateAsync(TenantInput input, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         var record = FromInput(input.Id ?? "", input, time.GetUtcNow());
-        if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
+        if (!await CreateAuditedAsync(record, actor, client, ct).ConfigureAwait(false))
         {
             throw new ServerException(ServerError.Conflict, $"A tenant with id '{record.Id}' already exists.");
         }
         return Ceremonies.Views.Of(record);
     }
 
-    /// <summary>Replaces a tenant's settings.</summary>
-    public async Task<TenantView> UpdateAsync(string id, TenantInput input, CancellationToken ct)
+    /// <summary>Replaces a tenant's settings, audited (<c>tenant.updated</c>, <c>details.settings</c>: the changed ones) when any changed.</summary>
+    public async Task<TenantView> UpdateAsync(string id, TenantInput input, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         // The URL names the tenant; a different id in the body would otherwise be dropped without a word.
@@ -76,7 +81,40 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         }
         var existing = await store.GetTenantAsync(id, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
         var record = FromInput(id, input, existing.CreatedAt);
-        await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
+        if (!await UpdateAuditedAsync(existing, record, actor, client, ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.TenantNotFound); // deleted since it was read
+        }
         return Ceremonies.Views.Of(record);
+    }
+
+    /// <summary>
+    /// Deletes a tenant with everything of it but its audit events, audited (<c>tenant.deleted</c>);
+    /// 404 when absent. The events, this one included, stay queryable by the tenant's id until the
+    /// retention purge (docs/api.md, Audit event types).
+    /// </summary>
+    public async Task DeleteAsync(string id, AuditActor actor, ClientInfo? client, CancellationToken ct)
+    {
+        if (!TenantRules.IsValidId(id)
+            || !await store.ChangeAsync(step => step.DeleteTenantAsync(id, ct), audit.Change(id, AuditTypes.TenantDeleted, actor, AuditTarget.Tenant(id), client: client), ct)
+                .ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.TenantNotFound);
+        }
+    }
+
+    private Task<bool> CreateAuditedAsync(TenantRecord record, AuditActor actor, ClientInfo? client, CancellationToken ct) =>
+        store.ChangeAsync(step => step.CreateTenantAsync(record, ct), audit.Change(record.Id, AuditTypes.TenantCreated, actor, AuditTarget.Tenant(record.Id), client: client), ct);
+
+    /// <summary>Writes <paramref name="after"/> with its event when a setting changed; true when the tenant exists (changed or not).</summary>
+    private async Task<bool> UpdateAuditedAsync(TenantRecord before, TenantRecord after, AuditActor actor, ClientInfo? client, CancellationToken ct)
+    {
+        var settings = TenantSettingChanges.Between(before, after);
+        if (settings.Length == 0)
+        {
+            return await store.GetTenantAsync(after.Id, ct).ConfigureAwait(false) is not null; // nothing changes: nothing to write or audit
+        }
+        return await store.ChangeAsync(step => step.UpdateTenantAsync(after, ct), audit.Change(after.Id, AuditTypes.TenantUpdated, actor, AuditTarget.Tenant(after.Id),
+            client: client, details: new Dictionary<string, string?> { ["settings"] = settings }), ct).ConfigureAwait(false);
     }
 }

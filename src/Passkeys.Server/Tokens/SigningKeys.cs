@@ -21,8 +21,8 @@ namespace Passkeys.Server.Tokens;
 /// yet makes it read them again (<see cref="ForgetIfUnseen"/>). Keys are decrypted once, when first
 /// parsed, and kept in memory only in parsed form.
 /// </remarks>
-public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector protector, TimeProvider time, IOptions<PasskeysServerOptions> options,
-    ILogger<SigningKeys> logger)
+public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector protector, Observability.AuditLog audit, TimeProvider time,
+    IOptions<PasskeysServerOptions> options, ILogger<SigningKeys> logger)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Kid), ECDsaSecurityKey> _parsed = new();
     private readonly TokenOptions _options = options.Value.Tokens;
@@ -76,7 +76,7 @@ public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector
         var active = keys.FirstOrDefault(k => k.RetiredAt is null);
         if (active is null || time.GetUtcNow() - active.CreatedAt > _options.KeyRotationInterval)
         {
-            active = await RotateAsync(tenantId, ct).ConfigureAwait(false);
+            active = await RotateAsync(tenantId, Observability.AuditActor.System, null, ct).ConfigureAwait(false);
         }
         return Parse(active);
     }
@@ -92,8 +92,12 @@ public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector
     /// <summary>All key records (admin view).</summary>
     public Task<IReadOnlyList<SigningKeyRecord>> ListAsync(string tenantId, CancellationToken ct) => store.ListSigningKeysAsync(tenantId, ct);
 
-    /// <summary>Creates a new active key, retiring the current one; deletes keys past the overlap.</summary>
-    public async Task<SigningKeyRecord> RotateAsync(string tenantId, CancellationToken ct)
+    /// <summary>
+    /// Creates a new active key, retiring the current one, with its <c>signing_key.rotated</c> event
+    /// in the same commit (<paramref name="actor"/>: the admin or operator who asked, or <c>system</c>
+    /// for the first key and the scheduled rotation); deletes keys past the overlap.
+    /// </summary>
+    public async Task<SigningKeyRecord> RotateAsync(string tenantId, Observability.AuditActor actor, Observability.ClientInfo? client, CancellationToken ct)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var now = time.GetUtcNow();
@@ -101,7 +105,11 @@ public sealed partial class SigningKeys(IPasskeyStore store, SigningKeyProtector
         var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
         var record = new SigningKeyRecord(tenantId, kid, "ES256", protector.Protect(tenantId, kid, pkcs8), now, null);
         CryptographicOperations.ZeroMemory(pkcs8);
-        await store.AddSigningKeyAsync(record, ct).ConfigureAwait(false);
+        await store.ChangeAsync(async step =>
+        {
+            await step.AddSigningKeyAsync(record, ct).ConfigureAwait(false);
+            return true;
+        }, audit.Change(tenantId, Observability.AuditTypes.SigningKeyRotated, actor, Observability.AuditTarget.SigningKey(kid), client: client), ct).ConfigureAwait(false);
         await store.DeleteRetiredSigningKeysAsync(tenantId, now - _options.KeyOverlap, ct).ConfigureAwait(false);
         return record;
     }

@@ -85,7 +85,10 @@ public abstract class RevokedAuthenticatorTests : IDisposable
             var view = await CredentialAsync(server, tenant, user);
             Assert.Equal(("suspended", "authenticator-revoked"), ((string)view["status"]!, (string)view["suspendedReason"]!));
             var suspension = Assert.Single(await SuspensionsAsync(server, tenant));
-            Assert.Equal((user, (string)view["id"]!, 1119), (suspension.UserId, suspension.CredentialId, suspension.ErrorCode));
+            Assert.Equal((user, (string)view["id"]!), (suspension.UserId, suspension.CredentialId));
+            // The server suspended it (actor system), saying why; the target is the passkey.
+            Assert.Equal(("credential.suspended", "system", "credential", (string)view["id"]!), (suspension.Type, suspension.ActorKind, suspension.TargetKind, suspension.TargetId));
+            Assert.Equal("authenticator-revoked", (string)System.Text.Json.Nodes.JsonNode.Parse(suspension.Details!)!["reason"]!);
         }
         Assert.Equal("active", (string)(await CredentialAsync(server, "default", soundUser))["status"]!);
         await RefusedAtSignInAsync(server, leaky);

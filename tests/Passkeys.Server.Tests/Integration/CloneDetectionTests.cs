@@ -89,6 +89,14 @@ public abstract class CloneDetectionTests
         var outcomes = audit["events"]!.AsArray().Where(e => (string?)e!["credentialId"] == credentialId).Select(e => (string)e!["outcome"]!).ToList();
         Assert.Contains("suspended", outcomes);
         Assert.Contains("reinstated", outcomes);
+        // The server suspended it (actor system), saying why; the user reinstated it.
+        var suspended = Assert.Single((await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=credential.suspended", bearer: TestServer.AdminKey))
+            ["events"]!.AsArray())!;
+        Assert.Equal(("system", "credential", credentialId, "clone-suspected"),
+            ((string)suspended["actor"]!["kind"]!, (string)suspended["target"]!["kind"]!, (string)suspended["target"]!["id"]!, (string)suspended["details"]!["reason"]!));
+        var reinstatedEvent = Assert.Single((await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=credential.reinstated", bearer: TestServer.AdminKey))
+            ["events"]!.AsArray())!;
+        Assert.Equal("user", (string)reinstatedEvent["actor"]!["kind"]!);
     }
 
     [StoreFact]
@@ -221,8 +229,10 @@ public abstract class CloneDetectionTests
         Assert.Equal("active", (string)(await server.OkJsonAsync(HttpMethod.Post, admin + "/reinstate", bearer: TestServer.AdminKey))["status"]!);
         await server.SignInAsync(original);
         var audit = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?ceremony=credential", bearer: TestServer.AdminKey);
+        // Only the status changes (the credential family also has "added").
         Assert.Equal(["reinstated", "suspended", "reinstated", "suspended"],
-            audit["events"]!.AsArray().Where(e => (string?)e!["credentialId"] == credentialId).Select(e => (string)e!["outcome"]!));
+            audit["events"]!.AsArray().Where(e => (string?)e!["credentialId"] == credentialId).Select(e => (string)e!["outcome"]!)
+                .Where(o => o is "suspended" or "reinstated"));
     }
 
     [StoreFact]
