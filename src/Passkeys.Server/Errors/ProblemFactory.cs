@@ -17,6 +17,10 @@ public static class ProblemFactory
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
+        ServerError.WebhookUrlInvalid or ServerError.WebhookTargetNotAllowed or ServerError.WebhookHostUnresolvable or ServerError.WebhookEventTypesInvalid
+            or ServerError.WebhookDescriptionInvalid or ServerError.WebhookSecretOverlapInvalid => 400,
+        ServerError.WebhookNotFound or ServerError.WebhookDeliveryNotFound => 404,
+        ServerError.WebhookDeliveryInFlight or ServerError.WebhookLimitReached => 409,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -78,6 +82,16 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        ServerError.WebhookUrlInvalid => "The webhook URL must be an absolute https URL (http only for localhost), without credentials or a fragment.",
+        ServerError.WebhookTargetNotAllowed => "The webhook URL points to a private or local network address, which is not allowed.",
+        ServerError.WebhookHostUnresolvable => "The webhook URL's host name could not be found.",
+        ServerError.WebhookEventTypesInvalid => "eventTypes must list audit event types, \"family.*\" or \"*\", each once, and at least one.",
+        ServerError.WebhookDescriptionInvalid => "The description must be at most 256 characters without control characters.",
+        ServerError.WebhookNotFound => "There is no such webhook endpoint.",
+        ServerError.WebhookDeliveryNotFound => "There is no such delivery of this webhook endpoint.",
+        ServerError.WebhookDeliveryInFlight => "This delivery is being sent right now. Try again when the attempt has ended.",
+        ServerError.WebhookLimitReached => "This tenant has the most webhook endpoints allowed. Delete one first.",
+        ServerError.WebhookSecretOverlapInvalid => "overlapSeconds must be a whole number from 0 to 604800 (7 days).",
         _ => "Something went wrong on our side. Please try again.",
     };
 
