@@ -9,47 +9,47 @@ namespace Passkeys.Server.Endpoints;
 /// <summary>A tenant's webhook endpoints and their deliveries, on the admin API (docs/webhooks.md).</summary>
 public static class WebhookEndpoints
 {
-    /// <summary>Maps <c>/tenants/{tenant}/webhooks/**</c> on the admin group (its admin-key filter applies).</summary>
+    /// <summary>Maps <c>/tenants/{tenant}/webhooks/**</c> on the admin group (its admin-key filter applies; no trailing-slash routes).</summary>
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        var hooks = admin.MapGroup("/tenants/{tenant}/webhooks").WithTags("Webhooks");
+        var hooks = admin.MapGroup("/tenants/{tenant}").WithTags("Webhooks");
 
-        hooks.MapPost("", async Task<Created<WebhookCreated>> (string tenant, WebhookInput body, Access access, WebhookService webhooks, CancellationToken ct) =>
+        hooks.MapPost("/webhooks", async Task<Created<WebhookCreated>> (string tenant, WebhookInput body, Access access, WebhookService webhooks, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             var created = await webhooks.CreateAsync(t.Id, body, ct);
             return TypedResults.Created($"/v1/admin/tenants/{t.Id}/webhooks/{created.Id}", created);
         });
-        hooks.MapGet("", async Task<Ok<WebhookList>> (string tenant, Access access, IPasskeyStore store, WebhookService webhooks, CancellationToken ct) =>
+        hooks.MapGet("/webhooks", async Task<Ok<WebhookList>> (string tenant, Access access, IPasskeyStore store, WebhookService webhooks, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             return TypedResults.Ok(new WebhookList((await store.ListWebhookEndpointsAsync(t.Id, ct)).Select(webhooks.ViewOf).ToList()));
         });
-        hooks.MapGet("/{webhookId}", async Task<Ok<WebhookView>> (string tenant, string webhookId, Access access, WebhookService webhooks, CancellationToken ct) =>
+        hooks.MapGet("/webhooks/{webhookId}", async Task<Ok<WebhookView>> (string tenant, string webhookId, Access access, WebhookService webhooks, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             return TypedResults.Ok(webhooks.ViewOf(await webhooks.GetAsync(t.Id, webhookId, ct)));
         });
-        hooks.MapPut("/{webhookId}", async Task<Ok<WebhookView>> (string tenant, string webhookId, WebhookInput body, Access access, WebhookService webhooks,
+        hooks.MapPut("/webhooks/{webhookId}", async Task<Ok<WebhookView>> (string tenant, string webhookId, WebhookInput body, Access access, WebhookService webhooks,
             CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             return TypedResults.Ok(await webhooks.UpdateAsync(t.Id, webhookId, body, ct));
         });
-        hooks.MapDelete("/{webhookId}", async Task<NoContent> (string tenant, string webhookId, Access access, IPasskeyStore store, CancellationToken ct) =>
+        hooks.MapDelete("/webhooks/{webhookId}", async Task<NoContent> (string tenant, string webhookId, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             return await store.DeleteWebhookEndpointAsync(t.Id, webhookId, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.WebhookNotFound);
         });
-        hooks.MapPost("/{webhookId}/rotate-secret", async Task<Ok<WebhookSecretRotated>> (string tenant, string webhookId, string? overlapSeconds, Access access,
+        hooks.MapPost("/webhooks/{webhookId}/rotate-secret", async Task<Ok<WebhookSecretRotated>> (string tenant, string webhookId, string? overlapSeconds, Access access,
             WebhookService webhooks, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             return TypedResults.Ok(await webhooks.RotateSecretAsync(t.Id, webhookId, overlapSeconds, ct));
         });
 
-        hooks.MapGet("/{webhookId}/deliveries", async Task<Ok<WebhookDeliveryList>> (string tenant, string webhookId, string? status, string? before, string? limit,
+        hooks.MapGet("/webhooks/{webhookId}/deliveries", async Task<Ok<WebhookDeliveryList>> (string tenant, string webhookId, string? status, string? before, string? limit,
             Access access, IPasskeyStore store, WebhookService webhooks, CancellationToken ct) =>
         {
             var take = QueryParameters.Limit(limit);
@@ -63,7 +63,7 @@ public static class WebhookEndpoints
             var more = rows.Count > take;
             return TypedResults.Ok(new WebhookDeliveryList(rows.Take(take).Select(ViewOf).ToList(), more ? WebhookMessageId.Of(rows[take - 1].Id) : null));
         });
-        hooks.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", async Task<NoContent> (string tenant, string webhookId, string deliveryId, Access access,
+        hooks.MapPost("/webhooks/{webhookId}/deliveries/{deliveryId}/retry", async Task<NoContent> (string tenant, string webhookId, string deliveryId, Access access,
             IPasskeyStore store, WebhookService webhooks, TimeProvider time, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
