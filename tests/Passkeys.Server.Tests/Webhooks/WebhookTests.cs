@@ -111,6 +111,10 @@ public abstract class WebhookTests
         Assert.Equal(2, (int)delivery["attempts"]!);
         Assert.Equal(200, (int)delivery["lastStatusCode"]!);
         Assert.Equal(received[0].Id, (string)delivery["id"]!);
+
+        var metrics = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains("passkeys_webhook_deliveries_total{outcome=\"retrying\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("passkeys_webhook_deliveries_total{outcome=\"delivered\"} 1", metrics, StringComparison.Ordinal);
     }
 
     [StoreFact]
