@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Webhooks;
@@ -15,10 +16,11 @@ public static class WebhookEndpoints
         ArgumentNullException.ThrowIfNull(admin);
         var hooks = admin.MapGroup("/tenants/{tenant}").WithTags("Webhooks");
 
-        hooks.MapPost("/webhooks", async Task<Created<WebhookCreated>> (string tenant, WebhookInput body, Access access, WebhookService webhooks, CancellationToken ct) =>
+        hooks.MapPost("/webhooks", async Task<Created<WebhookCreated>> (string tenant, WebhookInput body, HttpContext http, Access access, WebhookService webhooks,
+            CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            var created = await webhooks.CreateAsync(t.Id, body, ct);
+            var created = await webhooks.CreateAsync(t.Id, body, ClientInfo.From(http), ct);
             return TypedResults.Created($"/v1/admin/tenants/{t.Id}/webhooks/{created.Id}", created);
         });
         hooks.MapGet("/webhooks", async Task<Ok<WebhookList>> (string tenant, Access access, IPasskeyStore store, WebhookService webhooks, CancellationToken ct) =>
@@ -31,22 +33,24 @@ public static class WebhookEndpoints
             var t = await access.TenantAsync(tenant, ct);
             return TypedResults.Ok(webhooks.ViewOf(await webhooks.GetAsync(t.Id, webhookId, ct)));
         });
-        hooks.MapPut("/webhooks/{webhookId}", async Task<Ok<WebhookView>> (string tenant, string webhookId, WebhookInput body, Access access, WebhookService webhooks,
-            CancellationToken ct) =>
-        {
-            var t = await access.TenantAsync(tenant, ct);
-            return TypedResults.Ok(await webhooks.UpdateAsync(t.Id, webhookId, body, ct));
-        });
-        hooks.MapDelete("/webhooks/{webhookId}", async Task<NoContent> (string tenant, string webhookId, Access access, IPasskeyStore store, CancellationToken ct) =>
-        {
-            var t = await access.TenantAsync(tenant, ct);
-            return await store.DeleteWebhookEndpointAsync(t.Id, webhookId, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.WebhookNotFound);
-        });
-        hooks.MapPost("/webhooks/{webhookId}/rotate-secret", async Task<Ok<WebhookSecretRotated>> (string tenant, string webhookId, string? overlapSeconds, Access access,
+        hooks.MapPut("/webhooks/{webhookId}", async Task<Ok<WebhookView>> (string tenant, string webhookId, WebhookInput body, HttpContext http, Access access,
             WebhookService webhooks, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            return TypedResults.Ok(await webhooks.RotateSecretAsync(t.Id, webhookId, overlapSeconds, ct));
+            return TypedResults.Ok(await webhooks.UpdateAsync(t.Id, webhookId, body, ClientInfo.From(http), ct));
+        });
+        hooks.MapDelete("/webhooks/{webhookId}", async Task<NoContent> (string tenant, string webhookId, HttpContext http, Access access, WebhookService webhooks,
+            CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            await webhooks.DeleteAsync(t.Id, webhookId, ClientInfo.From(http), ct);
+            return TypedResults.NoContent();
+        });
+        hooks.MapPost("/webhooks/{webhookId}/rotate-secret", async Task<Ok<WebhookSecretRotated>> (string tenant, string webhookId, string? overlapSeconds, HttpContext http,
+            Access access, WebhookService webhooks, CancellationToken ct) =>
+        {
+            var t = await access.TenantAsync(tenant, ct);
+            return TypedResults.Ok(await webhooks.RotateSecretAsync(t.Id, webhookId, overlapSeconds, ClientInfo.From(http), ct));
         });
 
         hooks.MapGet("/webhooks/{webhookId}/deliveries", async Task<Ok<WebhookDeliveryList>> (string tenant, string webhookId, string? status, string? before, string? limit,

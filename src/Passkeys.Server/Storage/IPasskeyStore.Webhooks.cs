@@ -4,16 +4,19 @@ namespace Passkeys.Server.Storage;
 // itself, in the transaction of every audit event (SqlPasskeyStore.WriteAuditEventAsync).
 public partial interface IPasskeyStore
 {
-    /// <summary>Stores a new endpoint and its subscriptions, unless the tenant already has <paramref name="maxPerTenant"/>; false then.</summary>
-    Task<bool> CreateWebhookEndpointAsync(WebhookEndpointRecord endpoint, int maxPerTenant, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores a new endpoint and its subscriptions with <paramref name="auditEvent"/>, in one
+    /// transaction, unless the tenant already has <paramref name="maxPerTenant"/>; false then (nothing written).
+    /// </summary>
+    Task<bool> CreateWebhookEndpointAsync(WebhookEndpointRecord endpoint, int maxPerTenant, AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
     /// <summary>A tenant's endpoints, oldest first.</summary>
     Task<IReadOnlyList<WebhookEndpointRecord>> ListWebhookEndpointsAsync(string tenantId, CancellationToken cancellationToken = default);
     /// <summary>One endpoint of the tenant, or null.</summary>
     Task<WebhookEndpointRecord?> GetWebhookEndpointAsync(string tenantId, string endpointId, CancellationToken cancellationToken = default);
-    /// <summary>Replaces an endpoint's settings, secrets and subscriptions (not its creation time); false when it does not exist.</summary>
-    Task<bool> UpdateWebhookEndpointAsync(WebhookEndpointRecord endpoint, CancellationToken cancellationToken = default);
-    /// <summary>Deletes an endpoint with its subscriptions and deliveries; false when it does not exist.</summary>
-    Task<bool> DeleteWebhookEndpointAsync(string tenantId, string endpointId, CancellationToken cancellationToken = default);
+    /// <summary>Replaces an endpoint's settings, secrets and subscriptions (not its creation time) with <paramref name="auditEvent"/>, in one transaction; false when it does not exist (nothing written).</summary>
+    Task<bool> UpdateWebhookEndpointAsync(WebhookEndpointRecord endpoint, AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
+    /// <summary>Deletes an endpoint with its subscriptions and deliveries, with <paramref name="auditEvent"/>, in one transaction; false when it does not exist (nothing written).</summary>
+    Task<bool> DeleteWebhookEndpointAsync(string tenantId, string endpointId, AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Leases up to <paramref name="max"/> due deliveries to <paramref name="node"/> until

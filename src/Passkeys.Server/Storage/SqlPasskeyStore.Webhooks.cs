@@ -53,9 +53,11 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> CreateWebhookEndpointAsync(WebhookEndpointRecord endpoint, int maxPerTenant, CancellationToken cancellationToken = default)
+    public async Task<bool> CreateWebhookEndpointAsync(WebhookEndpointRecord endpoint, int maxPerTenant, AuditEventRecord auditEvent,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -69,6 +71,7 @@ public abstract partial class SqlPasskeyStore
         await ExecuteAsync(connection, tx, $"INSERT INTO webhook_endpoints ({WebhookEndpointColumns}) VALUES (@id, @t, @url, @types, @d, @on, @s, @ps, @pse, @at, @up)",
             cancellationToken, WebhookEndpointParameters(endpoint)).ConfigureAwait(false);
         await WriteSubscriptionsAsync(connection, tx, endpoint, cancellationToken).ConfigureAwait(false);
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -90,9 +93,10 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpdateWebhookEndpointAsync(WebhookEndpointRecord endpoint, CancellationToken cancellationToken = default)
+    public async Task<bool> UpdateWebhookEndpointAsync(WebhookEndpointRecord endpoint, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -107,17 +111,28 @@ public abstract partial class SqlPasskeyStore
         }
         await ExecuteAsync(connection, tx, "DELETE FROM webhook_subscriptions WHERE endpoint_id = @id", cancellationToken, ("@id", endpoint.Id)).ConfigureAwait(false);
         await WriteSubscriptionsAsync(connection, tx, endpoint, cancellationToken).ConfigureAwait(false);
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteWebhookEndpointAsync(string tenantId, string endpointId, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteWebhookEndpointAsync(string tenantId, string endpointId, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Subscriptions and deliveries go with it (ON DELETE CASCADE).
-        return await ExecuteAsync("DELETE FROM webhook_endpoints WHERE tenant_id = @t AND id = @id", cancellationToken,
-            ("@t", tenantId), ("@id", endpointId)).ConfigureAwait(false) == 1;
+        if (await ExecuteAsync(connection, tx, "DELETE FROM webhook_endpoints WHERE tenant_id = @t AND id = @id", cancellationToken,
+                ("@t", tenantId), ("@id", endpointId)).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />

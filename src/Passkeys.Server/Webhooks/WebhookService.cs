@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
 
@@ -8,9 +9,11 @@ namespace Passkeys.Server.Webhooks;
 
 /// <summary>
 /// Managing a tenant's webhook endpoints: every input checked (URL and where it points, event
-/// types, description), secrets made here, shown once and stored encrypted.
+/// types, description), secrets made here, shown once and stored encrypted; every change audited
+/// (actor: the admin key) in the transaction that makes it.
 /// </summary>
-public sealed class WebhookService(IPasskeyStore store, WebhookTargets targets, SigningKeyProtector protector, TimeProvider time, IOptions<WebhookOptions> options)
+public sealed class WebhookService(IPasskeyStore store, WebhookTargets targets, SigningKeyProtector protector, AuditLog audit, TimeProvider time,
+    IOptions<WebhookOptions> options)
 {
     /// <summary>The Data Protection purpose (and KEK associated-data prefix) of endpoint secrets.</summary>
     public const string SecretPurpose = "Passkeys.Server.WebhookSecrets.v1";
@@ -22,14 +25,15 @@ public sealed class WebhookService(IPasskeyStore store, WebhookTargets targets, 
     public const int MaxOverlapSeconds = 7 * 24 * 3600;
 
     /// <summary>Creates an endpoint; the answer carries its secret, which is never shown again.</summary>
-    public async Task<WebhookCreated> CreateAsync(string tenantId, WebhookInput input, CancellationToken ct)
+    public async Task<WebhookCreated> CreateAsync(string tenantId, WebhookInput input, ClientInfo client, CancellationToken ct)
     {
         var (url, types, description) = await CheckAsync(input, ct).ConfigureAwait(false);
         var id = "wh_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var key = WebhookSecret.New();
         var now = time.GetUtcNow();
         var record = new WebhookEndpointRecord(id, tenantId, url, types, description, input.Enabled, Protect(tenantId, id, key), null, null, now, now);
-        if (!await store.CreateWebhookEndpointAsync(record, options.Value.MaxEndpointsPerTenant, ct).ConfigureAwait(false))
+        var auditEvent = Audit(tenantId, AuditTypes.WebhookCreated, id, client, "url", url);
+        if (!await store.CreateWebhookEndpointAsync(record, options.Value.MaxEndpointsPerTenant, auditEvent, ct).ConfigureAwait(false))
         {
             throw new ServerException(ServerError.WebhookLimitReached,
                 $"This tenant already has {options.Value.MaxEndpointsPerTenant} webhook endpoints, the most allowed. Delete one first.");
@@ -38,19 +42,30 @@ public sealed class WebhookService(IPasskeyStore store, WebhookTargets targets, 
     }
 
     /// <summary>Replaces an endpoint's URL, types, description and state (its secret stays).</summary>
-    public async Task<WebhookView> UpdateAsync(string tenantId, string endpointId, WebhookInput input, CancellationToken ct)
+    public async Task<WebhookView> UpdateAsync(string tenantId, string endpointId, WebhookInput input, ClientInfo client, CancellationToken ct)
     {
         var existing = await GetAsync(tenantId, endpointId, ct).ConfigureAwait(false);
         var (url, types, description) = await CheckAsync(input, ct).ConfigureAwait(false);
         var updated = existing with { Url = url, EventTypes = types, Description = description, Enabled = input.Enabled, UpdatedAt = time.GetUtcNow() };
-        return await store.UpdateWebhookEndpointAsync(updated, ct).ConfigureAwait(false) ? ViewOf(updated) : throw new ServerException(ServerError.WebhookNotFound);
+        return await store.UpdateWebhookEndpointAsync(updated, Audit(tenantId, AuditTypes.WebhookUpdated, endpointId, client, "url", url), ct).ConfigureAwait(false)
+            ? ViewOf(updated)
+            : throw new ServerException(ServerError.WebhookNotFound);
+    }
+
+    /// <summary>Deletes an endpoint with its deliveries.</summary>
+    public async Task DeleteAsync(string tenantId, string endpointId, ClientInfo client, CancellationToken ct)
+    {
+        if (!await store.DeleteWebhookEndpointAsync(tenantId, endpointId, Audit(tenantId, AuditTypes.WebhookDeleted, endpointId, client), ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.WebhookNotFound);
+        }
     }
 
     /// <summary>
     /// A new secret; the current one becomes the previous one and keeps signing (both signatures are
     /// sent) for <paramref name="overlapSeconds"/>, so receivers can switch without losing a delivery.
     /// </summary>
-    public async Task<WebhookSecretRotated> RotateSecretAsync(string tenantId, string endpointId, string? overlapSeconds, CancellationToken ct)
+    public async Task<WebhookSecretRotated> RotateSecretAsync(string tenantId, string endpointId, string? overlapSeconds, ClientInfo client, CancellationToken ct)
     {
         var overlap = 24 * 3600;
         if (overlapSeconds is not null && (!int.TryParse(overlapSeconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out overlap)
@@ -69,7 +84,9 @@ public sealed class WebhookService(IPasskeyStore store, WebhookTargets targets, 
             PreviousSecretExpiresAt = expires,
             UpdatedAt = now,
         };
-        return await store.UpdateWebhookEndpointAsync(rotated, ct).ConfigureAwait(false)
+        var auditEvent = Audit(tenantId, AuditTypes.WebhookSecretRotated, endpointId, client, "previousSecretExpiresAt",
+            expires?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return await store.UpdateWebhookEndpointAsync(rotated, auditEvent, ct).ConfigureAwait(false)
             ? new WebhookSecretRotated(WebhookSecret.Format(key), expires)
             : throw new ServerException(ServerError.WebhookNotFound);
     }
@@ -97,6 +114,10 @@ public sealed class WebhookService(IPasskeyStore store, WebhookTargets targets, 
         return new(e.Id, e.Url, e.EventTypes, e.Description, e.Enabled, e.CreatedAt, e.UpdatedAt,
             e.PreviousSecretExpiresAt > time.GetUtcNow() ? e.PreviousSecretExpiresAt : null);
     }
+
+    private AuditEventRecord Audit(string tenantId, string type, string endpointId, ClientInfo client, string? detail = null, string? value = null) =>
+        audit.Change(tenantId, type, AuditActor.Admin, AuditTarget.Webhook(endpointId), client: client,
+            details: detail is null ? null : new Dictionary<string, string?> { [detail] = value });
 
     private byte[] Protect(string tenantId, string endpointId, byte[] key) => protector.ProtectSecret(SecretPurpose, tenantId, endpointId, key);
 

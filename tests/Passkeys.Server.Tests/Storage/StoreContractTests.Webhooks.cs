@@ -10,19 +10,22 @@ public abstract partial class StoreContractTests
     private static WebhookEndpointRecord Endpoint(string tenant, string id, string[] types, bool enabled = true) =>
         new(id, tenant, "https://hooks.example/" + id, types, null, enabled, [1, 2, 3], null, null, T0, T0);
 
+    // Endpoint changes are audited with a third tenant's events here, so they enqueue nothing for the endpoints under test.
     private static AuditEventRecord Audit(string tenant, string type) =>
         new(0, tenant, T0, type.Split('.')[0], type.Split('.')[1], null, "u1", null, null, null, null, null, null, null, null, type, "user", "u1", "user", "u1");
 
     [StoreFact]
     public async Task An_audit_event_enqueues_one_delivery_per_enabled_endpoint_of_its_tenant_subscribed_to_its_type()
     {
-        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "exact", ["credential.added"]), 10));
-        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "family", ["credential.*", "user.created"]), 10));
-        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "all", ["*"]), 10));
-        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "off", ["*"], enabled: false), 10));
-        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "other-type", ["credential.deleted"]), 10));
-        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t2", "other-tenant", ["*"]), 10));
-        Assert.False(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "too-many", ["*"]), 5));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "exact", ["credential.added"]), 10, Audit("t3", "webhook.created")));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "family", ["credential.*", "user.created"]), 10, Audit("t3", "webhook.created")));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "all", ["*"]), 10, Audit("t3", "webhook.created")));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "off", ["*"], enabled: false), 10, Audit("t3", "webhook.created")));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "other-type", ["credential.deleted"]), 10, Audit("t3", "webhook.created")));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t2", "other-tenant", ["*"]), 10, Audit("t3", "webhook.created")));
+        Assert.False(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "too-many", ["*"]), 5, Audit("t3", "webhook.created")));
+        // Each change wrote its audit event in its transaction; the refused one wrote nothing.
+        Assert.Equal(6, (await Store.QueryAuditEventsAsync(new AuditQuery("t3"))).Count);
 
         await Store.AppendAuditEventAsync(Audit("t1", "credential.added"));
         await using (var step = await Store.BeginStepAsync())
@@ -42,10 +45,10 @@ public abstract partial class StoreContractTests
         Assert.Contains($"\"id\":{delivery.EventId}", delivery.Payload, StringComparison.Ordinal);
 
         // Changing the subscription changes what the next event enqueues.
-        Assert.True(await Store.UpdateWebhookEndpointAsync(Endpoint("t1", "exact", ["user.created"]) with { UpdatedAt = T0.AddMinutes(1) }));
+        Assert.True(await Store.UpdateWebhookEndpointAsync(Endpoint("t1", "exact", ["user.created"]) with { UpdatedAt = T0.AddMinutes(1) }, Audit("t3", "webhook.updated")));
         await Store.AppendAuditEventAsync(Audit("t1", "user.created"));
         Assert.Equal(2, (await Store.ListWebhookDeliveriesAsync("t1", "exact", null, null, 10)).Count);
-        Assert.True(await Store.DeleteWebhookEndpointAsync("t1", "exact"));
+        Assert.True(await Store.DeleteWebhookEndpointAsync("t1", "exact", Audit("t3", "webhook.deleted")));
         Assert.Empty(await Store.ListWebhookDeliveriesAsync("t1", "exact", null, null, 10));
         await Store.DeleteTenantAsync("t2");
         Assert.Empty(await Store.ListWebhookEndpointsAsync("t2"));
@@ -54,7 +57,7 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task A_leased_delivery_is_claimed_by_no_one_else_until_the_lease_expires_and_only_the_holder_records_its_outcome()
     {
-        await Store.CreateWebhookEndpointAsync(Endpoint("t1", "e", ["*"]), 10);
+        await Store.CreateWebhookEndpointAsync(Endpoint("t1", "e", ["*"]), 10, Audit("t3", "webhook.created"));
         await Store.AppendAuditEventAsync(Audit("t1", "credential.added"));
         var now = T0.AddSeconds(1);
         var first = Assert.Single(await Store.ClaimWebhookDeliveriesAsync("node-a", now, now.AddSeconds(60), 10));
@@ -91,7 +94,7 @@ public abstract partial class StoreContractTests
     [StoreFact]
     public async Task Concurrent_claims_never_hand_the_same_delivery_to_two_nodes()
     {
-        await Store.CreateWebhookEndpointAsync(Endpoint("t1", "e", ["*"]), 10);
+        await Store.CreateWebhookEndpointAsync(Endpoint("t1", "e", ["*"]), 10, Audit("t3", "webhook.created"));
         for (var i = 0; i < 60; i++)
         {
             await Store.AppendAuditEventAsync(Audit("t1", "credential.added"));

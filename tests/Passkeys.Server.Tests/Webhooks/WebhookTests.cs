@@ -175,6 +175,9 @@ public abstract class WebhookTests
         Assert.True(WebhookReceiver.Verify(third, after));
         Assert.False(WebhookReceiver.Verify(second, after), "without an overlap the old secret no longer verifies");
         Assert.Null((await server.OkJsonAsync(HttpMethod.Get, $"{Hooks}/{webhook}", bearer: TestServer.AdminKey))["previousSecretExpiresAt"]);
+        var rotations = (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=webhook.secret_rotated", bearer: TestServer.AdminKey))["events"]!.AsArray();
+        Assert.Equal(2, rotations.Count);
+        Assert.All(rotations, e => Assert.Equal(webhook, (string)e!["target"]!["id"]!));
     }
 
     [StoreFact]
@@ -248,6 +251,16 @@ public abstract class WebhookTests
         }
         await RefusedAsync(HttpMethod.Get, $"{Hooks}/{id}", null, 404, 1195);
         await RefusedAsync(HttpMethod.Delete, $"{Hooks}/{id}", null, 404, 1195);
+
+        // Every change is audited, by the admin key, on the endpoint; the refused ones are not.
+        async Task<JsonArray> AuditAsync(string type) =>
+            (await server.OkJsonAsync(HttpMethod.Get, $"/v1/admin/tenants/default/audit?type={type}", bearer: TestServer.AdminKey))["events"]!.AsArray();
+        Assert.Equal(2, (await AuditAsync("webhook.created")).Count);
+        var deletedEvent = Assert.Single(await AuditAsync("webhook.deleted"))!;
+        Assert.Equal(("admin", "webhook", id), ((string)deletedEvent["actor"]!["kind"]!, (string)deletedEvent["target"]!["kind"]!, (string)deletedEvent["target"]!["id"]!));
+        var updatedEvent = Assert.Single(await AuditAsync("webhook.updated"))!;
+        Assert.Equal("http://127.0.0.1:9/b", (string)updatedEvent["details"]!["url"]!);
+        Assert.Empty(await AuditAsync("webhook.secret_rotated"));
     }
 
     [StoreFact]
