@@ -67,7 +67,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
         try
         {
-            return Results.StatusCode(await Respond(received, before));
+            var status = await Respond(received, before);
+            if (status is >= 300 and < 400)
+            {
+                request.HttpContext.Response.Headers.Location = "/hook"; // back here: a client following it would come again
+            }
+            return Results.StatusCode(status);
         }
         finally
         {

@@ -151,6 +151,31 @@ public abstract class WebhookTests
     }
 
     [StoreFact]
+    public async Task A_redirect_is_not_followed_and_a_receiver_slower_than_the_timeout_fails_the_attempt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Respond = async (_, before) =>
+        {
+            if (before == 0)
+            {
+                return 307;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            return 200;
+        };
+        await using var server = await StartAsync(null, "--Passkeys:Webhooks:Timeout=00:00:01", "--Passkeys:Webhooks:LeaseDuration=00:00:05");
+        var (webhook, _) = await SubscribeAsync(server, receiver.Url, ["registration.started"]);
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { name = "webhook-gus" } });
+
+        var failed = await WaitForDeliveryAsync(server, webhook, d => (string)d["status"]! == "failed", "failed");
+        Assert.Equal(2, (int)failed["attempts"]!);
+        Assert.Equal("no answer within 1 s", (string)failed["lastError"]!);
+        Assert.Null(failed["lastStatusCode"]);
+        await Task.Delay(500);
+        Assert.Equal(2, receiver.Received.Count); // the 307 was not followed back to the receiver
+    }
+
+    [StoreFact]
     public async Task A_rotated_secret_overlaps_the_old_one_both_signatures_are_sent_until_it_ends()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
