@@ -79,6 +79,7 @@ public static class PasskeysServerApp
         services.AddHostedService<StoreChangeListener>();
         services.AddSingleton<CeremonyPurgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
+        AddWebhooks(services, builder.Configuration);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -153,8 +154,21 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
-        app.MapAdminEndpoints();
+        app.MapAdminEndpoints().MapWebhookEndpoints();
         return app;
+    }
+
+    // Webhooks (docs/webhooks.md): endpoints managed on the admin API, deliveries enqueued by the
+    // store with every audit event and sent by one worker per node.
+    private static void AddWebhooks(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Webhooks.WebhookOptions>().Bind(configuration.GetSection(Webhooks.WebhookOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Webhooks.WebhookOptions>, Webhooks.WebhookOptionsValidator>();
+        services.AddSingleton<Webhooks.WebhookTargets>();
+        services.AddSingleton<Webhooks.WebhookService>();
+        services.AddSingleton<Webhooks.WebhookSender>();
+        services.AddSingleton<Webhooks.WebhookDeliveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Webhooks.WebhookDeliveryWorker>());
     }
 
     // Signing keys are encrypted with Data Protection (its key ring in a folder, owner-only) or with

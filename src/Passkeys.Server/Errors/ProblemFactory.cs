@@ -21,6 +21,10 @@ public static class ProblemFactory
         ServerError.AttestationPolicyInvalid or ServerError.AttestationRootUnreadable or ServerError.AttestationRootNotCa or ServerError.AttestationRootExpired => 400,
         ServerError.AttestationMissing or ServerError.AttestationUnverified or ServerError.AttestationUntrusted or ServerError.AaguidDenied
             or ServerError.AaguidNotAllowed or ServerError.AuthenticatorRevoked => 403,
+        ServerError.WebhookUrlInvalid or ServerError.WebhookTargetNotAllowed or ServerError.WebhookHostUnresolvable or ServerError.WebhookEventTypesInvalid
+            or ServerError.WebhookDescriptionInvalid or ServerError.WebhookSecretOverlapInvalid => 400,
+        ServerError.WebhookNotFound or ServerError.WebhookDeliveryNotFound => 404,
+        ServerError.WebhookDeliveryInFlight or ServerError.WebhookLimitReached => 409,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -102,6 +106,16 @@ public static class ProblemFactory
         ServerError.AaguidNotAllowed => NotAcceptedMessage,
         ServerError.AuthenticatorRevoked => RevokedMessage,
         ServerError.ConditionalCreateNeedsSignedInUser => "A passkey can be added without a prompt only to an account that is signed in. Create this passkey with the usual prompt.",
+        ServerError.WebhookUrlInvalid => "The webhook URL must be an absolute https URL (http only for localhost), without credentials or a fragment.",
+        ServerError.WebhookTargetNotAllowed => "The webhook URL points to a private or local network address, which is not allowed.",
+        ServerError.WebhookHostUnresolvable => "The webhook URL's host name could not be found.",
+        ServerError.WebhookEventTypesInvalid => "eventTypes must list audit event types, \"family.*\" or \"*\", each once, and at least one.",
+        ServerError.WebhookDescriptionInvalid => "The description must be at most 256 characters without control characters.",
+        ServerError.WebhookNotFound => "There is no such webhook endpoint.",
+        ServerError.WebhookDeliveryNotFound => "There is no such delivery of this webhook endpoint.",
+        ServerError.WebhookDeliveryInFlight => "This delivery is being sent right now. Try again when the attempt has ended.",
+        ServerError.WebhookLimitReached => "This tenant has the most webhook endpoints allowed. Delete one first.",
+        ServerError.WebhookSecretOverlapInvalid => "overlapSeconds must be a whole number from 0 to 604800 (7 days).",
         _ => "Something went wrong on our side. Please try again.",
     };
 

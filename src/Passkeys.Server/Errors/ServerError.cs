@@ -122,4 +122,25 @@ public enum ServerError
     /// after a recovery code. A quiet passkey is only an upgrade of an account already signed in. 400.
     /// </summary>
     ConditionalCreateNeedsSignedInUser = 1120,
+    // 1190–1199: webhooks (issue 12; docs/webhooks.md).
+    /// <summary>A webhook URL is not an absolute https URL (http only for localhost and loopback), has credentials or a fragment, or is too long.</summary>
+    WebhookUrlInvalid = 1190,
+    /// <summary>A webhook URL's host is or resolves to a private, loopback, link-local or otherwise non-public address (Passkeys:Webhooks:AllowPrivateNetworks is off).</summary>
+    WebhookTargetNotAllowed = 1191,
+    /// <summary>A webhook URL's host name does not resolve.</summary>
+    WebhookHostUnresolvable = 1192,
+    /// <summary>A webhook's eventTypes list is empty, too long, repeats an entry or names an unknown type or family.</summary>
+    WebhookEventTypesInvalid = 1193,
+    /// <summary>A webhook's description is too long or has control characters.</summary>
+    WebhookDescriptionInvalid = 1194,
+    /// <summary>No such webhook endpoint in this tenant.</summary>
+    WebhookNotFound = 1195,
+    /// <summary>No such delivery of this webhook endpoint.</summary>
+    WebhookDeliveryNotFound = 1196,
+    /// <summary>The delivery is being attempted by a node right now; retry it when the attempt has ended.</summary>
+    WebhookDeliveryInFlight = 1197,
+    /// <summary>The tenant already has the most webhook endpoints allowed (Passkeys:Webhooks:MaxEndpointsPerTenant).</summary>
+    WebhookLimitReached = 1198,
+    /// <summary>A secret rotation's overlapSeconds is not a whole number from 0 to 604800 (7 days).</summary>
+    WebhookSecretOverlapInvalid = 1199,
 }

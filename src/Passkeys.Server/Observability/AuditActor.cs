@@ -47,6 +47,9 @@ public sealed record AuditTarget(string Kind, string Id)
     /// <summary>A token signing key, by its kid.</summary>
     public static AuditTarget SigningKey(string kid) => new("signingKey", kid);
 
+    /// <summary>A webhook endpoint, by its id.</summary>
+    public static AuditTarget Webhook(string webhookId) => new("webhook", webhookId);
+
     /// <summary>A user's set of recovery codes (they are one thing: generated and replaced together).</summary>
     public static AuditTarget RecoveryCodes(string userId) => new("recoveryCodes", userId);
 }

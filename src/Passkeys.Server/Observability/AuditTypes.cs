@@ -86,6 +86,14 @@ public static class AuditTypes
     public const string ApiKeyRevoked = "api_key.revoked";
     /// <summary>The tenant's token signing key was rotated.</summary>
     public const string SigningKeyRotated = "signing_key.rotated";
+    /// <summary>A webhook endpoint was created (details: its URL).</summary>
+    public const string WebhookCreated = "webhook.created";
+    /// <summary>A webhook endpoint's URL, event types, description or state were changed (details: its URL).</summary>
+    public const string WebhookUpdated = "webhook.updated";
+    /// <summary>A webhook endpoint was deleted, with its deliveries.</summary>
+    public const string WebhookDeleted = "webhook.deleted";
+    /// <summary>A webhook endpoint's signing secret was rotated (details: until when the old one still signs).</summary>
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
 
     /// <summary>Every type, as the audit query and webhook subscriptions accept them.</summary>
     public static IReadOnlyList<string> All { get; } = [.. typeof(AuditTypes)

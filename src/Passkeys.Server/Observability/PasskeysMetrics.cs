@@ -16,6 +16,7 @@ public sealed class PasskeysMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _abandoned;
     private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _webhookAttempts;
 
     /// <summary>Creates the meter through the app's factory (so each app instance has its own).</summary>
     public PasskeysMetrics(IMeterFactory meterFactory)
@@ -27,6 +28,8 @@ public sealed class PasskeysMetrics
         _abandoned = Meter.CreateCounter<long>("passkeys.ceremonies.abandoned", "{ceremony}", "Ceremonies begun and never finished before they expired.");
         _refreshes = Meter.CreateCounter<long>("passkeys.session.refreshes", "{refresh}",
             "Refresh-token presentations by outcome: rotated, reused (the session was revoked: alert on it), revoked, expired, invalid.");
+        _webhookAttempts = Meter.CreateCounter<long>("passkeys.webhook.deliveries", "{attempt}",
+            "Webhook delivery attempts by outcome: delivered, retrying (failed, another attempt scheduled), failed (no attempts left), lease_lost.");
     }
 
     /// <summary>The meter.</summary>
@@ -46,4 +49,7 @@ public sealed class PasskeysMetrics
 
     /// <summary>Records one refresh-token presentation and how it ended.</summary>
     public void SessionRefresh(string outcome) => _refreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>Records how one webhook delivery attempt ended.</summary>
+    public void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

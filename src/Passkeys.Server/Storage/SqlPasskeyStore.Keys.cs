@@ -139,8 +139,17 @@ public abstract partial class SqlPasskeyStore
     /// describes: whatever must happen with every event (the webhook outbox) happens here, in
     /// that same transaction. Never write audit rows with SQL of your own.
     /// </summary>
-    private protected async Task WriteAuditEventAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, CancellationToken ct) =>
-        await ExecuteAsync(connection, tx, AppendAuditEventSql, ct, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+    /// <remarks>
+    /// The webhook outbox rides along here: the deliveries of the event (with its id) are enqueued
+    /// in the same transaction (<see cref="EnqueueWebhookDeliveriesAsync"/>), so a change is never
+    /// committed without them, nor they without it.
+    /// </remarks>
+    private protected async Task WriteAuditEventAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, CancellationToken ct)
+    {
+        var id = await ScalarAsync(connection, tx, AppendAuditEventSql + " RETURNING id", ct, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
+        var written = auditEvent with { Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture) };
+        await EnqueueWebhookDeliveriesAsync(connection, tx, written, ct).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AuditEventRecord>> QueryAuditEventsAsync(AuditQuery query, CancellationToken cancellationToken = default)

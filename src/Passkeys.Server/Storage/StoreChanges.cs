@@ -9,6 +9,8 @@ public enum StoreChangeKind
     SigningKeys = 2,
     /// <summary>Notices may have been missed (the listening connection dropped): forget everything.</summary>
     Everything = 3,
+    /// <summary>Webhook deliveries were enqueued for a tenant: the delivery worker wakes (caches ignore it).</summary>
+    Outbox = 4,
 }
 
 /// <summary>One change notice; <paramref name="TenantId"/> is null for <see cref="StoreChangeKind.Everything"/>.</summary>
@@ -19,6 +21,7 @@ public readonly record struct StoreChange(StoreChangeKind Kind, string? TenantId
     {
         StoreChangeKind.Tenant => "t:" + TenantId,
         StoreChangeKind.SigningKeys => "k:" + TenantId,
+        StoreChangeKind.Outbox => "w:" + TenantId,
         _ => "*",
     };
 
@@ -27,6 +30,7 @@ public readonly record struct StoreChange(StoreChangeKind Kind, string? TenantId
     {
         ['t', ':', .. var id] when id.Length > 0 => new(StoreChangeKind.Tenant, id),
         ['k', ':', .. var id] when id.Length > 0 => new(StoreChangeKind.SigningKeys, id),
+        ['w', ':', .. var id] when id.Length > 0 => new(StoreChangeKind.Outbox, id),
         _ => new(StoreChangeKind.Everything, null),
     };
 }

@@ -102,6 +102,30 @@ public sealed partial class SigningKeyProtector
         }
     }
 
+    /// <summary>
+    /// Encrypts another secret the server must be able to read back (a webhook endpoint's HMAC key)
+    /// the same way as signing keys, bound to its <paramref name="purpose"/>, tenant and id.
+    /// </summary>
+    public byte[] ProtectSecret(string purpose, string tenantId, string id, byte[] secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return _kek is not null ? _kek.Seal(tenantId, purpose + ":" + id, secret) : _dataProtection.CreateProtector(purpose, tenantId, id).Protect(secret);
+    }
+
+    /// <summary>The secret <see cref="ProtectSecret"/> encrypted.</summary>
+    /// <exception cref="CryptographicException">It cannot be decrypted with this node's key ring or KEK, or is damaged.</exception>
+    public byte[] UnprotectSecret(string purpose, string tenantId, string id, byte[] stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return FormOf(stored) switch
+        {
+            StoredKeyForm.DataProtection => _dataProtection.CreateProtector(purpose, tenantId, id).Unprotect(stored),
+            StoredKeyForm.KeyEncryptionKey when _kek is not null => _kek.Open(tenantId, purpose + ":" + id, stored),
+            StoredKeyForm.KeyEncryptionKey => throw new CryptographicException("it is encrypted with a key-encryption key, and none is configured"),
+            _ => throw new CryptographicException("the stored value is not an encrypted secret"),
+        };
+    }
+
     private IDataProtector ProtectorFor(string tenantId, string keyId) => _dataProtection.CreateProtector(Purpose, tenantId, keyId);
 
     private static KeyEncryptionKey? LoadKek(KeyProtectionOptions options, ILogger logger)

@@ -213,5 +213,50 @@ internal static class PostgresMigrations
         CREATE INDEX ix_credentials_aaguid ON credentials (aaguid);
         ALTER TABLE credentials ADD COLUMN attestation_type text NULL;
         """,
+        // Webhooks; mirrors SQLite's migration of the same place.
+        """
+        CREATE TABLE webhook_endpoints (
+            id                         text        NOT NULL PRIMARY KEY,
+            tenant_id                  text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            url                        text        NOT NULL,
+            event_types                text        NOT NULL,
+            description                text        NULL,
+            enabled                    boolean     NOT NULL,
+            secret                     bytea       NOT NULL,
+            previous_secret            bytea       NULL,
+            previous_secret_expires_at timestamptz NULL,
+            created_at                 timestamptz NOT NULL,
+            updated_at                 timestamptz NOT NULL
+        );
+        CREATE INDEX ix_webhook_endpoints_tenant ON webhook_endpoints (tenant_id, created_at);
+        CREATE TABLE webhook_subscriptions (
+            tenant_id   text NOT NULL,
+            pattern     text NOT NULL,
+            endpoint_id text NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+            PRIMARY KEY (tenant_id, pattern, endpoint_id)
+        );
+        CREATE INDEX ix_webhook_subscriptions_endpoint ON webhook_subscriptions (endpoint_id);
+        CREATE TABLE webhook_deliveries (
+            id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            tenant_id        text        NOT NULL,
+            endpoint_id      text        NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+            event_id         bigint      NOT NULL,
+            event_type       text        NOT NULL,
+            payload          text        NOT NULL,
+            status           text        NOT NULL,
+            attempts         integer     NOT NULL,
+            created_at       timestamptz NOT NULL,
+            next_attempt_at  timestamptz NOT NULL,
+            locked_until     timestamptz NULL,
+            locked_by        text        NULL,
+            last_attempt_at  timestamptz NULL,
+            last_status_code integer     NULL,
+            last_error       text        NULL,
+            completed_at     timestamptz NULL
+        );
+        CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+        CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+        CREATE INDEX ix_webhook_deliveries_completed ON webhook_deliveries (status, completed_at);
+        """,
     ];
 }

@@ -219,5 +219,53 @@ internal static class SqliteMigrations
         CREATE INDEX ix_credentials_aaguid ON credentials (aaguid);
         ALTER TABLE credentials ADD COLUMN attestation_type TEXT NULL;
         """,
+        // Webhooks (docs/webhooks.md): endpoints (secrets encrypted like signing keys), the types
+        // each subscribes to (one row per exact type, "family.*" or "*", so the outbox insert that
+        // rides along with every audit row is one indexed INSERT … SELECT), and the outbox itself:
+        // one row per delivery, leased by a node (locked_until, locked_by) while it is attempted.
+        """
+        CREATE TABLE webhook_endpoints (
+            id                         TEXT    NOT NULL PRIMARY KEY,
+            tenant_id                  TEXT    NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            url                        TEXT    NOT NULL,
+            event_types                TEXT    NOT NULL,
+            description                TEXT    NULL,
+            enabled                    INTEGER NOT NULL,
+            secret                     BLOB    NOT NULL,
+            previous_secret            BLOB    NULL,
+            previous_secret_expires_at BIGINT  NULL,
+            created_at                 BIGINT  NOT NULL,
+            updated_at                 BIGINT  NOT NULL
+        );
+        CREATE INDEX ix_webhook_endpoints_tenant ON webhook_endpoints (tenant_id, created_at);
+        CREATE TABLE webhook_subscriptions (
+            tenant_id   TEXT NOT NULL,
+            pattern     TEXT NOT NULL,
+            endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+            PRIMARY KEY (tenant_id, pattern, endpoint_id)
+        );
+        CREATE INDEX ix_webhook_subscriptions_endpoint ON webhook_subscriptions (endpoint_id);
+        CREATE TABLE webhook_deliveries (
+            id               INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            tenant_id        TEXT    NOT NULL,
+            endpoint_id      TEXT    NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+            event_id         BIGINT  NOT NULL,
+            event_type       TEXT    NOT NULL,
+            payload          TEXT    NOT NULL,
+            status           TEXT    NOT NULL,
+            attempts         INTEGER NOT NULL,
+            created_at       BIGINT  NOT NULL,
+            next_attempt_at  BIGINT  NOT NULL,
+            locked_until     BIGINT  NULL,
+            locked_by        TEXT    NULL,
+            last_attempt_at  BIGINT  NULL,
+            last_status_code INTEGER NULL,
+            last_error       TEXT    NULL,
+            completed_at     BIGINT  NULL
+        );
+        CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+        CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+        CREATE INDEX ix_webhook_deliveries_completed ON webhook_deliveries (status, completed_at);
+        """,
     ];
 }
