@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Passkeys.Server.Ceremonies;
 using Passkeys.Server.Configuration;
+using Passkeys.Server.Console;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
@@ -78,6 +79,7 @@ public static class PasskeysServerApp
         services.AddHostedService<StoreChangeListener>();
         services.AddSingleton<CeremonyPurgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
+        services.AddPasskeysConsole();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -106,6 +108,7 @@ public static class PasskeysServerApp
         app.Services.GetRequiredService<TenantService>().EnsureDefaultAsync(default).GetAwaiter().GetResult();
         _ = app.Services.GetRequiredService<AdminKey>();
         _ = app.Services.GetRequiredService<PrometheusExporter>();
+        ConsoleStartup.LogBootstrapHint(app.Services);
 
         // First: every later step (rate limits, audit) sees the client behind a configured proxy.
         app.UsePasskeysForwardedHeaders(edge.Proxy);
@@ -150,7 +153,8 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
-        app.MapAdminEndpoints();
+        app.MapAdminEndpoints().MapOperatorEndpoints();
+        app.MapConsoleEndpoints();
         return app;
     }
 

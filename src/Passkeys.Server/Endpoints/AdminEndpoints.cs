@@ -9,7 +9,7 @@ using Passkeys.Server.Tokens;
 
 namespace Passkeys.Server.Endpoints;
 
-/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>).</summary>
+/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>, or a console operator session: <see cref="Console.AdminAccess"/>).</summary>
 public static class AdminEndpoints
 {
     /// <summary>Maps <c>/v1/admin/**</c>.</summary>
@@ -17,19 +17,12 @@ public static class AdminEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         var admin = routes.MapGroup("/v1/admin").WithMetadata(RateLimitClass.Admin).WithTags("Admin");
-        admin.AddEndpointFilter(async (context, next) =>
-        {
-            var presented = Presented.From(context.HttpContext);
-            if (!context.HttpContext.RequestServices.GetRequiredService<AdminKey>().Matches(presented.Bearer))
-            {
-                throw new ServerException(ServerError.Unauthorized, "A valid admin key is required.");
-            }
-            return await next(context);
-        });
+        // The admin key or a console operator session (with its CSRF header); sets the AdminPrincipal.
+        admin.AddEndpointFilter(Console.AdminAccess.FilterAsync);
         admin.AddEndpointFilter(QueryParameters.RefuseRepeatedAsync);
 
         admin.MapGet("/tenants", async Task<Ok<TenantList>> (IPasskeyStore store, CancellationToken ct) =>
-            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Select(Views.Of).ToList())));
+            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Where(t => !Console.ConsoleTenant.IsInternal(t)).Select(Views.Of).ToList())));
         admin.MapPost("/tenants", async Task<Created<TenantView>> (TenantInput body, TenantService tenants, CancellationToken ct) =>
         {
             var created = await tenants.CreateAsync(body, ct);
@@ -40,7 +33,8 @@ public static class AdminEndpoints
         admin.MapPut("/tenants/{tenant}", async Task<Ok<TenantView>> (string tenant, TenantInput body, TenantService tenants, CancellationToken ct) =>
             TypedResults.Ok(await tenants.UpdateAsync(tenant, body, ct)));
         admin.MapDelete("/tenants/{tenant}", async Task<NoContent> (string tenant, IPasskeyStore store, CancellationToken ct) =>
-            await store.DeleteTenantAsync(tenant, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.TenantNotFound));
+            // Only public tenant ids: the console's own tenant (an id the rules refuse) cannot be deleted here.
+            TenantRules.IsValidId(tenant) && await store.DeleteTenantAsync(tenant, ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.TenantNotFound));
 
         admin.MapPost("/tenants/{tenant}/api-keys", async Task<Created<ApiKeyCreated>> (string tenant, ApiKeyInput body, Access access, ApiKeys keys, CancellationToken ct) =>
         {

@@ -17,6 +17,12 @@ public static class ProblemFactory
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
+        ServerError.ConsoleCsrfRejected or ServerError.AdminKeyRequired => 403,
+        ServerError.OperatorSessionExpired => 401,
+        ServerError.OperatorInvitationInvalid => 400,
+        ServerError.OperatorsAlreadyBootstrapped => 409,
+        ServerError.OperatorNotFound => 404,
+        ServerError.ConsoleOriginUnusable => 503,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -78,6 +84,13 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        ServerError.ConsoleCsrfRejected => "This request did not come from the console page. Reload the console and try again.",
+        ServerError.OperatorSessionExpired => "Your console session has ended. Sign in again with your passkey.",
+        ServerError.OperatorInvitationInvalid => "This enrolment link is not valid: it was used already or has expired. Ask an operator for a new one.",
+        ServerError.OperatorsAlreadyBootstrapped => "The console already has an operator. Ask an operator to invite you.",
+        ServerError.OperatorNotFound => "We could not find that operator.",
+        ServerError.AdminKeyRequired => "Only the admin key can do this.",
+        ServerError.ConsoleOriginUnusable => "The console cannot use passkeys at this address. Set Passkeys:PublicBaseUrl to a host name.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

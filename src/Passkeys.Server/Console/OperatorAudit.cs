@@ -1,0 +1,44 @@
+using Passkeys.Server.Observability;
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Console;
+
+/// <summary>
+/// Audit events for what operators do through the admin API (and to each other). Until audit events
+/// have an actor of their own, an operator action is recorded as:
+/// <c>ceremony</c> = <c>admin</c>; <c>outcome</c> = succeeded | failed; <c>ceremonyId</c> =
+/// <c>operator:&lt;operator id&gt;</c> (the actor); <c>userId</c> and <c>credentialId</c> = the
+/// user and passkey acted on, when the route names them; <c>error</c> = the action
+/// (<c>METHOD route</c>) on success, the error name and the action on failure, with <c>errorCode</c>;
+/// in the tenant acted on (the console tenant for operator management and for tenant creation
+/// that failed before a tenant existed). docs/console.md, "Audit".
+/// </summary>
+public sealed partial class OperatorAudit(IPasskeyStore store, TimeProvider time, ILogger<OperatorAudit> logger)
+{
+    /// <summary>Records one operator action; a failure to write is logged, never turned into a failed request.</summary>
+    public async Task RecordAsync(string tenantId, AdminPrincipal actor, string action, string? userId, string? credentialId, int? errorCode, string? error,
+        ClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(client);
+        var text = error is null ? action : $"{error}: {action}";
+        var record = new AuditEventRecord(0, Escape(tenantId)!, time.GetUtcNow(), Observability.Ceremonies.Admin, error is null ? "succeeded" : "failed", Escape(actor.ActorLabel),
+            Escape(userId), Escape(credentialId), errorCode, Escape(text), Escape(client.Address), Escape(client.UserAgent), Escape(client.Browser), Escape(client.Os), 0);
+        try
+        {
+            using var write = RunToCompletion.Start();
+            await store.AppendAuditEventAsync(record, write.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // auditing must not fail the request it describes
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogFailed(logger, e, record.TenantId, record.Error ?? "");
+        }
+    }
+
+    private static string? Escape(string? value) => SafeText.Escape(value, SafeText.MaxAuditLength);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the audit event of operator action {Action} in tenant {Tenant}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string tenant, string action);
+}
