@@ -153,7 +153,7 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
-        app.MapAdminEndpoints().MapOperatorEndpoints();
+        app.MapAdminEndpoints().MapOperatorEndpoints().MapAdminUserEndpoints();
         app.MapConsoleEndpoints();
         return app;
     }

@@ -54,10 +54,16 @@ public static class AdminEndpoints
             return await store.RevokeApiKeyAsync(t.Id, keyId, time.GetUtcNow(), ct) ? TypedResults.NoContent() : throw new ServerException(ServerError.NotFound, "No such live API key.");
         });
 
-        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, string? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
+        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, string? limit, string? q, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
             var take = QueryParameters.Limit(limit);
             var t = await access.TenantAsync(tenant, ct);
+            if (QueryParameters.Text(q, "q") is { } query)
+            {
+                // Search (the console's users page): an exact user id, else an exact username; never a prefix scan.
+                var found = query.Length > 256 ? null : await store.GetUserAsync(t.Id, query, ct) ?? await store.GetUserByNameAsync(t.Id, query, ct);
+                return TypedResults.Ok(new UserList(found is null ? [] : [Views.Of(found)], null));
+            }
             // One row more than the page: 'next' only when another page exists, so a client never makes a request that returns nothing.
             var users = await store.ListUsersAsync(t.Id, QueryParameters.Text(after, "after"), take + 1, ct);
             var more = users.Count > take;

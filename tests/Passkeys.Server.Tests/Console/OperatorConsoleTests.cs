@@ -217,6 +217,36 @@ public abstract class OperatorConsoleTests
     }
 
     [Fact]
+    public async Task An_operator_finds_a_user_sees_their_sessions_and_recovery_state_and_ends_their_sessions()
+    {
+        await using var server = await StartAsync();
+        using var console = await FirstOperatorAsync(server);
+        var signedUp = await server.SignUpAsync(TestServer.NewClient(), "mira");
+        var userId = (string)signedUp["user"]!["id"]!;
+
+        var byName = await console.OkAsync(HttpMethod.Get, "/v1/admin/tenants/default/users?q=mira");
+        Assert.Equal(userId, (string)byName["users"]![0]!["id"]!);
+        var byId = await console.OkAsync(HttpMethod.Get, $"/v1/admin/tenants/default/users?q={userId}");
+        Assert.Equal("mira", (string)byId["users"]![0]!["name"]!);
+        Assert.Empty((await console.OkAsync(HttpMethod.Get, "/v1/admin/tenants/default/users?q=nobody"))["users"]!.AsArray());
+
+        var sessions = await console.OkAsync(HttpMethod.Get, $"/v1/admin/tenants/default/users/{userId}/sessions");
+        Assert.Single(sessions["sessions"]!.AsArray());
+        var codes = await console.OkAsync(HttpMethod.Get, $"/v1/admin/tenants/default/users/{userId}/recovery-codes");
+        Assert.Equal(0, (int)codes["remaining"]!);
+
+        var ended = await console.OkAsync(HttpMethod.Delete, $"/v1/admin/tenants/default/users/{userId}/sessions");
+        Assert.Equal(1, (int)ended["ended"]!);
+        using (var refresh = await server.SendAsync(HttpMethod.Post, "/v1/tenants/default/sessions/refresh", new { refreshToken = (string)signedUp["refreshToken"]! }))
+        {
+            await TestServer.ProblemAsync(refresh, 401, 1020);
+        }
+        Assert.Empty((await console.OkAsync(HttpMethod.Get, $"/v1/admin/tenants/default/users/{userId}/sessions"))["sessions"]!.AsArray());
+        using var unknown = await console.SendAsync(HttpMethod.Delete, "/v1/admin/tenants/default/users/nobody/sessions");
+        await TestServer.ProblemAsync(unknown, 404, 1010);
+    }
+
+    [Fact]
     public async Task The_console_tenant_is_reachable_through_no_tenant_api()
     {
         await using var server = await StartAsync();
