@@ -45,7 +45,7 @@ public sealed class ConsoleTests(BrowserFixture fixture)
             var create = page.Locator("#tenant-create");
             await create.GetByLabel("Tenant id").FillAsync("shop");
             await create.GetByLabel("Relying party id (rpId)").FillAsync("localhost");
-            await create.GetByLabel("Name shown in passkey prompts").FillAsync("Shop");
+            await create.GetByLabel("Display name (rpName)").FillAsync("Shop");
             await create.GetByLabel("Web origins (one per line)").FillAsync(server.Origin);
             await create.GetByLabel("User verification").SelectOptionAsync("required");
             await create.GetByRole(AriaRole.Button, new() { Name = "Create tenant" }).ClickAsync();
@@ -108,7 +108,12 @@ public sealed class ConsoleTests(BrowserFixture fixture)
             var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-export='audit-default']").ClickAsync());
             var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
             var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("Time,Ceremony,Outcome,User id,Error,Browser,Address,Actor / ceremony id,Id", lines[0]);
+            Assert.Equal("Time,Ceremony,Outcome,User id,Error or action,Browser,Address,Actor / ceremony id,Id", lines[0]);
+            // The CSV writer itself: quoting, and cells a spreadsheet would run as formulas neutralised.
+            var quoted = await page.EvaluateAsync<string>("""
+                async () => (await import('/console/js/csv.js')).toCsv(['v'], [['=1+2'], ['-3'], ['+4'], ['@SUM(A1)'], ['a,"b"'], ['two\nlines'], ['plain']])
+                """);
+            Assert.Equal("v\r\n'=1+2\r\n'-3\r\n'+4\r\n'@SUM(A1)\r\n\"a,\"\"b\"\"\"\r\n\"two\nlines\"\r\nplain\r\n", quoted);
             Assert.Equal(5, lines.Length);
             Assert.All(lines.Skip(1), l => Assert.Contains(",admin,succeeded,", l, StringComparison.Ordinal));
 

@@ -19,7 +19,7 @@ export async function apiKeysPage(container, params) {
       caption: `API keys of ${tenant}`, name: `api-keys-${tenant}`, rows: apiKeys,
       columns: [
         { label: 'Name', value: (k) => k.name },
-        { label: 'Key id', value: (k) => k.id },
+        { label: 'Key id', value: (k) => k.id, id: true },
         { label: 'Created', value: (k) => k.createdAt, cell: (k) => time(k.createdAt) },
         { label: 'Status', value: (k) => (k.revokedAt ? `revoked ${k.revokedAt}` : 'live'),
           cell: (k) => (k.revokedAt ? el('span', {}, 'Revoked ', time(k.revokedAt)) : el('span', { class: 'badge active' }, 'live')) },

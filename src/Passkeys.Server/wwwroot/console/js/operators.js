@@ -12,7 +12,7 @@ export async function operatorsPage(container, _params, session) {
       caption: 'Operators', name: 'operators', rows: operators,
       columns: [
         { label: 'Name', value: (o) => o.name, cell: (o) => (o.id === session.operator.id ? el('span', {}, o.name, ' ', el('span', { class: 'badge' }, 'you')) : o.name) },
-        { label: 'Operator id', value: (o) => o.id },
+        { label: 'Operator id', value: (o) => o.id, id: true },
         { label: 'Enrolled', value: (o) => o.createdAt, cell: (o) => time(o.createdAt) },
         { label: 'Passkeys', value: (o) => o.passkeys, num: true },
         { label: 'Action', value: () => '', cell: (o) => (o.id === session.operator.id ? '' : confirmButton(`Revoke ${o.name}`,

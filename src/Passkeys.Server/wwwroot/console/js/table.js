@@ -3,7 +3,7 @@ import { el } from './dom.js';
 import { downloadCsv } from './csv.js';
 
 /**
- * columns: [{ label, value: row => plain value for CSV, cell?: row => Node|string for the page, num? }]
+ * columns: [{ label, value: row => plain value for CSV, cell?: row => Node|string for the page, num?, id? (may break anywhere) }]
  * Returns the element (tools + table).
  */
 export function dataTable({ caption, name, columns, rows, empty = 'Nothing to show.' }) {
@@ -14,7 +14,7 @@ export function dataTable({ caption, name, columns, rows, empty = 'Nothing to sh
     el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c.label)))),
     el('tbody', {}, rows.length === 0
       ? el('tr', {}, el('td', { colSpan: columns.length, class: 'muted' }, empty))
-      : rows.map((r) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : undefined }, (c.cell ?? c.value)(r) ?? ''))))));
+      : rows.map((r) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : c.id ? 'id' : undefined }, (c.cell ?? c.value)(r) ?? ''))))));
   return el('div', {},
     el('div', { class: 'table-tools' }, el('span', { class: 'muted' }, `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`), exportButton),
     el('div', { class: 'table-wrap', tabIndex: 0, role: 'region', 'aria-label': caption }, table));

@@ -19,6 +19,6 @@ export async function pickTenant(page, params) {
     sessionStorage.setItem(KEY, select.value);
     location.hash = `#/${page}?tenant=${encodeURIComponent(select.value)}`;
   });
-  const picker = el('div', { class: 'narrow' }, el('label', { htmlFor: 'tenant-picker' }, 'Tenant'), select);
+  const picker = el('div', { class: 'narrow picker' }, el('label', { htmlFor: 'tenant-picker' }, 'Tenant'), select);
   return { tenant, picker, tenants };
 }

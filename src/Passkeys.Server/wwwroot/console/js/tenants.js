@@ -27,7 +27,7 @@ function tenantForm(tenant, onSaved) {
       tenant ? null : field('tenant-id', 'Tenant id', el('input', { name: 'id', required: true, value: t.id, autocomplete: 'off', spellcheck: false }), 'a–z, 0–9 and “-”; cannot be changed later.'),
       field(`${tenant ? 'edit' : 'new'}-rp-id`, 'Relying party id (rpId)', el('input', { name: 'rpId', required: true, value: t.rpId, autocomplete: 'off', spellcheck: false }),
         'Your domain, e.g. example.com; passkeys are bound to it.'),
-      field(`${tenant ? 'edit' : 'new'}-rp-name`, 'Name shown in passkey prompts', el('input', { name: 'rpName', required: true, value: t.rpName, autocomplete: 'off' })),
+      field(`${tenant ? 'edit' : 'new'}-rp-name`, 'Display name (rpName)', el('input', { name: 'rpName', required: true, value: t.rpName, autocomplete: 'off' })),
       field(`${tenant ? 'edit' : 'new'}-uv`, 'User verification', choice('userVerification', UV, t.userVerification)),
       field(`${tenant ? 'edit' : 'new'}-attestation`, 'Attestation', choice('attestation', ATTESTATION, t.attestation)),
       field(`${tenant ? 'edit' : 'new'}-clone`, 'Clone detection', choice('cloneDetection', CLONE, t.cloneDetection),

@@ -63,7 +63,7 @@ async function userDetail(container, tenant, userId) {
         dataTable({
           caption: 'Passkeys as a table', name: `passkeys-${tenant}-${user.id}`, rows: credentials,
           columns: [
-            { label: 'Credential id', value: (c) => c.id },
+            { label: 'Credential id', value: (c) => c.id, id: true },
             { label: 'Name', value: (c) => c.name ?? '' },
             { label: 'Provider', value: (c) => c.authenticatorName ?? '' },
             { label: 'Synced', value: (c) => (c.synced ? 'yes' : 'no') },
@@ -134,7 +134,7 @@ export async function usersPage(container, params) {
       columns: [
         { label: 'Username', value: (u) => u.name, cell: (u) => userLink(tenant, u) },
         { label: 'Display name', value: (u) => u.displayName },
-        { label: 'User id', value: (u) => u.id },
+        { label: 'User id', value: (u) => u.id, id: true },
       ],
     }), next ? el('div', { class: 'actions' }, more) : '');
   }
