@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Passkeys.Server.Tests.Integration;
 
 namespace Passkeys.Server.Tests.Console;
@@ -277,6 +278,41 @@ public abstract class OperatorConsoleTests
             userVerification = "preferred", attestation = "none", selfSignUp = true, cloneDetection = "suspend",
         }, bearer: TestServer.AdminKey);
         await TestServer.ProblemAsync(create, 400, 1001);
+    }
+
+    [Fact]
+    public async Task The_start_up_log_says_how_to_bootstrap_while_no_operator_exists_and_stops_once_one_does()
+    {
+        string[] store = [.. await NewStoreAsync(), "--Passkeys:PublicBaseUrl=" + TestServer.Origin];
+        var first = new CapturingLoggerProvider();
+        await using (var server = await TestServer.StartWithAsync(b => b.Logging.AddProvider(first), store))
+        {
+            Assert.Contains(first.Messages, m => m.Contains("/v1/admin/operators/bootstrap", StringComparison.Ordinal));
+            using var ada = await FirstOperatorAsync(server);
+        }
+        var second = new CapturingLoggerProvider();
+        await using (await TestServer.StartWithAsync(b => b.Logging.AddProvider(second), store))
+        {
+            Assert.DoesNotContain(second.Messages, m => m.Contains("/v1/admin/operators/bootstrap", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_console_page_is_served_at_console_with_the_pages_security_headers()
+    {
+        await using var server = await StartAsync();
+        using var noRedirect = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        using (var bare = await noRedirect.GetAsync("/console"))
+        {
+            Assert.Equal(301, (int)bare.StatusCode);
+            Assert.EndsWith("/console/", bare.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+        using var page = await noRedirect.GetAsync("/console/");
+        Assert.Equal(200, (int)page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("<script type=\"module\" src=\"/console/js/main.js\"></script>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
