@@ -14,6 +14,18 @@ namespace Passkeys.Server.Console;
 /// </summary>
 public static class AdminAccess
 {
+    private static readonly object DetailKey = new();
+
+    /// <summary>
+    /// Adds a detail to the audit event of this operator action (e.g. an invitation's note), written
+    /// after the action as <c>METHOD route (detail)</c>.
+    /// </summary>
+    public static void AddAuditDetail(HttpContext http, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Items[DetailKey] = detail;
+    }
+
     /// <summary>The endpoint filter of the <c>/v1/admin</c> group.</summary>
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -49,6 +61,10 @@ public static class AdminAccess
         try
         {
             var result = await next(context).ConfigureAwait(false);
+            if (http.Items.TryGetValue(DetailKey, out var detail) && detail is string text)
+            {
+                action += $" ({text})";
+            }
             await audit.RecordAsync(TenantOf(http, result), principal, action, userId, credentialId, null, null, ClientInfo.From(http)).ConfigureAwait(false);
             return result;
         }

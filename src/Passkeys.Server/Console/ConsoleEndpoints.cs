@@ -92,6 +92,10 @@ public static class ConsoleEndpoints
             OperatorInvitations invitations, CancellationToken ct) =>
         {
             var (view, _) = await invitations.CreateAsync(http.AdminPrincipal()?.OperatorId, body?.Note, ct);
+            if (body?.Note is { } note)
+            {
+                AdminAccess.AddAuditDetail(http, "note: " + note.Trim());
+            }
             return TypedResults.Created("/console/", view);
         }).WithSummary("A one-time enrolment link for a new operator (expires after Passkeys:Console:InvitationLifetime)");
         admin.MapGet("/operators", async Task<Ok<OperatorList>> (IPasskeyStore store, CancellationToken ct) =>
@@ -104,6 +108,19 @@ public static class ConsoleEndpoints
             }
             return TypedResults.Ok(new OperatorList(list));
         }).WithSummary("Every console operator");
+        admin.MapGet("/operators/audit", async Task<Ok<AuditEventList>> (string? ceremony, string? outcome, string? userId, string? from, string? to, string? before,
+            string? limit, IPasskeyStore store, CancellationToken ct) =>
+        {
+            // The console tenant's own log (operator enrolments, sign-ins, invitations, revocations), with the tenant audit's filters.
+            var take = QueryParameters.Limit(limit);
+            var query = new AuditQuery(ConsoleTenant.Id, QueryParameters.OneOf(ceremony, "ceremony", Observability.Ceremonies.All),
+                QueryParameters.OneOf(outcome, "outcome", Observability.Outcomes.All), QueryParameters.Text(userId, "userId"),
+                QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), QueryParameters.Id(before, "before", "an audit event id"), take + 1);
+            var events = await store.QueryAuditEventsAsync(query, ct);
+            var more = events.Count > take;
+            return TypedResults.Ok(new AuditEventList(events.Take(take).Select(e => new AuditEventView(e.Id, e.At, e.TenantId, e.Ceremony, e.Outcome, e.CeremonyId, e.UserId,
+                e.CredentialId, e.ErrorCode, e.Error, e.ClientAddress, e.UserAgent, e.Browser, e.Os, e.DurationMs)).ToList(), more ? events[take - 1].Id : null));
+        }).WithSummary("The console's own audit log: operator enrolments, sign-ins and management");
         admin.MapDelete("/operators/{operatorId}", async Task<NoContent> (string operatorId, IPasskeyStore store, CancellationToken ct) =>
             // Deleting the operator deletes their passkeys and ends their sessions (foreign keys), at once.
             operatorId.Length is > 0 and <= 64 && await store.DeleteUserAsync(ConsoleTenant.Id, operatorId, ct)

@@ -5,7 +5,7 @@ namespace Passkeys.Server.Console;
 /// <summary>An enrolment link: bootstrap or invitation. The link carries the one-time secret in its fragment (never sent to a server, never in a Referer).</summary>
 public sealed record OperatorInvitationView(string EnrolmentUrl, DateTimeOffset ExpiresAt);
 
-/// <summary>Invite an operator: a note for the invitation (who it is for), shown nowhere but the audit log.</summary>
+/// <summary>Invite an operator: a note (who it is for, at most 200 characters) that the audit event of the invitation carries.</summary>
 public sealed record OperatorInvitationInput(string? Note = null);
 
 /// <summary>Enrolment begin: the secret from the link and the new operator's name.</summary>

@@ -159,6 +159,16 @@ public sealed class ConsoleTests(BrowserFixture fixture)
                 await Assertions.Expect(other.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" })).ToBeVisibleAsync();
             }
 
+            // The console's own log: who invited and who revoked, by operator id.
+            await page.GotoAsync("/console/#/audit");
+            await page.GetByLabel("Tenant").SelectOptionAsync(new SelectOptionValue { Label = "Console (operators)" });
+            await page.GetByLabel("Ceremony").SelectOptionAsync("admin");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Apply filter" }).ClickAsync();
+            var consoleLog = page.GetByRole(AriaRole.Table, new() { Name = "Audit events of the console" });
+            await Assertions.Expect(consoleLog).ToContainTextAsync("POST /v1/admin/operators/invitations (note: Grace)");
+            await Assertions.Expect(consoleLog).ToContainTextAsync("DELETE /v1/admin/operators/{operatorId}");
+            await Assertions.Expect(consoleLog).ToContainTextAsync("admin-key"); // the bootstrap
+
             // Sign out, and back in with the passkey.
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("You are signed out.");

@@ -172,7 +172,14 @@ public abstract class OperatorConsoleTests
             await TestServer.ProblemAsync(expired, 400, 1172);
         }
 
-        var operators = await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators");
+        // Operator management is audited in the console's own log: the bootstrap by the admin key, the invitations by Ada (with the note).
+        var log = (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/audit?ceremony=admin"))["events"]!.AsArray();
+        var adaId = (string)(await ada.OkAsync(HttpMethod.Get, "/v1/console/session"))["operator"]!["id"]!;
+        Assert.Contains(log, e => (string)e!["ceremonyId"]! == "admin-key" && (string)e["error"]! == "POST /v1/admin/operators/bootstrap");
+        Assert.Contains(log, e => (string)e!["ceremonyId"]! == "operator:" + adaId && (string)e["error"]! == "POST /v1/admin/operators/invitations (note: for Grace)");
+        var signIns = (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/audit?ceremony=registration&outcome=succeeded"))["events"]!.AsArray();
+        Assert.Equal(2, signIns.Count); // Ada's and Grace's enrolments
+                var operators = await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators");
         Assert.Equal(["Ada", "Grace"], operators["operators"]!.AsArray().Select(o => (string)o!["name"]!).Order().ToArray());
     }
 

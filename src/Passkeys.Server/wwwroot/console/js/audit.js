@@ -8,6 +8,7 @@ import { pickTenant } from './tenant-picker.js';
 const CEREMONIES = ['registration', 'authentication', 'step-up', 'recovery', 'session', 'credential', 'admin'];
 const OUTCOMES = ['started', 'succeeded', 'failed', 'abandoned', 'suspended', 'reinstated', 'flagged'];
 const FOLLOW_MS = 3000;
+const CONSOLE = '_console';
 
 /** <input type=datetime-local> value (the viewer's zone) → RFC 3339 UTC, or null. */
 const toUtc = (local) => (local ? new Date(local).toISOString() : null);
@@ -18,7 +19,9 @@ function select(id, label, name, values, selected) {
 }
 
 export async function auditPage(container, params) {
-  const { tenant, picker } = await pickTenant('audit', params);
+  // The console's own log (operators' sign-ins and management) is offered beside the tenants.
+  const { tenant, picker } = await pickTenant('audit', params, [{ id: CONSOLE, label: 'Console (operators)' }]);
+  const label = tenant === CONSOLE ? 'the console' : tenant;
   container.append(el('h1', {}, 'Audit log'), picker);
   if (!tenant) {
     container.append(el('p', {}, 'There is no tenant yet.'));
@@ -49,12 +52,12 @@ export async function auditPage(container, params) {
     for (const [k, v] of Object.entries({ ceremony: f.ceremony.value, outcome: f.outcome.value, userId: f.userId.value.trim(), from: toUtc(f.from.value), to: toUtc(f.to.value), limit: '100', ...extra })) {
       if (v) q.set(k, v);
     }
-    return `/v1/admin/tenants/${seg(tenant)}/audit?${q}`;
+    return tenant === CONSOLE ? `/v1/admin/operators/audit?${q}` : `/v1/admin/tenants/${seg(tenant)}/audit?${q}`;
   }
 
   function render() {
     results.replaceChildren(dataTable({
-      caption: `Audit events of ${tenant}`, name: `audit-${tenant}`, rows: events, empty: 'No event matches.',
+      caption: `Audit events of ${label}`, name: `audit-${tenant.replace(/^_/, '')}`, rows: events, empty: 'No event matches.',
       columns: [
         { label: 'Time', value: (e) => e.at, cell: (e) => time(e.at) },
         { label: 'Ceremony', value: (e) => e.ceremony },
