@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Passkeys.Server.Ceremonies;
 using Passkeys.Server.Configuration;
-using Passkeys.Server.Console;
+using Passkeys.Server.OperatorConsole;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;

@@ -84,7 +84,7 @@ public sealed class PasskeysServerOptions
     public MetadataOptions Metadata { get; set; } = new();
 
     /// <summary>The operator console at <c>/console</c>: operator sessions and enrolment links (docs/console.md).</summary>
-    public Passkeys.Server.Console.ConsoleOptions Console { get; set; } = new();
+    public Passkeys.Server.OperatorConsole.ConsoleOptions Console { get; set; } = new();
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// Who may call the admin API: the admin key (<c>Authorization: Bearer</c>; API, CLI) or a console

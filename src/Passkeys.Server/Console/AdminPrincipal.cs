@@ -1,4 +1,4 @@
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>Who may act through the admin API.</summary>
 public enum AdminPrincipalKind

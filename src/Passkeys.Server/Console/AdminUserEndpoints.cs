@@ -6,7 +6,7 @@ using Passkeys.Server.Security;
 using Passkeys.Server.Sessions;
 using Passkeys.Server.Storage;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// What the console's user page needs beyond the user and passkey endpoints of the admin API:

@@ -4,7 +4,7 @@ using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// The console's own API: operator enrolment and sign-in (<c>/v1/console</c>, no credentials but

@@ -1,4 +1,4 @@
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// <c>Passkeys:Console</c>: how long operator sessions and enrolment links live. An operator

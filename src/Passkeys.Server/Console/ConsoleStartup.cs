@@ -1,6 +1,6 @@
 using Passkeys.Server.Storage;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>At start, tells the operator how to enrol the first console operator while none exists.</summary>
 public static partial class ConsoleStartup
@@ -23,7 +23,7 @@ public static partial class ConsoleStartup
         var store = services.GetRequiredService<IPasskeyStore>();
         if (store.ListUsersAsync(ConsoleTenant.Id, null, 1).GetAwaiter().GetResult().Count == 0)
         {
-            LogNoOperator(services.GetRequiredService<ILoggerFactory>().CreateLogger("Passkeys.Server.Console"));
+            LogNoOperator(services.GetRequiredService<ILoggerFactory>().CreateLogger("Passkeys.Server.OperatorConsole"));
         }
     }
 

@@ -3,7 +3,7 @@ using Passkeys.Server.Errors;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// The console's own relying party: a reserved internal tenant, <see cref="Id"/>, whose users are the

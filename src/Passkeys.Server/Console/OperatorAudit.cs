@@ -1,7 +1,7 @@
 using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// Audit events for what operators do through the admin API (and to each other). Until audit events

@@ -8,7 +8,7 @@ using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// Operator enrolment (registration with a one-time link) and sign-in (discoverable authentication)

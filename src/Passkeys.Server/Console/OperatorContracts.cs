@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>An enrolment link: bootstrap or invitation. The link carries the one-time secret in its fragment (never sent to a server, never in a Referer).</summary>
 public sealed record OperatorInvitationView(string EnrolmentUrl, DateTimeOffset ExpiresAt);

@@ -6,7 +6,7 @@ using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
 /// Enrolment links: the bootstrap link (admin key, only while no operator exists) and invitations

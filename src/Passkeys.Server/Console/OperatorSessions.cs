@@ -6,7 +6,7 @@ using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 
-namespace Passkeys.Server.Console;
+namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>A live operator session, as a request presented it.</summary>
 /// <param name="CsrfToken">The value the console must send in <see cref="OperatorSessions.CsrfHeader"/> on unsafe requests.</param>

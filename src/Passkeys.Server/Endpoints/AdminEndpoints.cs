@@ -9,7 +9,7 @@ using Passkeys.Server.Tokens;
 
 namespace Passkeys.Server.Endpoints;
 
-/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>, or a console operator session: <see cref="Console.AdminAccess"/>).</summary>
+/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>, or a console operator session: <see cref="OperatorConsole.AdminAccess"/>).</summary>
 public static class AdminEndpoints
 {
     /// <summary>Maps <c>/v1/admin/**</c>.</summary>
@@ -18,11 +18,11 @@ public static class AdminEndpoints
         ArgumentNullException.ThrowIfNull(routes);
         var admin = routes.MapGroup("/v1/admin").WithMetadata(RateLimitClass.Admin).WithTags("Admin");
         // The admin key or a console operator session (with its CSRF header); sets the AdminPrincipal.
-        admin.AddEndpointFilter(Console.AdminAccess.FilterAsync);
+        admin.AddEndpointFilter(OperatorConsole.AdminAccess.FilterAsync);
         admin.AddEndpointFilter(QueryParameters.RefuseRepeatedAsync);
 
         admin.MapGet("/tenants", async Task<Ok<TenantList>> (IPasskeyStore store, CancellationToken ct) =>
-            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Where(t => !Console.ConsoleTenant.IsInternal(t)).Select(Views.Of).ToList())));
+            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Where(t => !OperatorConsole.ConsoleTenant.IsInternal(t)).Select(Views.Of).ToList())));
         admin.MapPost("/tenants", async Task<Created<TenantView>> (TenantInput body, TenantService tenants, CancellationToken ct) =>
         {
             var created = await tenants.CreateAsync(body, ct);

@@ -1,7 +1,7 @@
 using Microsoft.Playwright;
 using Passkeys.Browser.Tests.Infrastructure;
 
-namespace Passkeys.Browser.Tests.Console;
+namespace Passkeys.Browser.Tests.OperatorConsole;
 
 /// <summary>
 /// Every console page at desktop (1280 px) and phone (390 px) width: axe-core finds no violation,

@@ -6,7 +6,7 @@ using Passkeys.Authenticator;
 using Passkeys.Authenticator.Client;
 using Passkeys.Browser.Tests.Infrastructure;
 
-namespace Passkeys.Browser.Tests.Console;
+namespace Passkeys.Browser.Tests.OperatorConsole;
 
 /// <summary>A server for console tests (its own admin key and clock) and the steps the tests share.</summary>
 public static class ConsoleSetup

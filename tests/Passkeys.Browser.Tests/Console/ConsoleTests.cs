@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Passkeys.Browser.Tests.Infrastructure;
 
-namespace Passkeys.Browser.Tests.Console;
+namespace Passkeys.Browser.Tests.OperatorConsole;
 
 /// <summary>
 /// The operator console in real Chromium with virtual authenticators: bootstrap the first operator

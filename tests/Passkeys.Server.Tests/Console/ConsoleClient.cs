@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Passkeys.Authenticator.Client;
 using Passkeys.Server.Tests.Integration;
 
-namespace Passkeys.Server.Tests.Console;
+namespace Passkeys.Server.Tests.OperatorConsole;
 
 /// <summary>
 /// A browser's view of the console for server tests: it keeps the operator cookie itself (so tests

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Passkeys.Server.Tests.Integration;
 
-namespace Passkeys.Server.Tests.Console;
+namespace Passkeys.Server.Tests.OperatorConsole;
 
 /// <summary>
 /// Operators and their sessions against a real server, on each store (SQLite and PostgreSQL below):

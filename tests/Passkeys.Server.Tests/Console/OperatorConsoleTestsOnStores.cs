@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Passkeys.Server.Tests.Integration;
 using Passkeys.Server.Tests.Storage;
 
-namespace Passkeys.Server.Tests.Console;
+namespace Passkeys.Server.Tests.OperatorConsole;
 
 /// <summary>The operator console suite on SQLite: each server a temporary data folder.</summary>
 public sealed class SqliteOperatorConsoleTests : OperatorConsoleTests, IDisposable
