@@ -255,6 +255,25 @@ public abstract class OperatorConsoleTests
     }
 
     [Fact]
+    public async Task An_app_users_passkey_for_the_same_rp_id_does_not_sign_in_to_the_console()
+    {
+        await using var server = await StartAsync();
+        using var ada = await FirstOperatorAsync(server);
+        // The default tenant's rpId is localhost, as is the console's here: the browser would offer this passkey.
+        var appUser = TestServer.NewClient();
+        await server.SignUpAsync(appUser, "mallory");
+        using var mallory = new ConsoleClient(server, appUser);
+        var begin = await mallory.OkAsync(HttpMethod.Post, "/v1/console/sign-in/begin");
+        var assertion = await appUser.GetAsync(begin["options"]!.ToJsonString());
+        using var finish = await mallory.SendAsync(HttpMethod.Post, "/v1/console/sign-in/finish",
+            new JsonObject { ["ceremonyId"] = (string)begin["ceremonyId"]!, ["response"] = JsonNode.Parse(assertion) }.ToJsonString());
+        await TestServer.ProblemAsync(finish, 400, 215); // CredentialNotFound: only the console tenant's passkeys are looked up
+        Assert.Null(mallory.LastSetCookie);
+        var failed = (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/audit?ceremony=authentication&outcome=failed"))["events"]!.AsArray();
+        Assert.Equal("CredentialNotFound", (string)failed.Single()!["error"]!);
+    }
+
+    [Fact]
     public async Task The_console_tenant_is_reachable_through_no_tenant_api()
     {
         await using var server = await StartAsync();
