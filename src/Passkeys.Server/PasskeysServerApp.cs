@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Passkeys.Server.Ceremonies;
 using Passkeys.Server.Configuration;
+using Passkeys.Server.OperatorConsole;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
@@ -80,6 +81,7 @@ public static class PasskeysServerApp
         services.AddSingleton<CeremonyPurgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
         AddWebhooks(services, builder.Configuration);
+        services.AddPasskeysConsole();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -108,6 +110,7 @@ public static class PasskeysServerApp
         app.Services.GetRequiredService<TenantService>().EnsureDefaultAsync(default).GetAwaiter().GetResult();
         _ = app.Services.GetRequiredService<AdminKey>();
         _ = app.Services.GetRequiredService<PrometheusExporter>();
+        ConsoleStartup.LogBootstrapHint(app.Services);
 
         // First: every later step (rate limits, audit) sees the client behind a configured proxy.
         app.UsePasskeysForwardedHeaders(edge.Proxy);
@@ -154,7 +157,10 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
-        app.MapAdminEndpoints().MapWebhookEndpoints();
+        // Each adds its routes to the admin group (MapWebhookEndpoints answers its own sub-group, so it is not chained).
+        var admin = app.MapAdminEndpoints().MapOperatorEndpoints().MapAdminUserEndpoints();
+        admin.MapWebhookEndpoints();
+        app.MapConsoleEndpoints();
         return app;
     }
 

@@ -39,3 +39,9 @@ internal sealed record FunnelRow(string Ceremony, long Started, long Succeeded, 
 internal sealed record FailureRow(string? Browser, string? Os, long Failed, long Total);
 
 internal sealed record Funnel(IReadOnlyList<FunnelRow> Ceremonies, IReadOnlyList<FailureRow> FailuresByBrowser);
+
+internal sealed record OperatorInvitation(string EnrolmentUrl, DateTimeOffset ExpiresAt);
+
+internal sealed record ConsoleOperator(string Id, string Name, DateTimeOffset CreatedAt, int Passkeys);
+
+internal sealed record ConsoleOperatorList(IReadOnlyList<ConsoleOperator> Operators);

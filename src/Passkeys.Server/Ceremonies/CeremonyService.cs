@@ -40,7 +40,7 @@ public sealed partial class CeremonyService(
     private const int MaxNameLength = 64;
     private const int MaxTransactionLength = 4096;
 
-    private static CredentialRecord ToLibrary(CredentialRecordRow row) => new()
+    internal static CredentialRecord ToLibrary(CredentialRecordRow row) => new()
     {
         Id = row.Id,
         UserHandle = row.UserHandle,

@@ -82,6 +82,9 @@ public sealed class PasskeysServerOptions
 
     /// <summary>The FIDO metadata BLOB authenticators are named from (off by default).</summary>
     public MetadataOptions Metadata { get; set; } = new();
+
+    /// <summary>The operator console at <c>/console</c>: operator sessions and enrolment links (docs/console.md).</summary>
+    public Passkeys.Server.OperatorConsole.ConsoleOptions Console { get; set; } = new();
 }
 
 /// <summary>

@@ -89,6 +89,7 @@ public sealed class PasskeysServerOptionsValidator : IValidateOptions<PasskeysSe
         {
             errors.Add($"Passkeys:Tokens:Issuer must be an absolute URL, not '{t.Issuer}'.");
         }
+        errors.AddRange(options.Console.Problems());
         var c = options.Ceremonies;
         if (c.Timeout < TimeSpan.FromSeconds(1) || c.Timeout > TimeSpan.FromHours(1))
         {

@@ -10,7 +10,7 @@ using Passkeys.Server.Tokens;
 
 namespace Passkeys.Server.Endpoints;
 
-/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>).</summary>
+/// <summary>The admin API (<c>Authorization: Bearer &lt;admin key&gt;</c>, or a console operator session: <see cref="OperatorConsole.AdminAccess"/>).</summary>
 public static class AdminEndpoints
 {
     /// <summary>Maps <c>/v1/admin/**</c>.</summary>
@@ -18,20 +18,12 @@ public static class AdminEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         var admin = routes.MapGroup("/v1/admin").WithMetadata(RateLimitClass.Admin).WithTags("Admin");
-        admin.AddEndpointFilter(async (context, next) =>
-        {
-            var presented = Presented.From(context.HttpContext);
-            if (!context.HttpContext.RequestServices.GetRequiredService<AdminKey>().Matches(presented.Bearer))
-            {
-                throw new ServerException(ServerError.Unauthorized, "A valid admin key is required.");
-            }
-            RequestActor.Authenticated(context.HttpContext, AuditActor.Admin);
-            return await next(context);
-        });
+        // The admin key or a console operator session (with its CSRF header); sets the AdminPrincipal and the audit actor.
+        admin.AddEndpointFilter(OperatorConsole.AdminAccess.FilterAsync);
         admin.AddEndpointFilter(QueryParameters.RefuseRepeatedAsync);
 
         admin.MapGet("/tenants", async Task<Ok<TenantList>> (IPasskeyStore store, CancellationToken ct) =>
-            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Select(Views.Of).ToList())));
+            TypedResults.Ok(new TenantList((await store.ListTenantsAsync(ct)).Where(t => !OperatorConsole.ConsoleTenant.IsInternal(t)).Select(Views.Of).ToList())));
         admin.MapPost("/tenants", async Task<Created<TenantView>> (TenantInput body, HttpContext http, TenantService tenants, CancellationToken ct) =>
         {
             var created = await tenants.CreateAsync(body, RequestActor.Of(http), ClientInfo.From(http), ct);
@@ -43,6 +35,11 @@ public static class AdminEndpoints
             TypedResults.Ok(await tenants.UpdateAsync(tenant, body, RequestActor.Of(http), ClientInfo.From(http), ct)));
         admin.MapDelete("/tenants/{tenant}", async Task<NoContent> (string tenant, HttpContext http, TenantService tenants, CancellationToken ct) =>
         {
+            // Only public tenant ids: the console's own tenant (an id the rules refuse) cannot be deleted here.
+            if (!TenantRules.IsValidId(tenant))
+            {
+                throw new ServerException(ServerError.TenantNotFound);
+            }
             await tenants.DeleteAsync(tenant, RequestActor.Of(http), ClientInfo.From(http), ct);
             return TypedResults.NoContent();
         });
@@ -68,10 +65,16 @@ public static class AdminEndpoints
                 ? TypedResults.NoContent() : throw new ServerException(ServerError.NotFound, "No such live API key.");
         });
 
-        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, string? limit, Access access, IPasskeyStore store, CancellationToken ct) =>
+        admin.MapGet("/tenants/{tenant}/users", async Task<Ok<UserList>> (string tenant, string? after, string? limit, string? q, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
             var take = QueryParameters.Limit(limit);
             var t = await access.TenantAsync(tenant, ct);
+            if (QueryParameters.Text(q, "q") is { } query)
+            {
+                // Search (the console's users page): an exact user id, else an exact username; never a prefix scan.
+                var found = query.Length > 256 ? null : await store.GetUserAsync(t.Id, query, ct) ?? await store.GetUserByNameAsync(t.Id, query, ct);
+                return TypedResults.Ok(new UserList(found is null ? [] : [Views.Of(found)], null));
+            }
             // One row more than the page: 'next' only when another page exists, so a client never makes a request that returns nothing.
             var users = await store.ListUsersAsync(t.Id, QueryParameters.Text(after, "after"), take + 1, ct);
             var more = users.Count > take;

@@ -27,7 +27,7 @@ public static class ServiceEndpoints
         routes.MapGet("/.well-known/webauthn", async Task<Ok<RelatedOriginsResponse>> (HttpContext http, IPasskeyStore store, IOptions<PasskeysServerOptions> options, CancellationToken ct) =>
         {
             var host = http.Request.Host.Host;
-            var tenants = await store.ListTenantsAsync(ct);
+            var tenants = (await store.ListTenantsAsync(ct)).Where(t => !OperatorConsole.ConsoleTenant.IsInternal(t)).ToList();
             var tenant = tenants.FirstOrDefault(t => string.Equals(t.RpId, host, StringComparison.OrdinalIgnoreCase))
                 ?? tenants.FirstOrDefault(t => t.Id == options.Value.DefaultTenant.Id)
                 ?? throw new Errors.ServerException(Errors.ServerError.TenantNotFound);

@@ -25,6 +25,12 @@ public static class ProblemFactory
             or ServerError.WebhookDescriptionInvalid or ServerError.WebhookSecretOverlapInvalid => 400,
         ServerError.WebhookNotFound or ServerError.WebhookDeliveryNotFound => 404,
         ServerError.WebhookDeliveryInFlight or ServerError.WebhookLimitReached => 409,
+        ServerError.ConsoleCsrfRejected or ServerError.AdminKeyRequired => 403,
+        ServerError.OperatorSessionExpired => 401,
+        ServerError.OperatorInvitationInvalid => 400,
+        ServerError.OperatorsAlreadyBootstrapped => 409,
+        ServerError.OperatorNotFound => 404,
+        ServerError.ConsoleOriginUnusable => 503,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -116,6 +122,13 @@ public static class ProblemFactory
         ServerError.WebhookDeliveryInFlight => "This delivery is being sent right now. Try again when the attempt has ended.",
         ServerError.WebhookLimitReached => "This tenant has the most webhook endpoints allowed. Delete one first.",
         ServerError.WebhookSecretOverlapInvalid => "overlapSeconds must be a whole number from 0 to 604800 (7 days).",
+        ServerError.ConsoleCsrfRejected => "This request did not come from the console page. Reload the console and try again.",
+        ServerError.OperatorSessionExpired => "Your console session has ended. Sign in again with your passkey.",
+        ServerError.OperatorInvitationInvalid => "This enrolment link is not valid: it was used already or has expired. Ask an operator for a new one.",
+        ServerError.OperatorsAlreadyBootstrapped => "The console already has an operator. Ask an operator to invite you.",
+        ServerError.OperatorNotFound => "We could not find that operator.",
+        ServerError.AdminKeyRequired => "Only the admin key can do this.",
+        ServerError.ConsoleOriginUnusable => "The console cannot use passkeys at this address. Set Passkeys:PublicBaseUrl to a host name.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

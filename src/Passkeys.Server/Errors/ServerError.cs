@@ -143,4 +143,25 @@ public enum ServerError
     WebhookLimitReached = 1198,
     /// <summary>A secret rotation's overlapSeconds is not a whole number from 0 to 604800 (7 days).</summary>
     WebhookSecretOverlapInvalid = 1199,
+    // 1170–1179: the operator console (issue 13); see docs/console.md.
+    /// <summary>
+    /// An unsafe request (POST, PUT, DELETE) made with an operator session lacks the console's CSRF
+    /// header or carries a wrong one, or comes from another origin than the console's. 403.
+    /// </summary>
+    ConsoleCsrfRejected = 1170,
+    /// <summary>The operator session passed its idle timeout or absolute lifetime; sign in again. 401.</summary>
+    OperatorSessionExpired = 1171,
+    /// <summary>The enrolment link is unknown, already used or expired; ask an operator for a new one. 400.</summary>
+    OperatorInvitationInvalid = 1172,
+    /// <summary>Bootstrap asked for while an operator exists: invite further operators from the console. 409.</summary>
+    OperatorsAlreadyBootstrapped = 1173,
+    /// <summary>No such operator. 404.</summary>
+    OperatorNotFound = 1174,
+    /// <summary>Only the admin key may do this (bootstrap), not an operator session. 403.</summary>
+    AdminKeyRequired = 1175,
+    /// <summary>
+    /// The console's origin (Passkeys:PublicBaseUrl, else the listen address) cannot carry passkeys:
+    /// an IP address is not a valid rpId. A configuration fault, answered 503.
+    /// </summary>
+    ConsoleOriginUnusable = 1176,
 }

@@ -18,9 +18,11 @@ public static class Ceremonies
     public const string Session = "session";
     /// <summary>A credential's status changed: outcome suspended, reinstated or flagged (clone suspected, let through).</summary>
     public const string Credential = "credential";
+    /// <summary>An operator's action through the admin API, or an operator enrolment link (see Console/OperatorAudit).</summary>
+    public const string Admin = "admin";
 
     /// <summary>Every ceremony name, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential];
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential, Admin];
 
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch
@@ -28,6 +30,7 @@ public static class Ceremonies
         CeremonyKind.Registration => Registration,
         CeremonyKind.Authentication => Authentication,
         CeremonyKind.StepUp => StepUp,
+        CeremonyKind.OperatorInvitation => Admin,
         _ => Recovery,
     };
 }

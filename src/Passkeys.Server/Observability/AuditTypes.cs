@@ -45,6 +45,11 @@ public static class AuditTypes
     /// <summary>A session operation was refused (a refresh token presented again: the session is revoked).</summary>
     public const string SessionFailed = "session.failed";
 
+    /// <summary>A console operator's request through the admin API succeeded (error: its method and route); the change it made has its own event.</summary>
+    public const string AdminSucceeded = "admin.succeeded";
+    /// <summary>A console operator's request through the admin API was refused (errorCode, error: why and the route).</summary>
+    public const string AdminFailed = "admin.failed";
+
     // Changes to an account.
     /// <summary>A user was created (by sign-up or by the app).</summary>
     public const string UserCreated = "user.created";

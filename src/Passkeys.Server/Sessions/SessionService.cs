@@ -127,6 +127,20 @@ public sealed partial class SessionService(
         }
     }
 
+    /// <summary>
+    /// Ends every active session of the user, each with its own <c>session.revoked</c> event in its
+    /// commit; returns how many it ended (a session ended meanwhile by someone else is not counted).
+    /// </summary>
+    public async Task<int> RevokeAllAsync(string tenantId, string userId, AuditActor actor, ClientInfo? client, CancellationToken ct)
+    {
+        var ended = 0;
+        foreach (var session in await store.ListActiveSessionsAsync(tenantId, userId, time.GetUtcNow(), ct).ConfigureAwait(false))
+        {
+            ended += await RevokeAuditedAsync(tenantId, session with { RevokedReason = "revoked" }, actor, client, ct).ConfigureAwait(false) ? 1 : 0;
+        }
+        return ended;
+    }
+
     /// <summary>Revokes the session (reason from <paramref name="session"/>) with its event in one commit; false when it was already revoked.</summary>
     private async Task<bool> RevokeAuditedAsync(string tenantId, SessionRecord session, AuditActor actor, ClientInfo? client, CancellationToken ct) =>
         await store.ChangeAsync(step => step.RevokeSessionAsync(tenantId, session.Id, time.GetUtcNow(), session.RevokedReason!, ct),

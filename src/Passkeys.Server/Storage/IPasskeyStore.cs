@@ -155,6 +155,14 @@ public partial interface IPasskeyStore
     Task<IReadOnlyList<SessionRecord>> ListActiveSessionsAsync(string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken = default);
     /// <summary>Revokes a session (all its tokens); true only for the caller that changed it from not revoked.</summary>
     Task<bool> RevokeSessionAsync(string tenantId, string sessionId, DateTimeOffset revokedAt, string reason, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Marks an active session used at <paramref name="usedAt"/> and moves its idle end to
+    /// <paramref name="idleExpiresAt"/> (capped at its absolute end), without rotating its token
+    /// (operator console sessions: one cookie for the whole session). False, with nothing changed,
+    /// when the session is unknown, revoked, or already past its idle or absolute end at <paramref name="usedAt"/>:
+    /// an ended session is never revived.
+    /// </summary>
+    Task<bool> TouchSessionAsync(string tenantId, string sessionId, DateTimeOffset usedAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default);
     /// <summary>Deletes up to <paramref name="max"/> sessions (with their tokens) that ended (idle, absolute or revoked) before <paramref name="endedBefore"/>.</summary>
     Task<int> PurgeEndedSessionsAsync(DateTimeOffset endedBefore, int max, CancellationToken cancellationToken = default);
 

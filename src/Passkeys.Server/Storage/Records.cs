@@ -71,6 +71,8 @@ public enum CeremonyKind
     StepUp = 3,
     /// <summary>A recovery grant: redeemed code → one registration begin.</summary>
     RecoveryGrant = 4,
+    /// <summary>An operator enrolment link (bootstrap or invitation): one registration of a new console operator.</summary>
+    OperatorInvitation = 5,
 }
 
 /// <summary>

@@ -195,6 +195,18 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> TouchSessionAsync(string tenantId, string sessionId, DateTimeOffset usedAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // The WHERE re-checks liveness in the same statement, so a session that ended between the
+        // caller's read and this write stays ended. CASE caps the idle end at the absolute end.
+        return await ExecuteAsync(
+            "UPDATE sessions SET last_used_at = @at, idle_expires_at = CASE WHEN @idle < expires_at THEN @idle ELSE expires_at END " +
+            "WHERE tenant_id = @t AND id = @id AND revoked_at IS NULL AND idle_expires_at > @at AND expires_at > @at",
+            cancellationToken, ("@at", usedAt), ("@idle", idleExpiresAt), ("@t", tenantId), ("@id", sessionId)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
     public async Task<int> PurgeEndedSessionsAsync(DateTimeOffset endedBefore, int max, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();

@@ -79,7 +79,9 @@ public sealed class TenantService(IPasskeyStore store, AuditLog audit, TimeProvi
             throw new ServerException(ServerError.ValidationFailed,
                 "The body's id differs from the tenant id in the URL. A tenant's id cannot be changed: leave id out or send the same one.");
         }
-        var existing = await store.GetTenantAsync(id, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.TenantNotFound);
+        // An id the rules refuse (the console's own tenant) is no tenant of the admin API.
+        var existing = (TenantRules.IsValidId(id) ? await store.GetTenantAsync(id, ct).ConfigureAwait(false) : null)
+            ?? throw new ServerException(ServerError.TenantNotFound);
         var record = FromInput(id, input, existing.CreatedAt);
         if (!await UpdateAuditedAsync(existing, record, actor, client, ct).ConfigureAwait(false))
         {

@@ -43,6 +43,8 @@ public sealed class ServerHost : IAsyncDisposable
         [
             $"--urls=http://127.0.0.1:{port}",
             $"--Passkeys:DefaultTenant:Origins:0=http://localhost:{port}",
+            // The console's relying party is this address (an IP address cannot be an rpId).
+            $"--Passkeys:PublicBaseUrl=http://localhost:{port}",
             $"--Passkeys:DataDirectory={data}",
             // Every test signs up and in from 127.0.0.1; the per-address limits are not under test here.
             "--Passkeys:RateLimits:CeremonyPerAddress=100000",

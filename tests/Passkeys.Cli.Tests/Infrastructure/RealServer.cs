@@ -20,6 +20,9 @@ public sealed record RealServerOptions
     /// null turns rate limiting off, so that tests which run many ceremonies from one address pass.
     /// </summary>
     public int? CeremonyRequestsPerAddress { get; init; }
+
+    /// <summary><c>Passkeys:PublicBaseUrl</c> (the console's address, for operator commands); null leaves it unset.</summary>
+    public string? PublicBaseUrl { get; init; }
 }
 
 /// <summary>
@@ -63,6 +66,10 @@ public sealed class RealServer : IAsyncDisposable
             "--Passkeys:AdminKey=" + options.AdminKey,
             "--Logging:LogLevel:Default=Warning",
         ];
+        if (options.PublicBaseUrl is { } publicBaseUrl)
+        {
+            args.Add("--Passkeys:PublicBaseUrl=" + publicBaseUrl);
+        }
         if (options.CeremonyRequestsPerAddress is { } limit)
         {
             args.Add("--Passkeys:RateLimits:Enabled=true");
