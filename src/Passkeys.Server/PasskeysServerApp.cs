@@ -10,6 +10,7 @@ using Passkeys.Server.Configuration;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
+using Passkeys.Server.Oidc;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Storage.Postgres;
@@ -77,6 +78,7 @@ public static class PasskeysServerApp
         services.AddSingleton<TenantCache>();
         services.AddHostedService<StoreChangeListener>();
         services.AddSingleton<CeremonyPurgeService>();
+        services.AddPasskeysOidc();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
 
         services.AddProblemDetails();
@@ -150,7 +152,7 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
-        app.MapAdminEndpoints();
+        app.MapAdminEndpoints().MapOidcClientEndpoints();
         return app;
     }
 

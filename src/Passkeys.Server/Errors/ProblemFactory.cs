@@ -17,6 +17,12 @@ public static class ProblemFactory
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
+        ServerError.OidcClientIdInvalid or ServerError.OidcClientTypeInvalid or ServerError.OidcRedirectUriInvalid
+            or ServerError.OidcPostLogoutRedirectUriInvalid => 400,
+        ServerError.OidcClientNotFound => 404,
+        ServerError.OidcClientExists => 409,
+        ServerError.OidcSignInRequired => 401,
+        >= ServerError.OidcUnknownClient and <= ServerError.OidcClientMismatch => 400,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -78,6 +84,7 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        >= ServerError.OidcClientNotFound and <= ServerError.OidcClientMismatch => Oidc.OidcMessages.Of(error),
         _ => "Something went wrong on our side. Please try again.",
     };
 

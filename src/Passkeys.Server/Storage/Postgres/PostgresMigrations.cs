@@ -189,5 +189,20 @@ internal static class PostgresMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at timestamptz NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
         """,
+        // OpenID Connect clients; mirrors SQLite's migration of the same place.
+        """
+        CREATE TABLE oidc_clients (
+            tenant_id                 text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            client_id                 text        NOT NULL,
+            display_name              text        NOT NULL,
+            client_type               text        NOT NULL,
+            secret_hash               bytea       NULL,
+            redirect_uris             text        NOT NULL,
+            post_logout_redirect_uris text        NOT NULL,
+            created_at                timestamptz NOT NULL,
+            updated_at                timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, client_id)
+        );
+        """,
     ];
 }

@@ -193,5 +193,22 @@ internal static class SqliteMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
         """,
+        // OpenID Connect clients (Oidc/, docs/api.md "OpenID Connect"): per tenant; secret_hash is
+        // the SHA-256 of a confidential client's secret (NULL for public clients); the URI lists are
+        // JSON arrays of strings, compared exactly.
+        """
+        CREATE TABLE oidc_clients (
+            tenant_id                 TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            client_id                 TEXT   NOT NULL,
+            display_name              TEXT   NOT NULL,
+            client_type               TEXT   NOT NULL,
+            secret_hash               BLOB   NULL,
+            redirect_uris             TEXT   NOT NULL,
+            post_logout_redirect_uris TEXT   NOT NULL,
+            created_at                BIGINT NOT NULL,
+            updated_at                BIGINT NOT NULL,
+            PRIMARY KEY (tenant_id, client_id)
+        );
+        """,
     ];
 }
