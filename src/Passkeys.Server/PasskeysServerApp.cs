@@ -143,6 +143,8 @@ public static class PasskeysServerApp
         app.UseVaryByOriginOnTenantRoutes();
         app.UseCors();
         app.UseRateLimiter();
+        // The OpenID Connect provider (OpenIddict) handles its requests here: after rate limits, before the endpoints it passes through to.
+        app.UseAuthentication();
         app.UseJsonBodyTextCheck();
 
         app.MapOpenApi();
@@ -152,6 +154,7 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
+        tenant.MapOidcEndpoints();
         app.MapAdminEndpoints().MapOidcClientEndpoints();
         return app;
     }
