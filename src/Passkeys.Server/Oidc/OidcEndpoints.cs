@@ -45,6 +45,12 @@ public static class OidcEndpoints
     private static async Task<IResult> ShowPageAsync(string tenant, HttpContext http, Access access, OidcClientService clients, OidcSignInProof proof, CancellationToken ct)
     {
         var (t, request) = await RequestAsync(http, tenant, access, ct).ConfigureAwait(false);
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            // No browser session is kept (every sign-in is a passkey ceremony), so nothing can be silent.
+            // Refused here, after validation, so OpenIddict sends the error to the client's redirect URI.
+            return Refuse(OAuthErrors.LoginRequired, ServerError.OidcLoginRequired);
+        }
         return await PageAsync(http, t, request, clients, proof, null, StatusCodes.Status200OK, ct).ConfigureAwait(false);
     }
 

@@ -16,7 +16,7 @@ namespace Passkeys.Server.Oidc;
 /// </summary>
 public static class OidcRequestValidation
 {
-    /// <summary>Authorization request: known client, exact redirect URI, PKCE (S256) for public clients, no <c>prompt=none</c>.</summary>
+    /// <summary>Authorization request: known client, exact redirect URI, PKCE (S256) for public clients (<c>prompt=none</c> is refused later, by the endpoint, so that the error reaches the client).</summary>
     public sealed class Authorization(OidcClientService clients) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
     {
         /// <summary>Custom handlers run after OpenIddict's built-in checks of the same event.</summary>
@@ -48,20 +48,16 @@ public static class OidcRequestValidation
                 context.Reject(OAuthErrors.InvalidRequest, ServerError.OidcPkceRequired);
                 return;
             }
-            // No browser session is kept (every sign-in is a passkey ceremony), so nothing can be silent.
-            if (context.Request.HasPromptValue(PromptValues.None))
-            {
-                context.Reject(OAuthErrors.LoginRequired, ServerError.OidcLoginRequired);
-            }
         }
     }
 
     /// <summary>Token request: a known client that authenticates as its type requires.</summary>
     public sealed class Token(OidcClientService clients) : IOpenIddictServerHandler<ValidateTokenRequestContext>
     {
-        /// <summary>Custom handlers run after OpenIddict's built-in checks of the same event.</summary>
+        /// <summary>First, before OpenIddict reads the code or refresh token: the client is authenticated before anything it presents is.</summary>
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
             .UseSingletonHandler<Token>()
+            .SetOrder(int.MinValue + 50_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

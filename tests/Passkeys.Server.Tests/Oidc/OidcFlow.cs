@@ -49,8 +49,17 @@ public sealed partial class OidcFlow : IDisposable
         return (verifier, Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier))));
     }
 
-    public static string Query(params (string Name, string? Value)[] parameters) =>
-        string.Join("&", parameters.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Name)}={Uri.EscapeDataString(p.Value!)}"));
+    /// <summary>A query string; a parameter named again replaces the earlier one, a null value removes it.</summary>
+    public static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var last = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in parameters)
+        {
+            last.Remove(name);
+            last[name] = value;
+        }
+        return string.Join("&", last.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}"));
+    }
 
     /// <summary>The standard authorization request parameters (override by passing the same name later).</summary>
     public static (string, string?)[] AuthorizeParameters(string clientId, string challenge, string nonce = "n-0S6_WzA2Mj", string state = "af0ifjsldkj",
@@ -137,10 +146,15 @@ public sealed partial class OidcFlow : IDisposable
     }
 
     /// <summary>Asserts an OAuth error response carrying our code in error_uri.</summary>
-    public static void AssertOAuthError((int Status, JsonNode Body) response, int status, string error, string kebabCode)
+    /// <remarks><paramref name="kebabCode"/> null: an error OpenIddict itself found (PKCE, presenter, integrity), with its own error_uri.</remarks>
+    public static void AssertOAuthError((int Status, JsonNode Body) response, int status, string error, string? kebabCode)
     {
         Assert.True(response.Status == status, $"expected {status}, got {response.Status}: {response.Body.ToJsonString()}");
         Assert.Equal(error, (string?)response.Body["error"]);
-        Assert.Equal("https://passkeys.invalid/errors/" + kebabCode, (string?)response.Body["error_uri"]);
+        Assert.False(string.IsNullOrEmpty((string?)response.Body["error_description"]));
+        if (kebabCode is not null)
+        {
+            Assert.Equal("https://passkeys.invalid/errors/" + kebabCode, (string?)response.Body["error_uri"]);
+        }
     }
 }
