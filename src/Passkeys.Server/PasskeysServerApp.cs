@@ -155,7 +155,8 @@ public static class PasskeysServerApp
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
         tenant.MapOidcEndpoints();
-        app.MapAdminEndpoints().MapOidcClientEndpoints();
+        var admin = app.MapAdminEndpoints().MapOidcClientEndpoints();
+        app.MapPasskeyEndpoints(tenant, admin);
         return app;
     }
 

@@ -18,7 +18,7 @@ public static class ProblemFactory
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
         ServerError.OidcClientIdInvalid or ServerError.OidcClientTypeInvalid or ServerError.OidcRedirectUriInvalid
-            or ServerError.OidcPostLogoutRedirectUriInvalid => 400,
+            or ServerError.OidcPostLogoutRedirectUriInvalid or ServerError.PasskeyEndpointsInvalid => 400,
         ServerError.OidcClientNotFound => 404,
         ServerError.OidcClientExists => 409,
         ServerError.OidcSignInRequired => 401,

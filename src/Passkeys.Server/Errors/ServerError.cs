@@ -108,6 +108,8 @@ public enum ServerError
     OidcClientExists = 1135,
     /// <summary>The hosted page's proof of sign-in (a session's refresh token) is missing, unknown, spent, of an ended session, or too old for the request. 401.</summary>
     OidcSignInRequired = 1136,
+    /// <summary>A Passkey Endpoints URL (<c>enroll</c>, <c>manage</c>, <c>prfUsageDetails</c>) is not an absolute https URL (http only on localhost and loopback) of at most 2048 characters.</summary>
+    PasskeyEndpointsInvalid = 1137,
     /// <summary>An authorization, token or logout request names a client the tenant does not have (OAuth <c>invalid_client</c> / <c>invalid_request</c>).</summary>
     OidcUnknownClient = 1140,
     /// <summary><c>redirect_uri</c> is not one of the client's registered redirect URIs (compared exactly).</summary>

@@ -16,6 +16,7 @@ public static class OidcMessages
         ServerError.OidcPostLogoutRedirectUriInvalid =>
             "postLogoutRedirectUris must hold at most 20 different absolute https URIs (http only for localhost and loopback addresses), without fragment or user info, each at most 2048 characters.",
         ServerError.OidcClientExists => "An OpenID Connect client with that id already exists.",
+        ServerError.PasskeyEndpointsInvalid => "Each passkey endpoint must be an absolute https URL (http only for localhost and loopback addresses).",
         ServerError.OidcSignInRequired => "Please sign in with your passkey again to continue.",
         ServerError.OidcUnknownClient => "The application that sent you here is not registered with this sign-in service.",
         ServerError.OidcRedirectUriNotRegistered => "The redirect_uri is not registered for this client (redirect URIs are compared exactly).",

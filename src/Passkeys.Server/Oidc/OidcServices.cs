@@ -18,6 +18,7 @@ public static class OidcServices
     public static IServiceCollection AddPasskeysOidc(this IServiceCollection services)
     {
         services.AddSingleton(sp => (IOidcClientStore)sp.GetRequiredService<Storage.IPasskeyStore>());
+        services.AddSingleton(sp => (IPasskeyEndpointsStore)sp.GetRequiredService<Storage.IPasskeyStore>());
         services.AddSingleton<OidcClientService>();
         services.AddSingleton<OidcSignInProof>();
         services.AddOpenIddict().AddServer(options =>

@@ -140,6 +140,54 @@ public abstract class OidcClientAdminTests(IOidcStore store)
     }
 }
 
+/// <summary>The W3C Passkey Endpoints document and its admin API, on each store.</summary>
+public abstract class PasskeyEndpointsTests(IOidcStore store)
+{
+    [Fact]
+    public async Task Document_is_empty_until_set_then_served_per_tenant_and_for_the_rpId_host()
+    {
+        await using var server = await TestServer.StartAsync(null, await store.NewStoreArgsAsync());
+        Assert.Equal("{}", (await server.OkJsonAsync(HttpMethod.Get, "/v1/tenants/default/.well-known/passkey-endpoints")).ToJsonString());
+
+        var set = await server.OkJsonAsync(HttpMethod.Put, "/v1/admin/tenants/default/passkey-endpoints", new
+        {
+            enroll = "http://localhost:5080/account.html#add",
+            manage = "http://localhost:5080/account.html",
+        }, bearer: TestServer.AdminKey);
+        Assert.Equal("http://localhost:5080/account.html", (string)set["manage"]!);
+
+        foreach (var path in new[] { "/v1/tenants/default/.well-known/passkey-endpoints", "/.well-known/passkey-endpoints" })
+        {
+            using var response = await server.SendAsync(HttpMethod.Get, path);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            var doc = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("http://localhost:5080/account.html#add", (string)doc["enroll"]!);
+            Assert.Equal("http://localhost:5080/account.html", (string)doc["manage"]!);
+            Assert.Null(doc["prfUsageDetails"]);
+        }
+
+        using (var bad = await server.SendAsync(HttpMethod.Put, "/v1/admin/tenants/default/passkey-endpoints", new { manage = "http://app.example.com/passkeys" },
+            bearer: TestServer.AdminKey))
+        {
+            await TestServer.ProblemAsync(bad, 400, 1137);
+        }
+        using (var relative = await server.SendAsync(HttpMethod.Put, "/v1/admin/tenants/default/passkey-endpoints", new { enroll = "/account" }, bearer: TestServer.AdminKey))
+        {
+            await TestServer.ProblemAsync(relative, 400, 1137);
+        }
+        // Unchanged by the refused updates.
+        Assert.Equal("http://localhost:5080/account.html", (string)(await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/passkey-endpoints",
+            bearer: TestServer.AdminKey))["manage"]!);
+        using var missing = await server.SendAsync(HttpMethod.Get, "/v1/tenants/nobody/.well-known/passkey-endpoints");
+        await TestServer.ProblemAsync(missing, 404, 1008);
+    }
+}
+
+public sealed class SqlitePasskeyEndpointsTests() : PasskeyEndpointsTests(new SqliteOidcStore());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresPasskeyEndpointsTests(PostgresCluster cluster) : PasskeyEndpointsTests(new PostgresOidcStore(cluster));
+
 public sealed class SqliteOidcClientAdminTests() : OidcClientAdminTests(new SqliteOidcStore());
 
 [Collection(PostgresCollection.Name)]

@@ -189,7 +189,7 @@ internal static class PostgresMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at timestamptz NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
         """,
-        // OpenID Connect clients; mirrors SQLite's migration of the same place.
+        // OpenID Connect clients and passkey endpoints; mirrors SQLite's migration of the same place.
         """
         CREATE TABLE oidc_clients (
             tenant_id                 text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -202,6 +202,15 @@ internal static class PostgresMigrations
             created_at                timestamptz NOT NULL,
             updated_at                timestamptz NOT NULL,
             PRIMARY KEY (tenant_id, client_id)
+        );
+        -- W3C Passkey Endpoints (/.well-known/passkey-endpoints): where the tenant's app lets users
+        -- create and manage passkeys; no row (or NULLs) publishes an empty document.
+        CREATE TABLE passkey_endpoints (
+            tenant_id         text   NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            enroll            text   NULL,
+            manage            text   NULL,
+            prf_usage_details text   NULL,
+            updated_at        timestamptz NOT NULL
         );
         """,
     ];

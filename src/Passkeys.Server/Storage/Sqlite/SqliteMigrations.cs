@@ -193,7 +193,7 @@ internal static class SqliteMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
         """,
-        // OpenID Connect clients (Oidc/, docs/api.md "OpenID Connect"): per tenant; secret_hash is
+        // OpenID Connect clients (Oidc/, docs/api.md "OpenID Connect") and the Passkey Endpoints document: per tenant; secret_hash is
         // the SHA-256 of a confidential client's secret (NULL for public clients); the URI lists are
         // JSON arrays of strings, compared exactly.
         """
@@ -208,6 +208,15 @@ internal static class SqliteMigrations
             created_at                BIGINT NOT NULL,
             updated_at                BIGINT NOT NULL,
             PRIMARY KEY (tenant_id, client_id)
+        );
+        -- W3C Passkey Endpoints (/.well-known/passkey-endpoints): where the tenant's app lets users
+        -- create and manage passkeys; no row (or NULLs) publishes an empty document.
+        CREATE TABLE passkey_endpoints (
+            tenant_id         TEXT   NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            enroll            TEXT   NULL,
+            manage            TEXT   NULL,
+            prf_usage_details TEXT   NULL,
+            updated_at        BIGINT NOT NULL
         );
         """,
     ];
