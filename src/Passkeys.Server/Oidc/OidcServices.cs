@@ -46,6 +46,7 @@ public static class OidcServices
             options.AddEventHandler(OidcRequestValidation.Token.Descriptor);
             options.AddEventHandler(OidcRequestValidation.EndSession.Descriptor);
             options.AddEventHandler(OidcDiscovery.Descriptor);
+            options.AddEventHandler(OidcFormPostResponse.Descriptor);
             options.UseAspNetCore()
                 .EnableAuthorizationEndpointPassthrough()
                 .EnableTokenEndpointPassthrough()

@@ -126,6 +126,33 @@ public sealed class OidcProtocolErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Form_post_response_mode_posts_the_code_without_inline_script()
+    {
+        var passkey = TestServer.NewClient();
+        await _server.SignUpAsync(passkey, "hank");
+        var (verifier, challenge) = OidcFlow.Pkce();
+        using var page = await _flow.GetAuthorizeAsync([.. OidcFlow.AuthorizeParameters("spa", challenge), ("response_mode", "form_post")]);
+        // The hosted page: the server's page policy, with the client's origin allowed as a form target (the 302 or form post with the code).
+        Assert.Equal("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+            "manifest-src 'self'; form-action 'self' http://127.0.0.1:7000; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        var form = await OidcFlow.FormOfAsync(page);
+        var signIn = await _server.SignInAsync(passkey);
+        using var done = await _flow.PostAuthorizeAsync(form, (string)signIn["refreshToken"]!);
+        var html = await done.Content.ReadAsStringAsync();
+        Assert.True(done.StatusCode == HttpStatusCode.OK, html);
+        Assert.Contains("form-action 'self' http://127.0.0.1:7000;", done.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains($"action=\"{OidcFlow.Redirect}\"", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"/js/oidc-form-post.js\"></script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        var posted = await OidcFlow.FormOfAsync(done);
+        Assert.Equal("af0ifjsldkj", posted["state"]);
+        var tokens = await _flow.RedeemAsync(posted["code"], "spa", verifier);
+        Assert.True(tokens.Status == 200, tokens.Body.ToJsonString());
+    }
+
+    [Fact]
     public async Task Unsupported_grant_type_is_refused()
     {
         var response = await _flow.TokenAsync(("grant_type", "password"), ("username", "a"), ("password", "b"), ("client_id", "spa"));
