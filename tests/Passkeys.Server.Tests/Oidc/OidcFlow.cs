@@ -20,13 +20,16 @@ public sealed partial class OidcFlow : IDisposable
     public const string LogoutRedirect = "http://127.0.0.1:7000/signed-out";
 
     private readonly TestServer _server;
+    private readonly string? _publicBaseUrl;
     public HttpClient Http { get; }
     public string Tenant { get; }
-    public string Issuer => $"{_server.BaseAddress.ToString().TrimEnd('/')}/v1/tenants/{Tenant}";
+    public string Issuer => $"{_publicBaseUrl ?? _server.BaseAddress.ToString().TrimEnd('/')}/v1/tenants/{Tenant}";
 
-    public OidcFlow(TestServer server, string tenant = "default")
+    /// <param name="publicBaseUrl">The server's Passkeys:PublicBaseUrl when set (the issuer's base); else its listen address.</param>
+    public OidcFlow(TestServer server, string tenant = "default", string? publicBaseUrl = null)
     {
         _server = server;
+        _publicBaseUrl = publicBaseUrl;
         Tenant = tenant;
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
     }
@@ -133,7 +136,8 @@ public sealed partial class OidcFlow : IDisposable
     public async Task<JsonWebToken> ValidateAsync(string token, string audience)
     {
         var discovery = JsonNode.Parse(await Http.GetStringAsync($"/v1/tenants/{Tenant}/.well-known/openid-configuration"))!;
-        var jwks = new JsonWebKeySet(await Http.GetStringAsync((string)discovery["jwks_uri"]!));
+        // Fetched from this node (the public base of a multi-node test is not a real host).
+        var jwks = new JsonWebKeySet(await Http.GetStringAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery));
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = (string)discovery["issuer"]!,
