@@ -11,6 +11,7 @@ using Passkeys.Server.OperatorConsole;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
+using Passkeys.Server.Oidc;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Storage.Postgres;
@@ -79,6 +80,7 @@ public static class PasskeysServerApp
         services.AddSingleton<TenantCache>();
         services.AddHostedService<StoreChangeListener>();
         services.AddSingleton<CeremonyPurgeService>();
+        services.AddPasskeysOidc();
         services.AddHostedService(sp => sp.GetRequiredService<CeremonyPurgeService>());
         AddWebhooks(services, builder.Configuration);
         services.AddPasskeysConsole();
@@ -148,6 +150,8 @@ public static class PasskeysServerApp
         app.UseVaryByOriginOnTenantRoutes();
         app.UseCors();
         app.UseRateLimiter();
+        // The OpenID Connect provider (OpenIddict) handles its requests here: after rate limits, before the endpoints it passes through to.
+        app.UseAuthentication();
         app.UseJsonBodyTextCheck();
 
         app.MapOpenApi();
@@ -157,9 +161,11 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
+        tenant.MapOidcEndpoints();
         // Each adds its routes to the admin group (MapWebhookEndpoints answers its own sub-group, so it is not chained).
-        var admin = app.MapAdminEndpoints().MapOperatorEndpoints().MapAdminUserEndpoints();
+        var admin = app.MapAdminEndpoints().MapOperatorEndpoints().MapAdminUserEndpoints().MapOidcClientEndpoints();
         admin.MapWebhookEndpoints();
+        app.MapPasskeyEndpoints(tenant, admin);
         app.MapConsoleEndpoints();
         return app;
     }

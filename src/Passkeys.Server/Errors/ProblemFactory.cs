@@ -31,6 +31,12 @@ public static class ProblemFactory
         ServerError.OperatorsAlreadyBootstrapped => 409,
         ServerError.OperatorNotFound => 404,
         ServerError.ConsoleOriginUnusable => 503,
+        ServerError.OidcClientIdInvalid or ServerError.OidcClientTypeInvalid or ServerError.OidcRedirectUriInvalid
+            or ServerError.OidcPostLogoutRedirectUriInvalid or ServerError.PasskeyEndpointsInvalid => 400,
+        ServerError.OidcClientNotFound => 404,
+        ServerError.OidcClientExists => 409,
+        ServerError.OidcSignInRequired => 401,
+        >= ServerError.OidcUnknownClient and <= ServerError.OidcClientMismatch => 400,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -129,6 +135,7 @@ public static class ProblemFactory
         ServerError.OperatorNotFound => "We could not find that operator.",
         ServerError.AdminKeyRequired => "Only the admin key can do this.",
         ServerError.ConsoleOriginUnusable => "The console cannot use passkeys at this address. Set Passkeys:PublicBaseUrl to a host name.",
+        >= ServerError.OidcClientNotFound and <= ServerError.OidcClientMismatch => Oidc.OidcMessages.Of(error),
         _ => "Something went wrong on our side. Please try again.",
     };
 

@@ -164,4 +164,40 @@ public enum ServerError
     /// an IP address is not a valid rpId. A configuration fault, answered 503.
     /// </summary>
     ConsoleOriginUnusable = 1176,
+    // 1130–1149: the OpenID Connect provider (issue 14, Oidc/; docs/api.md, "OpenID Connect").
+    /// <summary>No OIDC client with that id in the tenant. 404.</summary>
+    OidcClientNotFound = 1130,
+    /// <summary>A client id is empty, longer than 64 characters, or has a character outside <c>A–Z a–z 0–9 . _ -</c>.</summary>
+    OidcClientIdInvalid = 1131,
+    /// <summary><c>clientType</c> is not <c>public</c> or <c>confidential</c>, or an update tries to change it.</summary>
+    OidcClientTypeInvalid = 1132,
+    /// <summary>
+    /// A redirect URI is not an absolute https URI (http only on localhost and loopback addresses), has
+    /// a fragment or user info, is longer than 2048 characters, repeats, or the list is empty or has more than 20.
+    /// </summary>
+    OidcRedirectUriInvalid = 1133,
+    /// <summary>A post-logout redirect URI breaks the same rules as <see cref="OidcRedirectUriInvalid"/> (the list may be empty).</summary>
+    OidcPostLogoutRedirectUriInvalid = 1134,
+    /// <summary>The tenant already has an OIDC client with that id. 409.</summary>
+    OidcClientExists = 1135,
+    /// <summary>The hosted page's proof of sign-in (a session's refresh token) is missing, unknown, spent, of an ended session, or too old for the request. 401.</summary>
+    OidcSignInRequired = 1136,
+    /// <summary>A Passkey Endpoints URL (<c>enroll</c>, <c>manage</c>, <c>prfUsageDetails</c>) is not an absolute https URL (http only on localhost and loopback) of at most 2048 characters.</summary>
+    PasskeyEndpointsInvalid = 1137,
+    /// <summary>An authorization, token or logout request names a client the tenant does not have (OAuth <c>invalid_client</c> / <c>invalid_request</c>).</summary>
+    OidcUnknownClient = 1140,
+    /// <summary><c>redirect_uri</c> is not one of the client's registered redirect URIs (compared exactly).</summary>
+    OidcRedirectUriNotRegistered = 1141,
+    /// <summary>A public client sent no <c>code_challenge</c> (PKCE with S256 is required for public clients).</summary>
+    OidcPkceRequired = 1142,
+    /// <summary>A confidential client's secret is missing or wrong, or a public client sent one (OAuth <c>invalid_client</c>).</summary>
+    OidcClientAuthenticationFailed = 1143,
+    /// <summary><c>post_logout_redirect_uri</c> is not one of the client's registered post-logout redirect URIs.</summary>
+    OidcPostLogoutRedirectUriNotRegistered = 1144,
+    /// <summary>The session behind a code or refresh token has ended (signed out, revoked, expired, or the token was used twice): OAuth <c>invalid_grant</c>.</summary>
+    OidcSessionEnded = 1145,
+    /// <summary><c>prompt=none</c>: the provider has no browser session to reuse; every sign-in is a passkey ceremony (OAuth <c>login_required</c>).</summary>
+    OidcLoginRequired = 1146,
+    /// <summary>A token or logout request's client does not match the client the code, refresh token or ID token was issued to.</summary>
+    OidcClientMismatch = 1147,
 }

@@ -50,7 +50,12 @@ public static class PageSecurityHeaders
         {
             return;
         }
-        headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+        // A page that needs a narrower variant sets its own first (the OIDC sign-in page adds the
+        // client's redirect origin to form-action); every other page gets the policy above.
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+        }
         headers[HeaderNames.XFrameOptions] = "DENY";
         headers["Referrer-Policy"] = ReferrerPolicy;
         headers["Cross-Origin-Opener-Policy"] = "same-origin";

@@ -258,5 +258,29 @@ internal static class PostgresMigrations
         CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
         CREATE INDEX ix_webhook_deliveries_completed ON webhook_deliveries (status, completed_at);
         """,
+        // OpenID Connect clients and passkey endpoints; mirrors SQLite's migration of the same place.
+        """
+        CREATE TABLE oidc_clients (
+            tenant_id                 text        NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            client_id                 text        NOT NULL,
+            display_name              text        NOT NULL,
+            client_type               text        NOT NULL,
+            secret_hash               bytea       NULL,
+            redirect_uris             text        NOT NULL,
+            post_logout_redirect_uris text        NOT NULL,
+            created_at                timestamptz NOT NULL,
+            updated_at                timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, client_id)
+        );
+        -- W3C Passkey Endpoints (/.well-known/passkey-endpoints): where the tenant's app lets users
+        -- create and manage passkeys; no row (or NULLs) publishes an empty document.
+        CREATE TABLE passkey_endpoints (
+            tenant_id         text   NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            enroll            text   NULL,
+            manage            text   NULL,
+            prf_usage_details text   NULL,
+            updated_at        timestamptz NOT NULL
+        );
+        """,
     ];
 }

@@ -267,5 +267,31 @@ internal static class SqliteMigrations
         CREATE INDEX ix_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
         CREATE INDEX ix_webhook_deliveries_completed ON webhook_deliveries (status, completed_at);
         """,
+        // OpenID Connect clients (Oidc/, docs/api.md "OpenID Connect") and the Passkey Endpoints document: per tenant; secret_hash is
+        // the SHA-256 of a confidential client's secret (NULL for public clients); the URI lists are
+        // JSON arrays of strings, compared exactly.
+        """
+        CREATE TABLE oidc_clients (
+            tenant_id                 TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+            client_id                 TEXT   NOT NULL,
+            display_name              TEXT   NOT NULL,
+            client_type               TEXT   NOT NULL,
+            secret_hash               BLOB   NULL,
+            redirect_uris             TEXT   NOT NULL,
+            post_logout_redirect_uris TEXT   NOT NULL,
+            created_at                BIGINT NOT NULL,
+            updated_at                BIGINT NOT NULL,
+            PRIMARY KEY (tenant_id, client_id)
+        );
+        -- W3C Passkey Endpoints (/.well-known/passkey-endpoints): where the tenant's app lets users
+        -- create and manage passkeys; no row (or NULLs) publishes an empty document.
+        CREATE TABLE passkey_endpoints (
+            tenant_id         TEXT   NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+            enroll            TEXT   NULL,
+            manage            TEXT   NULL,
+            prf_usage_details TEXT   NULL,
+            updated_at        BIGINT NOT NULL
+        );
+        """,
     ];
 }

@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using Passkeys.Browser.Tests.Infrastructure;
+
+namespace Passkeys.Browser.Tests.Oidc;
+
+/// <summary>
+/// OpenID Connect in Chromium: an app with no passkey code sends the user to the tenant's hosted
+/// page, which signs up or signs in with a (virtual) passkey and returns a code the app redeems.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OidcSignInTests(BrowserFixture fixture)
+{
+    private const string AdminKey = "oidc-browser-admin-key-0123456789abcdef";
+
+    [BrowserFact]
+    public async Task Sign_up_then_sign_in_through_the_hosted_page_into_a_relying_app()
+    {
+        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey);
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        // The browser must use the localhost origin (WebAuthn refuses IP origins); the app's back channel uses either.
+        await using var app = await RelyingApp.StartAsync($"{server.Origin}/v1/tenants/default", $"http://127.0.0.1:{server.Port}/v1/tenants/default", "relying-app");
+        using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/oidc-clients", new
+        {
+            clientId = "relying-app", displayName = "Relying App", clientType = "public", redirectUris = new[] { app.RedirectUri },
+        }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        await using var tab = await fixture.NewTabAsync(nameof(Sign_up_then_sign_in_through_the_hosted_page_into_a_relying_app), AuthenticatorOptions.Platform, server: server);
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            var username = "oidc-" + Guid.NewGuid().ToString("N")[..8];
+            await page.GotoAsync(app.LoginUrl);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to continue to Relying App" })).ToBeVisibleAsync();
+            // The hosted page meets the same accessibility bar as the demo pages, and breaks no page rule.
+            await Axe.AssertNoViolationsAsync(page, "oidc hosted sign-in page");
+            await page.Locator("#signup-username").FillAsync(username);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create a passkey" }).ClickAsync();
+            await page.WaitForURLAsync($"{app.RedirectUri}**");
+            await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync($"Signed in as {username} with hwk user (urn:passkeys:acr:passkey:uv)");
+
+            // Again, now with the passkey: prompt=login makes the page ask for a new ceremony. The page
+            // offers the passkey in autofill at once, which the virtual authenticator may answer before
+            // the button is clicked: either path signs the same user in.
+            await page.GotoAsync(app.LoginUrl + "?prompt=login");
+            try
+            {
+                await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync(new() { Timeout = 5000 });
+            }
+            catch (Exception e) when (e is TimeoutException or PlaywrightException && page.Url.StartsWith(app.RedirectUri, StringComparison.Ordinal))
+            {
+            }
+            await page.WaitForURLAsync($"{app.RedirectUri}**");
+            await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync($"Signed in as {username} with hwk user (urn:passkeys:acr:passkey:uv)");
+        });
+    }
+}
