@@ -17,7 +17,9 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
     public RelyingParty For(TenantRecord tenant)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
+        // Every accepted origin (web, related, the native apps') takes part, so a change to any rebuilds the party.
+        var origins = Tenants.NativeApps.NativeAppRules.AcceptedOrigins(tenant);
+        var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', origins),
             tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection);
         if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
         {
@@ -27,7 +29,7 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
         {
             RpId = tenant.RpId,
             RpName = tenant.RpName,
-            Origins = [.. tenant.Origins, .. tenant.RelatedOrigins],
+            Origins = [.. origins],
             UserVerification = ParseUserVerification(tenant.UserVerification),
             Attestation = tenant.Attestation switch
             {

@@ -15,6 +15,7 @@ public static class ProblemFactory
         ServerError.MalformedRequest or ServerError.ValidationFailed or ServerError.CeremonyNotFound or ServerError.RecoveryCodeInvalid
             or ServerError.UsernameNotAllowed or ServerError.UsernameMixesScripts => 400,
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
+        ServerError.AppOriginInvalid or ServerError.AndroidAppInvalid or ServerError.IosAppIdInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
@@ -78,6 +79,9 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        ServerError.AppOriginInvalid => "An app origin must be android:apk-key-hash: followed by the base64url SHA-256 of the app's signing certificate.",
+        ServerError.AndroidAppInvalid => "Each Android app needs a valid package name and the SHA-256 fingerprints of its signing certificates.",
+        ServerError.IosAppIdInvalid => "Each iOS app must be given as TEAMID.bundle.id.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

@@ -89,4 +89,12 @@ public enum ServerError
     /// whichever copy presents it, until the user or an operator reinstates it. 403.
     /// </summary>
     CredentialSuspended = 1100,
+
+    // 1150–1159: native apps and moving passkeys in and out (issue 14).
+    /// <summary>A tenant origin that is not http(s) is not a well-formed Android app origin (android:apk-key-hash: and 43 base64url characters).</summary>
+    AppOriginInvalid = 1150,
+    /// <summary>A tenant's nativeApps.android entry has a malformed or repeated package name or certificate fingerprint.</summary>
+    AndroidAppInvalid = 1151,
+    /// <summary>A tenant's nativeApps.ios entry is not an app id TEAMID.bundle.id, or repeats one.</summary>
+    IosAppIdInvalid = 1152,
 }

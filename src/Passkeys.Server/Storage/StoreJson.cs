@@ -5,4 +5,5 @@ namespace Passkeys.Server.Storage;
 /// <summary>Source-generated JSON for the few list columns stores keep as JSON text.</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(List<int>))]
+[JsonSerializable(typeof(Tenants.NativeApps.NativeAppSettings))]
 internal sealed partial class StoreJson : JsonSerializerContext;

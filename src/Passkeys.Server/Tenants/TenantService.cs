@@ -17,8 +17,10 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         {
             return;
         }
+        // Configuration has no native apps: the ones set through the admin API survive a restart.
+        var existing = await store.GetTenantAsync(d.Id, ct).ConfigureAwait(false);
         var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
-            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection);
+            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection, existing?.NativeApps);
         if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
         {
             await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
@@ -31,6 +33,8 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         ArgumentNullException.ThrowIfNull(input);
         var algorithms = TenantAlgorithms.FromJson(input.Algorithms);
         var problems = TenantRules.Problems(id, input.RpId, input.RpName, input.Origins, input.RelatedOrigins, input.UserVerification, input.Attestation, algorithms);
+        var (nativeApps, appProblems) = NativeApps.NativeAppRules.Check(input.NativeApps);
+        problems = [.. problems, .. appProblems];
         if (problems.Count > 0)
         {
             // One code per answer: the first problem's (malformed values come first), every message.
@@ -42,7 +46,7 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
                 $"cloneDetection '{input.CloneDetection}' must be one of {string.Join(", ", CloneDetectionPolicy.All)}.");
         }
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
-            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection);
+            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, nativeApps);
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>

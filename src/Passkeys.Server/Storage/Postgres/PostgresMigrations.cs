@@ -189,5 +189,9 @@ internal static class PostgresMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at timestamptz NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection text NOT NULL DEFAULT 'suspend';
         """,
+        // Native apps; mirrors SQLite's migration of the same place.
+        """
+        ALTER TABLE tenants ADD COLUMN native_apps jsonb NULL;
+        """,
     ];
 }

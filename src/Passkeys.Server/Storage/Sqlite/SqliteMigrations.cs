@@ -193,5 +193,10 @@ internal static class SqliteMigrations
         ALTER TABLE credentials ADD COLUMN clone_suspected_at BIGINT NULL;
         ALTER TABLE tenants ADD COLUMN clone_detection TEXT NOT NULL DEFAULT 'suspend';
         """,
+        // Native apps (docs/integration.md, "Native apps"): a tenant's Android and iOS apps as one
+        // JSON object; NULL, as every existing tenant gets, is none.
+        """
+        ALTER TABLE tenants ADD COLUMN native_apps TEXT NULL;
+        """,
     ];
 }
