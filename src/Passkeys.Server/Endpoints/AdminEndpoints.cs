@@ -129,6 +129,7 @@ public static class AdminEndpoints
             return TypedResults.Ok(new FunnelResponse(funnel, failures));
         });
         admin.MapNativeAppEndpoints();
+        admin.MapMigrationEndpoints();
         return admin;
     }
 }

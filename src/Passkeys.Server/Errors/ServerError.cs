@@ -97,4 +97,10 @@ public enum ServerError
     AndroidAppInvalid = 1151,
     /// <summary>A tenant's nativeApps.ios entry is not an app id TEAMID.bundle.id, or repeats one.</summary>
     IosAppIdInvalid = 1152,
+    /// <summary>An import file's <c>format</c> or <c>formatVersion</c> is missing or not one this server reads.</summary>
+    ImportFormatUnknown = 1153,
+    /// <summary>A value in an import file is missing, of the wrong type or not allowed; the problem's <c>path</c> names it.</summary>
+    ImportFieldInvalid = 1154,
+    /// <summary>An import's tenant, user (id, name or handle) or credential id exists already; nothing was imported.</summary>
+    ImportConflict = 1155,
 }

@@ -13,6 +13,11 @@ public abstract partial class SqlPasskeyStore
     private protected const string InsertUserSql =
         "INSERT INTO users (tenant_id, id, handle, name, name_key, display_name, created_at) VALUES (@t, @id, @h, @n, @nk, @dn, @at)";
 
+    // ON CONFLICT: an existing id inserts nothing (0 rows), for the caller to report.
+    private protected string InsertTenantSql =>
+        $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, " +
+        $"{Typed("@algs", SqlType.JsonList)}, @at, @cd, {Typed("@na", SqlType.JsonList)}) ON CONFLICT (id) DO NOTHING";
+
     /// <inheritdoc />
     public async Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
     {
@@ -33,10 +38,7 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
         // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
-        var created = await ExecuteAsync(
-            $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, {Typed("@na", SqlType.JsonList)}) " +
-            "ON CONFLICT (id) DO NOTHING",
-            cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
+        var created = await ExecuteAsync(InsertTenantSql, cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
         if (created)
         {
             await AnnounceAsync(new StoreChange(StoreChangeKind.Tenant, tenant.Id), cancellationToken).ConfigureAwait(false);
