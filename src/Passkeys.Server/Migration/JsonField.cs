@@ -33,7 +33,8 @@ internal readonly record struct JsonField(JsonElement Value, string Path, bool I
         {
             if (string.Equals(property.Name, name, IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
             {
-                return property.Value.ValueKind == JsonValueKind.Null ? null : new JsonField(property.Value, $"{Path}.{name}", IgnoreCase);
+                // The path spells the member as the file does, so it can be found there.
+                return property.Value.ValueKind == JsonValueKind.Null ? null : new JsonField(property.Value, $"{Path}.{property.Name}", IgnoreCase);
             }
         }
         return null;
