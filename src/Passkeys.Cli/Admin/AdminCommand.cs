@@ -14,7 +14,7 @@ internal static class AdminCommand
     public static Command Create(AdminConsole? console = null)
     {
         var options = new AdminOptions(console ?? AdminConsole.System);
-        var command = new Command("admin", "Operate a Passkeys server: tenants, API keys, users, signing keys, audit")
+        var command = new Command("admin", "Operate a Passkeys server: tenants, API keys, users, signing keys, audit, export and import")
         {
             options.Url,
             options.AdminKey,
@@ -25,6 +25,8 @@ internal static class AdminCommand
             SigningKeysCommand.Create(options),
             AuditCommand.Create(options),
             FunnelCommand.Create(options),
+            MigrationCommands.Export(options),
+            MigrationCommands.Import(options),
         };
         return command;
     }

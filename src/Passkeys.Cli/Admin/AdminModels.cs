@@ -39,3 +39,5 @@ internal sealed record FunnelRow(string Ceremony, long Started, long Succeeded, 
 internal sealed record FailureRow(string? Browser, string? Os, long Failed, long Total);
 
 internal sealed record Funnel(IReadOnlyList<FunnelRow> Ceremonies, IReadOnlyList<FailureRow> FailuresByBrowser);
+
+internal sealed record ImportSummary(string Tenant, bool TenantCreated, int Users, int Credentials);
