@@ -91,7 +91,7 @@ public enum ServerError
     CredentialSuspended = 1100,
 
     // 1150–1159: native apps and moving passkeys in and out (issue 14).
-    /// <summary>A tenant origin that is not http(s) is not a well-formed Android app origin (android:apk-key-hash: and 43 base64url characters).</summary>
+    /// <summary>A tenant origin in the android: scheme is not a well-formed Android app origin (android:apk-key-hash: and 43 base64url characters).</summary>
     AppOriginInvalid = 1150,
     /// <summary>A tenant's nativeApps.android entry has a malformed or repeated package name or certificate fingerprint.</summary>
     AndroidAppInvalid = 1151,

@@ -13,7 +13,10 @@ public sealed class NativeAppSettingsTests
         { """{"origins":["android:apk-key-hash:short"]}""", 1150, "android:apk-key-hash:short" },
         { """{"origins":["android:apk-key-hash:q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k="]}""", 1150, "android:apk-key-hash:" },
         { """{"origins":["android:apk-key-hash:q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4l"]}""", 1150, "android:apk-key-hash:" }, // spare bits set
-        { """{"origins":["ios:bundle-id:com.example"]}""", 1150, "ios:bundle-id" },
+        { """{"origins":["android:apk-key-sha1:q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k"]}""", 1150, "android:apk-key-sha1" },
+        // Other schemes are no app origin this server knows: malformed web origins, as before.
+        { """{"origins":["ios:bundle-id:com.example"]}""", 1001, "ios:bundle-id" },
+        { """{"origins":["shop.example/path"]}""", 1001, "shop.example/path" },
         // Android apps.
         { """{"nativeApps":{"android":[{"packageName":"shop","sha256CertFingerprints":["GOOD"]}]}}""", 1151, "nativeApps.android[0].packageName" },
         { """{"nativeApps":{"android":[{"packageName":"com.example.shop","sha256CertFingerprints":[]}]}}""", 1151, "nativeApps.android[0].sha256CertFingerprints" },

@@ -34,9 +34,12 @@ public static partial class NativeAppRules
     [GeneratedRegex("^[A-Z0-9]{10}\\.[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$")]
     private static partial Regex IosAppIdPattern();
 
-    /// <summary>True for an origin that is not a web origin (http or https): an app's.</summary>
-    public static bool IsAppOrigin(string origin) =>
-        !origin.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !origin.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// True for an origin in the <c>android:</c> scheme: an app's, checked by <see cref="IsAndroidOrigin"/>.
+    /// Anything else is taken for a web origin and checked as one (a typo such as <c>shop.example/path</c>
+    /// stays a malformed web origin).
+    /// </summary>
+    public static bool IsAppOrigin(string origin) => origin.StartsWith("android:", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True for <c>android:apk-key-hash:</c> followed by the unpadded base64url of 32 bytes.</summary>
     public static bool IsAndroidOrigin(string? origin)
@@ -57,8 +60,8 @@ public static partial class NativeAppRules
         AndroidOriginPrefix + Secrets.Base64Url(FingerprintBytes(fingerprint));
 
     /// <summary>
-    /// Problems with the app origins among a tenant's <c>origins</c>: every entry that is not http(s)
-    /// must be a well-formed Android origin (<see cref="ServerError.AppOriginInvalid"/>).
+    /// Problems with the app origins among a tenant's <c>origins</c>: every <c>android:</c> entry must
+    /// be a well-formed Android origin (<see cref="ServerError.AppOriginInvalid"/>).
     /// </summary>
     public static IEnumerable<TenantProblem> OriginProblems(IReadOnlyList<string>? origins)
     {
@@ -67,7 +70,7 @@ public static partial class NativeAppRules
             if (origin is not null && IsAppOrigin(origin) && !IsAndroidOrigin(origin))
             {
                 yield return new TenantProblem(ServerError.AppOriginInvalid,
-                    $"'{origin}' is neither a web origin (https://host[:port]) nor an Android app origin ({AndroidOriginPrefix} and the unpadded base64url SHA-256 of the app's signing certificate, 43 characters).");
+                    $"'{origin}' is not an Android app origin: {AndroidOriginPrefix} and the unpadded base64url SHA-256 of the app's signing certificate (43 characters).");
             }
         }
     }
