@@ -50,7 +50,8 @@ public abstract class NativeAppTests : IDisposable
     {
         await using var server = await StartAsync();
         var created = await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants", Tenant(OneAndroidApp), bearer: TestServer.AdminKey);
-        // Shown as stored: fingerprints in keytool's upper case.
+        // The documented object and nothing else (no helper properties), fingerprints in keytool's upper case.
+        Assert.Equal(["android", "ios"], created["nativeApps"]!.AsObject().Select(p => p.Key));
         Assert.Equal(Fingerprint(AppCertificate), (string)created["nativeApps"]!["android"]![0]!["sha256CertFingerprints"]![0]!);
 
         var links = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/shop/native-apps/assetlinks.json", bearer: TestServer.AdminKey);

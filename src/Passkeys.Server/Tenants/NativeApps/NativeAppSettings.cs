@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Passkeys.Server.Tenants.NativeApps;
 
 /// <summary>
@@ -10,12 +12,15 @@ namespace Passkeys.Server.Tenants.NativeApps;
 public sealed record NativeAppSettings(IReadOnlyList<AndroidAppSetting>? Android = null, IReadOnlyList<string>? Ios = null)
 {
     /// <summary>The Android apps, never null.</summary>
+    [JsonIgnore]
     public IReadOnlyList<AndroidAppSetting> AndroidApps => Android ?? [];
 
     /// <summary>The iOS app ids, never null.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> IosAppIds => Ios ?? [];
 
     /// <summary>True when neither list has an entry.</summary>
+    [JsonIgnore]
     public bool IsEmpty => AndroidApps.Count == 0 && IosAppIds.Count == 0;
 }
 
