@@ -77,6 +77,8 @@ public static class PasskeysServerApp
         services.AddSingleton<AccountService>();
         services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<TenantService>();
+        services.AddSingleton<Migration.TenantExporter>();
+        services.AddSingleton<Migration.ImportService>();
         services.AddSingleton<TenantCache>();
         services.AddHostedService<StoreChangeListener>();
         services.AddSingleton<CeremonyPurgeService>();

@@ -66,11 +66,9 @@ public sealed class SoftwareClient
         using var document = OptionsReader.Parse(optionsJson);
         var options = OptionsReader.Root(document);
 
-        // §5.1.3 steps 6–8: origin and RP ID.
-        string effectiveDomain = RpIdValidator.EffectiveDomain(Options.Origin);
+        // §5.1.3 steps 6–8: origin and RP ID (for an app: the RP ID's Digital Asset Links instead).
         var rp = OptionsReader.RequiredObject(options, "rp");
-        string rpId = OptionsReader.String(rp, "id") ?? effectiveDomain;
-        RpIdValidator.Validate(rpId, effectiveDomain);
+        string rpId = await ValidateRpIdAsync(OptionsReader.String(rp, "id"), cancellationToken).ConfigureAwait(false);
 
         var user = OptionsReader.RequiredObject(options, "user");
         byte[] userId = OptionsReader.RequiredBytes(user, "id");
@@ -117,7 +115,8 @@ public sealed class SoftwareClient
         string? appIdExclude = extensions.ValueKind == JsonValueKind.Object ? OptionsReader.String(extensions, "appidExclude") : null;
         if (appIdExclude is not null)
         {
-            AppIdValidator.Validate(appIdExclude, effectiveDomain);
+            // An app's origin has no domain: EffectiveDomain refuses it (SecurityError), as AppIDs are web-only.
+            AppIdValidator.Validate(appIdExclude, RpIdValidator.EffectiveDomain(Options.Origin));
         }
         int? credProtect = extensions.ValueKind == JsonValueKind.Object
             ? OptionsReader.String(extensions, "credentialProtectionPolicy") switch
@@ -193,10 +192,8 @@ public sealed class SoftwareClient
         using var document = OptionsReader.Parse(optionsJson);
         var options = OptionsReader.Root(document);
 
-        // §5.1.4.1 steps 6–8: origin and RP ID.
-        string effectiveDomain = RpIdValidator.EffectiveDomain(Options.Origin);
-        string rpId = OptionsReader.String(options, "rpId") ?? effectiveDomain;
-        RpIdValidator.Validate(rpId, effectiveDomain);
+        // §5.1.4.1 steps 6–8: origin and RP ID (for an app: the RP ID's Digital Asset Links instead).
+        string rpId = await ValidateRpIdAsync(OptionsReader.String(options, "rpId"), cancellationToken).ConfigureAwait(false);
 
         byte[] challenge = OptionsReader.RequiredBytes(options, "challenge");
         var allowList = OptionsReader.Descriptors(options, "allowCredentials");
@@ -207,7 +204,8 @@ public sealed class SoftwareClient
         string? appId = extensions.ValueKind == JsonValueKind.Object ? OptionsReader.String(extensions, "appid") : null;
         if (appId is not null)
         {
-            AppIdValidator.Validate(appId, effectiveDomain);
+            // An app's origin has no domain: EffectiveDomain refuses it (SecurityError), as AppIDs are web-only.
+            AppIdValidator.Validate(appId, RpIdValidator.EffectiveDomain(Options.Origin));
         }
 
         byte[] clientDataJson = ClientData("webauthn.get", challenge);
@@ -292,6 +290,21 @@ public sealed class SoftwareClient
             ExcludeList = excludeList,
         });
         throw new InvalidOperationException("the authenticator created a credential under an AppID whose credential it holds");
+    }
+
+    // A web page: the RP ID must be its origin's domain or a registrable suffix. An Android app has no
+    // domain; Credential Manager lets it use an RP ID whose assetlinks.json names it.
+    private async Task<string> ValidateRpIdAsync(string? requested, CancellationToken cancellationToken)
+    {
+        if (Options.AndroidApp is { } app)
+        {
+            await AssetLinksValidator.ValidateAsync(app, requested, cancellationToken).ConfigureAwait(false);
+            return requested!;
+        }
+        string effectiveDomain = RpIdValidator.EffectiveDomain(Options.Origin);
+        string rpId = requested ?? effectiveDomain;
+        RpIdValidator.Validate(rpId, effectiveDomain);
+        return rpId;
     }
 
     private GetAssertionResponse GetAssertion(string rpId, byte[] clientDataJson, List<byte[]> allowList, bool uv) =>

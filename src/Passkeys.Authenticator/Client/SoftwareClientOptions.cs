@@ -50,4 +50,17 @@ public sealed class SoftwareClientOptions
 
     /// <summary>The fault switches in effect.</summary>
     public ClientFaults Faults { get; set; }
+
+    /// <summary>
+    /// The Android app this client acts as, or null for a web page. Set with
+    /// <see cref="ForAndroidApp"/>, which also makes <see cref="Origin"/> the app's origin.
+    /// </summary>
+    public AndroidApp? AndroidApp { get; init; }
+
+    /// <summary>A client acting as <paramref name="app"/> (Credential Manager's role) rather than a web page.</summary>
+    public static SoftwareClientOptions ForAndroidApp(AndroidApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return new SoftwareClientOptions { Origin = app.Origin, AndroidApp = app };
+    }
 }

@@ -14,7 +14,7 @@ internal static class AdminCommand
     public static Command Create(AdminConsole? console = null)
     {
         var options = new AdminOptions(console ?? AdminConsole.System);
-        var command = new Command("admin", "Operate a Passkeys server: tenants, API keys, users, signing keys, audit, console operators")
+        var command = new Command("admin", "Operate a Passkeys server: tenants, API keys, users, signing keys, audit, console operators, export and import")
         {
             options.Url,
             options.AdminKey,
@@ -26,6 +26,8 @@ internal static class AdminCommand
             AuditCommand.Create(options),
             FunnelCommand.Create(options),
             OperatorsCommand.Create(options),
+            MigrationCommands.Export(options),
+            MigrationCommands.Import(options),
         };
         return command;
     }

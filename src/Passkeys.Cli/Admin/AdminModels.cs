@@ -45,3 +45,4 @@ internal sealed record OperatorInvitation(string EnrolmentUrl, DateTimeOffset Ex
 internal sealed record ConsoleOperator(string Id, string Name, DateTimeOffset CreatedAt, int Passkeys);
 
 internal sealed record ConsoleOperatorList(IReadOnlyList<ConsoleOperator> Operators);
+internal sealed record ImportSummary(string Tenant, bool TenantCreated, int Users, int Credentials);

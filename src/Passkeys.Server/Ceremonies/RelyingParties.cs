@@ -34,7 +34,9 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var attestationPolicy = tenant.AttestationPolicy ?? Tenants.AttestationPolicySettings.Default;
-        var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', tenant.Origins), string.Join(' ', tenant.RelatedOrigins),
+        // Every accepted origin (web, related, the native apps') takes part, so a change to any rebuilds the party.
+        var origins = Tenants.NativeApps.NativeAppRules.AcceptedOrigins(tenant);
+        var fingerprint = string.Join('\n', tenant.RpId, tenant.RpName, string.Join(' ', origins),
             tenant.UserVerification, tenant.Attestation, Tenants.TenantAlgorithms.Fingerprint(tenant.Algorithms), tenant.CloneDetection,
             PolicyJson.GetValue(attestationPolicy, static p => p.ToJson()));
         if (_parties.TryGetValue(tenant.Id, out var cached) && cached.Fingerprint == fingerprint)
@@ -46,7 +48,7 @@ public sealed class RelyingParties(TimeProvider time, Microsoft.Extensions.Optio
         {
             RpId = tenant.RpId,
             RpName = tenant.RpName,
-            Origins = [.. tenant.Origins, .. tenant.RelatedOrigins],
+            Origins = [.. origins],
             UserVerification = ParseUserVerification(tenant.UserVerification),
             Attestation = tenant.Attestation switch
             {

@@ -150,6 +150,8 @@ public static class AdminEndpoints
                 .Select(g => new FailureRow(g.Key.Browser, g.Key.Os, g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Sum(c => c.Count))).ToList();
             return TypedResults.Ok(new FunnelResponse(funnel, failures));
         });
+        admin.MapNativeAppEndpoints();
+        admin.MapMigrationEndpoints();
         return admin;
     }
 

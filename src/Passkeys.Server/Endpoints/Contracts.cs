@@ -75,20 +75,24 @@ public sealed record RedeemRequest(string Username, string Code);
 public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset ExpiresAt);
 
 /// <summary>Tenant in the admin API.</summary>
+/// <param name="NativeApps">The Android and iOS apps that use the tenant's passkeys (docs/integration.md, "Native apps"); null for none.</param>
 /// <param name="Algorithms">The COSE algorithm names offered at registration, most preferred first; null for the library default.</param>
 /// <param name="AttestationPolicy">What registrations' attestation must prove and which AAGUIDs may register (trusted roots as base64 DER).</param>
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
     string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection,
-    Tenants.AttestationPolicySettings AttestationPolicy);
+    Tenants.AttestationPolicySettings AttestationPolicy,
+    Tenants.NativeApps.NativeAppSettings? NativeApps = null);
 
 /// <summary>Tenant create/replace body.</summary>
 /// <param name="Algorithms">
 /// COSE algorithms to offer, most preferred first: names ("ES256", "EdDSA", "ML-DSA-44") or numbers (-7);
 /// null or absent for the library default (Tenants/TenantAlgorithms.cs).
 /// </param>
+/// <param name="NativeApps">Android apps (package name, certificate fingerprints) and iOS app ids; null or absent for none.</param>
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
     string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null,
-    string CloneDetection = "suspend", AttestationPolicyInput? AttestationPolicy = null);
+    string CloneDetection = "suspend", AttestationPolicyInput? AttestationPolicy = null,
+    Tenants.NativeApps.NativeAppSettings? NativeApps = null);
 
 /// <summary>A tenant's <c>attestationPolicy</c> in a create/replace body (Tenants/AttestationPolicyRules.cs); absent for mode "any" with no lists.</summary>
 /// <param name="Mode">any (default) | verified | trusted.</param>

@@ -31,7 +31,7 @@ public static class ServiceEndpoints
             var tenant = tenants.FirstOrDefault(t => string.Equals(t.RpId, host, StringComparison.OrdinalIgnoreCase))
                 ?? tenants.FirstOrDefault(t => t.Id == options.Value.DefaultTenant.Id)
                 ?? throw new Errors.ServerException(Errors.ServerError.TenantNotFound);
-            return TypedResults.Ok(new RelatedOriginsResponse([.. tenant.Origins.Concat(tenant.RelatedOrigins).Distinct(StringComparer.Ordinal)]));
+            return TypedResults.Ok(new RelatedOriginsResponse([.. Tenants.NativeApps.NativeAppRules.WebOrigins(tenant.Origins.Concat(tenant.RelatedOrigins)).Distinct(StringComparer.Ordinal)]));
         }).WithMetadata(RateLimitClass.Api).WithTags("Service").WithSummary("Related origins of the tenant whose rpId is this host");
         return routes;
     }

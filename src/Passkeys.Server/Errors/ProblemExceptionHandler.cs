@@ -47,6 +47,10 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         {
             LogRejected(logger, problem.Status ?? 0, problem.Title, exception.GetType().Name);
         }
+        if (exception is ServerException { Path: { } path })
+        {
+            problem.Extensions["path"] = path;
+        }
         if (exception is ServerException { RetryAfter: { } retryAfter })
         {
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

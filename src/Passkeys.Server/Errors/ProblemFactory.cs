@@ -16,6 +16,9 @@ public static class ProblemFactory
             or ServerError.UsernameNotAllowed or ServerError.UsernameMixesScripts => 400,
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.ConditionalCreateNeedsSignedInUser => 400,
+        ServerError.AppOriginInvalid or ServerError.AndroidAppInvalid or ServerError.IosAppIdInvalid => 400,
+        ServerError.ImportFormatUnknown or ServerError.ImportFieldInvalid => 400,
+        ServerError.ImportConflict => 409,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
         ServerError.AttestationPolicyInvalid or ServerError.AttestationRootUnreadable or ServerError.AttestationRootNotCa or ServerError.AttestationRootExpired => 400,
@@ -136,6 +139,12 @@ public static class ProblemFactory
         ServerError.AdminKeyRequired => "Only the admin key can do this.",
         ServerError.ConsoleOriginUnusable => "The console cannot use passkeys at this address. Set Passkeys:PublicBaseUrl to a host name.",
         >= ServerError.OidcClientNotFound and <= ServerError.OidcClientMismatch => Oidc.OidcMessages.Of(error),
+        ServerError.AppOriginInvalid => "An app origin must be android:apk-key-hash: followed by the base64url SHA-256 of the app's signing certificate.",
+        ServerError.AndroidAppInvalid => "Each Android app needs a valid package name and the SHA-256 fingerprints of its signing certificates.",
+        ServerError.IosAppIdInvalid => "Each iOS app must be given as TEAMID.bundle.id.",
+        ServerError.ImportFormatUnknown => "The file is not an export this server can read.",
+        ServerError.ImportFieldInvalid => "A value in the file is not valid; nothing was imported.",
+        ServerError.ImportConflict => "Something in the file exists already; nothing was imported.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

@@ -200,4 +200,17 @@ public enum ServerError
     OidcLoginRequired = 1146,
     /// <summary>A token or logout request's client does not match the client the code, refresh token or ID token was issued to.</summary>
     OidcClientMismatch = 1147,
+    // 1150–1159: native apps and moving passkeys in and out (issue 14).
+    /// <summary>A tenant origin in the android: scheme is not a well-formed Android app origin (android:apk-key-hash: and 43 base64url characters).</summary>
+    AppOriginInvalid = 1150,
+    /// <summary>A tenant's nativeApps.android entry has a malformed or repeated package name or certificate fingerprint.</summary>
+    AndroidAppInvalid = 1151,
+    /// <summary>A tenant's nativeApps.ios entry is not an app id TEAMID.bundle.id, or repeats one.</summary>
+    IosAppIdInvalid = 1152,
+    /// <summary>An import file's <c>format</c> or <c>formatVersion</c> is missing or not one this server reads.</summary>
+    ImportFormatUnknown = 1153,
+    /// <summary>A value in an import file is missing, of the wrong type or not allowed; the problem's <c>path</c> names it.</summary>
+    ImportFieldInvalid = 1154,
+    /// <summary>An import's tenant, user (id, name or handle) or credential id exists already; nothing was imported.</summary>
+    ImportConflict = 1155,
 }

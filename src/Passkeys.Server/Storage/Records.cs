@@ -5,6 +5,7 @@ namespace Passkeys.Server.Storage;
 /// <param name="Attestation">none | indirect | direct | enterprise.</param>
 /// <param name="Algorithms">COSE algorithms offered at registration, most preferred first; null for the library default.</param>
 /// <param name="AttestationPolicy">What attestation registrations must carry and which AAGUIDs may register; null for the default (any).</param>
+/// <param name="NativeApps">The Android and iOS apps that use the tenant's passkeys; null for none.</param>
 public sealed record TenantRecord(
     string Id,
     string RpId,
@@ -17,7 +18,8 @@ public sealed record TenantRecord(
     DateTimeOffset CreatedAt,
     IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null,
     string CloneDetection = CloneDetectionPolicy.Suspend,
-    Tenants.AttestationPolicySettings? AttestationPolicy = null);
+    Tenants.AttestationPolicySettings? AttestationPolicy = null,
+    Tenants.NativeApps.NativeAppSettings? NativeApps = null);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>

@@ -13,7 +13,7 @@ internal sealed class RowReaders(IColumnTypes columns)
     public TenantRecord Tenant(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), ListFromJson(r.GetString(3)), ListFromJson(r.GetString(4)),
         r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 9), AlgorithmsOrNull(r, 8), r.GetString(10),
-        Tenants.AttestationPolicySettings.FromJson(StringOrNull(r, 11)));
+        Tenants.AttestationPolicySettings.FromJson(StringOrNull(r, 11)), NativeAppsOrNull(r, 12));
 
     public UserRecord User(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), columns.Bytes(r, 2), r.GetString(3), r.GetString(4), columns.Time(r, 5), BytesOrNull(r, 6));
@@ -53,5 +53,8 @@ internal sealed class RowReaders(IColumnTypes columns)
     // A tenant's algorithms: a JSON array of COSE numbers, or NULL (the library default).
     private static IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? AlgorithmsOrNull(DbDataReader r, int i) =>
         r.IsDBNull(i) ? null : [.. (JsonSerializer.Deserialize(r.GetString(i), StoreJson.Default.ListInt32) ?? []).Select(a => (Passkeys.Cose.CoseAlgorithm)a)];
+    // A tenant's native apps: a JSON object, or NULL for none.
+    private static Tenants.NativeApps.NativeAppSettings? NativeAppsOrNull(DbDataReader r, int i) =>
+        r.IsDBNull(i) ? null : JsonSerializer.Deserialize(r.GetString(i), StoreJson.Default.NativeAppSettings);
     private static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
 }

@@ -5,13 +5,15 @@ namespace Passkeys.Server.Storage;
 // Tenants and their users.
 public abstract partial class SqlPasskeyStore
 {
-    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, algorithms, created_at, clone_detection, attestation_policy";
+    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, algorithms, created_at, clone_detection, attestation_policy, native_apps";
     private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
     private protected const string GetUserSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id";
     private protected const string GetUserByNameSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND name_key = @k";
     private protected const string InsertUserSql =
         "INSERT INTO users (tenant_id, id, handle, name, name_key, display_name, created_at) VALUES (@t, @id, @h, @n, @nk, @dn, @at)";
+
+    // ON CONFLICT: an existing id inserts nothing (0 rows), for the caller to report.
 
     /// <inheritdoc />
     public async Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
@@ -29,12 +31,13 @@ public abstract partial class SqlPasskeyStore
 
     // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
     private protected string CreateTenantSql =>
-        $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, @ap) " +
-        "ON CONFLICT (id) DO NOTHING";
+        $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, @ap, " +
+        $"{Typed("@na", SqlType.JsonList)}) ON CONFLICT (id) DO NOTHING";
     // Without created_at, which an update never changes.
     private protected string UpdateTenantSql =>
         $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
-        $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd, attestation_policy = @ap WHERE id = @id";
+        $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd, attestation_policy = @ap, " +
+        $"native_apps = {Typed("@na", SqlType.JsonList)} WHERE id = @id";
     private protected static (string, object?)[] UpdateTenantParameters(TenantRecord tenant) => [.. StoreParameters.Tenant(tenant).Where(p => p.Item1 != "@at")];
 
     /// <inheritdoc />
@@ -42,6 +45,7 @@ public abstract partial class SqlPasskeyStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         using var _ = Measure();
+        // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
         var created = await ExecuteAsync(CreateTenantSql, cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
         if (created)
         {

@@ -6,4 +6,5 @@ namespace Passkeys.Server.Storage;
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(List<int>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string?>))]
+[JsonSerializable(typeof(Tenants.NativeApps.NativeAppSettings))]
 internal sealed partial class StoreJson : JsonSerializerContext;

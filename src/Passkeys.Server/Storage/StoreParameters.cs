@@ -15,7 +15,7 @@ internal static class StoreParameters
     [
         ("@id", t.Id), ("@rp", t.RpId), ("@name", t.RpName), ("@o", JsonList(t.Origins)), ("@ro", JsonList(t.RelatedOrigins)),
         ("@uv", t.UserVerification), ("@att", t.Attestation), ("@ssu", t.SelfSignUp), ("@algs", AlgorithmList(t.Algorithms)), ("@at", t.CreatedAt),
-        ("@cd", t.CloneDetection), ("@ap", t.AttestationPolicy?.ToJson()),
+        ("@cd", t.CloneDetection), ("@ap", t.AttestationPolicy?.ToJson()), ("@na", NativeApps(t.NativeApps)),
     ];
 
     public static (string, object?)[] User(UserRecord u) =>
@@ -57,6 +57,10 @@ internal static class StoreParameters
 
     private static string? AlgorithmList(IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? algorithms) =>
         algorithms is null ? null : JsonSerializer.Serialize(algorithms.Select(a => (int)a).ToList(), StoreJson.Default.ListInt32);
+
+    // native_apps: the tenant's nativeApps object as JSON, or NULL for none.
+    private static string? NativeApps(Tenants.NativeApps.NativeAppSettings? apps) =>
+        apps is null ? null : JsonSerializer.Serialize(apps, StoreJson.Default.NativeAppSettings);
 
     private static string JsonList(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, StoreJson.Default.IReadOnlyListString);
 }

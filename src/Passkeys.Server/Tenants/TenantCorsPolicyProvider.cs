@@ -23,7 +23,8 @@ public sealed class TenantCorsPolicyProvider(TenantCache tenants) : ICorsPolicyP
             return null;
         }
         return new CorsPolicyBuilder()
-            .WithOrigins([.. tenant.Origins, .. tenant.RelatedOrigins])
+            // Apps make no CORS requests: only web origins.
+            .WithOrigins([.. NativeApps.NativeAppRules.WebOrigins(tenant.Origins.Concat(tenant.RelatedOrigins))])
             .WithHeaders("Content-Type", "Authorization", "X-Api-Key")
             .WithMethods("GET", "POST", "PATCH", "DELETE")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))

@@ -41,6 +41,7 @@ public static partial class TenantRules
     {
         var malformed = Malformed(id, rpId, rpName, origins, relatedOrigins, userVerification, attestation)
             .Select(m => new TenantProblem(ServerError.ValidationFailed, m))
+            .Concat(NativeApps.NativeAppRules.OriginProblems(origins))
             .Concat(TenantAlgorithms.Parse(algorithms).Problems).ToList();
         if (malformed.Count > 0)
         {
@@ -68,7 +69,9 @@ public static partial class TenantRules
         {
             yield return "origins must list at least one origin, e.g. https://app.example.";
         }
-        foreach (var origin in (origins ?? []).Concat(relatedOrigins ?? []))
+        // App origins (android:apk-key-hash:…) may stand among the origins, checked for their shape by
+        // NativeAppRules; related origins are other web sites only.
+        foreach (var origin in (origins ?? []).Where(o => o is null || !NativeApps.NativeAppRules.IsAppOrigin(o)).Concat(relatedOrigins ?? []))
         {
             if (!IsOrigin(origin))
             {

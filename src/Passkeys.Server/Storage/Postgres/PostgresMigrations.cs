@@ -282,5 +282,9 @@ internal static class PostgresMigrations
             updated_at        timestamptz NOT NULL
         );
         """,
+        // Native apps; mirrors SQLite's migration of the same place.
+        """
+        ALTER TABLE tenants ADD COLUMN native_apps jsonb NULL;
+        """,
     ];
 }

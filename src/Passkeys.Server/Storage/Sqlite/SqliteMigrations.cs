@@ -293,5 +293,10 @@ internal static class SqliteMigrations
             updated_at        BIGINT NOT NULL
         );
         """,
+        // Native apps (docs/integration.md, "Native apps"): a tenant's Android and iOS apps as one
+        // JSON object; NULL, as every existing tenant gets, is none.
+        """
+        ALTER TABLE tenants ADD COLUMN native_apps TEXT NULL;
+        """,
     ];
 }

@@ -1,0 +1,44 @@
+using Passkeys.Server.Ceremonies;
+using Passkeys.Server.Security;
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Migration;
+
+/// <summary>Writes a tenant as a <see cref="TenantExport"/>.</summary>
+public sealed class TenantExporter(IPasskeyStore store, TimeProvider time)
+{
+    private const int Page = 500;
+
+    /// <summary>
+    /// The tenant's settings, users (in id order) and credentials. Read page by page, not in one
+    /// snapshot: a user who registers during the export may or may not be in it (export a quiet tenant
+    /// to move it; docs/export-format.md).
+    /// </summary>
+    public async Task<TenantExport> ExportAsync(TenantRecord tenant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var users = new List<ExportedUser>();
+        string? after = null;
+        while (true)
+        {
+            var page = await store.ListUsersAsync(tenant.Id, after, Page, ct).ConfigureAwait(false);
+            foreach (var user in page)
+            {
+                var credentials = await store.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false);
+                users.Add(new ExportedUser(user.Id, Secrets.Base64Url(user.Handle), user.Name, user.DisplayName, user.CreatedAt,
+                    user.DefaultCredentialId is { } d ? Secrets.Base64Url(d) : null, [.. credentials.Select(Of)]));
+            }
+            if (page.Count < Page)
+            {
+                break;
+            }
+            after = page[^1].Id;
+        }
+        return new TenantExport(TenantExport.FormatName, TenantExport.CurrentVersion, time.GetUtcNow(), Views.Of(tenant), users);
+    }
+
+    private static ExportedCredential Of(CredentialRecordRow c) => new(
+        Secrets.Base64Url(c.Id), Secrets.Base64Url(c.PublicKey), c.Algorithm, c.SignCount, c.UvInitialized, c.BackupEligible, c.BackupState,
+        c.Transports, c.Aaguid, c.AttestationFormat, c.AttestationTrusted, c.Name, c.CreatedAt, c.LastUsedAt,
+        c.Status, c.SuspendedReason, c.SuspendedAt, c.CloneSuspectedAt, c.AttestationType);
+}
