@@ -22,6 +22,9 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
         var ceremonies = await PurgeCeremoniesAsync(ct).ConfigureAwait(false);
+        // Funnel rows of ceremonies that expired unanswered: abandoned (docs/analytics.md). Found by
+        // their own expiry, not by the purge above, so a purge interrupted between the two loses none.
+        await InBatchesAsync(max => store.MarkAbandonedCeremoniesAsync(time.GetUtcNow(), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         // Kept a day after they end so that a late refresh is told "expired" or "revoked", not "invalid".
         await InBatchesAsync(max => store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         // Attempt budgets whose window has ended (AttemptBudget).

@@ -8,7 +8,8 @@ namespace Passkeys.Server.Endpoints;
 public sealed record UserInput(string Name, string? Id = null, string? DisplayName = null);
 
 /// <summary>Registration begin body.</summary>
-public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null);
+/// <param name="Mediation">modal (the default) or conditional (conditional create): which funnel the ceremony counts in (docs/analytics.md).</param>
+public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null, string? Mediation = null);
 
 /// <summary>A begun ceremony: its id and the WebAuthn options JSON for the browser.</summary>
 public sealed record BeginResponse(string CeremonyId, JsonElement Options);
@@ -39,7 +40,8 @@ public sealed record RegistrationFinishResponse(UserView User, CredentialView Cr
     string? RefreshToken = null, DateTimeOffset? RefreshTokenExpiresAt = null, string? SessionId = null, DateTimeOffset? SessionExpiresAt = null);
 
 /// <summary>Authentication begin body (username optional).</summary>
-public sealed record AuthenticationBeginRequest(string? Username = null);
+/// <param name="Mediation">modal (the default) or conditional (autofill offered on page load): its own funnel, never a started sign-in (docs/analytics.md).</param>
+public sealed record AuthenticationBeginRequest(string? Username = null, string? Mediation = null);
 
 /// <summary>Authentication finished: the user, an access token and the new session's refresh token.</summary>
 public sealed record AuthenticationFinishResponse(UserView User, string CredentialId, bool UserVerified, string Token, DateTimeOffset TokenExpiresAt,
@@ -69,7 +71,8 @@ public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset Expires
 /// <summary>Tenant in the admin API.</summary>
 /// <param name="Algorithms">The COSE algorithm names offered at registration, most preferred first; null for the library default.</param>
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
-    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection);
+    string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection,
+    Analytics.RolloutSettings? Rollout = null);
 
 /// <summary>Tenant create/replace body.</summary>
 /// <param name="Algorithms">
@@ -78,7 +81,7 @@ public sealed record TenantView(string Id, string RpId, string RpName, IReadOnly
 /// </param>
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
     string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null,
-    string CloneDetection = "suspend");
+    string CloneDetection = "suspend", Analytics.RolloutSettings? Rollout = null);
 
 /// <summary>Tenant list.</summary>
 public sealed record TenantList(IReadOnlyList<TenantView> Tenants);

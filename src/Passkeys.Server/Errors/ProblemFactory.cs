@@ -17,6 +17,10 @@ public static class ProblemFactory
         ServerError.RpIdIsPublicSuffix or ServerError.OriginOutsideRpId or ServerError.AlgorithmsInvalid => 400,
         ServerError.StepUpTokenNotAccepted => 403,
         ServerError.CredentialSuspended => 403,
+        ServerError.ClientEventInvalid or ServerError.AnalyticsRangeInvalid or ServerError.RolloutInvalid or ServerError.SignInReportInvalid => 400,
+        ServerError.ClientEventCeremonyUnknown => 404,
+        ServerError.ClientEventAlreadyReported => 409,
+        ServerError.ClientEventTooLate => 410,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -78,6 +82,13 @@ public static class ProblemFactory
         ServerError.AlgorithmsInvalid => "The algorithm list must name each supported algorithm at most once, and at least one.",
         ServerError.SigningKeyUnreadable => "The service cannot sign you in right now because of a configuration problem. Please try again later.",
         ServerError.CredentialSuspended => SuspendedMessage,
+        ServerError.ClientEventCeremonyUnknown => "No such ceremony was begun here.",
+        ServerError.ClientEventTooLate => "This ceremony ended too long ago to report on it.",
+        ServerError.ClientEventAlreadyReported => "This was already reported for this ceremony.",
+        ServerError.ClientEventInvalid => "The report is not one of the documented client events.",
+        ServerError.AnalyticsRangeInvalid => "The time range or period of the analytics query is not valid.",
+        ServerError.RolloutInvalid => "The rollout settings are not valid.",
+        ServerError.SignInReportInvalid => "The sign-in report is not valid.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

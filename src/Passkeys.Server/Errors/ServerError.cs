@@ -89,4 +89,20 @@ public enum ServerError
     /// whichever copy presents it, until the user or an operator reinstates it. 403.
     /// </summary>
     CredentialSuspended = 1100,
+
+    // 1160–1169: analytics and rollout (issue 13, docs/analytics.md).
+    /// <summary>A client event names a ceremony this tenant never began (or whose funnel row is gone). 404.</summary>
+    ClientEventCeremonyUnknown = 1160,
+    /// <summary>A client event arrived after its ceremony's expiry and grace period. 410.</summary>
+    ClientEventTooLate = 1161,
+    /// <summary>A client event of this kind was already reported for the ceremony, or the server already answered it. 409.</summary>
+    ClientEventAlreadyReported = 1162,
+    /// <summary>A client event body is not one of the documented events and outcomes. 400.</summary>
+    ClientEventInvalid = 1163,
+    /// <summary>An analytics time range or period is invalid (from not before to, too many buckets, unknown period or filter). 400.</summary>
+    AnalyticsRangeInvalid = 1164,
+    /// <summary>A tenant's rollout settings are out of range. 400.</summary>
+    RolloutInvalid = 1165,
+    /// <summary>An app-reported sign-in has no user id, an unknown method or a time in the future. 400.</summary>
+    SignInReportInvalid = 1166,
 }

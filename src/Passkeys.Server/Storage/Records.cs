@@ -4,6 +4,7 @@ namespace Passkeys.Server.Storage;
 /// <param name="UserVerification">required | preferred | discouraged.</param>
 /// <param name="Attestation">none | indirect | direct | enterprise.</param>
 /// <param name="Algorithms">COSE algorithms offered at registration, most preferred first; null for the library default.</param>
+/// <param name="Rollout">The passkey rollout settings (docs/analytics.md), null when none are set.</param>
 public sealed record TenantRecord(
     string Id,
     string RpId,
@@ -15,7 +16,8 @@ public sealed record TenantRecord(
     bool SelfSignUp,
     DateTimeOffset CreatedAt,
     IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null,
-    string CloneDetection = CloneDetectionPolicy.Suspend);
+    string CloneDetection = CloneDetectionPolicy.Suspend,
+    Analytics.RolloutSettings? Rollout = null);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>

@@ -27,7 +27,7 @@ public abstract partial class SqlPasskeyStore
         return list;
     }
 
-    private sealed class Step(SqlPasskeyStore store, DbConnection connection) : IStoreStep
+    private sealed partial class Step(SqlPasskeyStore store, DbConnection connection) : IStoreStep
     {
         private DbTransaction? _tx;
         private IDisposable? _gate;

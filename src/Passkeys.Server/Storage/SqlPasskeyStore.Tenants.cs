@@ -5,7 +5,7 @@ namespace Passkeys.Server.Storage;
 // Tenants and their users.
 public abstract partial class SqlPasskeyStore
 {
-    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, algorithms, created_at, clone_detection";
+    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, algorithms, created_at, clone_detection, rollout";
     private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
     private protected const string GetUserSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id";
@@ -34,7 +34,7 @@ public abstract partial class SqlPasskeyStore
         using var _ = Measure();
         // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
         var created = await ExecuteAsync(
-            $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd) " +
+            $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, @rollout) " +
             "ON CONFLICT (id) DO NOTHING",
             cancellationToken, StoreParameters.Tenant(tenant)).ConfigureAwait(false) == 1;
         if (created)
@@ -52,7 +52,7 @@ public abstract partial class SqlPasskeyStore
         // Without created_at, which an update never changes.
         var updated = await ExecuteAsync(
             $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
-            $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd WHERE id = @id",
+            $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd, rollout = @rollout WHERE id = @id",
             cancellationToken, [.. StoreParameters.Tenant(tenant).Where(p => p.Item1 != "@at")]).ConfigureAwait(false) == 1;
         if (updated)
         {
@@ -70,7 +70,8 @@ public abstract partial class SqlPasskeyStore
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Children first, explicitly, so the outcome does not depend on foreign-key enforcement
         // (SQLite's is a per-connection setting) and reaches ceremonies and audit events, which have no foreign key.
-        foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys", "audit_events" })
+        foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys", "audit_events",
+                     "ceremony_outcomes", "app_sign_ins", "passkey_offers", "rollout_flips" })
         {
             await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
         }

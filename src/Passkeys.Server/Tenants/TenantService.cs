@@ -17,8 +17,10 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
         {
             return;
         }
+        // The rollout is not configuration: it is set through the admin API and kept across starts.
+        var rollout = (await store.GetTenantAsync(d.Id, ct).ConfigureAwait(false))?.Rollout;
         var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
-            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection);
+            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection, rollout);
         if (!await store.CreateTenantAsync(record, ct).ConfigureAwait(false))
         {
             await store.UpdateTenantAsync(record, ct).ConfigureAwait(false);
@@ -42,7 +44,7 @@ public sealed class TenantService(IPasskeyStore store, TimeProvider time, IOptio
                 $"cloneDetection '{input.CloneDetection}' must be one of {string.Join(", ", CloneDetectionPolicy.All)}.");
         }
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
-            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection);
+            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, Analytics.RolloutRules.Check(input.Rollout));
     }
 
     /// <summary>Creates a tenant; 409 when the id exists.</summary>
