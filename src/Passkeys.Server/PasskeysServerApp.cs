@@ -71,6 +71,10 @@ public static class PasskeysServerApp
         services.AddSingleton<Metadata.MetadataRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<Metadata.MetadataRefreshService>());
         services.AddSingleton<CeremonyService>();
+        services.AddSingleton<Analytics.AnalyticsService>();
+        services.AddSingleton<Analytics.ClientEvents>();
+        services.AddSingleton<Analytics.SignInReports>();
+        services.AddSingleton<Analytics.RolloutService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<TenantService>();
@@ -150,7 +154,8 @@ public static class PasskeysServerApp
         tenant.MapAccountEndpoints();
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
-        app.MapAdminEndpoints();
+        tenant.MapAnalyticsEndpoints();
+        app.MapAdminEndpoints().MapAdminAnalyticsEndpoints();
         return app;
     }
 

@@ -17,9 +17,11 @@ public static class Ceremonies
     public const string Session = "session";
     /// <summary>A credential's status changed: outcome suspended, reinstated or flagged (clone suspected, let through).</summary>
     public const string Credential = "credential";
+    /// <summary>The tenant's passkey rollout: outcome default-flipped when adoption reached its default-sign-in threshold (docs/analytics.md).</summary>
+    public const string Rollout = "rollout";
 
     /// <summary>Every ceremony name, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential];
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential, Rollout];
 
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch
@@ -34,8 +36,11 @@ public static class Ceremonies
 /// <summary>Audit event outcomes.</summary>
 public static class Outcomes
 {
+    /// <summary>Passkeys became the default sign-in (ceremony <see cref="Ceremonies.Rollout"/>).</summary>
+    public const string DefaultFlipped = "default-flipped";
+
     /// <summary>Every outcome, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned", "suspended", "reinstated", "flagged"];
+    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned", "suspended", "reinstated", "flagged", DefaultFlipped];
 }
 
 /// <summary>

@@ -54,5 +54,5 @@ public sealed record CeremonyFinish(
 /// <param name="Method">password | otp | social | other.</param>
 public sealed record AppSignInRecord(string TenantId, string Id, string UserId, string Method, DateTimeOffset At);
 
-/// <summary>How many passkeys one user has, and how many of them are synced (backup state set).</summary>
-public sealed record UserPasskeyCount(string UserId, long Passkeys, long Synced);
+/// <summary>One active passkey, as adoption counts it: whose, since when, and whether it is synced (backup state set).</summary>
+public sealed record PasskeyFact(string UserId, DateTimeOffset CreatedAt, bool Synced);

@@ -27,8 +27,8 @@ public partial interface IPasskeyStore
     /// <summary>The time of the user's latest app-reported sign-in, or null.</summary>
     Task<DateTimeOffset?> GetLastAppSignInAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every user of the tenant who has at least one passkey, with their counts.</summary>
-    Task<IReadOnlyList<UserPasskeyCount>> CountPasskeysPerUserAsync(string tenantId, CancellationToken cancellationToken = default);
+    /// <summary>The tenant's active passkeys (suspended ones cannot sign in), ordered by user.</summary>
+    Task<IReadOnlyList<PasskeyFact>> ListActivePasskeysAsync(string tenantId, CancellationToken cancellationToken = default);
     /// <summary>How many users the tenant has.</summary>
     Task<long> CountUsersAsync(string tenantId, CancellationToken cancellationToken = default);
 

@@ -118,14 +118,11 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<UserPasskeyCount>> CountPasskeysPerUserAsync(string tenantId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PasskeyFact>> ListActivePasskeysAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        // Active passkeys only: a suspended one cannot sign in until reinstated.
-        return await QueryAsync("SELECT user_id, COUNT(*), SUM(CASE WHEN backup_state = @yes THEN 1 ELSE 0 END) FROM credentials " +
-            "WHERE tenant_id = @t AND status = 'active' GROUP BY user_id ORDER BY user_id",
-            r => new UserPasskeyCount(r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture)),
-            cancellationToken, ("@yes", true), ("@t", tenantId)).ConfigureAwait(false);
+        return await QueryAsync("SELECT user_id, created_at, backup_state FROM credentials WHERE tenant_id = @t AND status = 'active' ORDER BY user_id, created_at",
+            r => new PasskeyFact(r.GetString(0), _columns.Time(r, 1), _columns.Bool(r, 2)), cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
