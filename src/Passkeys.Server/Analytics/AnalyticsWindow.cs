@@ -20,9 +20,10 @@ public sealed record AnalyticsWindow(DateTimeOffset From, DateTimeOffset To, str
     /// <summary>
     /// The window from the query: <paramref name="to"/> defaults to now, <paramref name="from"/> to
     /// seven days before it, <paramref name="period"/> to day. Refused (AnalyticsRangeInvalid) when
-    /// from is not before to, the period is unknown, or there would be more than <see cref="MaxBuckets"/> buckets.
+    /// from is not before to, the period is unknown, or (<paramref name="bucketed"/>: the answer is per
+    /// period) there would be more than <see cref="MaxBuckets"/> buckets.
     /// </summary>
-    public static AnalyticsWindow Of(DateTimeOffset? from, DateTimeOffset? to, string? period, DateTimeOffset now)
+    public static AnalyticsWindow Of(DateTimeOffset? from, DateTimeOffset? to, string? period, DateTimeOffset now, bool bucketed = true)
     {
         var end = (to ?? now).ToUniversalTime();
         var start = (from ?? end - TimeSpan.FromDays(7)).ToUniversalTime();
@@ -36,6 +37,10 @@ public sealed record AnalyticsWindow(DateTimeOffset From, DateTimeOffset To, str
             throw new ServerException(ServerError.AnalyticsRangeInvalid, $"from ({start:O}) must be before to ({end:O}).");
         }
         var window = new AnalyticsWindow(start, end, p);
+        if (!bucketed)
+        {
+            return window;
+        }
         var buckets = (long)Math.Ceiling((end - window.BucketOf(start)).Ticks / (double)window.Length.Ticks);
         if (buckets > MaxBuckets)
         {

@@ -61,17 +61,17 @@ public static class AnalyticsEndpoints
         ArgumentNullException.ThrowIfNull(admin);
         var g = admin.MapGroup("/tenants/{tenant}/analytics").WithTags("Analytics");
 
-        g.MapGet("/overview", async Task<Ok<OverviewResponse>> (string tenant, string? from, string? to, string? period, Access access, AnalyticsService analytics,
+        g.MapGet("/overview", async Task<Ok<OverviewResponse>> (string tenant, string? from, string? to, Access access, AnalyticsService analytics,
             TimeProvider time, CancellationToken ct) =>
         {
-            var window = Window(from, to, period, time);
+            var window = Window(from, to, null, time);
             return TypedResults.Ok(await analytics.OverviewAsync((await access.TenantAsync(tenant, ct)).Id, window, ct));
         }).WithSummary("Sign-ins, sign-ups, success rate, median time to finish, adoption; and the same for the previous window");
 
         g.MapGet("/funnels", async Task<Ok<FunnelsResponse>> (string tenant, string? from, string? to, string? period, Access access, AnalyticsService analytics,
             TimeProvider time, CancellationToken ct) =>
         {
-            var window = Window(from, to, period, time);
+            var window = Window(from, to, period, time, bucketed: true);
             return TypedResults.Ok(await analytics.FunnelsAsync((await access.TenantAsync(tenant, ct)).Id, window, ct));
         }).WithSummary("Funnels per ceremony kind and mediation, per period");
 
@@ -106,8 +106,9 @@ public static class AnalyticsEndpoints
         return g;
     }
 
-    private static AnalyticsWindow Window(string? from, string? to, string? period, TimeProvider time) =>
-        AnalyticsWindow.Of(QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), period, time.GetUtcNow());
+    // Only the funnels are per period; the other answers take from and to alone (any span).
+    private static AnalyticsWindow Window(string? from, string? to, string? period, TimeProvider time, bool bucketed = false) =>
+        AnalyticsWindow.Of(QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"), period, time.GetUtcNow(), bucketed);
 
     private static string? Filter(string? value, string name, IReadOnlyList<string> allowed) =>
         value is null || allowed.Contains(value, StringComparer.Ordinal)

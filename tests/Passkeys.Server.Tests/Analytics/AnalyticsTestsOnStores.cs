@@ -39,3 +39,17 @@ public sealed class PostgresAnalyticsTests(PostgresCluster cluster) : AnalyticsT
     protected override async Task<string[]> NewStoreAsync() =>
         ["--Passkeys:Store=postgres", "--Passkeys:ConnectionString=" + await cluster.CreateDatabaseAsync(), SigningKeyAtRestTests.Kek];
 }
+
+public sealed class SqliteClientEventTests : ClientEventTests, IDisposable
+{
+    private readonly SqliteFolders _folders = new();
+    protected override Task<string[]> NewStoreAsync() => _folders.NewAsync();
+    public void Dispose() => _folders.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresClientEventTests(PostgresCluster cluster) : ClientEventTests
+{
+    protected override async Task<string[]> NewStoreAsync() =>
+        ["--Passkeys:Store=postgres", "--Passkeys:ConnectionString=" + await cluster.CreateDatabaseAsync(), SigningKeyAtRestTests.Kek];
+}
