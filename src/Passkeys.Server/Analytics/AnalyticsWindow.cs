@@ -18,14 +18,14 @@ public sealed record AnalyticsWindow(DateTimeOffset From, DateTimeOffset To, str
     public AnalyticsWindow Previous => new(From - (To - From), From, Period);
 
     /// <summary>
-    /// The window from the query: <paramref name="to"/> defaults to now, <paramref name="from"/> to
+    /// The window from the query: <paramref name="to"/> defaults to now (inclusive: one millisecond after it), <paramref name="from"/> to
     /// seven days before it, <paramref name="period"/> to day. Refused (AnalyticsRangeInvalid) when
     /// from is not before to, the period is unknown, or (<paramref name="bucketed"/>: the answer is per
     /// period) there would be more than <see cref="MaxBuckets"/> buckets.
     /// </summary>
     public static AnalyticsWindow Of(DateTimeOffset? from, DateTimeOffset? to, string? period, DateTimeOffset now, bool bucketed = true)
     {
-        var end = (to ?? now).ToUniversalTime();
+        var end = (to ?? now + TimeSpan.FromMilliseconds(1)).ToUniversalTime();
         var start = (from ?? end - TimeSpan.FromDays(7)).ToUniversalTime();
         var p = period ?? "day";
         if (!Periods.Contains(p, StringComparer.Ordinal))

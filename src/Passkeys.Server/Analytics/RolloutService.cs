@@ -87,7 +87,8 @@ public sealed class RolloutService(IPasskeyStore store, TenantKeys keys, Analyti
             return true;
         }
         var now = time.GetUtcNow();
-        var share = await analytics.AdoptionShareAsync(tenantId, now - AdoptionWindow, now, ct).ConfigureAwait(false);
+        // Up to and including now, as the analytics API's default window.
+        var share = await analytics.AdoptionShareAsync(tenantId, now - AdoptionWindow, now + TimeSpan.FromMilliseconds(1), ct).ConfigureAwait(false);
         // Whole numbers: with / active >= threshold / 100.
         if (share.ActiveUsers == 0 || share.ActiveUsersWithPasskey * 100 < threshold * share.ActiveUsers)
         {

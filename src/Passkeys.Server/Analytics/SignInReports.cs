@@ -6,7 +6,7 @@ using Passkeys.Server.Storage;
 namespace Passkeys.Server.Analytics;
 
 /// <summary>A sign-in the app reports it made with another method.</summary>
-public sealed record SignInReport(string? UserId, string? Method, string? At = null);
+public sealed record SignInReport(string? UserId = null, string? Method = null, string? At = null);
 
 /// <summary>A recorded report.</summary>
 public sealed record SignInReported(string Id, string UserId, string Method, DateTimeOffset At);

@@ -53,3 +53,17 @@ public sealed class PostgresClientEventTests(PostgresCluster cluster) : ClientEv
     protected override async Task<string[]> NewStoreAsync() =>
         ["--Passkeys:Store=postgres", "--Passkeys:ConnectionString=" + await cluster.CreateDatabaseAsync(), SigningKeyAtRestTests.Kek];
 }
+
+public sealed class SqliteRolloutTests : RolloutTests, IDisposable
+{
+    private readonly SqliteFolders _folders = new();
+    protected override Task<string[]> NewStoreAsync() => _folders.NewAsync();
+    public void Dispose() => _folders.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresRolloutTests(PostgresCluster cluster) : RolloutTests
+{
+    protected override async Task<string[]> NewStoreAsync() =>
+        ["--Passkeys:Store=postgres", "--Passkeys:ConnectionString=" + await cluster.CreateDatabaseAsync(), SigningKeyAtRestTests.Kek];
+}
