@@ -8,6 +8,8 @@
 //
 // Spec: https://www.w3.org/TR/webauthn-3/  Types: ./passkeys.d.ts  Guide: docs/sdk.md
 
+import { ceremonyReporter } from './report.js';
+
 export const VERSION = '1.0.0';
 
 // ───────────────────────────── errors ─────────────────────────────
@@ -670,7 +672,8 @@ function platformAvailability() {
   return platformCache;
 }
 
-async function run(kind, ceremony, options, signal, call, purpose) {
+// `report` (report.js, optional): told when the browser is asked and when it throws; never awaited.
+async function run(kind, ceremony, options, signal, call, purpose, report) {
   if (!browserSupportsPasskeys()) {
     throw new PasskeyError(ErrorCode.PasskeysUnsupported, "This browser can't use passkeys. Update it or use another browser, or sign in with a recovery code.");
   }
@@ -685,12 +688,15 @@ async function run(kind, ceremony, options, signal, call, purpose) {
       throw toPasskeyError(e, { ceremony });
     }
     started = performance.now();
+    report?.promptShown();
     const credential = await call(parsed, entry.controller.signal);
     if (!credential) throw new DOMException('no credential returned', 'NotAllowedError');
     return credentialToJSON(credential);
   } catch (e) {
     const elapsedMs = started === undefined ? undefined : performance.now() - started;
-    throw toPasskeyError(e, { ceremony, purpose, platformAuthenticator: platform, elapsedMs, timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined });
+    const failure = toPasskeyError(e, { ceremony, purpose, platformAuthenticator: platform, elapsedMs, timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined });
+    if (started !== undefined) report?.failed(failure);
+    throw failure;
   } finally {
     entry.finish();
   }
@@ -713,7 +719,7 @@ export async function startRegistration(optionsJSON, opts = {}) {
     throw new PasskeyError(ErrorCode.ConditionalCreateUnsupported, "This browser can't add a passkey automatically. You can add one from your account page.");
   }
   return run(conditional ? 'conditional-create' : 'registration', 'registration', optionsJSON, opts.signal,
-    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }));
+    (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }), undefined, opts.report);
 }
 
 /**
@@ -739,7 +745,7 @@ export async function startAuthentication(optionsJSON, opts = {}) {
   }
   return run(autofill ? 'autofill' : 'authentication', 'authentication', options, opts.signal,
     (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }),
-    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'));
+    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'), opts.report);
 }
 
 // ───────────────────────────── signals ─────────────────────────────
@@ -812,6 +818,8 @@ export function createPasskeysClient(config = {}) {
   }
 
   const rpIdOf = (options) => options?.rp?.id ?? options?.rpId ?? globalThis.location?.hostname;
+  // Counts the browser side of each ceremony (report.js, docs/analytics.md).
+  const reporterFor = (begin) => ceremonyReporter(`${root}/ceremonies/${encodeURIComponent(begin.ceremonyId)}/client-events`, doFetch);
 
   return {
     request,
@@ -824,9 +832,10 @@ export function createPasskeysClient(config = {}) {
     async register({ user, token, recoveryGrant, authenticatorAttachment, name, conditional, signal } = {}) {
       const begin = await request('POST', '/registration/begin', {
         token,
-        body: { ...(user ? { user } : {}), ...(recoveryGrant ? { recoveryGrant } : {}), ...(authenticatorAttachment ? { authenticatorAttachment } : {}) },
+        body: { ...(user ? { user } : {}), ...(recoveryGrant ? { recoveryGrant } : {}), ...(authenticatorAttachment ? { authenticatorAttachment } : {}),
+          ...(conditional ? { mediation: 'conditional' } : {}) },
       });
-      const response = await startRegistration(begin.options, { conditional, signal });
+      const response = await startRegistration(begin.options, { conditional, signal, report: reporterFor(begin) });
       const result = await request('POST', '/registration/finish', {
         body: { ceremonyId: begin.ceremonyId, response, ...(name ? { name } : {}) },
       });
@@ -839,8 +848,9 @@ export function createPasskeysClient(config = {}) {
      * browser (signalUnknownCredential) before throwing.
      */
     async signIn({ username, autofill, signal, root: domRoot } = {}) {
-      const begin = await request('POST', '/authentication/begin', { body: username ? { username } : {} });
-      const response = await startAuthentication(begin.options, { autofill, signal, root: domRoot });
+      // Autofill offered on page load is its own funnel on the server, never a started sign-in.
+      const begin = await request('POST', '/authentication/begin', { body: { ...(username ? { username } : {}), ...(autofill ? { mediation: 'conditional' } : {}) } });
+      const response = await startAuthentication(begin.options, { autofill, signal, root: domRoot, report: reporterFor(begin) });
       const rpId = rpIdOf(begin.options);
       try {
         const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
@@ -862,7 +872,7 @@ export function createPasskeysClient(config = {}) {
     /** Confirms a transaction with user verification; the token's `txn` claim binds its hash. */
     async stepUp({ token, transaction, signal }) {
       const begin = await request('POST', '/step-up/begin', { token, body: { transaction } });
-      const response = await startAuthentication(begin.options, { signal, purpose: 'step-up' });
+      const response = await startAuthentication(begin.options, { signal, purpose: 'step-up', report: reporterFor(begin) });
       return request('POST', '/step-up/finish', { body: { ceremonyId: begin.ceremonyId, response } });
     },
 
