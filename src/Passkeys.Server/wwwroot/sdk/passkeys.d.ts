@@ -200,12 +200,12 @@ export declare function activeCeremony(): 'registration' | 'authentication' | 'a
 
 export declare function startRegistration(
   optionsJSON: PublicKeyCredentialCreationOptionsJSON,
-  opts?: { conditional?: boolean; signal?: AbortSignal },
+  opts?: { conditional?: boolean; signal?: AbortSignal; report?: CeremonyReporter },
 ): Promise<RegistrationResponseJSON>;
 
 export declare function startAuthentication(
   optionsJSON: PublicKeyCredentialRequestOptionsJSON,
-  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element; purpose?: 'sign-in' | 'step-up' },
+  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element; purpose?: 'sign-in' | 'step-up'; report?: CeremonyReporter },
 ): Promise<AuthenticationResponseJSON>;
 
 export declare function signalUnknownCredential(args: { rpId: string; credentialId: Base64URLString }): Promise<boolean>;
@@ -362,3 +362,9 @@ export interface PasskeysSession {
 export declare function createSession(client: PasskeysClient, options?: SessionOptions): PasskeysSession;
 /** True when a server error says the session is over (SessionExpired, SessionRevoked, RefreshTokenReused, RefreshTokenInvalid). */
 export declare function isSessionEndedError(error: unknown): boolean;
+
+/** Told when the browser is asked and when it throws (report.js: ceremonyReporter); never awaited. */
+export interface CeremonyReporter {
+  promptShown(): void;
+  failed(error: unknown): void;
+}
