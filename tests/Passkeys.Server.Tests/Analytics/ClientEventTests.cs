@@ -97,6 +97,33 @@ public abstract class ClientEventTests
     }
 
     [StoreFact]
+    public async Task Step_up_and_recovery_are_their_own_funnels()
+    {
+        await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
+        var t = new AnalyticsTraffic(server);
+        var client = TestServer.NewClient();
+        var signUp = await server.SignUpAsync(client, "hana");
+        var token = (string)signUp["token"]!;
+
+        var stepUp = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/step-up/begin", new { transaction = "Pay 10 EUR" }, bearer: token);
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/step-up/finish",
+            TestServer.FinishBody(stepUp, await client.GetAsync(stepUp["options"]!.ToJsonString())));
+
+        // A lost passkey replaced with a recovery code: a registration begun with the grant is a recovery.
+        var codes = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/me/recovery-codes", new { }, bearer: token);
+        var grant = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/recovery/redeem", new { username = "hana", code = (string)codes["codes"]![0]! });
+        var recovery = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { recoveryGrant = (string)grant["recoveryGrant"]! });
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/finish",
+            TestServer.FinishBody(recovery, await TestServer.NewClient().CreateAsync(recovery["options"]!.ToJsonString())));
+
+        var funnels = (await t.AdminAsync("analytics/funnels"))["funnels"]!.AsArray()
+            .ToDictionary(f => $"{(string)f!["kind"]!}/{(string)f["mediation"]!}", f => ((long)f!["totals"]!["begun"]!, (long)f["totals"]!["succeeded"]!));
+        Assert.Equal(new Dictionary<string, (long, long)> { ["registration/modal"] = (1, 1), ["step-up/modal"] = (1, 1), ["recovery/modal"] = (1, 1) }, funnels);
+        var overview = await t.AdminAsync("analytics/overview");
+        Assert.Equal((0, 1), ((long)overview["current"]!["signIns"]!, (long)overview["current"]!["signUps"]!)); // a recovery is no sign-up
+    }
+
+    [StoreFact]
     public async Task A_begin_with_an_unknown_mediation_is_refused_and_writes_no_row()
     {
         await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
