@@ -8,7 +8,7 @@ namespace Passkeys.Server.Ceremonies;
 /// <summary>
 /// Deletes expired ceremonies periodically and records each as abandoned (audit and metrics); also
 /// deletes sessions that ended (expired or revoked) more than a day ago, with their refresh tokens,
-/// and audit events older than <c>Audit:Retention</c>. Every purge deletes in batches of at most
+/// and audit events and analytics rows older than <c>Audit:Retention</c>. Every purge deletes in batches of at most
 /// <c>Purge:BatchSize</c> rows, each one short transaction, pausing <c>Purge:BatchPause</c> between
 /// batches: a backlog of millions of rows is never one commit that requests queue behind (on
 /// SQLite every write waits for the one before it).
@@ -30,6 +30,7 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         // Attempt budgets whose window has ended (AttemptBudget).
         await InBatchesAsync(max => store.PurgeExpiredAttemptsAsync(time.GetUtcNow(), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         await PurgeAuditEventsAsync(ct).ConfigureAwait(false);
+        await PurgeAnalyticsAsync(ct).ConfigureAwait(false);
         return ceremonies.Deleted;
     }
 
@@ -43,6 +44,19 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         // Until a batch finds nothing, not until one is short: a row whose time is later than its
         // id suggests (clocks of nodes differ a little) shortens a batch without ending the backlog.
         return InBatchesAsync(max => store.PurgeAuditEventsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: false, ct);
+    }
+
+    /// <summary>
+    /// Deletes the analytics rows (ceremony funnel rows, app-reported sign-ins) past <c>Audit:Retention</c>,
+    /// which they share with the audit events they summarise (none when it is zero or empty).
+    /// </summary>
+    public Task<PurgeResult> PurgeAnalyticsAsync(CancellationToken ct)
+    {
+        if (options.Value.Audit.Retention is not { } retention || retention <= TimeSpan.Zero)
+        {
+            return Task.FromResult(new PurgeResult(0, 0));
+        }
+        return InBatchesAsync(max => store.PurgeAnalyticsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: true, ct);
     }
 
     private Task<PurgeResult> PurgeCeremoniesAsync(CancellationToken ct) => InBatchesAsync(async max =>

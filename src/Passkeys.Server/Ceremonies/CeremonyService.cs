@@ -24,7 +24,8 @@ namespace Passkeys.Server.Ceremonies;
 /// checks; this class keeps the ceremony state in the store (consumed exactly once), decides which
 /// user a ceremony is for, writes the result and issues the token (and, for a sign-in, starts a
 /// session with its refresh token). Every begin, success and failure
-/// is audited; a failed finish writes nothing else.
+/// is audited, and recorded in the ceremony's funnel row (docs/analytics.md); a failed finish writes
+/// nothing else.
 /// </summary>
 /// <remarks>
 /// Each step reads as begin → verify → one commit: it opens one <see cref="IStoreStep"/> (one

@@ -20,6 +20,12 @@ public partial interface IPasskeyStore
     /// <summary>Marks up to <paramref name="max"/> open ceremonies that expired before <paramref name="now"/> as abandoned; returns how many.</summary>
     Task<int> MarkAbandonedCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes up to <paramref name="max"/> of the oldest funnel rows begun, and up to as many app-reported
+    /// sign-ins made, before <paramref name="before"/>, in short statements; returns how many rows went.
+    /// </summary>
+    Task<int> PurgeAnalyticsAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a sign-in the app reports it made with another method.</summary>
     Task AppendAppSignInAsync(AppSignInRecord signIn, CancellationToken cancellationToken = default);
     /// <summary>The app-reported sign-ins in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>

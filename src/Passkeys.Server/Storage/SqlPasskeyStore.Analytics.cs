@@ -91,6 +91,20 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
+    public async Task<int> PurgeAnalyticsAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        // The oldest first, by their own time index: each statement a bounded range, whatever the table's size.
+        var outcomes = await ExecuteAsync("DELETE FROM ceremony_outcomes WHERE (tenant_id, ceremony_id) IN " +
+            "(SELECT tenant_id, ceremony_id FROM ceremony_outcomes WHERE begun_at < @before ORDER BY begun_at LIMIT @max)",
+            cancellationToken, ("@before", before), ("@max", max)).ConfigureAwait(false);
+        var signIns = await ExecuteAsync("DELETE FROM app_sign_ins WHERE (tenant_id, id) IN " +
+            "(SELECT tenant_id, id FROM app_sign_ins WHERE at < @before ORDER BY at LIMIT @max)",
+            cancellationToken, ("@before", before), ("@max", max)).ConfigureAwait(false);
+        return Math.Max(outcomes, signIns);
+    }
+
+    /// <inheritdoc />
     public async Task AppendAppSignInAsync(AppSignInRecord signIn, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signIn);

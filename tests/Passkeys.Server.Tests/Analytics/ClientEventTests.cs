@@ -124,6 +124,31 @@ public abstract class ClientEventTests
     }
 
     [StoreFact]
+    public async Task Funnel_rows_and_sign_in_reports_past_the_audit_retention_are_purged()
+    {
+        var time = new ManualTime();
+        await using var server = await TestServer.StartAsync(time, [.. await NewStoreAsync(), "--Passkeys:Audit:Retention=30.00:00:00", "--Passkeys:Purge:BatchSize=2"]);
+        var t = new AnalyticsTraffic(server);
+        var apiKey = await server.CreateApiKeyAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await t.BeginSignInAsync(Browser.ChromeWindows);
+            await t.OkAsync(HttpMethod.Post, "/v1/tenants/default/sign-ins", new { userId = $"old-{i}", method = "password" }, apiKey: apiKey);
+        }
+        time.Advance(TimeSpan.FromDays(20));
+        var recent = await t.BeginSignInAsync(Browser.ChromeWindows);
+        await t.OkAsync(HttpMethod.Post, "/v1/tenants/default/sign-ins", new { userId = "recent", method = "otp" }, apiKey: apiKey);
+        time.Advance(TimeSpan.FromDays(11));
+        await server.Services<Passkeys.Server.Ceremonies.CeremonyPurgeService>().PurgeOnceAsync(default);
+
+        var all = "from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z";
+        var rows = await t.AdminAsync($"analytics/ceremonies?{all}");
+        Assert.Equal((string)recent["ceremonyId"]!, (string)Assert.Single(rows["ceremonies"]!.AsArray())!["ceremonyId"]!);
+        var methods = (await t.AdminAsync($"analytics/adoption?{all}"))["signInsByMethod"]!;
+        Assert.Equal((0, 1), ((long)methods["password"]!, (long)methods["otp"]!));
+    }
+
+    [StoreFact]
     public async Task A_begin_with_an_unknown_mediation_is_refused_and_writes_no_row()
     {
         await using var server = await TestServer.StartAsync(null, await NewStoreAsync());

@@ -218,6 +218,7 @@ internal static class PostgresMigrations
         );
         CREATE INDEX ix_ceremony_outcomes_begun ON ceremony_outcomes (tenant_id, begun_at);
         CREATE INDEX ix_ceremony_outcomes_open ON ceremony_outcomes (expires_at) WHERE server_outcome IS NULL;
+        CREATE INDEX ix_ceremony_outcomes_age ON ceremony_outcomes (begun_at);
         CREATE TABLE app_sign_ins (
             tenant_id text        NOT NULL,
             id        text        NOT NULL,
@@ -228,6 +229,7 @@ internal static class PostgresMigrations
         );
         CREATE INDEX ix_app_sign_ins_at ON app_sign_ins (tenant_id, at);
         CREATE INDEX ix_app_sign_ins_user ON app_sign_ins (tenant_id, user_id, at);
+        CREATE INDEX ix_app_sign_ins_age ON app_sign_ins (at);
         CREATE TABLE passkey_offers (
             tenant_id  text        NOT NULL,
             user_id    text        NOT NULL,

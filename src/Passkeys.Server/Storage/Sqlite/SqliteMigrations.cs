@@ -226,6 +226,7 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_ceremony_outcomes_begun ON ceremony_outcomes (tenant_id, begun_at);
         CREATE INDEX ix_ceremony_outcomes_open ON ceremony_outcomes (expires_at) WHERE server_outcome IS NULL;
+        CREATE INDEX ix_ceremony_outcomes_age ON ceremony_outcomes (begun_at);
         CREATE TABLE app_sign_ins (
             tenant_id TEXT   NOT NULL,
             id        TEXT   NOT NULL,
@@ -236,6 +237,7 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_app_sign_ins_at ON app_sign_ins (tenant_id, at);
         CREATE INDEX ix_app_sign_ins_user ON app_sign_ins (tenant_id, user_id, at);
+        CREATE INDEX ix_app_sign_ins_age ON app_sign_ins (at);
         CREATE TABLE passkey_offers (
             tenant_id  TEXT   NOT NULL,
             user_id    TEXT   NOT NULL,
