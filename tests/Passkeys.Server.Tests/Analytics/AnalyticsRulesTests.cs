@@ -117,4 +117,28 @@ public sealed class AnalyticsRulesTests
             await TestServer.ProblemAsync(unknown, 404, 1008);
         }
     }
+
+    [Fact]
+    public async Task Client_events_are_rate_limited_per_address_outside_the_tenants_ceremony_budget()
+    {
+        await using var server = await TestServer.StartAsync(null,
+            "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:ApiPerAddress=2", "--Passkeys:RateLimits:CeremonyPerTenant=1000",
+            "--Passkeys:RateLimits:CeremonyPerAddress=1000");
+        var begin = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        var path = $"/v1/tenants/default/ceremonies/{(string)begin["ceremonyId"]!}/client-events";
+        using (var first = await server.SendAsync(HttpMethod.Post, path, new { @event = "prompt-shown" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, first.StatusCode);
+        }
+        using (var second = await server.SendAsync(HttpMethod.Post, path, new { @event = "outcome", outcome = "cancelled" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, second.StatusCode);
+        }
+        using (var third = await server.SendAsync(HttpMethod.Post, path, new { @event = "outcome", outcome = "cancelled" }))
+        {
+            await TestServer.ProblemAsync(third, 429, 1014);
+        }
+        // The ceremonies themselves still have their own budget.
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+    }
 }
