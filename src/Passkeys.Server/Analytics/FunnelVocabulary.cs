@@ -29,12 +29,15 @@ public static class Mediations
     /// <summary>Both.</summary>
     public static IReadOnlyList<string> All { get; } = [Modal, Conditional];
 
-    /// <summary>The request's mediation: absent is modal; anything else but the two names is refused.</summary>
+    /// <summary>
+    /// The funnel of a begin request's <c>mediation</c>, in WebAuthn's words (CredentialMediationRequirement):
+    /// "conditional" is conditional; absent, "optional" and "required" are the modal prompt; anything else is refused.
+    /// </summary>
     public static string Of(string? mediation) => mediation switch
     {
-        null or Modal => Modal,
+        null or "optional" or "required" => Modal,
         Conditional => Conditional,
-        _ => throw new Errors.ServerException(Errors.ServerError.ValidationFailed, "mediation must be 'modal' or 'conditional'."),
+        _ => throw new Errors.ServerException(Errors.ServerError.ValidationFailed, "mediation must be 'conditional', 'optional' or 'required'."),
     };
 }
 

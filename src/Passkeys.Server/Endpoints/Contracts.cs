@@ -8,7 +8,7 @@ namespace Passkeys.Server.Endpoints;
 public sealed record UserInput(string Name, string? Id = null, string? DisplayName = null);
 
 /// <summary>Registration begin body.</summary>
-/// <param name="Mediation">modal (the default) or conditional (conditional create): which funnel the ceremony counts in (docs/analytics.md).</param>
+/// <param name="Mediation">conditional (conditional create), or optional / required (the modal prompt, also when absent): which funnel the ceremony counts in (docs/analytics.md).</param>
 public sealed record RegistrationBeginRequest(UserInput? User = null, string? RecoveryGrant = null, string? AuthenticatorAttachment = null, string? Mediation = null);
 
 /// <summary>A begun ceremony: its id and the WebAuthn options JSON for the browser.</summary>
@@ -40,7 +40,7 @@ public sealed record RegistrationFinishResponse(UserView User, CredentialView Cr
     string? RefreshToken = null, DateTimeOffset? RefreshTokenExpiresAt = null, string? SessionId = null, DateTimeOffset? SessionExpiresAt = null);
 
 /// <summary>Authentication begin body (username optional).</summary>
-/// <param name="Mediation">modal (the default) or conditional (autofill offered on page load): its own funnel, never a started sign-in (docs/analytics.md).</param>
+/// <param name="Mediation">conditional (autofill offered on page load: its own funnel, never a started sign-in; docs/analytics.md), or optional / required (the modal prompt, also when absent).</param>
 public sealed record AuthenticationBeginRequest(string? Username = null, string? Mediation = null);
 
 /// <summary>Authentication finished: the user, an access token and the new session's refresh token.</summary>

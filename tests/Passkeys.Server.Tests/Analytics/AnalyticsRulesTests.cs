@@ -41,6 +41,20 @@ public sealed class AnalyticsRulesTests
     public void A_segment_stands_out_by_the_documented_rule(long attempts, long failures, long all, long allFailures, bool expected) =>
         Assert.Equal(expected, SegmentRule.StandsOut(attempts, failures, all, allFailures));
 
+    [Theory]
+    [InlineData(null, "modal")]
+    [InlineData("optional", "modal")]
+    [InlineData("required", "modal")]
+    [InlineData("conditional", "conditional")]
+    public void Mediation_uses_the_webauthn_words(string? requested, string funnel) => Assert.Equal(funnel, Mediations.Of(requested));
+
+    [Theory]
+    [InlineData("silent")]
+    [InlineData("modal")]
+    [InlineData("Conditional")]
+    public void Another_mediation_is_refused(string requested) =>
+        Assert.Equal(ServerError.ValidationFailed, Assert.Throws<ServerException>(() => Mediations.Of(requested)).Error);
+
     [Fact]
     public void Buckets_are_utc_hours_days_and_iso_weeks_from_monday()
     {
