@@ -74,6 +74,10 @@ public static class PasskeysServerApp
         services.AddSingleton<Metadata.MetadataRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<Metadata.MetadataRefreshService>());
         services.AddSingleton<CeremonyService>();
+        services.AddSingleton<Analytics.AnalyticsService>();
+        services.AddSingleton<Analytics.ClientEvents>();
+        services.AddSingleton<Analytics.SignInReports>();
+        services.AddSingleton<Analytics.RolloutService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Sessions.SessionService>();
         services.AddSingleton<TenantService>();
@@ -164,9 +168,11 @@ public static class PasskeysServerApp
         tenant.MapRecoveryCodeStatusEndpoints();
         tenant.MapSessionEndpoints();
         tenant.MapOidcEndpoints();
-        // Each adds its routes to the admin group (MapWebhookEndpoints answers its own sub-group, so it is not chained).
+        tenant.MapAnalyticsEndpoints();
+        // Each adds its routes to the admin group (MapWebhookEndpoints and MapAdminAnalyticsEndpoints answer their own sub-groups, so they are not chained).
         var admin = app.MapAdminEndpoints().MapOperatorEndpoints().MapAdminUserEndpoints().MapOidcClientEndpoints();
         admin.MapWebhookEndpoints();
+        admin.MapAdminAnalyticsEndpoints();
         app.MapPasskeyEndpoints(tenant, admin);
         app.MapConsoleEndpoints();
         return app;

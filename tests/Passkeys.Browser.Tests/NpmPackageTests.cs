@@ -13,7 +13,7 @@ namespace Passkeys.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class NpmPackageTests(BrowserFixture fixture)
 {
-    private static readonly string[] PackageFiles = ["README.md", "package.json", "passkeys.d.ts", "passkeys.js", "webauthn-error.js"];
+    private static readonly string[] PackageFiles = ["README.md", "package.json", "passkeys.d.ts", "passkeys.js", "report.d.ts", "report.js", "webauthn-error.js"];
 
     [BrowserFact]
     public async Task The_tarball_holds_the_served_SDK_files_and_nothing_else()
@@ -23,7 +23,7 @@ public sealed class NpmPackageTests(BrowserFixture fixture)
 
         // One source of truth: the packed modules are byte for byte what the server serves.
         using var http = new HttpClient { BaseAddress = new Uri(fixture.Server.Origin) };
-        foreach (var file in new[] { "passkeys.js", "passkeys.d.ts", "webauthn-error.js" })
+        foreach (var file in new[] { "passkeys.js", "passkeys.d.ts", "webauthn-error.js", "report.js", "report.d.ts" })
         {
             Assert.Equal(await http.GetByteArrayAsync("/sdk/" + file), packed.TarballFiles[file]);
         }

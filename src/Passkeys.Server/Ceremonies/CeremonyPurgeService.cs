@@ -8,7 +8,7 @@ namespace Passkeys.Server.Ceremonies;
 /// <summary>
 /// Deletes expired ceremonies periodically and records each as abandoned (audit and metrics); also
 /// deletes sessions that ended (expired or revoked) more than a day ago, with their refresh tokens,
-/// and audit events older than <c>Audit:Retention</c>. Every purge deletes in batches of at most
+/// and audit events and analytics rows older than <c>Audit:Retention</c>. Every purge deletes in batches of at most
 /// <c>Purge:BatchSize</c> rows, each one short transaction, pausing <c>Purge:BatchPause</c> between
 /// batches: a backlog of millions of rows is never one commit that requests queue behind (on
 /// SQLite every write waits for the one before it).
@@ -22,11 +22,15 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
         var ceremonies = await PurgeCeremoniesAsync(ct).ConfigureAwait(false);
+        // Funnel rows of ceremonies that expired unanswered: abandoned (docs/analytics.md). Found by
+        // their own expiry, not by the purge above, so a purge interrupted between the two loses none.
+        await InBatchesAsync(max => store.MarkAbandonedCeremoniesAsync(time.GetUtcNow(), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         // Kept a day after they end so that a late refresh is told "expired" or "revoked", not "invalid".
         await InBatchesAsync(max => store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         // Attempt budgets whose window has ended (AttemptBudget).
         await InBatchesAsync(max => store.PurgeExpiredAttemptsAsync(time.GetUtcNow(), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         await PurgeAuditEventsAsync(ct).ConfigureAwait(false);
+        await PurgeAnalyticsAsync(ct).ConfigureAwait(false);
         return ceremonies.Deleted;
     }
 
@@ -40,6 +44,19 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         // Until a batch finds nothing, not until one is short: a row whose time is later than its
         // id suggests (clocks of nodes differ a little) shortens a batch without ending the backlog.
         return InBatchesAsync(max => store.PurgeAuditEventsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: false, ct);
+    }
+
+    /// <summary>
+    /// Deletes the analytics rows (ceremony funnel rows, app-reported sign-ins) past <c>Audit:Retention</c>,
+    /// which they share with the audit events they summarise (none when it is zero or empty).
+    /// </summary>
+    public Task<PurgeResult> PurgeAnalyticsAsync(CancellationToken ct)
+    {
+        if (options.Value.Audit.Retention is not { } retention || retention <= TimeSpan.Zero)
+        {
+            return Task.FromResult(new PurgeResult(0, 0));
+        }
+        return InBatchesAsync(max => store.PurgeAnalyticsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: true, ct);
     }
 
     // Each batch deletes its ceremonies and writes their "abandoned" events in one commit: a purge

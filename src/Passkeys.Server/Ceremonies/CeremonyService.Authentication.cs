@@ -6,6 +6,7 @@ using System.Text.Json;
 using Passkeys.Ceremonies;
 using Passkeys.Protocol;
 
+using Passkeys.Server.Analytics;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
@@ -33,6 +34,7 @@ public sealed partial class CeremonyService
         await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
         try
         {
+            var mediation = Mediations.Of(request.Mediation);
             IReadOnlyList<CredentialDescriptor> allow = [];
             string? userId = null;
             if (request.Username is not null)
@@ -54,6 +56,8 @@ public sealed partial class CeremonyService
             var id = await SaveAsync(step, tenant.Id, CeremonyKind.Authentication, ceremony.State.Serialize(), ceremony.State.ExpiresAt, userId, null, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Authentication, "started", id, userId, null, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            await step.RecordCeremonyBegunAsync(FunnelRows.Begun(tenant.Id, id, FunnelKinds.SignIn, mediation, time.GetUtcNow(), ceremony.State.ExpiresAt, userId,
+                false, false, call.Client), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
         }
@@ -122,6 +126,8 @@ public sealed partial class CeremonyService
                 new CeremonyData { TransactionHash = hash }, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.StepUp, "started", id, user.Id, null, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            await step.RecordCeremonyBegunAsync(FunnelRows.Begun(tenant.Id, id, FunnelKinds.StepUp, Mediations.Modal, time.GetUtcNow(), ceremony.State.ExpiresAt, user.Id,
+                false, false, call.Client), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return new StepUpBeginResponse(id, hash, ParseJson(ceremony.OptionsJson));
         }
@@ -158,6 +164,7 @@ public sealed partial class CeremonyService
         string? userId = null;
         string? credentialId = null;
         byte[]? suspendOnRegression = null;
+        (Guid, bool)? seen = null;
         try
         {
             // Read, verify, then write: the signature check holds no lock.
@@ -174,6 +181,7 @@ public sealed partial class CeremonyService
                 throw new PasskeyException(PasskeyError.UserHandleMismatch, "the credential belongs to another user than the ceremony was started for");
             }
             userId = row.UserId;
+            seen = (row.Aaguid, row.BackupState);
             // Refused before verifying, whichever copy presents it: only reinstating makes it sign in again.
             if (row.Status == CredentialStatus.Suspended)
             {
@@ -198,6 +206,8 @@ public sealed partial class CeremonyService
             var session = pending is null ? null : await pending.WriteAsync(step, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, name, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            await step.RecordCeremonyFinishedAsync(tenant.Id, ceremony.Id, new CeremonyFinish(ServerOutcomes.Succeeded, null, null, now, user.Id, row.Aaguid,
+                authenticators.NameOf(row.Aaguid), verified.UpdatedCredential.BackupState), ct).ConfigureAwait(false);
             // Only a "flag" tenant gets here with a counter that did not grow (RelyingParties): let through, marked.
             if (verified.SignCountRegressed && await step.FlagCloneSuspectedAsync(tenant.Id, rawId, now, ct).ConfigureAwait(false))
             {
@@ -210,7 +220,7 @@ public sealed partial class CeremonyService
         catch (Exception e) when (e is ServerException or PasskeyException)
         {
             var suspend = e is PasskeyException { Error: PasskeyError.SignCountRegression } ? suspendOnRegression : null;
-            if (await FailAsync(step, call, name, (request.CeremonyId, kind), userId, credentialId, e, started, ct, suspend).ConfigureAwait(false) is { } lost)
+            if (await FailAsync(step, call, name, (request.CeremonyId, kind), userId, credentialId, e, started, ct, suspend, seen).ConfigureAwait(false) is { } lost)
             {
                 throw lost;
             }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Passkeys.Ceremonies;
 using Passkeys.Protocol;
 
+using Passkeys.Server.Analytics;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
@@ -34,13 +35,18 @@ public sealed partial class CeremonyService
         try
         {
             var conditional = IsConditionalCreate(request.Mediation);
+            // Which funnel the ceremony counts in (docs/analytics.md): a conditional create is its own.
+            var mediation = conditional ? Mediations.Conditional : Mediations.Modal;
             var (existing, pending, grant, apiKey) = await ResolveRegistrantAsync(call, step, presented, request, ct).ConfigureAwait(false);
-            if (conditional && (existing is null || grant is not null))
+            if (conditional && (grant is not null || (existing is null && apiKey is null)))
             {
-                // A passkey made without a prompt upgrades an account someone is signed in to (a user
-                // token, or the app's API key for a user it signed in); never a sign-up or a recovery.
+                // A passkey made without a prompt upgrades an account someone is signed in to: a user
+                // token, or the app's API key for a user the app signed in (say with a password: a user
+                // the passkey server may not know yet, the upgrade path); never a self sign-up or a recovery.
                 throw new ServerException(ServerError.ConditionalCreateNeedsSignedInUser);
             }
+            var registrant = existing?.Id ?? pending!.Id;
+            var offeredAt = await step.GetPasskeyOfferAsync(tenant.Id, registrant, ct).ConfigureAwait(false);
             var handle = existing?.Handle ?? Secrets.FromBase64Url(pending!.Handle)!;
             var exclude = existing is null ? [] : (await step.ListCredentialsAsync(tenant.Id, existing.Id, ct).ConfigureAwait(false))
                 .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();
@@ -63,6 +69,9 @@ public sealed partial class CeremonyService
                 existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant, SignedIn = presented.ApiKey is null && presented.Bearer is not null, ApiKeyId = apiKey?.Id }, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "started", id, existing?.Id ?? pending!.Id, null, null, null,
                 call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+            var begunAt = time.GetUtcNow();
+            await step.RecordCeremonyBegunAsync(FunnelRows.Begun(tenant.Id, id, grant is null ? FunnelKinds.Registration : FunnelKinds.Recovery, mediation, begunAt,
+                ceremony.State.ExpiresAt, registrant, pending is not null, FunnelRows.IsAfterOffer(offeredAt, begunAt), call.Client), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
         }
@@ -157,6 +166,7 @@ public sealed partial class CeremonyService
         await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
         string? userId = null;
         string? credentialId = null;
+        (Guid, bool)? seen = null;
         try
         {
             // Read, verify, then write: the signature check holds no lock.
@@ -171,6 +181,7 @@ public sealed partial class CeremonyService
             var c = registered.Credential;
             var trusted = attestationPolicy.IsTrusted(registered);
             credentialId = Secrets.Base64Url(c.Id);
+            seen = (c.Aaguid, c.BackupState);
             var now = time.GetUtcNow();
             var newUser = data.NewUser is { } p ? new UserRecord(tenant.Id, p.Id, Secrets.FromBase64Url(p.Handle)!, p.Name, p.DisplayName, now) : null;
             var user = newUser ?? await step.GetUserAsync(tenant.Id, ceremony.UserId!, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
@@ -216,6 +227,8 @@ public sealed partial class CeremonyService
             }
             await step.AppendAuditEventAsync(audit.Change(tenant.Id, AuditTypes.CredentialAdded, actor, AuditTarget.Credential(credentialId), user.Id, credentialId,
                 call.Client, name is null ? null : new Dictionary<string, string?> { ["name"] = name }), ct).ConfigureAwait(false);
+            await step.RecordCeremonyFinishedAsync(tenant.Id, ceremony.Id, new CeremonyFinish(ServerOutcomes.Succeeded, null, null, now, user.Id, c.Aaguid,
+                authenticators.NameOf(c.Aaguid), c.BackupState), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return session is null
                 ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), token!.Token, token.ExpiresAt)
@@ -224,7 +237,8 @@ public sealed partial class CeremonyService
         }
         catch (Exception e) when (e is ServerException or PasskeyException)
         {
-            if (await FailAsync(step, call, Observability.Ceremonies.Registration, (request.CeremonyId, CeremonyKind.Registration), userId, credentialId, e, started, ct).ConfigureAwait(false) is { } lost)
+            if (await FailAsync(step, call, Observability.Ceremonies.Registration, (request.CeremonyId, CeremonyKind.Registration), userId, credentialId, e, started, ct,
+                    seen: seen).ConfigureAwait(false) is { } lost)
             {
                 throw lost;
             }

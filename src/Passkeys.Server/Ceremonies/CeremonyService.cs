@@ -6,6 +6,7 @@ using System.Text.Json;
 using Passkeys.Ceremonies;
 using Passkeys.Protocol;
 
+using Passkeys.Server.Analytics;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Metadata;
@@ -23,7 +24,8 @@ namespace Passkeys.Server.Ceremonies;
 /// checks; this class keeps the ceremony state in the store (consumed exactly once), decides which
 /// user a ceremony is for, writes the result and issues the token (and, for a sign-in, starts a
 /// session with its refresh token). Every begin, success and failure
-/// is audited; a failed finish writes nothing else.
+/// is audited, and recorded in the ceremony's funnel row (docs/analytics.md); a failed finish writes
+/// nothing else.
 /// </summary>
 /// <remarks>
 /// Each step reads as begin → verify → one commit: it opens one <see cref="IStoreStep"/> (one
@@ -124,8 +126,9 @@ public sealed partial class CeremonyService(
     /// that: it is suspended in this same commit (unless this finish lost a race, see above), and
     /// the caller is answered CredentialSuspended.
     /// </param>
+    /// <param name="seen">The authenticator the response came from (AAGUID, backup state), when the finish got that far: kept in the funnel row.</param>
     private async Task<Exception?> FailAsync(IStoreStep step, CallContext call, string ceremony, (string? Id, CeremonyKind Kind)? finished, string? userId, string? credentialId,
-        Exception e, long started, CancellationToken ct, byte[]? suspend = null)
+        Exception e, long started, CancellationToken ct, byte[]? suspend = null, (Guid Aaguid, bool Synced)? seen = null)
     {
         var (code, name) = e switch
         {
@@ -135,12 +138,23 @@ public sealed partial class CeremonyService(
         };
         await step.RollbackAsync(ct).ConfigureAwait(false);
         Exception? lost = null;
-        if (finished is { Id: var id, Kind: var kind } && IsCeremonyId(id)
-            && await step.ConsumeCeremonyAsync(call.Tenant.Id, id!, kind, ct).ConfigureAwait(false) is null
-            && e is not ServerException { Error: ServerError.CeremonyNotFound })
+        CeremonyRecord? consumed = null;
+        if (finished is { Id: var id, Kind: var kind } && IsCeremonyId(id))
         {
-            lost = new ServerException(ServerError.CeremonyNotFound);
-            (code, name) = ((int)ServerError.CeremonyNotFound, nameof(ServerError.CeremonyNotFound));
+            consumed = await step.ConsumeCeremonyAsync(call.Tenant.Id, id!, kind, ct).ConfigureAwait(false);
+            if (consumed is null && e is not ServerException { Error: ServerError.CeremonyNotFound })
+            {
+                lost = new ServerException(ServerError.CeremonyNotFound);
+                (code, name) = ((int)ServerError.CeremonyNotFound, nameof(ServerError.CeremonyNotFound));
+            }
+        }
+        // The funnel row of the ceremony this finish consumed (never one it merely named: that may be
+        // another kind's, or another finish's). An answer after the expiry leaves the row to the purge,
+        // which counts it abandoned: the user did not answer in time (docs/analytics.md).
+        if (consumed is not null && e is not PasskeyException { Error: PasskeyError.CeremonyExpired })
+        {
+            await step.RecordCeremonyFinishedAsync(call.Tenant.Id, consumed.Id, new CeremonyFinish(ServerOutcomes.Failed, code, name, time.GetUtcNow(), userId,
+                seen?.Aaguid, seen is { } s ? authenticators.NameOf(s.Aaguid) : null, seen?.Synced), ct).ConfigureAwait(false);
         }
         await step.AppendAuditEventAsync(audit.Event(call.Tenant.Id, ceremony, "failed", finished?.Id, userId, credentialId, code, name, call.Client,
             Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);

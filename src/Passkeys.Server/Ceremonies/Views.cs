@@ -34,6 +34,6 @@ public static class Views
     {
         ArgumentNullException.ThrowIfNull(t);
         return new(t.Id, t.RpId, t.RpName, t.Origins, t.RelatedOrigins, t.UserVerification, t.Attestation, t.SelfSignUp, t.CreatedAt,
-            Tenants.TenantAlgorithms.Names(t.Algorithms), t.CloneDetection, t.AttestationPolicy ?? Tenants.AttestationPolicySettings.Default, t.NativeApps);
+            Tenants.TenantAlgorithms.Names(t.Algorithms), t.CloneDetection, t.AttestationPolicy ?? Tenants.AttestationPolicySettings.Default, t.NativeApps, t.Rollout);
     }
 }

@@ -137,18 +137,13 @@ public static class AdminEndpoints
             var more = events.Count > take;
             return TypedResults.Ok(new AuditEventList(events.Take(take).Select(AuditEventView.Of).ToList(), more ? events[take - 1].Id : null));
         });
+        // Counted from the ceremonies' funnel rows (Analytics/LegacyFunnel.cs), no longer from audit events.
         admin.MapGet("/tenants/{tenant}/audit/funnel", async Task<Ok<FunnelResponse>> (string tenant, string? from, string? to, Access access, IPasskeyStore store, CancellationToken ct) =>
         {
             var (since, until) = (QueryParameters.Time(from, "from"), QueryParameters.Time(to, "to"));
             var t = await access.TenantAsync(tenant, ct);
-            var counts = await store.CountAuditEventsAsync(t.Id, since, until, ct);
-            // Ceremonies only: a family of changes (tenant, api_key, …) has none of these outcomes and no funnel.
-            var funnel = counts.GroupBy(c => c.Ceremony).Where(g => g.Any(c => c.Outcome is "started" or "succeeded" or "failed" or "abandoned")).Select(g => new FunnelRow(g.Key,
-                g.Where(c => c.Outcome == "started").Sum(c => c.Count), g.Where(c => c.Outcome == "succeeded").Sum(c => c.Count),
-                g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Where(c => c.Outcome == "abandoned").Sum(c => c.Count))).ToList();
-            var failures = counts.Where(c => c.Outcome is "succeeded" or "failed").GroupBy(c => (c.Browser, c.Os))
-                .Select(g => new FailureRow(g.Key.Browser, g.Key.Os, g.Where(c => c.Outcome == "failed").Sum(c => c.Count), g.Sum(c => c.Count))).ToList();
-            return TypedResults.Ok(new FunnelResponse(funnel, failures));
+            var rows = await store.ListCeremonyOutcomesAsync(t.Id, since ?? DateTimeOffset.UnixEpoch, until ?? DateTimeOffset.MaxValue, ct);
+            return TypedResults.Ok(Analytics.LegacyFunnel.Build(rows));
         });
         admin.MapNativeAppEndpoints();
         admin.MapMigrationEndpoints();

@@ -47,7 +47,8 @@ public sealed record RegistrationFinishResponse(UserView User, CredentialView Cr
     string? RefreshToken = null, DateTimeOffset? RefreshTokenExpiresAt = null, string? SessionId = null, DateTimeOffset? SessionExpiresAt = null);
 
 /// <summary>Authentication begin body (username optional).</summary>
-public sealed record AuthenticationBeginRequest(string? Username = null);
+/// <param name="Mediation">conditional (autofill offered on page load: its own funnel, never a started sign-in; docs/analytics.md), or optional / required (the modal prompt, also when absent).</param>
+public sealed record AuthenticationBeginRequest(string? Username = null, string? Mediation = null);
 
 /// <summary>Authentication finished: the user, an access token and the new session's refresh token.</summary>
 public sealed record AuthenticationFinishResponse(UserView User, string CredentialId, bool UserVerified, string Token, DateTimeOffset TokenExpiresAt,
@@ -81,7 +82,8 @@ public sealed record RedeemResponse(string RecoveryGrant, DateTimeOffset Expires
 public sealed record TenantView(string Id, string RpId, string RpName, IReadOnlyList<string> Origins, IReadOnlyList<string> RelatedOrigins,
     string UserVerification, string Attestation, bool SelfSignUp, DateTimeOffset CreatedAt, IReadOnlyList<string>? Algorithms, string CloneDetection,
     Tenants.AttestationPolicySettings AttestationPolicy,
-    Tenants.NativeApps.NativeAppSettings? NativeApps = null);
+    Tenants.NativeApps.NativeAppSettings? NativeApps = null,
+    Analytics.RolloutSettings? Rollout = null);
 
 /// <summary>Tenant create/replace body.</summary>
 /// <param name="Algorithms">
@@ -92,7 +94,7 @@ public sealed record TenantView(string Id, string RpId, string RpName, IReadOnly
 public sealed record TenantInput(string RpId, string RpName, IReadOnlyList<string> Origins, string? Id = null, IReadOnlyList<string>? RelatedOrigins = null,
     string UserVerification = "preferred", string Attestation = "none", bool SelfSignUp = false, IReadOnlyList<System.Text.Json.JsonElement>? Algorithms = null,
     string CloneDetection = "suspend", AttestationPolicyInput? AttestationPolicy = null,
-    Tenants.NativeApps.NativeAppSettings? NativeApps = null);
+    Tenants.NativeApps.NativeAppSettings? NativeApps = null, Analytics.RolloutSettings? Rollout = null);
 
 /// <summary>A tenant's <c>attestationPolicy</c> in a create/replace body (Tenants/AttestationPolicyRules.cs); absent for mode "any" with no lists.</summary>
 /// <param name="Mode">any (default) | verified | trusted.</param>

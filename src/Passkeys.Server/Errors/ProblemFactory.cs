@@ -40,6 +40,10 @@ public static class ProblemFactory
         ServerError.OidcClientExists => 409,
         ServerError.OidcSignInRequired => 401,
         >= ServerError.OidcUnknownClient and <= ServerError.OidcClientMismatch => 400,
+        ServerError.ClientEventInvalid or ServerError.AnalyticsRangeInvalid or ServerError.RolloutInvalid or ServerError.SignInReportInvalid => 400,
+        ServerError.ClientEventCeremonyUnknown => 404,
+        ServerError.ClientEventAlreadyReported => 409,
+        ServerError.ClientEventTooLate => 410,
         ServerError.Unauthorized or ServerError.TokenExpired or ServerError.SessionExpired or ServerError.SessionRevoked
             or ServerError.RefreshTokenReused or ServerError.RefreshTokenInvalid => 401,
         ServerError.Forbidden => 403,
@@ -145,6 +149,13 @@ public static class ProblemFactory
         ServerError.ImportFormatUnknown => "The file is not an export this server can read.",
         ServerError.ImportFieldInvalid => "A value in the file is not valid; nothing was imported.",
         ServerError.ImportConflict => "Something in the file exists already; nothing was imported.",
+        ServerError.ClientEventCeremonyUnknown => "No such ceremony was begun here.",
+        ServerError.ClientEventTooLate => "This ceremony ended too long ago to report on it.",
+        ServerError.ClientEventAlreadyReported => "This was already reported for this ceremony.",
+        ServerError.ClientEventInvalid => "The report is not one of the documented client events.",
+        ServerError.AnalyticsRangeInvalid => "The time range or period of the analytics query is not valid.",
+        ServerError.RolloutInvalid => "The rollout settings are not valid.",
+        ServerError.SignInReportInvalid => "The sign-in report is not valid.",
         _ => "Something went wrong on our side. Please try again.",
     };
 

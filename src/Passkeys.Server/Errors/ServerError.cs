@@ -118,8 +118,9 @@ public enum ServerError
     // 1120–1129: conditional create and the browser SDK (issues 12, 14).
     /// <summary>
     /// A registration begin asked for <c>mediation: "conditional"</c> (a passkey made without a
-    /// prompt) for someone who is not an existing, signed-in user: a sign-up, or a registration
-    /// after a recovery code. A quiet passkey is only an upgrade of an account already signed in. 400.
+    /// prompt) for someone no one is signed in as: a self sign-up, or a registration after a recovery
+    /// code. A quiet passkey only upgrades an account signed in (a user token, or the app's API key
+    /// for a user the app signed in, possibly one this server does not know yet). 400.
     /// </summary>
     ConditionalCreateNeedsSignedInUser = 1120,
     // 1190–1199: webhooks (issue 12; docs/webhooks.md).
@@ -213,4 +214,19 @@ public enum ServerError
     ImportFieldInvalid = 1154,
     /// <summary>An import's tenant, user (id, name or handle) or credential id exists already; nothing was imported.</summary>
     ImportConflict = 1155,
+    // 1160–1169: analytics and rollout (issue 13, docs/analytics.md).
+    /// <summary>A client event names a ceremony this tenant never began (or whose funnel row is gone). 404.</summary>
+    ClientEventCeremonyUnknown = 1160,
+    /// <summary>A client event arrived after its ceremony's expiry and grace period. 410.</summary>
+    ClientEventTooLate = 1161,
+    /// <summary>A client event of this kind was already reported for the ceremony, or the server already answered it. 409.</summary>
+    ClientEventAlreadyReported = 1162,
+    /// <summary>A client event body is not one of the documented events and outcomes. 400.</summary>
+    ClientEventInvalid = 1163,
+    /// <summary>An analytics time range or period is invalid (from not before to, too many buckets, unknown period or filter). 400.</summary>
+    AnalyticsRangeInvalid = 1164,
+    /// <summary>A tenant's rollout settings are out of range. 400.</summary>
+    RolloutInvalid = 1165,
+    /// <summary>An app-reported sign-in has no user id, an unknown method or a time in the future. 400.</summary>
+    SignInReportInvalid = 1166,
 }

@@ -21,8 +21,11 @@ public static class Ceremonies
     /// <summary>An operator's action through the admin API, or an operator enrolment link (see Console/OperatorAudit).</summary>
     public const string Admin = "admin";
 
+    /// <summary>The tenant's passkey rollout: outcome default_flipped when adoption reached its default-sign-in threshold (docs/analytics.md).</summary>
+    public const string Rollout = "rollout";
+
     /// <summary>Every ceremony name, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential, Admin];
+    public static IReadOnlyList<string> All { get; } = [Registration, Authentication, StepUp, Recovery, Session, Credential, Admin, Rollout];
 
     /// <summary>The name for a stored ceremony kind.</summary>
     public static string Of(CeremonyKind kind) => kind switch
@@ -38,8 +41,11 @@ public static class Ceremonies
 /// <summary>Audit event outcomes.</summary>
 public static class Outcomes
 {
+    /// <summary>Passkeys became the default sign-in (ceremony <see cref="Ceremonies.Rollout"/>).</summary>
+    public const string DefaultFlipped = "default_flipped";
+
     /// <summary>Every outcome, as the audit query accepts them.</summary>
-    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned", "suspended", "reinstated", "flagged"];
+    public static IReadOnlyList<string> All { get; } = ["started", "succeeded", "failed", "abandoned", "suspended", "reinstated", "flagged", DefaultFlipped];
 }
 
 /// <summary>

@@ -100,6 +100,9 @@ public static class AuditTypes
     /// <summary>A webhook endpoint's signing secret was rotated (details: until when the old one still signs).</summary>
     public const string WebhookSecretRotated = "webhook.secret_rotated";
 
+    /// <summary>The tenant's rollout made passkeys the default sign-in: adoption reached <c>rollout.defaultSignInAt</c> (details: adoption, defaultSignInAt).</summary>
+    public const string RolloutDefaultFlipped = "rollout.default_flipped";
+
     /// <summary>Every type, as the audit query and webhook subscriptions accept them.</summary>
     public static IReadOnlyList<string> All { get; } = [.. typeof(AuditTypes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

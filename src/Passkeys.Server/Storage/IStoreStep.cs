@@ -98,6 +98,17 @@ public interface IStoreStep : IAsyncDisposable
     Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.PurgeExpiredCeremoniesAsync"/>; the caller appends their <c>abandoned</c> events in the same step.</summary>
     Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
+    /// <summary>The time the app was last told to offer the user a passkey (<see cref="IPasskeyStore.RecordPasskeyOfferAsync"/>), or null.</summary>
+    Task<DateTimeOffset?> GetPasskeyOfferAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
+    /// <summary>Writes a begun ceremony's funnel row (docs/analytics.md), in the step's transaction.</summary>
+    Task RecordCeremonyBegunAsync(CeremonyOutcomeRecord outcome, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets the server outcome of a ceremony's funnel row, in the step's transaction; false when the
+    /// row is unknown or already has an outcome other than abandoned (the first answer stands; a late
+    /// answer to an abandoned ceremony replaces the abandonment, so it is counted the same whether or
+    /// not the purge got there first).
+    /// </summary>
+    Task<bool> RecordCeremonyFinishedAsync(string tenantId, string ceremonyId, CeremonyFinish finish, CancellationToken cancellationToken = default);
 
     /// <summary>Commits the writes so far (nothing to do when there were none).</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);

@@ -6,6 +6,7 @@ namespace Passkeys.Server.Storage;
 /// <param name="Algorithms">COSE algorithms offered at registration, most preferred first; null for the library default.</param>
 /// <param name="AttestationPolicy">What attestation registrations must carry and which AAGUIDs may register; null for the default (any).</param>
 /// <param name="NativeApps">The Android and iOS apps that use the tenant's passkeys; null for none.</param>
+/// <param name="Rollout">The passkey rollout settings (docs/analytics.md), null when none are set.</param>
 public sealed record TenantRecord(
     string Id,
     string RpId,
@@ -19,7 +20,8 @@ public sealed record TenantRecord(
     IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? Algorithms = null,
     string CloneDetection = CloneDetectionPolicy.Suspend,
     Tenants.AttestationPolicySettings? AttestationPolicy = null,
-    Tenants.NativeApps.NativeAppSettings? NativeApps = null);
+    Tenants.NativeApps.NativeAppSettings? NativeApps = null,
+    Analytics.RolloutSettings? Rollout = null);
 
 /// <summary>A user of one tenant.</summary>
 /// <param name="Id">The app's user id (what tokens carry as <c>sub</c>).</param>

@@ -13,7 +13,7 @@ internal sealed class RowReaders(IColumnTypes columns)
     public TenantRecord Tenant(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), ListFromJson(r.GetString(3)), ListFromJson(r.GetString(4)),
         r.GetString(5), r.GetString(6), columns.Bool(r, 7), columns.Time(r, 9), AlgorithmsOrNull(r, 8), r.GetString(10),
-        Tenants.AttestationPolicySettings.FromJson(StringOrNull(r, 11)), NativeAppsOrNull(r, 12));
+        Tenants.AttestationPolicySettings.FromJson(StringOrNull(r, 11)), NativeAppsOrNull(r, 12), Analytics.RolloutSettings.FromJson(StringOrNull(r, 13)));
 
     public UserRecord User(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), columns.Bytes(r, 2), r.GetString(3), r.GetString(4), columns.Time(r, 5), BytesOrNull(r, 6));

@@ -5,7 +5,7 @@ namespace Passkeys.Server.Storage;
 // Tenants and their users.
 public abstract partial class SqlPasskeyStore
 {
-    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, algorithms, created_at, clone_detection, attestation_policy, native_apps";
+    private protected const string TenantColumns = "id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, algorithms, created_at, clone_detection, attestation_policy, native_apps, rollout";
     private protected const string UserColumns = "tenant_id, id, handle, name, display_name, created_at, default_credential_id";
 
     private protected const string GetUserSql = $"SELECT {UserColumns} FROM users WHERE tenant_id = @t AND id = @id";
@@ -32,12 +32,12 @@ public abstract partial class SqlPasskeyStore
     // ON CONFLICT: two nodes seeding the default tenant at the same start both succeed quietly.
     private protected string CreateTenantSql =>
         $"INSERT INTO tenants ({TenantColumns}) VALUES (@id, @rp, @name, {Typed("@o", SqlType.JsonList)}, {Typed("@ro", SqlType.JsonList)}, @uv, @att, @ssu, {Typed("@algs", SqlType.JsonList)}, @at, @cd, @ap, " +
-        $"{Typed("@na", SqlType.JsonList)}) ON CONFLICT (id) DO NOTHING";
+        $"{Typed("@na", SqlType.JsonList)}, @rollout) ON CONFLICT (id) DO NOTHING";
     // Without created_at, which an update never changes.
     private protected string UpdateTenantSql =>
         $"UPDATE tenants SET rp_id = @rp, rp_name = @name, origins = {Typed("@o", SqlType.JsonList)}, related_origins = {Typed("@ro", SqlType.JsonList)}, " +
         $"user_verification = @uv, attestation = @att, self_sign_up = @ssu, algorithms = {Typed("@algs", SqlType.JsonList)}, clone_detection = @cd, attestation_policy = @ap, " +
-        $"native_apps = {Typed("@na", SqlType.JsonList)} WHERE id = @id";
+        $"native_apps = {Typed("@na", SqlType.JsonList)}, rollout = @rollout WHERE id = @id";
     private protected static (string, object?)[] UpdateTenantParameters(TenantRecord tenant) => [.. StoreParameters.Tenant(tenant).Where(p => p.Item1 != "@at")];
 
     /// <inheritdoc />
@@ -92,8 +92,10 @@ public abstract partial class SqlPasskeyStore
     private protected async Task<bool> DeleteTenantAsync(DbConnection connection, DbTransaction tx, string tenantId, CancellationToken cancellationToken)
     {
         // Children first, explicitly, so the outcome does not depend on foreign-key enforcement
-        // (SQLite's is a per-connection setting) and reaches ceremonies, which have no foreign key.
-        foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys" })
+        // (SQLite's is a per-connection setting) and reaches ceremonies and the analytics rows, which
+        // have no foreign key. Audit events are kept (docs/api.md, "Deleted tenants").
+        foreach (var table in new[] { "recovery_codes", "credentials", "users", "ceremonies", "api_keys", "signing_keys",
+                     "ceremony_outcomes", "app_sign_ins", "passkey_offers", "rollout_flips" })
         {
             await ExecuteAsync(connection, tx, $"DELETE FROM {table} WHERE tenant_id = @t", cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
         }

@@ -15,7 +15,7 @@ internal static class StoreParameters
     [
         ("@id", t.Id), ("@rp", t.RpId), ("@name", t.RpName), ("@o", JsonList(t.Origins)), ("@ro", JsonList(t.RelatedOrigins)),
         ("@uv", t.UserVerification), ("@att", t.Attestation), ("@ssu", t.SelfSignUp), ("@algs", AlgorithmList(t.Algorithms)), ("@at", t.CreatedAt),
-        ("@cd", t.CloneDetection), ("@ap", t.AttestationPolicy?.ToJson()), ("@na", NativeApps(t.NativeApps)),
+        ("@cd", t.CloneDetection), ("@ap", t.AttestationPolicy?.ToJson()), ("@na", NativeApps(t.NativeApps)), ("@rollout", t.Rollout?.ToJson()),
     ];
 
     public static (string, object?)[] User(UserRecord u) =>

@@ -27,10 +27,10 @@ public sealed class TenantService(IPasskeyStore store, AuditLog audit, TimeProvi
         {
             throw new InvalidOperationException("Passkeys:DefaultTenant: " + problem);
         }
-        // Configuration has no native apps: the ones set through the admin API survive a restart.
+        // Configuration has no native apps and no rollout: the ones set through the admin API survive a restart.
         var current = await store.GetTenantAsync(d.Id, ct).ConfigureAwait(false);
         var record = new TenantRecord(d.Id, d.RpId, d.RpName, d.EffectiveOrigins, d.RelatedOrigins ?? [], d.UserVerification, d.Attestation, d.SelfSignUp, time.GetUtcNow(),
-            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection, attestationPolicy, current?.NativeApps);
+            TenantAlgorithms.Parse(d.Algorithms).Algorithms, d.CloneDetection, attestationPolicy, current?.NativeApps, current?.Rollout);
         if (!await CreateAuditedAsync(record, AuditActor.System, null, ct).ConfigureAwait(false)
             && await store.GetTenantAsync(record.Id, ct).ConfigureAwait(false) is { } existing)
         {
@@ -58,7 +58,8 @@ public sealed class TenantService(IPasskeyStore store, AuditLog audit, TimeProvi
         }
         var attestationPolicy = AttestationPolicyRules.Parse(input.AttestationPolicy, input.Attestation, options.Value.Metadata.Enabled, time.GetUtcNow());
         return new TenantRecord(id, input.RpId, input.RpName, [.. input.Origins], [.. input.RelatedOrigins ?? []], input.UserVerification, input.Attestation, input.SelfSignUp, createdAt,
-            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, attestationPolicy, nativeApps);
+            TenantAlgorithms.Parse(algorithms).Algorithms, input.CloneDetection, attestationPolicy, nativeApps,
+            Analytics.RolloutRules.Check(input.Rollout));
     }
 
     /// <summary>Creates a tenant, audited (<c>tenant.created</c>); 409 when the id exists.</summary>

@@ -165,7 +165,9 @@ public sealed class AdminTests : IAsyncLifetime
         var byCeremony = funnel["ceremonies"]!.AsArray().ToDictionary(c => (string)c!["ceremony"]!);
         Assert.Equal(1, (int)byCeremony["registration"]!["started"]!);
         Assert.Equal(1, (int)byCeremony["registration"]!["succeeded"]!);
+        // The funnel counts ceremonies (docs/analytics.md): the finish naming no ceremony failed (it is in the
+        // audit log above) but belongs to no begun sign-in; the one begun is started and still open.
         Assert.Equal(1, (int)byCeremony["authentication"]!["started"]!);
-        Assert.Equal(1, (int)byCeremony["authentication"]!["failed"]!);
+        Assert.Equal(0, (int)byCeremony["authentication"]!["failed"]!);
     }
 }

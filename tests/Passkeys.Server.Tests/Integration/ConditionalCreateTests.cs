@@ -8,7 +8,7 @@ namespace Passkeys.Server.Tests.Integration;
 /// Conditional create over real HTTP (WebAuthn L3 §5.1.3, REG-15): a registration begun with
 /// <c>mediation: "conditional"</c> for a signed-in user finishes with the UP flag clear; the same
 /// kind of response for a ceremony begun without it is refused (UserPresenceMissing, 207). Only an
-/// existing, signed-in user may ask for it (ConditionalCreateNeedsSignedInUser, 1120).
+/// signed-in user (a user token, or the app's API key for its user) may ask for it (ConditionalCreateNeedsSignedInUser, 1120).
 /// One derived class per store.
 /// </summary>
 public abstract class ConditionalCreateTests
@@ -63,21 +63,19 @@ public abstract class ConditionalCreateTests
     }
 
     [StoreFact]
-    public async Task The_app_may_ask_for_a_conditional_create_for_an_existing_user_with_its_API_key()
+    public async Task The_app_may_ask_for_a_conditional_create_for_its_signed_in_user_with_its_API_key()
     {
         await using var server = await TestServer.StartAsync(null, await NewStoreAsync());
         var apiKey = await server.CreateApiKeyAsync();
         var user = new { id = "app-user-7", name = "grace", displayName = "Grace" };
 
-        // A new user is a sign-up: refused, and the user is not created.
-        using (var signUp = await server.SendAsync(HttpMethod.Post, Begin, new { user, mediation = "conditional" }, apiKey: apiKey))
-        {
-            await TestServer.ProblemAsync(signUp, 400, 1120);
-        }
-        var first = await server.OkJsonAsync(HttpMethod.Post, Begin, new { user }, apiKey: apiKey);
-        await server.OkJsonAsync(HttpMethod.Post, Finish, TestServer.FinishBody(first, await TestServer.NewClient().CreateAsync(first["options"]!.ToJsonString())));
+        // The app signed its password user in and upgrades them quietly: their first passkey, a user
+        // this server does not know yet (the password-to-passkey path).
+        var first = await server.OkJsonAsync(HttpMethod.Post, Begin, new { user, mediation = "conditional" }, apiKey: apiKey);
+        var created = await server.OkJsonAsync(HttpMethod.Post, Finish, TestServer.FinishBody(first, await ConditionalResponseAsync(TestServer.NewClient(), first)));
+        Assert.Equal("app-user-7", (string)created["user"]!["id"]!);
 
-        // The app signed the user in (say with a password) and upgrades them quietly.
+        // And an existing user's next passkey, the same way.
         var begin = await server.OkJsonAsync(HttpMethod.Post, Begin, new { user, mediation = "conditional" }, apiKey: apiKey);
         var finish = await server.OkJsonAsync(HttpMethod.Post, Finish, TestServer.FinishBody(begin, await ConditionalResponseAsync(TestServer.NewClient(), begin)));
         Assert.Equal("app-user-7", (string)finish["user"]!["id"]!);

@@ -286,5 +286,59 @@ internal static class PostgresMigrations
         """
         ALTER TABLE tenants ADD COLUMN native_apps jsonb NULL;
         """,
+        // Analytics; mirrors SQLite's migration of the same place (docs/analytics.md).
+        """
+        CREATE TABLE ceremony_outcomes (
+            tenant_id          text        NOT NULL,
+            ceremony_id        text        NOT NULL,
+            kind               text        NOT NULL,
+            mediation          text        NOT NULL,
+            begun_at           timestamptz NOT NULL,
+            expires_at         timestamptz NOT NULL,
+            user_id            text        NULL,
+            new_user           boolean     NOT NULL,
+            after_offer        boolean     NOT NULL,
+            browser            text        NULL,
+            os                 text        NULL,
+            device_type        text        NULL,
+            prompt_shown_at    timestamptz NULL,
+            client_outcome     text        NULL,
+            client_reported_at timestamptz NULL,
+            server_outcome     text        NULL,
+            error_code         integer     NULL,
+            error              text        NULL,
+            finished_at        timestamptz NULL,
+            aaguid             text        NULL,
+            provider           text        NULL,
+            synced             boolean     NULL,
+            PRIMARY KEY (tenant_id, ceremony_id)
+        );
+        CREATE INDEX ix_ceremony_outcomes_begun ON ceremony_outcomes (tenant_id, begun_at);
+        CREATE INDEX ix_ceremony_outcomes_open ON ceremony_outcomes (expires_at) WHERE server_outcome IS NULL;
+        CREATE INDEX ix_ceremony_outcomes_age ON ceremony_outcomes (begun_at);
+        CREATE TABLE app_sign_ins (
+            tenant_id text        NOT NULL,
+            id        text        NOT NULL,
+            user_id   text        NOT NULL,
+            method    text        NOT NULL,
+            at        timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX ix_app_sign_ins_at ON app_sign_ins (tenant_id, at);
+        CREATE INDEX ix_app_sign_ins_user ON app_sign_ins (tenant_id, user_id, at);
+        CREATE INDEX ix_app_sign_ins_age ON app_sign_ins (at);
+        CREATE TABLE passkey_offers (
+            tenant_id  text        NOT NULL,
+            user_id    text        NOT NULL,
+            offered_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant_id, user_id)
+        );
+        CREATE TABLE rollout_flips (
+            tenant_id  text        NOT NULL PRIMARY KEY,
+            flipped_at timestamptz NOT NULL,
+            adoption   double precision NOT NULL
+        );
+        ALTER TABLE tenants ADD COLUMN rollout text NULL;
+        """,
     ];
 }

@@ -298,5 +298,63 @@ internal static class SqliteMigrations
         """
         ALTER TABLE tenants ADD COLUMN native_apps TEXT NULL;
         """,
+        // Analytics (docs/analytics.md): one row per ceremony with its whole funnel (begun, prompt
+        // shown and the browser's outcome as the SDK reports them, the server's outcome), sign-ins
+        // the app reports with its other methods, passkey offers (for upgrade-prompt conversion),
+        // the once-only flip of the rollout's default sign-in; tenants.rollout holds the rollout
+        // settings as JSON (NULL: no rollout settings).
+        """
+        CREATE TABLE ceremony_outcomes (
+            tenant_id          TEXT    NOT NULL,
+            ceremony_id        TEXT    NOT NULL,
+            kind               TEXT    NOT NULL,
+            mediation          TEXT    NOT NULL,
+            begun_at           BIGINT  NOT NULL,
+            expires_at         BIGINT  NOT NULL,
+            user_id            TEXT    NULL,
+            new_user           INTEGER NOT NULL,
+            after_offer        INTEGER NOT NULL,
+            browser            TEXT    NULL,
+            os                 TEXT    NULL,
+            device_type        TEXT    NULL,
+            prompt_shown_at    BIGINT  NULL,
+            client_outcome     TEXT    NULL,
+            client_reported_at BIGINT  NULL,
+            server_outcome     TEXT    NULL,
+            error_code         INTEGER NULL,
+            error              TEXT    NULL,
+            finished_at        BIGINT  NULL,
+            aaguid             TEXT    NULL,
+            provider           TEXT    NULL,
+            synced             INTEGER NULL,
+            PRIMARY KEY (tenant_id, ceremony_id)
+        );
+        CREATE INDEX ix_ceremony_outcomes_begun ON ceremony_outcomes (tenant_id, begun_at);
+        CREATE INDEX ix_ceremony_outcomes_open ON ceremony_outcomes (expires_at) WHERE server_outcome IS NULL;
+        CREATE INDEX ix_ceremony_outcomes_age ON ceremony_outcomes (begun_at);
+        CREATE TABLE app_sign_ins (
+            tenant_id TEXT   NOT NULL,
+            id        TEXT   NOT NULL,
+            user_id   TEXT   NOT NULL,
+            method    TEXT   NOT NULL,
+            at        BIGINT NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX ix_app_sign_ins_at ON app_sign_ins (tenant_id, at);
+        CREATE INDEX ix_app_sign_ins_user ON app_sign_ins (tenant_id, user_id, at);
+        CREATE INDEX ix_app_sign_ins_age ON app_sign_ins (at);
+        CREATE TABLE passkey_offers (
+            tenant_id  TEXT   NOT NULL,
+            user_id    TEXT   NOT NULL,
+            offered_at BIGINT NOT NULL,
+            PRIMARY KEY (tenant_id, user_id)
+        );
+        CREATE TABLE rollout_flips (
+            tenant_id  TEXT   NOT NULL PRIMARY KEY,
+            flipped_at BIGINT NOT NULL,
+            adoption   REAL   NOT NULL
+        );
+        ALTER TABLE tenants ADD COLUMN rollout TEXT NULL;
+        """,
     ];
 }

@@ -275,6 +275,8 @@ export interface StartRegistrationOpts {
   /** Create the passkey without a dialog (mediation 'conditional'); throws at once where unsupported. */
   useAutoRegister?: boolean;
   signal?: AbortSignal;
+  /** Reports the browser side of the ceremony to the server for analytics (report.js: ceremonyReporter). */
+  report?: CeremonyReporter;
 }
 
 export interface StartAuthenticationOpts {
@@ -284,6 +286,8 @@ export interface StartAuthenticationOpts {
   /** Check that such an input exists first; default true. */
   verifyBrowserAutofillInput?: boolean;
   signal?: AbortSignal;
+  /** Reports the browser side of the ceremony to the server for analytics (report.js: ceremonyReporter). */
+  report?: CeremonyReporter;
 }
 
 /** Creates a passkey; throws WebAuthnError. */
@@ -291,7 +295,7 @@ export declare function startRegistration(args: StartRegistrationOpts): Promise<
 /** @deprecated Use startRegistration({ optionsJSON, useAutoRegister, signal }). Throws PasskeyError. */
 export declare function startRegistration(
   optionsJSON: PublicKeyCredentialCreationOptionsJSON,
-  opts?: { conditional?: boolean; signal?: AbortSignal },
+  opts?: { conditional?: boolean; signal?: AbortSignal; report?: CeremonyReporter },
 ): Promise<RegistrationResponseJSON>;
 
 /** Signs in with a passkey; throws WebAuthnError. */
@@ -299,7 +303,7 @@ export declare function startAuthentication(args: StartAuthenticationOpts): Prom
 /** @deprecated Use startAuthentication({ optionsJSON, useBrowserAutofill, signal }). Throws PasskeyError. */
 export declare function startAuthentication(
   optionsJSON: PublicKeyCredentialRequestOptionsJSON,
-  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element; purpose?: 'sign-in' | 'step-up' },
+  opts?: { autofill?: boolean; signal?: AbortSignal; root?: Document | Element; purpose?: 'sign-in' | 'step-up'; report?: CeremonyReporter },
 ): Promise<AuthenticationResponseJSON>;
 
 export declare function signalUnknownCredential(args: { rpId: string; credentialId: Base64URLString }): Promise<boolean>;
@@ -459,3 +463,9 @@ export interface PasskeysSession {
 export declare function createSession(client: PasskeysClient, options?: SessionOptions): PasskeysSession;
 /** True when a server error says the session is over (SessionExpired, SessionRevoked, RefreshTokenReused, RefreshTokenInvalid). */
 export declare function isSessionEndedError(error: unknown): boolean;
+
+/** Told when the browser is asked and when it throws (report.js: ceremonyReporter); never awaited. */
+export interface CeremonyReporter {
+  promptShown(): void;
+  failed(error: unknown): void;
+}

@@ -12,6 +12,7 @@
 // Spec: https://www.w3.org/TR/webauthn-3/  Types: ./passkeys.d.ts  Guide: docs/sdk.md
 
 import { WebAuthnError, WebAuthnErrorCode, webAuthnErrorCode } from './webauthn-error.js';
+import { ceremonyReporter } from './report.js';
 
 export { WebAuthnError, WebAuthnErrorCode };
 
@@ -773,7 +774,8 @@ function platformAvailability() {
   return platformCache;
 }
 
-async function run(kind, ceremony, options, signal, call, purpose, ticket) {
+// `report` (report.js, optional): told when the browser is asked and when it throws; never awaited.
+async function run(kind, ceremony, options, signal, call, purpose, ticket, report) {
   if (!browserSupportsWebAuthn()) {
     throw new PasskeyError(ErrorCode.PasskeysUnsupported, "This browser can't use passkeys. Update it or use another browser, or sign in with a recovery code.");
   }
@@ -788,12 +790,15 @@ async function run(kind, ceremony, options, signal, call, purpose, ticket) {
       throw toPasskeyError(e, { ceremony });
     }
     started = performance.now();
+    report?.promptShown();
     const credential = await call(parsed, entry.controller.signal);
     if (!credential) throw new DOMException('no credential returned', 'NotAllowedError');
     return credentialToJSON(credential);
   } catch (e) {
     const elapsedMs = started === undefined ? undefined : performance.now() - started;
-    throw toPasskeyError(e, { ceremony, purpose, platformAuthenticator: platform, elapsedMs, timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined });
+    const failure = toPasskeyError(e, { ceremony, purpose, platformAuthenticator: platform, elapsedMs, timeoutMs: typeof options?.timeout === 'number' ? options.timeout : undefined });
+    if (started !== undefined) report?.failed(failure);
+    throw failure;
   } finally {
     entry.finish();
   }
@@ -837,9 +842,9 @@ export async function startRegistration(args, legacyOpts) {
     deprecated('startRegistration(optionsJSON, { conditional, signal })', 'startRegistration({ optionsJSON, useAutoRegister, signal })');
     return createCredential(args, legacyOpts);
   }
-  const { optionsJSON, useAutoRegister = false, signal } = args;
+  const { optionsJSON, useAutoRegister = false, signal, report } = args;
   try {
-    return await createCredential(optionsJSON, { conditional: useAutoRegister, signal });
+    return await createCredential(optionsJSON, { conditional: useAutoRegister, signal, report });
   } catch (e) {
     throw toWebAuthnError(e, 'registration', optionsJSON, useAutoRegister);
   }
@@ -859,7 +864,7 @@ async function createCredential(optionsJSON, opts = {}) {
   if (conditional) await requireConditionalCreate();
   return run(conditional ? 'conditional-create' : 'registration', 'registration', optionsJSON, opts.signal,
     (publicKey, signal) => navigator.credentials.create({ publicKey, signal, ...(conditional ? { mediation: 'conditional' } : {}) }),
-    undefined, ticket);
+    undefined, ticket, opts.report);
 }
 
 /**
@@ -876,9 +881,9 @@ export async function startAuthentication(args, legacyOpts) {
     deprecated('startAuthentication(optionsJSON, { autofill, signal })', 'startAuthentication({ optionsJSON, useBrowserAutofill, signal })');
     return getCredential(args, legacyOpts);
   }
-  const { optionsJSON, useBrowserAutofill = false, verifyBrowserAutofillInput = true, signal } = args;
+  const { optionsJSON, useBrowserAutofill = false, verifyBrowserAutofillInput = true, signal, report } = args;
   try {
-    return await getCredential(optionsJSON, { autofill: useBrowserAutofill, verifyInput: verifyBrowserAutofillInput, signal });
+    return await getCredential(optionsJSON, { autofill: useBrowserAutofill, verifyInput: verifyBrowserAutofillInput, signal, report });
   } catch (e) {
     throw toWebAuthnError(e, 'authentication', optionsJSON, false);
   }
@@ -903,7 +908,7 @@ async function getCredential(optionsJSON, opts = {}) {
   }
   return run(autofill ? 'autofill' : 'authentication', 'authentication', options, opts.signal,
     (publicKey, signal) => navigator.credentials.get({ publicKey, signal, ...(autofill ? { mediation: 'conditional' } : {}) }),
-    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'), ticket);
+    autofill ? 'autofill' : (opts.purpose ?? 'sign-in'), ticket, opts.report);
 }
 
 // ───────────────────────────── signals ─────────────────────────────
@@ -976,6 +981,8 @@ export function createPasskeysClient(config = {}) {
   }
 
   const rpIdOf = (options) => options?.rp?.id ?? options?.rpId ?? globalThis.location?.hostname;
+  // Counts the browser side of each ceremony (report.js, docs/analytics.md).
+  const reporterFor = (begin) => ceremonyReporter(`${root}/ceremonies/${encodeURIComponent(begin.ceremonyId)}/client-events`, doFetch);
 
   return {
     request,
@@ -1000,7 +1007,7 @@ export function createPasskeysClient(config = {}) {
           ...(quiet ? { mediation: 'conditional' } : mediation ? { mediation } : {}),
         },
       });
-      const response = await createCredential(begin.options, { conditional: quiet, signal });
+      const response = await createCredential(begin.options, { conditional: quiet, signal, report: reporterFor(begin) });
       const result = await request('POST', '/registration/finish', {
         body: { ceremonyId: begin.ceremonyId, response, ...(name ? { name } : {}) },
       });
@@ -1013,8 +1020,9 @@ export function createPasskeysClient(config = {}) {
      * browser (signalUnknownCredential) before throwing.
      */
     async signIn({ username, autofill, signal, root: domRoot } = {}) {
-      const begin = await request('POST', '/authentication/begin', { body: username ? { username } : {} });
-      const response = await getCredential(begin.options, { autofill, signal, root: domRoot });
+      // Autofill offered on page load is its own funnel on the server, never a started sign-in.
+      const begin = await request('POST', '/authentication/begin', { body: { ...(username ? { username } : {}), ...(autofill ? { mediation: 'conditional' } : {}) } });
+      const response = await getCredential(begin.options, { autofill, signal, root: domRoot, report: reporterFor(begin) });
       const rpId = rpIdOf(begin.options);
       try {
         const result = await request('POST', '/authentication/finish', { body: { ceremonyId: begin.ceremonyId, response } });
@@ -1036,7 +1044,7 @@ export function createPasskeysClient(config = {}) {
     /** Confirms a transaction with user verification; the token's `txn` claim binds its hash. */
     async stepUp({ token, transaction, signal }) {
       const begin = await request('POST', '/step-up/begin', { token, body: { transaction } });
-      const response = await getCredential(begin.options, { signal, purpose: 'step-up' });
+      const response = await getCredential(begin.options, { signal, purpose: 'step-up', report: reporterFor(begin) });
       return request('POST', '/step-up/finish', { body: { ceremonyId: begin.ceremonyId, response } });
     },
 
