@@ -115,7 +115,7 @@ public sealed class ConsoleTests(BrowserFixture fixture)
                 """);
             Assert.Equal("v\r\n'=1+2\r\n'-3\r\n'+4\r\n'@SUM(A1)\r\n\"a,\"\"b\"\"\"\r\n\"two\nlines\"\r\nplain\r\n", quoted);
             Assert.Equal(5, lines.Length);
-            Assert.All(lines.Skip(1), l => Assert.Contains(",admin,succeeded,", l, StringComparison.Ordinal));
+            Assert.All(lines.Skip(1), l => Assert.Contains(",admin.succeeded,operator:", l, StringComparison.Ordinal));
 
             // Filtered by user and outcome, in the viewer's zone; then followed live.
             await page.GetByLabel("Ceremony").SelectOptionAsync("");
