@@ -167,7 +167,7 @@ public sealed class ConsoleTests(BrowserFixture fixture)
             var consoleLog = page.GetByRole(AriaRole.Table, new() { Name = "Audit events of the console" });
             await Assertions.Expect(consoleLog).ToContainTextAsync("POST /v1/admin/operators/invitations (note: Grace)");
             await Assertions.Expect(consoleLog).ToContainTextAsync("DELETE /v1/admin/operators/{operatorId}");
-            await Assertions.Expect(consoleLog).ToContainTextAsync("admin-key"); // the bootstrap
+            await Assertions.Expect(consoleLog).ToContainTextAsync("POST /v1/admin/operators/bootstrap"); // the bootstrap, by the admin key (actor "admin")
 
             // Sign out, and back in with the passkey.
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

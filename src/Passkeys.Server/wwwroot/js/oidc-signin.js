@@ -2,7 +2,7 @@
 // autofill, or username), sign up when the tenant allows it, or recover with a code; then complete
 // the authorization by posting the page's form with the new session's refresh token. The token goes
 // in the form body, never in a URL; the server answers with a redirect to the app carrying the code.
-import { createPasskeysClient, browserSupportsPasskeys, browserSupportsAutofill, PasskeyError } from '/sdk/passkeys.js';
+import { createPasskeysClient, browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, PasskeyError } from '/sdk/passkeys.js';
 import { showError, showMessage, clearMessage, busy, PROMPT_OPEN } from './common.js';
 
 const main = document.getElementById('oidc');
@@ -27,7 +27,7 @@ function complete(result) {
 }
 
 async function startAutofill() {
-  if (!(await browserSupportsAutofill())) return;
+  if (!(await browserSupportsWebAuthnAutofill())) return;
   try {
     complete(await client.signIn({ autofill: true }));
   } catch (e) {
@@ -105,7 +105,7 @@ recoveryForm.addEventListener('submit', (event) => {
   }, 'Checking your recovery code…');
 });
 
-if (!browserSupportsPasskeys()) {
+if (!browserSupportsWebAuthn()) {
   document.getElementById('unsupported').hidden = false;
   passkeyButton.disabled = true;
 } else {

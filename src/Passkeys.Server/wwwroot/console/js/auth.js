@@ -1,11 +1,11 @@
 // Operator sign-in and enrolment with a passkey (the console's own relying party).
-import { startAuthentication, startRegistration, browserSupportsPasskeys } from '/sdk/passkeys.js';
+import { startAuthentication, startRegistration, browserSupportsWebAuthn } from '/sdk/passkeys.js';
 import { api, setCsrfToken } from './api.js';
 import { el, showMessage, showError, clearMessage } from './dom.js';
 
 function explain(error) {
-  // The SDK's PasskeyError says why the browser refused; the server's ApiError says why it did.
-  if (error?.reason === 'cancelled' || error?.name === 'NotAllowedError') {
+  // The SDK's WebAuthnError says why the browser refused (its reason, its cause); the server's ApiError says why it did.
+  if (error?.reason === 'cancelled' || error?.name === 'NotAllowedError' || error?.cause?.name === 'NotAllowedError') {
     return Object.assign(new Error('The passkey prompt was closed or timed out. Try again.'), { code: 'cancelled' });
   }
   return error;
@@ -14,7 +14,7 @@ function explain(error) {
 /** Signs in; resolves with the operator session view. */
 async function signIn() {
   const begin = await api('POST', '/v1/console/sign-in/begin');
-  const response = await startAuthentication(begin.options);
+  const response = await startAuthentication({ optionsJSON: begin.options });
   const session = await api('POST', '/v1/console/sign-in/finish', { ceremonyId: begin.ceremonyId, response });
   setCsrfToken(session.csrfToken);
   return session;
@@ -23,7 +23,7 @@ async function signIn() {
 /** Enrols a new operator with the secret of an enrolment link; resolves with the operator session view. */
 async function enrol(invitation, name) {
   const begin = await api('POST', '/v1/console/enrolment/begin', { invitation, name });
-  const response = await startRegistration(begin.options);
+  const response = await startRegistration({ optionsJSON: begin.options });
   const session = await api('POST', '/v1/console/enrolment/finish', { ceremonyId: begin.ceremonyId, response });
   setCsrfToken(session.csrfToken);
   return session;
@@ -48,7 +48,7 @@ export function signInView(onSignedIn, note) {
   return el('section', { class: 'narrow', 'aria-labelledby': 'signin-title' },
     el('h1', { id: 'signin-title' }, 'Operator sign-in'),
     note ? el('p', {}, note) : null,
-    browserSupportsPasskeys() ? null : el('p', { class: 'muted' }, 'This browser cannot use passkeys. Open the console in an up-to-date browser.'),
+    browserSupportsWebAuthn() ? null : el('p', { class: 'muted' }, 'This browser cannot use passkeys. Open the console in an up-to-date browser.'),
     el('p', { class: 'muted' }, 'Operators sign in with the passkey they enrolled. New operators need an enrolment link from an operator.'),
     el('div', { class: 'actions' }, button));
 }
