@@ -44,7 +44,7 @@ export async function adoptionPage(container, params) {
       el('p', { class: 'muted' }, 'Synced passkeys (backup state set) live in a passkey provider and follow the user to new devices; device-bound ones are lost with their device.'),
       counted('synced-split', 'Active passkeys by kind', 'Kind', [{ label: 'Synced', value: a.passkeys.synced }, { label: 'Device-bound', value: a.passkeys.deviceBound }])),
     el('section', { 'aria-labelledby': 'upgrade-title' }, el('h2', { id: 'upgrade-title' }, 'Upgrade-prompt conversion'),
-      el('p', { id: 'upgrade-conversion' }, el('strong', {}, pct(up.conversion)), ': ',
+      el('p', { id: 'upgrade-conversion' }, el('strong', {}, up.conversion === null ? 'No registration after an offer yet' : pct(up.conversion)), ': ',
         drillLink(up.succeeded, tenant, window, { kind: 'registration', afterOffer: true, result: 'succeeded' }), ' of ',
         drillLink(up.registrationsBegun, tenant, window, { kind: 'registration', afterOffer: true }),
         ' registrations begun within a day after the app offered a passkey (passkey-offer) succeeded.')));

@@ -13,8 +13,8 @@ function svg(tag, attrs = {}, ...children) {
 /** rows: [{ label, value, highlight? }] → an <svg> that stretches to its container's width. */
 export function barChart(title, rows) {
   const rowHeight = 26;
-  const labelWidth = 150;
-  const width = 600;
+  const labelWidth = 140;
+  const width = 440;
   const max = Math.max(1, ...rows.map((r) => r.value));
   const chart = svg('svg', { viewBox: `0 0 ${width} ${rows.length * rowHeight + 4}`, role: 'img', 'aria-label': `${title}: ${rows.map((r) => `${r.label} ${r.value}`).join(', ')}`, class: 'bars' });
   rows.forEach((r, i) => {
