@@ -4,8 +4,7 @@
 import { api, seg } from './api.js';
 import { el, showMessage, showError, busy, time } from './dom.js';
 import { pickTenant } from './tenant-picker.js';
-import { windowOf } from './period.js';
-import { pct } from './figures.js';
+import { num, pct } from './figures.js';
 
 const OFFER_AFTER = [['any', 'Any time the user has no passkey'], ['other-method-sign-in', 'Right after a sign-in with another method']];
 const PROMPT = [['modal', 'A dialog (modal)'], ['conditional', 'Conditional create (the browser offers to save a passkey)']];
@@ -18,23 +17,21 @@ function field(id, label, input, hint) {
 
 const options = (name, values, selected) => el('select', { name }, values.map(([v, label]) => el('option', { value: v, selected: v === selected }, label)));
 
-/** Has the default flipped? The flip is audited once (rollout.default_flipped); it counts while a threshold is set. */
-async function statusSection(tenant, rollout) {
-  const [flips, adoption] = await Promise.all([
-    api('GET', `/v1/admin/tenants/${seg(tenant.id)}/audit?ceremony=rollout&outcome=default_flipped&limit=1`),
-    api('GET', `/v1/admin/tenants/${seg(tenant.id)}/analytics/adoption?${new URLSearchParams(windowOf('30d'))}`),
-  ]);
-  const flip = flips.events[0];
-  const threshold = rollout?.defaultSignInAt ?? null;
-  const isDefault = Boolean(flip) && threshold !== null;
+/** Has the default flipped? (analytics/rollout: read only; passkey-offer records the flip.) */
+async function statusSection(tenantId) {
+  const st = await api('GET', `/v1/admin/tenants/${seg(tenantId)}/analytics/rollout`);
+  const threshold = st.rollout?.defaultSignInAt ?? null;
   let text;
-  if (isDefault) text = ['Passkeys are the default sign-in. The default flipped ', time(flip.at), '.'];
-  else if (threshold === null) text = [flip ? 'The default flipped once (' : 'Passkeys are not the default sign-in: no threshold is set.', flip ? time(flip.at) : '', flip ? '), but no threshold is set now, so passkeys are not the default.' : ''];
-  else text = [`Passkeys are not the default sign-in yet: it flips when adoption over the last 30 days reaches ${threshold}%.`];
-  return el('section', { 'aria-labelledby': 'status-title', id: 'rollout-status', 'data-default': String(isDefault) },
+  if (st.passkeyDefault) text = ['Passkeys are the default sign-in. The default flipped ', time(st.flippedAt), '.'];
+  else if (threshold === null && st.flippedAt) text = ['The default flipped ', time(st.flippedAt), ', but no threshold is set now, so passkeys are not the default.'];
+  else if (threshold === null) text = ['Passkeys are not the default sign-in: no threshold is set.'];
+  else if (st.thresholdReached) text = [`Adoption has reached ${threshold}%: the next time the app asks passkey-offer, passkeys become the default sign-in.`];
+  else text = [`Passkeys are not the default sign-in yet: they become it when adoption over the last 30 days reaches ${threshold}%.`];
+  const a = st.adoption;
+  return el('section', { 'aria-labelledby': 'status-title', id: 'rollout-status', 'data-default': String(st.passkeyDefault) },
     el('h2', { id: 'status-title' }, 'Default sign-in'),
-    el('p', {}, el('span', { class: `badge ${isDefault ? 'active' : ''}` }, isDefault ? 'Passkeys are the default' : 'Not flipped'), ' ', ...text),
-    el('p', { class: 'muted' }, `Adoption over the last 30 days: ${pct(adoption.adoption.rate)} (${adoption.adoption.activeUsersWithPasskey} of ${adoption.adoption.activeUsers} active users). The flip is checked when the app asks passkey-offer.`));
+    el('p', {}, el('span', { class: `badge ${st.passkeyDefault ? 'active' : ''}` }, st.passkeyDefault ? 'Passkeys are the default' : 'Not flipped'), ' ', ...text),
+    el('p', { class: 'muted' }, `Adoption over the last 30 days: ${pct(a.rate)} (${num(a.activeUsersWithPasskey)} of ${num(a.activeUsers)} active users hold a passkey).`));
 }
 
 export async function rolloutPage(container, params) {
@@ -56,7 +53,7 @@ export async function rolloutPage(container, params) {
       field('default-at', 'Make passkeys the default at (% adoption)', el('input', { name: 'defaultSignInAt', type: 'number', min: 1, max: 100, step: 1, value: r.defaultSignInAt ?? '', inputMode: 'numeric' }),
         '1–100, or empty for never. Once the share of active users (last 30 days) holding a passkey reaches it, passkey-offer answers passkeyDefault: true.')),
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Save rollout')));
-  const status = el('div', {}, await statusSection(tenant, tenant.rollout));
+  const status = el('div', {}, await statusSection(tenant.id));
   container.append(
     el('p', { class: 'muted' }, 'The app asks GET /v1/tenants/{tenant}/users/{userId}/passkey-offer whether to offer a user a passkey now; these settings decide the answer.'),
     el('section', { 'aria-labelledby': 'rollout-title' }, el('h2', { id: 'rollout-title' }, `Rollout of ${tenant.id}`), form),
@@ -81,7 +78,7 @@ export async function rolloutPage(container, params) {
       const { createdAt, ...body } = current;
       const saved = await api('PUT', `/v1/admin/tenants/${seg(tenant.id)}`, { ...body, rollout });
       showMessage(`Rollout of ${saved.id} saved: offered to ${saved.rollout?.offerPercentage ?? 0}% of users.`, 'info');
-      status.replaceChildren(await statusSection(saved, saved.rollout));
+      status.replaceChildren(await statusSection(saved.id));
     });
   });
 }
