@@ -23,9 +23,10 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
 
         public SoftwareClient NewClient() => new(new SoftwareAuthenticator(), new SoftwareClientOptions { Origin = server.Origin });
 
-        public async Task<JsonNode> PostAsync(string path, object body, bool ok = true, string? apiKey = null, bool admin = false)
+        public async Task<JsonNode> PostAsync(string path, object body, bool ok = true, string? apiKey = null, bool admin = false, string? userAgent = null)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is string s ? new StringContent(s, System.Text.Encoding.UTF8, "application/json") : JsonContent.Create(body) };
+            if (userAgent is not null) request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
             if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
             if (admin) request.Headers.Authorization = new("Bearer", ConsoleSetup.AdminKey);
             using var response = await Http.SendAsync(request);
@@ -62,6 +63,8 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
 
         public void Dispose() => Http.Dispose();
     }
+
+    private const string Firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
     private static ILocator Figure(IPage page, string id) => page.Locator($"#figure-{id}");
 
@@ -179,6 +182,28 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator("#rollout-status")).ToHaveAttributeAsync("data-default", "true");
             await Assertions.Expect(page.Locator("#rollout-status")).ToContainTextAsync("Passkeys are the default sign-in.");
             await Assertions.Expect(page.GetByLabel("Make passkeys the default at (% adoption)", new() { Exact = true })).ToHaveValueAsync("50");
+
+            // Saving the tenant's relying-party settings keeps its rollout (the form sends the tenant back whole).
+            await page.GotoAsync("/console/#/tenants?edit=default");
+            await page.Locator("#tenant-settings").GetByLabel("Display name (rpName)", new() { Exact = true }).FillAsync("Default shop");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Settings of default saved.");
+            Assert.True((bool)(await traffic.GetAsync("/v1/tenants/default/users/zed/passkey-offer", apiKey))["passkeyDefault"]!);
+
+            // A segment that stands out: five sign-ins from Firefox, every one cancelled, against a lower overall rate.
+            for (var n = 0; n < 5; n++)
+            {
+                var begun = await traffic.PostAsync("/v1/tenants/default/authentication/begin", new { }, userAgent: Firefox);
+                await traffic.PostAsync($"/v1/tenants/default/ceremonies/{(string)begun["ceremonyId"]!}/client-events", new { @event = "outcome", outcome = "cancelled" });
+            }
+            await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
+            var browsers = page.Locator("#segment-browser tbody tr");
+            await Assertions.Expect(browsers).ToHaveCountAsync(2);
+            await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToHaveClassAsync("stands-out");
+            await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToContainTextAsync("stands out");
+            await Assertions.Expect(browsers.Filter(new() { HasText = "unknown" })).Not.ToHaveClassAsync("stands-out");
+            await browsers.Filter(new() { HasText = "Firefox" }).Locator("td").Nth(2).GetByRole(AriaRole.Link).ClickAsync();
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("5 ceremonies match.");
         }, seconds: 120);
     }
 }
