@@ -62,3 +62,10 @@ public sealed record CeremonyRowView(string CeremonyId, string Kind, string Medi
 
 /// <summary><c>GET …/analytics/ceremonies</c>: a page of rows; <c>next</c> (pass it as <c>offset</c>) only when more exist.</summary>
 public sealed record CeremonyRowList(IReadOnlyList<CeremonyRowView> Ceremonies, long Total, int? Next);
+
+/// <summary>
+/// <c>GET …/analytics/rollout</c>: the tenant's rollout, whether passkeys are the default sign-in
+/// (a recorded flip while a threshold is set), when it flipped, and the adoption over the last 30
+/// days the threshold is compared with (<c>thresholdReached</c>: the next passkey-offer flips it).
+/// </summary>
+public sealed record RolloutStatus(RolloutSettings? Rollout, bool PasskeyDefault, DateTimeOffset? FlippedAt, AdoptionShare Adoption, bool ThresholdReached);

@@ -59,6 +59,25 @@ public sealed class RolloutService(IPasskeyStore store, TenantKeys keys, Analyti
     }
 
     /// <summary>
+    /// The rollout's state for the console, read only: it never records a flip (only the app's
+    /// passkey-offer does, so the audit event's time is when the app first saw the default).
+    /// </summary>
+    public async Task<RolloutStatus> StatusAsync(TenantRecord tenant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var flippedAt = await store.GetDefaultFlipAsync(tenant.Id, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var share = await analytics.AdoptionShareAsync(tenant.Id, now - AdoptionWindow, now + TimeSpan.FromMilliseconds(1), ct).ConfigureAwait(false);
+        var threshold = tenant.Rollout?.DefaultSignInAt;
+        return new RolloutStatus(tenant.Rollout, flippedAt is not null && threshold is not null, flippedAt, share,
+            threshold is { } t && Reaches(share, t));
+    }
+
+    // Whole numbers: with / active >= threshold / 100.
+    private static bool Reaches(AdoptionShare share, int threshold) =>
+        share.ActiveUsers > 0 && share.ActiveUsersWithPasskey * 100 >= threshold * share.ActiveUsers;
+
+    /// <summary>
     /// The user's rollout bucket, 0–99: HMAC-SHA256 of the user id under a key derived from the
     /// tenant's secret. The same on every node and every start; a user in the first 10% stays in
     /// when the offer widens to 20%; not guessable from the user id without the tenant's secret.
@@ -89,8 +108,7 @@ public sealed class RolloutService(IPasskeyStore store, TenantKeys keys, Analyti
         var now = time.GetUtcNow();
         // Up to and including now, as the analytics API's default window.
         var share = await analytics.AdoptionShareAsync(tenantId, now - AdoptionWindow, now + TimeSpan.FromMilliseconds(1), ct).ConfigureAwait(false);
-        // Whole numbers: with / active >= threshold / 100.
-        if (share.ActiveUsers == 0 || share.ActiveUsersWithPasskey * 100 < threshold * share.ActiveUsers)
+        if (!Reaches(share, threshold))
         {
             return false;
         }

@@ -103,6 +103,10 @@ public static class AnalyticsEndpoints
             return TypedResults.Ok(await analytics.CeremoniesAsync((await access.TenantAsync(tenant, ct)).Id, window, filter, skip,
                 QueryParameters.Limit(limit), ct));
         }).WithSummary("The ceremonies behind a number (drill-down), paged");
+
+        g.MapGet("/rollout", async Task<Ok<RolloutStatus>> (string tenant, Access access, RolloutService rollout, CancellationToken ct) =>
+            TypedResults.Ok(await rollout.StatusAsync(await access.TenantAsync(tenant, ct), ct)))
+            .WithSummary("The rollout settings, whether passkeys are the default sign-in (and since when), and the 30-day adoption the threshold is compared with");
         return g;
     }
 

@@ -96,6 +96,23 @@ public sealed class ConsoleGalleryTests(BrowserFixture fixture)
             await page.GetByRole(AriaRole.Button, new() { Name = "Create invitation link" }).ClickAsync();
             await Assertions.Expect(page.Locator("#invitation-link")).ToBeVisibleAsync();
             await CheckAsync("operators");
-        }, seconds: 90);
+
+            // The analytics and rollout pages, over the two sign-ups above.
+            await page.GotoAsync("/console/#/overview?tenant=default&period=24h");
+            await Assertions.Expect(page.Locator("#figure-sign-ups .figure-value")).ToHaveTextAsync("2");
+            await CheckAsync("overview");
+            await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
+            await Assertions.Expect(page.Locator("#funnel-registration-modal")).ToBeVisibleAsync();
+            await CheckAsync("funnels");
+            await page.Locator("#funnel-registration-modal-totals tr[data-step='succeeded'] a").ClickAsync();
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("2 ceremonies match.");
+            await CheckAsync("ceremonies");
+            await page.GotoAsync("/console/#/adoption?tenant=default&period=24h");
+            await Assertions.Expect(page.Locator("#adoption-rate")).ToBeVisibleAsync();
+            await CheckAsync("adoption");
+            await page.GotoAsync("/console/#/rollout?tenant=default");
+            await Assertions.Expect(page.Locator("#rollout-status")).ToBeVisibleAsync();
+            await CheckAsync("rollout");
+        }, seconds: 150);
     }
 }

@@ -100,8 +100,20 @@ public abstract class RolloutTests
         // Default sign-in: active users in 30 days are pat (passkey) and sam (password only): 50%.
         await SetRolloutAsync(server, new { offerPercentage = 100, defaultSignInAt = 60 });
         Assert.False((bool)(await OfferAsync(server, apiKey, "sam"))["passkeyDefault"]!);
+        var below = await StatusAsync(server);
+        Assert.Equal((false, false, 2L, 1L), ((bool)below["passkeyDefault"]!, (bool)below["thresholdReached"]!,
+            (long)below["adoption"]!["activeUsers"]!, (long)below["adoption"]!["activeUsersWithPasskey"]!));
+        Assert.Null(below["flippedAt"]);
+        Assert.Equal(60, (int)below["rollout"]!["defaultSignInAt"]!);
         await SetRolloutAsync(server, new { offerPercentage = 100, defaultSignInAt = 50 });
+        // Reached, but the status only reads: the flip is the app's passkey-offer's to record.
+        var reached = await StatusAsync(server);
+        Assert.Equal((false, true), ((bool)reached["passkeyDefault"]!, (bool)reached["thresholdReached"]!));
+        Assert.Null(reached["flippedAt"]);
         Assert.True((bool)(await OfferAsync(server, apiKey, "sam"))["passkeyDefault"]!);
+        var flipped = await StatusAsync(server);
+        Assert.True((bool)flipped["passkeyDefault"]!);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), ((DateTimeOffset)flipped["flippedAt"]!).ToUnixTimeMilliseconds());
         Assert.True((bool)(await OfferAsync(server, apiKey, "pat"))["passkeyDefault"]!);
         var flips = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/shop/audit?type=rollout.default_flipped", bearer: TestServer.AdminKey);
         var flip = Assert.Single(flips["events"]!.AsArray())!;
@@ -110,7 +122,13 @@ public abstract class RolloutTests
         // Turning the threshold off turns the default off.
         await SetRolloutAsync(server, new { offerPercentage = 100 });
         Assert.False((bool)(await OfferAsync(server, apiKey, "sam"))["passkeyDefault"]!);
+        var off = await StatusAsync(server);
+        Assert.False((bool)off["passkeyDefault"]!);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), ((DateTimeOffset)off["flippedAt"]!).ToUnixTimeMilliseconds()); // the recorded flip stays
     }
+
+    private static Task<JsonNode> StatusAsync(TestServer server) =>
+        server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/shop/analytics/rollout", bearer: TestServer.AdminKey);
 
     [StoreFact]
     public async Task Bad_settings_bad_reports_and_missing_keys_are_refused_with_their_codes()

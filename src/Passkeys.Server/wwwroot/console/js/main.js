@@ -8,6 +8,11 @@ import { usersPage } from './users.js';
 import { signingKeysPage } from './signing-keys.js';
 import { auditPage } from './audit.js';
 import { operatorsPage } from './operators.js';
+import { overviewPage } from './overview.js';
+import { funnelsPage } from './funnels.js';
+import { adoptionPage } from './adoption.js';
+import { rolloutPage } from './rollout.js';
+import { ceremoniesPage } from './drill.js';
 
 const pages = {
   tenants: tenantsPage,
@@ -16,6 +21,11 @@ const pages = {
   'signing-keys': signingKeysPage,
   audit: auditPage,
   operators: operatorsPage,
+  overview: overviewPage,
+  funnels: funnelsPage,
+  adoption: adoptionPage,
+  rollout: rolloutPage,
+  ceremonies: ceremoniesPage,
 };
 
 const view = document.getElementById('view');

@@ -43,7 +43,11 @@ function tenantForm(tenant, onSaved) {
     event.preventDefault();
     const f = form.elements;
     const algorithms = lines(f.algorithms.value);
+    // Editing sends the tenant back whole: the PUT replaces every setting, and the ones this form
+    // does not show (rollout, attestation policy, native apps) must survive a save here.
+    const { createdAt, ...kept } = tenant ?? {};
     const body = {
+      ...kept,
       id: tenant ? tenant.id : f.id.value.trim(),
       rpId: f.rpId.value.trim(), rpName: f.rpName.value.trim(), origins: lines(f.origins.value), relatedOrigins: lines(f.relatedOrigins.value),
       userVerification: f.userVerification.value, attestation: f.attestation.value, selfSignUp: f.selfSignUp.checked,

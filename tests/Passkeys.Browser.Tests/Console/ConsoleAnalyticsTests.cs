@@ -1,0 +1,209 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Passkeys.Authenticator;
+using Passkeys.Authenticator.Client;
+using Passkeys.Browser.Tests.Infrastructure;
+
+namespace Passkeys.Browser.Tests.OperatorConsole;
+
+/// <summary>
+/// The console's analytics and rollout pages in real Chromium: known traffic (two sign-ups, two
+/// sign-ins, a signature the server refuses, a prompt the user cancels) made over HTTP with the
+/// software authenticator, then read back as exact counts on Overview, Funnels and failures (down
+/// to the drill-down list) and Adoption; the rollout edited in the console and answered by
+/// passkey-offer.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
+{
+    private sealed class Traffic(ServerHost server) : IDisposable
+    {
+        public HttpClient Http { get; } = new() { BaseAddress = new Uri(server.Origin) };
+
+        public SoftwareClient NewClient() => new(new SoftwareAuthenticator(), new SoftwareClientOptions { Origin = server.Origin });
+
+        public async Task<JsonNode> PostAsync(string path, object body, bool ok = true, string? apiKey = null, bool admin = false, string? userAgent = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is string s ? new StringContent(s, System.Text.Encoding.UTF8, "application/json") : JsonContent.Create(body) };
+            if (userAgent is not null) request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+            if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+            if (admin) request.Headers.Authorization = new("Bearer", ConsoleSetup.AdminKey);
+            using var response = await Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(ok == response.IsSuccessStatusCode, $"POST {path} → {(int)response.StatusCode}: {text}");
+            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+        }
+
+        public async Task<JsonNode> GetAsync(string path, string apiKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Api-Key", apiKey);
+            using var response = await Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"GET {path} → {(int)response.StatusCode}: {text}");
+            return JsonNode.Parse(text)!;
+        }
+
+        private static string Finish(JsonNode begin, string response) =>
+            new JsonObject { ["ceremonyId"] = (string)begin["ceremonyId"]!, ["response"] = JsonNode.Parse(response) }.ToJsonString();
+
+        public async Task<string> SignUpAsync(SoftwareClient client, string name)
+        {
+            var begin = await PostAsync("/v1/tenants/default/registration/begin", new { user = new { name } });
+            var finished = await PostAsync("/v1/tenants/default/registration/finish", Finish(begin, await client.CreateAsync(begin["options"]!.ToJsonString())));
+            return (string)finished["user"]!["id"]!;
+        }
+
+        public async Task<JsonNode> SignInAsync(SoftwareClient client, bool ok = true)
+        {
+            var begin = await PostAsync("/v1/tenants/default/authentication/begin", new { });
+            return await PostAsync("/v1/tenants/default/authentication/finish", Finish(begin, await client.GetAsync(begin["options"]!.ToJsonString())), ok);
+        }
+
+        public void Dispose() => Http.Dispose();
+    }
+
+    private const string Firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+    private static ILocator Figure(IPage page, string id) => page.Locator($"#figure-{id}");
+
+    private static ILocator Step(IPage page, string funnel, string step) => page.Locator($"#funnel-{funnel}-totals tr[data-step='{step}'] td").First;
+
+    [BrowserFact]
+    public async Task The_analytics_pages_show_the_exact_counts_of_known_traffic_and_the_rollout_page_drives_passkey_offer()
+    {
+        await using var server = await ConsoleSetup.StartAsync();
+        await using var tab = await fixture.NewTabAsync(nameof(The_analytics_pages_show_the_exact_counts_of_known_traffic_and_the_rollout_page_drives_passkey_offer),
+            AuthenticatorOptions.Platform, new Viewport(1280, 900), server);
+        using var traffic = new Traffic(server);
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            await ConsoleSetup.EnrolAsync(page, await ConsoleSetup.BootstrapAsync(server), "Ada");
+
+            // Known traffic: 2 sign-ups, 2 sign-ins, 1 sign-in whose signature the server refuses
+            // (SignatureInvalid 218), 1 sign-in the user cancels at the prompt (SDK reports).
+            var (alice, bob) = (traffic.NewClient(), traffic.NewClient());
+            var aliceId = await traffic.SignUpAsync(alice, "alice");
+            await traffic.SignUpAsync(bob, "bob");
+            await traffic.SignInAsync(alice);
+            await traffic.SignInAsync(bob);
+            bob.Authenticator.Options.Faults = AuthenticatorFaults.SignatureOverWrongBytes;
+            Assert.Equal(218, (int)(await traffic.SignInAsync(bob, ok: false))["code"]!);
+            var cancelled = await traffic.PostAsync("/v1/tenants/default/authentication/begin", new { });
+            var id = (string)cancelled["ceremonyId"]!;
+            await traffic.PostAsync($"/v1/tenants/default/ceremonies/{id}/client-events", new { @event = "prompt-shown" });
+            await traffic.PostAsync($"/v1/tenants/default/ceremonies/{id}/client-events", new { @event = "outcome", outcome = "cancelled" });
+
+            // Overview: 6 attempts, 4 succeeded; both active users hold a passkey; all of it new since the previous period.
+            await page.GotoAsync("/console/#/overview?tenant=default&period=24h");
+            await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-value")).ToHaveTextAsync("2");
+            await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-change")).ToHaveTextAsync("Change since the previous period: +2");
+            await Assertions.Expect(Figure(page, "sign-ups").Locator(".figure-value")).ToHaveTextAsync("2");
+            await Assertions.Expect(Figure(page, "success-rate").Locator(".figure-value")).ToHaveTextAsync("66.7%");
+            await Assertions.Expect(Figure(page, "success-rate")).ToContainTextAsync("4 of 6 attempts");
+            await Assertions.Expect(Figure(page, "adoption").Locator(".figure-value")).ToHaveTextAsync("100%");
+            await Assertions.Expect(Figure(page, "adoption")).ToContainTextAsync("2 of 2 active users");
+            await Assertions.Expect(Figure(page, "median-time").Locator(".figure-value")).Not.ToHaveTextAsync("—");
+            // The period picker keeps the tenant and changes the window.
+            await page.GetByLabel("Period", new() { Exact = true }).SelectOptionAsync("30d");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("period=30d"));
+            await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-value")).ToHaveTextAsync("2");
+
+            // Funnels: registration 2 begun, 2 succeeded; sign-in 4 begun, 1 prompt shown, 2 succeeded, 1 failed, 1 cancelled.
+            await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
+            await Assertions.Expect(Step(page, "registration-modal", "begun")).ToHaveTextAsync("2");
+            await Assertions.Expect(Step(page, "registration-modal", "succeeded")).ToHaveTextAsync("2");
+            foreach (var (step, count) in new[] { ("begun", "4"), ("promptShown", "1"), ("succeeded", "2"), ("failed", "1"), ("cancelled", "1"), ("timedOut", "0"), ("abandoned", "0") })
+            {
+                await Assertions.Expect(Step(page, "sign-in-modal", step)).ToHaveTextAsync(count);
+            }
+            Assert.Equal(9, await page.Locator("#funnel-sign-in-modal svg.bars rect").CountAsync());
+            // The hourly table holds the same counts (all traffic is in one or two hours).
+            await Assertions.Expect(page.Locator("#failure-summary")).ToHaveTextAsync("2 of 6 attempts failed (33.3%).");
+            var reasons = page.GetByRole(AriaRole.Table, new() { Name = "Failures by reason" });
+            await Assertions.Expect(reasons.Locator("tbody tr")).ToHaveCountAsync(2);
+            await Assertions.Expect(reasons).ToContainTextAsync("SignatureInvalid (218)");
+            await Assertions.Expect(reasons).ToContainTextAsync("cancelled");
+
+            // Each number opens the ceremonies behind it.
+            await Step(page, "sign-in-modal", "failed").GetByRole(AriaRole.Link).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ceremonies", Level = 1 })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("1 ceremony match.");
+            var rows = page.GetByRole(AriaRole.Table, new() { Name = "Ceremonies behind the number" }).Locator("tbody tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(1);
+            await Assertions.Expect(rows).ToContainTextAsync("SignatureInvalid (218)");
+            await page.GoBackAsync();
+            await reasons.GetByRole(AriaRole.Link, new() { Name = "1" }).First.ClickAsync();
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("1 ceremony match.");
+
+            // Adoption: 2 of 2 active users; 2 passkey sign-ins; 2 users with one passkey each.
+            await page.GotoAsync("/console/#/adoption?tenant=default&period=24h");
+            await Assertions.Expect(page.Locator("#adoption-rate")).ToHaveTextAsync("100%");
+            await Assertions.Expect(page.Locator("#sign-ins-by-method tbody tr").First).ToContainTextAsync("Passkey2");
+            await Assertions.Expect(page.Locator("#passkeys-per-user tbody tr").Nth(1)).ToContainTextAsync("1 passkey2");
+
+            // Rollout: nobody is offered a passkey until the console sets a percentage.
+            var apiKey = (string)(await traffic.PostAsync("/v1/admin/tenants/default/api-keys", new { name = "app" }, admin: true))["key"]!;
+            var before = await traffic.GetAsync("/v1/tenants/default/users/zed/passkey-offer", apiKey);
+            Assert.Equal("no-rollout", (string)before["reason"]!);
+            await page.GotoAsync("/console/#/rollout?tenant=default");
+            await Assertions.Expect(page.Locator("#rollout-status")).ToHaveAttributeAsync("data-default", "false");
+            await page.GetByLabel("Offer to (% of users)", new() { Exact = true }).FillAsync("100");
+            await page.GetByLabel("Prompt", new() { Exact = true }).SelectOptionAsync("conditional");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save rollout" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Rollout of default saved: offered to 100% of users.");
+            var offered = await traffic.GetAsync("/v1/tenants/default/users/zed/passkey-offer", apiKey);
+            Assert.True((bool)offered["offer"]!);
+            Assert.Equal("conditional", (string)offered["prompt"]!);
+            Assert.False((bool)offered["passkeyDefault"]!);
+            Assert.Equal("has-passkey", (string)(await traffic.GetAsync($"/v1/tenants/default/users/{Uri.EscapeDataString(aliceId)}/passkey-offer", apiKey))["reason"]!);
+
+            // Out of range: the server's RolloutInvalid, nothing changed.
+            await page.GetByLabel("Offer to (% of users)", new() { Exact = true }).FillAsync("101");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save rollout" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveAttributeAsync("data-code", "1165");
+            Assert.True((bool)(await traffic.GetAsync("/v1/tenants/default/users/zed/passkey-offer", apiKey))["offer"]!);
+
+            // Back to 0 %: nobody is offered. A threshold at 50 % adoption (it is 100 %) makes passkeys the default.
+            await page.GetByLabel("Offer to (% of users)", new() { Exact = true }).FillAsync("0");
+            await page.GetByLabel("Make passkeys the default at (% adoption)", new() { Exact = true }).FillAsync("50");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save rollout" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Rollout of default saved: offered to 0% of users.");
+            // Reached but not yet recorded: the page says the app's next passkey-offer flips it.
+            await Assertions.Expect(page.Locator("#rollout-status")).ToContainTextAsync("Adoption has reached 50%");
+            await Assertions.Expect(page.Locator("#rollout-status")).ToHaveAttributeAsync("data-default", "false");
+            var none = await traffic.GetAsync("/v1/tenants/default/users/zed/passkey-offer", apiKey);
+            Assert.False((bool)none["offer"]!);
+            Assert.Equal("not-in-rollout", (string)none["reason"]!);
+            Assert.True((bool)none["passkeyDefault"]!);
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#rollout-status")).ToHaveAttributeAsync("data-default", "true");
+            await Assertions.Expect(page.Locator("#rollout-status")).ToContainTextAsync("Passkeys are the default sign-in.");
+            await Assertions.Expect(page.GetByLabel("Make passkeys the default at (% adoption)", new() { Exact = true })).ToHaveValueAsync("50");
+
+            // Saving the tenant's relying-party settings keeps its rollout (the form sends the tenant back whole).
+            await page.GotoAsync("/console/#/tenants?edit=default");
+            await page.Locator("#tenant-settings").GetByLabel("Display name (rpName)", new() { Exact = true }).FillAsync("Default shop");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Settings of default saved.");
+            Assert.True((bool)(await traffic.GetAsync("/v1/tenants/default/users/zed/passkey-offer", apiKey))["passkeyDefault"]!);
+
+            // A segment that stands out: five sign-ins from Firefox, every one cancelled, against a lower overall rate.
+            for (var n = 0; n < 5; n++)
+            {
+                var begun = await traffic.PostAsync("/v1/tenants/default/authentication/begin", new { }, userAgent: Firefox);
+                await traffic.PostAsync($"/v1/tenants/default/ceremonies/{(string)begun["ceremonyId"]!}/client-events", new { @event = "outcome", outcome = "cancelled" });
+            }
+            await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
+            var browsers = page.Locator("#segment-browser tbody tr");
+            await Assertions.Expect(browsers).ToHaveCountAsync(2);
+            await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToHaveClassAsync("stands-out");
+            await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToContainTextAsync("stands out");
+            await Assertions.Expect(browsers.Filter(new() { HasText = "unknown" })).Not.ToHaveClassAsync("stands-out");
+            await browsers.Filter(new() { HasText = "Firefox" }).Locator("td").Nth(2).GetByRole(AriaRole.Link).ClickAsync();
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("5 ceremonies match.");
+        }, seconds: 120);
+    }
+}
