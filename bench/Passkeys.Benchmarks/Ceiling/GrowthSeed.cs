@@ -5,8 +5,9 @@ using Npgsql;
 namespace Passkeys.Benchmarks.Ceiling;
 
 /// <summary>
-/// Fills a running server's database with history: audit events spread over the last 100 days
-/// (with the default 90-day retention, a tenth of them are due for purging) and sessions of 1,000
+/// Fills a running server's database with history: audit events spread over the last 100 days,
+/// oldest first as an append-only log has them (with the default 90-day retention, the first tenth
+/// are due for purging) and sessions of 1,000
 /// seeded users (a tenth of them ended days ago, also due). Only columns every schema version has
 /// are written, so an older server build can be grown the same way.
 /// </summary>
@@ -79,7 +80,7 @@ internal static class GrowthSeed
         """
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @audit)
         INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id)
-        SELECT 'default', @now - (i * 8640000000 / @audit), CASE i % 2 WHEN 0 THEN 'authentication' ELSE 'registration' END,
+        SELECT 'default', @now - ((@audit - i) * 8640000000 / @audit), CASE i % 2 WHEN 0 THEN 'authentication' ELSE 'registration' END,
             CASE i % 3 WHEN 0 THEN 'started' ELSE 'succeeded' END, 'seed-' || i, 'seed-user-' || (1 + i % @users) FROM n;
         """,
         """
@@ -108,7 +109,7 @@ internal static class GrowthSeed
         """,
         """
         INSERT INTO audit_events (tenant_id, at, ceremony, outcome, ceremony_id, user_id)
-        SELECT 'default', @now - (i * interval '100 days' / @audit), CASE i % 2 WHEN 0 THEN 'authentication' ELSE 'registration' END,
+        SELECT 'default', @now - ((@audit - i) * interval '100 days' / @audit), CASE i % 2 WHEN 0 THEN 'authentication' ELSE 'registration' END,
             CASE i % 3 WHEN 0 THEN 'started' ELSE 'succeeded' END, 'seed-' || i, 'seed-user-' || (1 + i % @users)
         FROM generate_series(1, @audit) AS i;
         """,
