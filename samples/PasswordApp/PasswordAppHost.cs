@@ -76,10 +76,13 @@ public static class PasswordAppHost
                 };
             });
         builder.Services.AddAuthorization();
+        // A body that does not bind throws, so RefuseUnreadableBodies answers it with a message (else: a bare 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.Use(SecurityHeaders(options.ServerBase));
+        app.Use(RefuseUnreadableBodies);
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root) });
         app.UseAuthentication();
@@ -87,6 +90,23 @@ public static class PasswordAppHost
         AccountEndpoints.Map(app);
         PasskeyEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>A request whose body or parameters do not bind: the status the binder chose, with a message.</summary>
+    private static async Task RefuseUnreadableBodies(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            var title = e.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                ? "Send the body as application/json."
+                : "The request body is not the JSON this call expects.";
+            await AccountEndpoints.Problem(e.StatusCode, title).ExecuteAsync(context);
+        }
     }
 
     /// <summary>
