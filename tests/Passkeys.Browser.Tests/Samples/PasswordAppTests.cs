@@ -101,6 +101,63 @@ public sealed class PasswordAppTests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator("#passkeys li")).ToHaveCountAsync(1);
             // No offer after a passkey sign-in.
             await Assertions.Expect(dialog).ToBeHiddenAsync();
+
+            // Manage: rename (the page asks for the name), then delete; the server holds what the page shows.
+            page.Dialog += async (_, prompt) => await prompt.AcceptAsync("Test laptop");
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Rename ") }).ClickAsync();
+            await Assertions.Expect(page.Locator("#passkeys li span")).ToHaveTextAsync("Test laptop");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete Test laptop" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#passkeys li")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#no-passkeys")).ToBeVisibleAsync();
+            using var listed = new HttpRequestMessage(HttpMethod.Get, $"/v1/tenants/default/users/{alice.Id}/credentials");
+            listed.Headers.Add("X-Api-Key", apiKey);
+            using var credentials = await admin.SendAsync(listed);
+            Assert.Empty(JsonNode.Parse(await credentials.Content.ReadAsStringAsync())!["credentials"]!.AsArray());
+        });
+    }
+
+    [BrowserFact]
+    public async Task A_conditional_rollout_asks_the_browser_quietly_and_shows_no_dialog()
+    {
+        var appPort = ServerHost.FreePort();
+        var appOrigin = $"http://localhost:{appPort}";
+        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey, "--Passkeys:DefaultTenant:Origins:1=" + appOrigin);
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using (var put = await admin.PutAsJsonAsync("/v1/admin/tenants/default", new
+        {
+            id = "default", rpId = "localhost", rpName = "Passkeys", origins = new[] { server.Origin, appOrigin }, selfSignUp = true,
+            rollout = new { offerPercentage = 100, prompt = "conditional" },
+        }))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+        string apiKey;
+        using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/api-keys", new { name = "password-app" }))
+        {
+            apiKey = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
+        }
+        var folder = PasswordAppRunner.NewFolder();
+        new UserStore(PasswordAppRunner.UsersFile(folder)).Create("carol", "Carol", "correct horse battery staple");
+        await using var app = await PasswordAppRunner.StartAsync(appPort, folder, server.Origin, apiKey);
+
+        await using var tab = await fixture.NewTabAsync(nameof(A_conditional_rollout_asks_the_browser_quietly_and_shows_no_dialog), AuthenticatorOptions.Platform, server: server);
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            await page.GotoAsync(app.Origin + "/");
+            await page.Locator("#signin-name").FillAsync("carol");
+            await page.Locator("#signin-password").FillAsync("correct horse battery staple");
+            var begin = page.WaitForRequestAsync(app.Origin + "/api/passkeys/begin");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync(app.Origin + "/account.html");
+            // The backend began a conditional registration; this Chromium keeps the quiet request pending
+            // (no password manager signed the user in), and the page shows neither a dialog nor an error.
+            Assert.Equal("{\"mediation\":\"conditional\"}", (await begin).PostData);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Carol" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#account-message")).ToBeEmptyAsync();
+            await Assertions.Expect(page.Locator("#no-passkeys")).ToBeVisibleAsync();
         });
     }
 }
