@@ -37,15 +37,25 @@ document.getElementById('signup').addEventListener('submit', async (event) => {
 const sdk = await loadSdk();
 const { tenant, server } = await appConfig();
 const client = sdk.createPasskeysClient({ baseUrl: server, tenant });
+// Autofill and the button can both finish (the button's request replaces autofill's only while it is
+// pending): the first sign-in wins, so the page navigates once.
+let signingIn = false;
 const signedIn = async (result) => {
-  await api('POST', '/api/sign-in/passkey', undefined, { Authorization: `Bearer ${result.token}` });
+  if (signingIn) return;
+  signingIn = true;
+  try {
+    await api('POST', '/api/sign-in/passkey', undefined, { Authorization: `Bearer ${result.token}` });
+  } catch (e) {
+    signingIn = false;
+    throw e;
+  }
   toAccount();
 };
 const show = (e) => { if (!e.isAbort) signinMessage.textContent = e.message; };
 
 // Autofill: offered in the name field from page load; settles when the user picks a passkey.
 if (await sdk.browserSupportsWebAuthnAutofill()) {
-  client.signIn({ autofill: true }).then(signedIn, (e) => e.code !== 'cancelled' && show(e));
+  client.signIn({ autofill: true }).then(signedIn).catch((e) => e.code !== 'cancelled' && show(e));
 }
 // The button: a usernameless sign-in (it replaces the pending autofill request).
-document.getElementById('passkey').addEventListener('click', () => client.signIn().then(signedIn, show));
+document.getElementById('passkey').addEventListener('click', () => client.signIn().then(signedIn).catch(show));
