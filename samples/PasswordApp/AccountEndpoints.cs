@@ -60,7 +60,7 @@ public static class AccountEndpoints
 
         // The browser signed in with a passkey at the passkey server and sends the access token it got;
         // the JWT bearer handler checked signature (JWKS), issuer, audience, lifetime and token_use.
-        api.MapPost("/sign-in/passkey", async (ClaimsPrincipal principal, UserStore users, HttpContext http) =>
+        api.MapPost("/sign-in/passkey", async (ClaimsPrincipal principal, UserStore users, PasskeysServerClient server, HttpContext http) =>
         {
             var user = principal.FindFirst("sub")?.Value is { } id ? users.FindById(id) : null;
             if (user is null)
@@ -68,6 +68,12 @@ public static class AccountEndpoints
                 return Problem(401, "This passkey belongs to no account of this app.");
             }
             await http.SignInAsync(PasswordAppHost.CookieScheme, Principal(user, offer: null));
+            // The app's cookie is the session from here on; the passkey server's session of this sign-in
+            // (its refresh token stays in the browser, unused) is ended rather than left to expire.
+            if (principal.FindFirst("sid")?.Value is { } sessionId)
+            {
+                await EndServerSessionAsync(http, server, user.Id, sessionId);
+            }
             return Results.Json(new { user = Describe(user, null) });
         }).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = PasswordAppHost.PasskeyTokenScheme });
 
@@ -117,6 +123,17 @@ public static class AccountEndpoints
         }
         await http.SignInAsync(PasswordAppHost.CookieScheme, Principal(user, prompt));
         return Results.Json(new { user = Describe(user, prompt) });
+    }
+
+    /// <summary>Best effort: a failure is logged, never shown to the user, who is signed in already.</summary>
+    public static async Task EndServerSessionAsync(HttpContext http, PasskeysServerClient server, string userId, string sessionId)
+    {
+        var ended = await server.EndSessionAsync(userId, sessionId);
+        if (!ended.Ok)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PasswordApp")
+                .LogWarning("Passkey server answered {Status} when ending session {Session}", ended.Status, sessionId);
+        }
     }
 
     public static AppUser? CurrentUser(ClaimsPrincipal principal, UserStore users) =>

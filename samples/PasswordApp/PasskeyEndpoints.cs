@@ -64,6 +64,11 @@ public static class PasskeyEndpoints
             {
                 return AccountEndpoints.Problem(409, "That registration belongs to another account.");
             }
+            // A registration with the API key opens a passkey server session too; the user has the app's.
+            if (finished.Body?["sessionId"]?.GetValue<string>() is { } sessionId)
+            {
+                await AccountEndpoints.EndServerSessionAsync(http, server, user.Id, sessionId);
+            }
             // The offer is taken: do not make it again in this session.
             await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignInAsync(
                 http, PasswordAppHost.CookieScheme, AccountEndpoints.Principal(user, offer: null));

@@ -40,6 +40,10 @@ public sealed class PasskeysServerClient(HttpClient http, IOptions<PasswordAppOp
     public Task<ServerAnswer> DeleteCredentialAsync(string userId, string credentialId) =>
         SendAsync(HttpMethod.Delete, $"/users/{Uri.EscapeDataString(userId)}/credentials/{Uri.EscapeDataString(credentialId)}", null);
 
+    /// <summary>Ends a session the passkey server opened for a ceremony (this app keeps its own cookie session instead).</summary>
+    public Task<ServerAnswer> EndSessionAsync(string userId, string sessionId) =>
+        SendAsync(HttpMethod.Delete, $"/users/{Uri.EscapeDataString(userId)}/sessions/{Uri.EscapeDataString(sessionId)}", null);
+
     private async Task<ServerAnswer> SendAsync(HttpMethod method, string path, JsonObject? body)
     {
         using var request = new HttpRequestMessage(method, _options.TenantRoot + path);

@@ -71,6 +71,9 @@ public sealed class PasswordAppTests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator("#passkeys li")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("#no-passkeys")).ToBeHiddenAsync();
             Assert.Single(await tab.CredentialsAsync());
+            // The app keeps its own session: the one the server opened for the registration is ended.
+            var sessions = JsonNode.Parse(await admin.GetStringAsync($"/v1/admin/tenants/default/users/{alice.Id}/sessions"))!;
+            Assert.Empty(sessions["sessions"]!.AsArray());
 
             // The server holds the passkey for the app's own user id, and stops offering one.
             using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/tenants/default/users/{alice.Id}/passkey-offer"))

@@ -41,7 +41,11 @@ const client = sdk.createPasskeysClient({ baseUrl: server, tenant });
 // pending): the first sign-in wins, so the page navigates once.
 let signingIn = false;
 const signedIn = async (result) => {
-  if (signingIn) return;
+  if (signingIn) {
+    // The later one is not needed: end the passkey server's session it opened.
+    client.revokeSession(result.refreshToken).catch(() => {});
+    return;
+  }
   signingIn = true;
   try {
     await api('POST', '/api/sign-in/passkey', undefined, { Authorization: `Bearer ${result.token}` });
