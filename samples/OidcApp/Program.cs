@@ -1,0 +1,3 @@
+using OidcApp;
+
+OidcAppHost.Build(args).Run();

@@ -1,0 +1,3 @@
+using PasswordApp;
+
+PasswordAppHost.Build(args).Run();

@@ -1,0 +1,65 @@
+import { api, appConfig, loadSdk } from './app.js';
+
+const signinMessage = document.getElementById('signin-message');
+const signupMessage = document.getElementById('signup-message');
+const toAccount = () => location.assign('/account.html');
+
+document.getElementById('signin').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  signinMessage.textContent = '';
+  try {
+    await api('POST', '/api/sign-in/password', {
+      name: document.getElementById('signin-name').value, password: document.getElementById('signin-password').value,
+    });
+    toAccount();
+  } catch (e) {
+    signinMessage.textContent = e.message;
+  }
+});
+
+document.getElementById('signup').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  signupMessage.textContent = '';
+  try {
+    await api('POST', '/api/sign-up', {
+      name: document.getElementById('signup-name').value,
+      displayName: document.getElementById('signup-display').value,
+      password: document.getElementById('signup-password').value,
+    });
+    toAccount();
+  } catch (e) {
+    signupMessage.textContent = e.message;
+  }
+});
+
+// Passkey sign-in: the browser talks to the passkey server (WebAuthn only needs the SDK there),
+// then hands the access token to this app, whose backend verifies it against the server's JWKS.
+const sdk = await loadSdk();
+const { tenant, server } = await appConfig();
+const client = sdk.createPasskeysClient({ baseUrl: server, tenant });
+// Autofill and the button can both finish (the button's request replaces autofill's only while it is
+// pending): the first sign-in wins, so the page navigates once.
+let signingIn = false;
+const signedIn = async (result) => {
+  if (signingIn) {
+    // The later one is not needed: end the passkey server's session it opened.
+    client.revokeSession(result.refreshToken).catch(() => {});
+    return;
+  }
+  signingIn = true;
+  try {
+    await api('POST', '/api/sign-in/passkey', undefined, { Authorization: `Bearer ${result.token}` });
+  } catch (e) {
+    signingIn = false;
+    throw e;
+  }
+  toAccount();
+};
+const show = (e) => { if (!e.isAbort) signinMessage.textContent = e.message; };
+
+// Autofill: offered in the name field from page load; settles when the user picks a passkey.
+if (await sdk.browserSupportsWebAuthnAutofill()) {
+  client.signIn({ autofill: true }).then(signedIn).catch((e) => e.code !== 'cancelled' && show(e));
+}
+// The button: a usernameless sign-in (it replaces the pending autofill request).
+document.getElementById('passkey').addEventListener('click', () => client.signIn().then(signedIn).catch(show));

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Passkeys.Browser.Tests.Infrastructure;
+
+namespace Passkeys.Browser.Tests.Samples;
+
+/// <summary>
+/// samples/PasswordApp's backend over HTTP, without a browser: every bad input is a clear refusal
+/// (status and message), never a 500, and a passkey server that is down never keeps a password
+/// user out.
+/// </summary>
+public sealed class PasswordAppApiTests
+{
+    /// <summary>The app pointed at a port where nothing listens: the passkey server is down.</summary>
+    private static async Task<(PasswordAppRunner App, HttpClient Http)> StartWithoutServerAsync()
+    {
+        var app = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), $"http://localhost:{ServerHost.FreePort()}", "pkk_unused_secret");
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{app.Port}") };
+        http.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
+        return (app, http);
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, HttpStatusCode status, string title)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(title, (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["title"]!);
+    }
+
+    [Fact]
+    public async Task Bad_sign_ups_and_sign_ins_are_refused_with_a_message()
+    {
+        var (app, http) = await StartWithoutServerAsync();
+        await using var _ = app;
+        using var __ = http;
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-up", new { name = "a", password = "long enough" }), HttpStatusCode.BadRequest, "Choose a name of 2 to 64 characters without spaces.");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-up", new { name = "ann lee", password = "long enough" }), HttpStatusCode.BadRequest, "Choose a name of 2 to 64 characters without spaces.");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-up", new { name = "ann", displayName = new string('x', 65), password = "long enough" }), HttpStatusCode.BadRequest, "The display name may have at most 64 characters.");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-up", new { name = "ann", password = "short" }), HttpStatusCode.BadRequest, "Choose a password of 8 to 256 characters.");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-in/password", new { name = "ann" }), HttpStatusCode.BadRequest, "Enter your name and password.");
+        // Unknown name and wrong password read the same.
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-in/password", new { name = "nobody", password = "long enough" }), HttpStatusCode.Unauthorized, "Wrong name or password.");
+
+        // The passkey server is down: sign-up and sign-in still work, there is just no offer.
+        using (var signedUp = await http.PostAsJsonAsync("/api/sign-up", new { name = "ann", password = "long enough" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedUp.StatusCode);
+            Assert.Null(JsonNode.Parse(await signedUp.Content.ReadAsStringAsync())!["user"]!["offer"]);
+        }
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-up", new { name = "ANN", password = "long enough" }), HttpStatusCode.Conflict, "This name is taken: choose another.");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/sign-in/password", new { name = "ann", password = "wrong password" }), HttpStatusCode.Unauthorized, "Wrong name or password.");
+        using (var signedIn = await http.PostAsJsonAsync("/api/sign-in/password", new { name = "Ann", password = "long enough" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        }
+        // Calls to the passkey server then fail as a 502 that says so.
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/begin", new { mediation = "modal" }), HttpStatusCode.BadGateway, "The passkey server cannot be reached");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/begin", new { mediation = "loud" }), HttpStatusCode.BadRequest, "mediation must be \"modal\" or \"conditional\".");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/finish", new { ceremonyId = "x" }), HttpStatusCode.BadRequest, "Send the ceremonyId and the browser's response.");
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_the_expected_json_is_refused_with_a_message()
+    {
+        var (app, http) = await StartWithoutServerAsync();
+        await using var _ = app;
+        using var __ = http;
+        foreach (var (path, body) in new[] { ("/api/sign-up", "{ not json"), ("/api/sign-in/password", "[1, 2]"), ("/api/sign-in/password", "{ \"name\": 5 }") })
+        {
+            using var response = await http.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            await AssertRefusedAsync(response, HttpStatusCode.BadRequest, "The request body is not the JSON this call expects.");
+        }
+    }
+
+    [Fact]
+    public async Task Changes_without_the_fetch_header_and_calls_without_a_session_or_token_are_refused()
+    {
+        var (app, http) = await StartWithoutServerAsync();
+        await using var _ = app;
+        using var __ = http;
+        using (var signedUp = await http.PostAsJsonAsync("/api/sign-up", new { name = "bo", password = "long enough" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedUp.StatusCode);
+        }
+        // A cross-site form could send the cookie but not a custom header.
+        http.DefaultRequestHeaders.Remove("X-Requested-With");
+        await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/begin", new { mediation = "modal" }), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
+        await AssertRefusedAsync(await http.PostAsync("/api/sign-out", null), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
+        await AssertRefusedAsync(await http.DeleteAsync("/api/passkeys/abc"), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
+
+        using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
+        anonymous.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/passkeys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/sign-in/passkey", null)).StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/sign-in/passkey");
+        forged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJibyJ9.");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(forged)).StatusCode);
+    }
+}
