@@ -11,6 +11,7 @@ import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, browserSuppor
 import { checkAutofillInput } from './autofill-input.js';
 import { takeTicket, beginCeremony } from './single-ceremony.js';
 
+// Asked once per page: it tunes the wording of failures (suggest a phone or security key without one).
 let platformCache;
 function platformAvailability() {
   platformCache ??= platformAuthenticatorIsAvailable();
@@ -47,6 +48,7 @@ async function run(kind, ceremony, options, signal, call, purpose, ticket, repor
   }
 }
 
+// Said before anything starts (no server ceremony, no prompt) where the browser can't create quietly.
 export async function requireConditionalCreate() {
   if (browserSupportsWebAuthn() && !(await browserSupportsConditionalCreate())) {
     throw new PasskeyError(ErrorCode.ConditionalCreateUnsupported, "This browser can't add a passkey automatically. You can add one from your account page.");

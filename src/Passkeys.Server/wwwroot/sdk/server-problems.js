@@ -78,6 +78,7 @@ export const SERVER_MESSAGES = {
 // A suspended (disabled) passkey still exists on the server: the browser must keep it.
 export const UNKNOWN_CREDENTIAL_CODES = new Set(['credentialnotfound', 'unknowncredential', 'credentialrevoked']);
 
+// Lower case, letters and digits only: how server codes are compared.
 export function normalizeCode(code) {
   return String(code).toLowerCase().replace(/[^a-z0-9]/g, '');
 }
@@ -87,6 +88,7 @@ export const REFRESHABLE_CODES = new Set(['tokenexpired', 'unauthorized']);
 /** Server codes that mean the session itself is over: sign in again. */
 export const SESSION_ENDED_CODES = new Set(['sessionexpired', 'sessionrevoked', 'refreshtokenreused', 'refreshtokeninvalid']);
 
+// The message for a server error the SDK has no words of its own for, by HTTP status.
 export function defaultServerMessage(status) {
   if (status === 401 || status === 403) return 'Your session has ended. Sign in again.';
   if (status === 429) return 'Too many attempts. Wait a minute, then try again.';

@@ -13,6 +13,7 @@ let requested = 0;
 let newestBegun = 0;
 let cancelledUpTo = 0;
 
+// A ceremony's place in the order of calls; taken before its first await (see above).
 export function takeTicket() {
   return ++requested;
 }
@@ -52,6 +53,9 @@ export const WebAuthnAbortService = Object.freeze({
   },
 });
 
+// Makes a ceremony of `kind` the current one and returns its entry: `controller.signal` goes to the
+// browser, `finish()` releases the slot. Cancels the ceremony in progress first; the page's own
+// `externalSignal` aborts this one too.
 export async function beginCeremony(kind, externalSignal, ticket) {
   if (ticket !== undefined && (ticket <= cancelledUpTo || ticket < newestBegun)) {
     // Cancelled, or replaced by a ceremony called after it, before it began: it reaches the browser
