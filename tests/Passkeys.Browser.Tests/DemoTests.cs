@@ -51,6 +51,17 @@ public sealed partial class DemoTests(BrowserFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Waits until the sign-in page's autofill request is pending. waitForFunction does not await a
+    /// promise (a pending one already counts as true, so an async condition never waits): the page
+    /// imports the SDK once and the condition asks it synchronously.
+    /// </summary>
+    private static async Task WaitForPendingAutofillAsync(IPage page)
+    {
+        await page.EvaluateAsync("async () => { window.passkeysSdk = await import('/sdk/passkeys.js'); }");
+        await page.WaitForFunctionAsync("() => window.passkeysSdk.activeCeremony() === 'autofill'");
+    }
+
     [BrowserFact]
     public async Task Sign_up_then_sign_in_with_the_passkey_button()
     {
@@ -68,7 +79,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             // suggestion; the button must cancel it and sign in.
             await tab.SetPresenceSimulationAsync(false);
             await SignOutAsync(page);
-            await page.WaitForFunctionAsync("async () => (await import('/sdk/passkeys.js')).activeCeremony() === 'autofill'");
+            await WaitForPendingAutofillAsync(page);
             await tab.SetPresenceSimulationAsync(true);
             await ClickUnlessAutofillSignedInAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }));
             await page.WaitForURLAsync("**/account.html");
@@ -104,7 +115,7 @@ public sealed partial class DemoTests(BrowserFixture fixture)
             await SignUpAsync(page, username);
             await tab.SetPresenceSimulationAsync(false);
             await SignOutAsync(page);
-            await page.WaitForFunctionAsync("async () => (await import('/sdk/passkeys.js')).activeCeremony() === 'autofill'");
+            await WaitForPendingAutofillAsync(page);
             await tab.SetPresenceSimulationAsync(true);
             try
             {

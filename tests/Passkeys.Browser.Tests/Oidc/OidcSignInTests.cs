@@ -17,17 +17,7 @@ public sealed class OidcSignInTests(BrowserFixture fixture)
     public async Task Sign_up_then_sign_in_through_the_hosted_page_into_a_relying_app()
     {
         await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey);
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
-        // The browser must use the localhost origin (WebAuthn refuses IP origins); the app's back channel uses either.
-        await using var app = await RelyingApp.StartAsync($"{server.Origin}/v1/tenants/default", $"http://127.0.0.1:{server.Port}/v1/tenants/default", "relying-app");
-        using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/oidc-clients", new
-        {
-            clientId = "relying-app", displayName = "Relying App", clientType = "public", redirectUris = new[] { app.RedirectUri },
-        }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        }
+        await using var app = await StartRelyingAppAsync(server);
 
         await using var tab = await fixture.NewTabAsync(nameof(Sign_up_then_sign_in_through_the_hosted_page_into_a_relying_app), AuthenticatorOptions.Platform, server: server);
         await tab.RunAsync(async () =>
@@ -57,5 +47,56 @@ public sealed class OidcSignInTests(BrowserFixture fixture)
             await page.WaitForURLAsync($"{app.RedirectUri}**");
             await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync($"Signed in as {username} with hwk user (urn:passkeys:acr:passkey:uv)");
         });
+    }
+
+    [BrowserFact]
+    public async Task A_failed_sign_up_on_the_hosted_page_offers_the_passkey_autofill_again()
+    {
+        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey);
+        await using var app = await StartRelyingAppAsync(server);
+        await using var tab = await fixture.NewTabAsync(nameof(A_failed_sign_up_on_the_hosted_page_offers_the_passkey_autofill_again), AuthenticatorOptions.Platform, server: server);
+        var console = new List<string>();
+        tab.Page.Console += (_, m) => { if (m.Type is "error") console.Add(m.Text); };
+        await tab.RunAsync(async () =>
+        {
+            var page = tab.Page;
+            // Autofill starts with a begin that asks for conditional mediation (the SDK's signIn({ autofill: true })).
+            static bool AutofillBegins(IRequest r) => r.Method == "POST" && r.Url.EndsWith("/authentication/begin", StringComparison.Ordinal)
+                && (r.PostData ?? "").Contains("\"mediation\":\"conditional\"", StringComparison.Ordinal);
+            var onLoad = page.WaitForRequestAsync(AutofillBegins);
+            await page.GotoAsync(app.LoginUrl);
+            await onLoad;
+
+            // The user fails the device's check: the sign-up ceremony, which replaced autofill, fails.
+            await tab.SetUserVerifiedAsync(false);
+            await page.Locator("#signup-username").FillAsync("oidc-" + Guid.NewGuid().ToString("N")[..8]);
+            var again = page.WaitForRequestAsync(AutofillBegins, new() { Timeout = 10_000 });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create a passkey" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveAttributeAsync("role", "alert");
+            await Assertions.Expect(page.Locator("#message")).ToHaveAttributeAsync("data-code", "cancelled");
+
+            // As after any failed ceremony on the sign-in pages, the username field offers passkeys again.
+            await again;
+            // The page's modules (the SDK's and the shared sign-in controls) all load under its CSP.
+            Assert.DoesNotContain(console, c => c.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
+        });
+    }
+
+    // The browser must use the localhost origin (WebAuthn refuses IP origins); the app's back channel uses either.
+    private static async Task<RelyingApp> StartRelyingAppAsync(ServerHost server)
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        var app = await RelyingApp.StartAsync($"{server.Origin}/v1/tenants/default", $"http://127.0.0.1:{server.Port}/v1/tenants/default", "relying-app");
+        using var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/oidc-clients", new
+        {
+            clientId = "relying-app", displayName = "Relying App", clientType = "public", redirectUris = new[] { app.RedirectUri },
+        });
+        if (!created.IsSuccessStatusCode)
+        {
+            await app.DisposeAsync();
+            Assert.Fail(await created.Content.ReadAsStringAsync());
+        }
+        return app;
     }
 }

@@ -8,7 +8,7 @@
  * The client outcome for a ceremony's error, or null when there is nothing to report (the page
  * aborted the request itself, e.g. autofill replaced by a button). Mapped from the DOMException
  * name as SimpleWebAuthn's identify…Error does, with the SDK's own reading of NotAllowedError
- * (passkeys.js: `reason` timed-out when the prompt stayed open to the timeout,
+ * (browser-errors.js: `reason` timed-out when the prompt stayed open to the timeout,
  * no-passkey-on-device when refused faster than a person can answer).
  * @param {{name?: string, reason?: string, cause?: {name?: string}}} failure the PasskeyError run() throws
  * @param {{hasFocus?: boolean}} [context]

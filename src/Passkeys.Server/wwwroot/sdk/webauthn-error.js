@@ -1,4 +1,4 @@
-// webauthn-error.js — the error of the SimpleWebAuthn-compatible calls in passkeys.js.
+// webauthn-error.js — the error of the SimpleWebAuthn-compatible calls (simplewebauthn-api.js).
 //
 // startRegistration({ optionsJSON }) and startAuthentication({ optionsJSON }) throw a WebAuthnError
 // whose `code` uses @simplewebauthn/browser's code names, so code written for that library keeps
