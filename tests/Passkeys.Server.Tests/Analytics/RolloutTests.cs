@@ -11,10 +11,8 @@ namespace Passkeys.Server.Tests.Analytics;
 /// default sign-in flips once (audited) when adoption reaches the threshold, and bad settings and
 /// bad sign-in reports are refused with their own codes. One derived class per store.
 /// </summary>
-public abstract class RolloutTests
+public abstract class RolloutTests(TestStores stores) : StoreSuite(stores)
 {
-    protected abstract Task<string[]> NewStoreAsync();
-
     private static object Shop(object? rollout) => new
     {
         id = "shop", rpId = "localhost", rpName = "Shop", origins = new[] { TestServer.Origin }, selfSignUp = true, rollout,
