@@ -101,6 +101,8 @@ public static class AuditTypes
     public const string WebhookUpdated = "webhook.updated";
     /// <summary>A webhook endpoint was deleted, with its deliveries.</summary>
     public const string WebhookDeleted = "webhook.deleted";
+    /// <summary>An administrator had a delivery of a webhook endpoint sent again (details: its deliveryId, msg_…).</summary>
+    public const string WebhookDeliveryRetried = "webhook.delivery_retried";
     /// <summary>A webhook endpoint's signing secret was rotated (details: until when the old one still signs).</summary>
     public const string WebhookSecretRotated = "webhook.secret_rotated";
 
