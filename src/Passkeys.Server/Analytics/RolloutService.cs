@@ -112,16 +112,14 @@ public sealed class RolloutService(IPasskeyStore store, TenantKeys keys, Analyti
         {
             return false;
         }
-        if (await store.RecordDefaultFlipAsync(tenantId, now, share.Rate ?? 0, ct).ConfigureAwait(false))
-        {
-            // The server flips it (actor system); details say the adoption that did it.
-            await store.AppendAuditEventAsync(audit.Change(tenantId, AuditTypes.RolloutDefaultFlipped, AuditActor.System, AuditTarget.Tenant(tenantId),
-                details: new Dictionary<string, string?>
-                {
-                    ["adoption"] = $"{share.ActiveUsersWithPasskey}/{share.ActiveUsers}",
-                    ["defaultSignInAt"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                }), ct).ConfigureAwait(false);
-        }
+        // The server flips it (actor system); details say the adoption that did it. The flip and its
+        // event are one commit, and only the node whose flip is recorded writes the event.
+        await store.RecordDefaultFlipAsync(tenantId, now, share.Rate ?? 0, audit.Change(tenantId, AuditTypes.RolloutDefaultFlipped, AuditActor.System,
+            AuditTarget.Tenant(tenantId), details: new Dictionary<string, string?>
+            {
+                ["adoption"] = $"{share.ActiveUsersWithPasskey}/{share.ActiveUsers}",
+                ["defaultSignInAt"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), ct).ConfigureAwait(false);
         return true;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Migration;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 
 namespace Passkeys.Server.Endpoints;
@@ -20,19 +21,19 @@ public static class MigrationEndpoints
     public static RouteGroupBuilder MapMigrationEndpoints(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.MapGet("/tenants/{tenant}/export", async Task<Ok<TenantExport>> (string tenant, Access access, TenantExporter exporter, CancellationToken ct) =>
-            TypedResults.Ok(await exporter.ExportAsync(await access.TenantAsync(tenant, ct), ct)))
+        admin.MapGet("/tenants/{tenant}/export", async Task<Ok<TenantExport>> (string tenant, HttpContext http, Access access, TenantExporter exporter, CancellationToken ct) =>
+            TypedResults.Ok(await exporter.ExportAsync(await access.TenantAsync(tenant, ct), RequestActor.Of(http), ClientInfo.From(http), ct)))
             .WithSummary("The tenant's settings, users and passkeys as a versioned file, without secrets");
         admin.MapPost("/tenants/import", async Task<Created<ImportSummary>> (HttpRequest request, ImportService imports, CancellationToken ct) =>
         {
-            var summary = await imports.ImportAsync(await ReadAsync(request, ct), null, ct);
+            var summary = await imports.ImportAsync(await ReadAsync(request, ct), null, RequestActor.Of(request.HttpContext), ClientInfo.From(request.HttpContext), ct);
             return TypedResults.Created($"/v1/admin/tenants/{summary.Tenant}", summary);
         }).WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes)).Accepts<JsonElement>("application/json")
             .WithSummary("Creates a tenant from an export file, all or nothing");
         admin.MapPost("/tenants/{tenant}/import", async Task<Ok<ImportSummary>> (string tenant, HttpRequest request, Access access, ImportService imports, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
-            return TypedResults.Ok(await imports.ImportAsync(await ReadAsync(request, ct), t.Id, ct));
+            return TypedResults.Ok(await imports.ImportAsync(await ReadAsync(request, ct), t.Id, RequestActor.Of(request.HttpContext), ClientInfo.From(request.HttpContext), ct));
         }).WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes)).Accepts<JsonElement>("application/json")
             .WithSummary("Adds the users and passkeys of a file (this server's export, ASP.NET Core Identity's or fido2-net-lib's) to a tenant, all or nothing");
         return admin;

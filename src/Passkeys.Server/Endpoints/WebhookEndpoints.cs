@@ -67,13 +67,16 @@ public static class WebhookEndpoints
             var more = rows.Count > take;
             return TypedResults.Ok(new WebhookDeliveryList(rows.Take(take).Select(ViewOf).ToList(), more ? WebhookMessageId.Of(rows[take - 1].Id) : null));
         });
-        hooks.MapPost("/webhooks/{webhookId}/deliveries/{deliveryId}/retry", async Task<NoContent> (string tenant, string webhookId, string deliveryId, Access access,
-            IPasskeyStore store, WebhookService webhooks, TimeProvider time, CancellationToken ct) =>
+        hooks.MapPost("/webhooks/{webhookId}/deliveries/{deliveryId}/retry", async Task<NoContent> (string tenant, string webhookId, string deliveryId, HttpContext http,
+            Access access, IPasskeyStore store, WebhookService webhooks, AuditLog audit, TimeProvider time, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             var endpoint = await webhooks.GetAsync(t.Id, webhookId, ct);
             var id = WebhookMessageId.Parse(deliveryId) ?? throw new ServerException(ServerError.WebhookDeliveryNotFound);
-            return await store.RetryWebhookDeliveryAsync(t.Id, endpoint.Id, id, time.GetUtcNow(), ct) switch
+            // Sending an event again is a change to the outbox: audited in the retry's commit.
+            var retried = audit.Change(t.Id, AuditTypes.WebhookDeliveryRetried, RequestActor.Of(http), AuditTarget.Webhook(endpoint.Id),
+                client: ClientInfo.From(http), details: new Dictionary<string, string?> { ["deliveryId"] = WebhookMessageId.Of(id) });
+            return await store.RetryWebhookDeliveryAsync(t.Id, endpoint.Id, id, time.GetUtcNow(), retried, ct) switch
             {
                 WebhookRetryResult.Scheduled => TypedResults.NoContent(),
                 WebhookRetryResult.InFlight => throw new ServerException(ServerError.WebhookDeliveryInFlight),

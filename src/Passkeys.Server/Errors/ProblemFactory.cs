@@ -37,7 +37,7 @@ public static class ProblemFactory
         ServerError.OidcClientIdInvalid or ServerError.OidcClientTypeInvalid or ServerError.OidcRedirectUriInvalid
             or ServerError.OidcPostLogoutRedirectUriInvalid or ServerError.PasskeyEndpointsInvalid => 400,
         ServerError.OidcClientNotFound => 404,
-        ServerError.OidcClientExists => 409,
+        ServerError.OidcClientExists or ServerError.OidcClientHasNoSecret => 409,
         ServerError.OidcSignInRequired => 401,
         >= ServerError.OidcUnknownClient and <= ServerError.OidcClientMismatch => 400,
         ServerError.ClientEventInvalid or ServerError.AnalyticsRangeInvalid or ServerError.RolloutInvalid or ServerError.SignInReportInvalid => 400,
@@ -143,6 +143,7 @@ public static class ProblemFactory
         ServerError.AdminKeyRequired => "Only the admin key can do this.",
         ServerError.ConsoleOriginUnusable => "The console cannot use passkeys at this address. Set Passkeys:PublicBaseUrl to a host name.",
         >= ServerError.OidcClientNotFound and <= ServerError.OidcClientMismatch => Oidc.OidcMessages.Of(error),
+        ServerError.OidcClientHasNoSecret => "This client is public: it has no secret to rotate (it proves itself with PKCE).",
         ServerError.AppOriginInvalid => "An app origin must be android:apk-key-hash: followed by the base64url SHA-256 of the app's signing certificate.",
         ServerError.AndroidAppInvalid => "Each Android app needs a valid package name and the SHA-256 fingerprints of its signing certificates.",
         ServerError.IosAppIdInvalid => "Each iOS app must be given as TEAMID.bundle.id.",

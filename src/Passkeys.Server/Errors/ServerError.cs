@@ -165,6 +165,9 @@ public enum ServerError
     /// an IP address is not a valid rpId. A configuration fault, answered 503.
     /// </summary>
     ConsoleOriginUnusable = 1176,
+    // 1180–1184: audited changes that had none (tenant import/export, OIDC client management).
+    /// <summary>A secret rotation was asked for a public OIDC client, which has no secret (it uses PKCE). 409.</summary>
+    OidcClientHasNoSecret = 1180,
     // 1130–1149: the OpenID Connect provider (issue 14, Oidc/; docs/api.md, "OpenID Connect").
     /// <summary>No OIDC client with that id in the tenant. 404.</summary>
     OidcClientNotFound = 1130,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tenants;
 
@@ -11,19 +12,21 @@ public sealed record ImportSummary(string Tenant, bool TenantCreated, int Users,
 
 /// <summary>
 /// Imports a file (docs/export-format.md): reads it by its <c>format</c>, checks every entry, then
-/// writes everything in one transaction (<see cref="IPasskeyStore.ImportAsync"/>): a refused file
-/// changes nothing.
+/// writes everything in one transaction (<see cref="IPasskeyStore.ImportAsync"/>) with its
+/// <c>tenant.imported</c> event: a refused file changes nothing and leaves no event.
 /// </summary>
-public sealed class ImportService(IPasskeyStore store, TenantService tenants, TimeProvider time, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+public sealed class ImportService(IPasskeyStore store, TenantService tenants, AuditLog audit, TimeProvider time,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     /// <summary>The formats <see cref="ImportAsync"/> reads.</summary>
     public static readonly string[] Formats = [TenantExport.FormatName, AspNetIdentityReader.FormatName, Fido2NetLibReader.FormatName];
 
     /// <summary>
     /// Imports <paramref name="file"/>: into a new tenant (<paramref name="intoTenant"/> null; only this
-    /// server's export carries tenant settings) or, adding users and passkeys, into an existing one.
+    /// server's export carries tenant settings) or, adding users and passkeys, into an existing one;
+    /// audited as done by <paramref name="actor"/>.
     /// </summary>
-    public async Task<ImportSummary> ImportAsync(JsonElement file, string? intoTenant, CancellationToken ct)
+    public async Task<ImportSummary> ImportAsync(JsonElement file, string? intoTenant, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         var root = new JsonField(file, "$");
         if (file.ValueKind != JsonValueKind.Object)
@@ -56,8 +59,16 @@ public sealed class ImportService(IPasskeyStore store, TenantService tenants, Ti
         };
         ImportRules.Unique(plan.Users);
         var credentials = plan.Users.SelectMany(u => u.Credentials).ToList();
-        var result = await store.ImportAsync(new TenantImport(plan.NewTenant, plan.Target.Id, [.. plan.Users.Select(u => u.User)], [.. credentials.Select(c => c.Row)]), ct)
-            .ConfigureAwait(false);
+        var imported = audit.Change(plan.Target.Id, AuditTypes.TenantImported, actor, AuditTarget.Tenant(plan.Target.Id), client: client,
+            details: new Dictionary<string, string?>
+            {
+                ["format"] = format,
+                ["users"] = plan.Users.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["credentials"] = credentials.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["tenantCreated"] = plan.NewTenant is not null ? "true" : "false",
+            });
+        var result = await store.ImportAsync(new TenantImport(plan.NewTenant, plan.Target.Id, [.. plan.Users.Select(u => u.User)], [.. credentials.Select(c => c.Row)]),
+            imported, ct).ConfigureAwait(false);
         return result.Outcome switch
         {
             ImportOutcome.Imported => new ImportSummary(plan.Target.Id, plan.NewTenant is not null, plan.Users.Count, credentials.Count),

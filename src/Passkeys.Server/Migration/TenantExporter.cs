@@ -1,11 +1,12 @@
 using Passkeys.Server.Ceremonies;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.Migration;
 
 /// <summary>Writes a tenant as a <see cref="TenantExport"/>.</summary>
-public sealed class TenantExporter(IPasskeyStore store, TimeProvider time)
+public sealed class TenantExporter(IPasskeyStore store, AuditLog audit, TimeProvider time)
 {
     private const int Page = 500;
 
@@ -14,7 +15,12 @@ public sealed class TenantExporter(IPasskeyStore store, TimeProvider time)
     /// snapshot: a user who registers during the export may or may not be in it (export a quiet tenant
     /// to move it; docs/export-format.md).
     /// </summary>
-    public async Task<TenantExport> ExportAsync(TenantRecord tenant, CancellationToken ct)
+    /// <remarks>
+    /// An export hands every account and passkey to <paramref name="actor"/>, so it is recorded
+    /// (<c>tenant.exported</c>) before it is returned: when the event cannot be written the export
+    /// fails (503) rather than leave the tenant without a trace of it.
+    /// </remarks>
+    public async Task<TenantExport> ExportAsync(TenantRecord tenant, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var users = new List<ExportedUser>();
@@ -34,6 +40,12 @@ public sealed class TenantExporter(IPasskeyStore store, TimeProvider time)
             }
             after = page[^1].Id;
         }
+        await store.AppendAuditEventAsync(audit.Change(tenant.Id, AuditTypes.TenantExported, actor, AuditTarget.Tenant(tenant.Id), client: client,
+            details: new Dictionary<string, string?>
+            {
+                ["users"] = users.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["credentials"] = users.Sum(u => u.Credentials.Count).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), ct).ConfigureAwait(false);
         return new TenantExport(TenantExport.FormatName, TenantExport.CurrentVersion, time.GetUtcNow(), Views.Of(tenant), users);
     }
 

@@ -50,6 +50,9 @@ public sealed record AuditTarget(string Kind, string Id)
     /// <summary>A webhook endpoint, by its id.</summary>
     public static AuditTarget Webhook(string webhookId) => new("webhook", webhookId);
 
+    /// <summary>An OpenID Connect client of the tenant, by its client id.</summary>
+    public static AuditTarget OidcClient(string clientId) => new("oidcClient", clientId);
+
     /// <summary>A user's set of recovery codes (they are one thing: generated and replaced together).</summary>
     public static AuditTarget RecoveryCodes(string userId) => new("recoveryCodes", userId);
 }

@@ -89,6 +89,10 @@ public static class AuditTypes
     public const string ApiKeyCreated = "api_key.created";
     /// <summary>An API key was revoked.</summary>
     public const string ApiKeyRevoked = "api_key.revoked";
+    /// <summary>Users and passkeys were imported from a file, all in one commit (details: format, users, credentials, tenantCreated: whether the import created the tenant).</summary>
+    public const string TenantImported = "tenant.imported";
+    /// <summary>The tenant's users and passkeys were exported: a read, recorded because it hands out every account (details: users, credentials).</summary>
+    public const string TenantExported = "tenant.exported";
     /// <summary>The tenant's token signing key was rotated.</summary>
     public const string SigningKeyRotated = "signing_key.rotated";
     /// <summary>A webhook endpoint was created (details: its URL).</summary>
@@ -97,8 +101,19 @@ public static class AuditTypes
     public const string WebhookUpdated = "webhook.updated";
     /// <summary>A webhook endpoint was deleted, with its deliveries.</summary>
     public const string WebhookDeleted = "webhook.deleted";
+    /// <summary>An administrator had a delivery of a webhook endpoint sent again (details: its deliveryId, msg_…).</summary>
+    public const string WebhookDeliveryRetried = "webhook.delivery_retried";
     /// <summary>A webhook endpoint's signing secret was rotated (details: until when the old one still signs).</summary>
     public const string WebhookSecretRotated = "webhook.secret_rotated";
+
+    /// <summary>An OpenID Connect client was created (details: its clientType).</summary>
+    public const string OidcClientCreated = "oidc_client.created";
+    /// <summary>An OpenID Connect client's display name or redirect URIs were replaced.</summary>
+    public const string OidcClientUpdated = "oidc_client.updated";
+    /// <summary>An OpenID Connect client was deleted (its codes and refresh tokens stop working).</summary>
+    public const string OidcClientDeleted = "oidc_client.deleted";
+    /// <summary>A confidential OpenID Connect client's secret was replaced by a new one (the old one stops working at once).</summary>
+    public const string OidcClientSecretRotated = "oidc_client.secret_rotated";
 
     /// <summary>The tenant's rollout made passkeys the default sign-in: adoption reached <c>rollout.defaultSignInAt</c> (details: adoption, defaultSignInAt).</summary>
     public const string RolloutDefaultFlipped = "rollout.default_flipped";

@@ -32,11 +32,15 @@ public static class OidcClientTypes
     public const string Confidential = "confidential";
 }
 
-/// <summary>Where OIDC clients are kept; implemented by both SQL stores (SqlPasskeyStore.OidcClients.cs).</summary>
+/// <summary>
+/// Where OIDC clients are kept; implemented by both SQL stores (SqlPasskeyStore.OidcClients.cs).
+/// Every change commits its audit event (<see cref="Storage.AuditEventRecord"/>) in its own
+/// transaction: a change is never without its event, nor an event without its change.
+/// </summary>
 public interface IOidcClientStore
 {
-    /// <summary>Adds a client; false when the tenant already has one with that id.</summary>
-    Task<bool> CreateOidcClientAsync(OidcClientRecord client, CancellationToken cancellationToken = default);
+    /// <summary>Adds a client with its event; false (nothing written) when the tenant already has one with that id.</summary>
+    Task<bool> CreateOidcClientAsync(OidcClientRecord client, Storage.AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
 
     /// <summary>The client, or null.</summary>
     Task<OidcClientRecord?> GetOidcClientAsync(string tenantId, string clientId, CancellationToken cancellationToken = default);
@@ -44,9 +48,16 @@ public interface IOidcClientStore
     /// <summary>The tenant's clients, by id.</summary>
     Task<IReadOnlyList<OidcClientRecord>> ListOidcClientsAsync(string tenantId, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces a client's settings (not its id, type, secret or creation time); false when there is no such client.</summary>
-    Task<bool> UpdateOidcClientAsync(OidcClientRecord client, CancellationToken cancellationToken = default);
+    /// <summary>Replaces a client's settings (not its id, type, secret or creation time) with its event; false (nothing written) when there is no such client.</summary>
+    Task<bool> UpdateOidcClientAsync(OidcClientRecord client, Storage.AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a client; false when there is no such client.</summary>
-    Task<bool> DeleteOidcClientAsync(string tenantId, string clientId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces a confidential client's secret hash with its event; false (nothing written) when
+    /// there is no such confidential client.
+    /// </summary>
+    Task<bool> ReplaceOidcClientSecretAsync(string tenantId, string clientId, byte[] secretHash, DateTimeOffset updatedAt, Storage.AuditEventRecord auditEvent,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a client with its event; false (nothing written) when there is no such client.</summary>
+    Task<bool> DeleteOidcClientAsync(string tenantId, string clientId, Storage.AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
 }

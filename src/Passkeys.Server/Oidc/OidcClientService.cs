@@ -1,5 +1,6 @@
 using Passkeys.Server.Ceremonies;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Security;
 
 namespace Passkeys.Server.Oidc;
@@ -7,14 +8,15 @@ namespace Passkeys.Server.Oidc;
 /// <summary>
 /// Manages a tenant's OIDC clients (admin API) and authenticates them (token endpoint). A
 /// confidential client's secret is <c>pkcs_</c> + 32 random bytes (base64url), shown once at
-/// creation and stored only as its SHA-256.
+/// creation (or rotation) and stored only as its SHA-256. Every change is audited
+/// (<c>oidc_client.*</c>) in the change's own commit, as done by the request's actor.
 /// </summary>
-public sealed class OidcClientService(IOidcClientStore store, TimeProvider time)
+public sealed class OidcClientService(IOidcClientStore store, AuditLog audit, TimeProvider time)
 {
     private const string SecretPrefix = "pkcs_";
 
     /// <summary>Creates a client; the answer carries a confidential client's secret, once.</summary>
-    public async Task<OidcClientCreated> CreateAsync(string tenantId, OidcClientInput? body, CancellationToken ct)
+    public async Task<OidcClientCreated> CreateAsync(string tenantId, OidcClientInput? body, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         var input = body ?? throw new ServerException(ServerError.MalformedRequest);
         var clientId = OidcClientRules.ClientId(input.ClientId);
@@ -25,7 +27,8 @@ public sealed class OidcClientService(IOidcClientStore store, TimeProvider time)
         var secret = type == OidcClientTypes.Confidential ? SecretPrefix + Secrets.RandomId(32) : null;
         var now = time.GetUtcNow();
         var record = new OidcClientRecord(tenantId, clientId, displayName, type, secret is null ? null : Secrets.Sha256(secret), redirects, logouts, now, now);
-        if (!await store.CreateOidcClientAsync(record, ct).ConfigureAwait(false))
+        var created = Event(tenantId, AuditTypes.OidcClientCreated, clientId, actor, client, new Dictionary<string, string?> { ["clientType"] = type });
+        if (!await store.CreateOidcClientAsync(record, created, ct).ConfigureAwait(false))
         {
             throw new ServerException(ServerError.OidcClientExists);
         }
@@ -33,7 +36,7 @@ public sealed class OidcClientService(IOidcClientStore store, TimeProvider time)
     }
 
     /// <summary>Replaces a client's display name and URIs.</summary>
-    public async Task<OidcClientView> UpdateAsync(string tenantId, string clientId, OidcClientInput? body, CancellationToken ct)
+    public async Task<OidcClientView> UpdateAsync(string tenantId, string clientId, OidcClientInput? body, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
         var input = body ?? throw new ServerException(ServerError.MalformedRequest);
         var existing = await GetAsync(tenantId, clientId, ct).ConfigureAwait(false);
@@ -52,7 +55,7 @@ public sealed class OidcClientService(IOidcClientStore store, TimeProvider time)
             PostLogoutRedirectUris = OidcClientRules.PostLogoutRedirectUris(input.PostLogoutRedirectUris),
             UpdatedAt = time.GetUtcNow(),
         };
-        if (!await store.UpdateOidcClientAsync(updated, ct).ConfigureAwait(false))
+        if (!await store.UpdateOidcClientAsync(updated, Event(tenantId, AuditTypes.OidcClientUpdated, existing.ClientId, actor, client), ct).ConfigureAwait(false))
         {
             throw new ServerException(ServerError.OidcClientNotFound);
         }
@@ -73,13 +76,41 @@ public sealed class OidcClientService(IOidcClientStore store, TimeProvider time)
         new((await store.ListOidcClientsAsync(tenantId, ct).ConfigureAwait(false)).Select(OidcClientView.Of).ToList());
 
     /// <summary>Deletes a client, or 404.</summary>
-    public async Task DeleteAsync(string tenantId, string clientId, CancellationToken ct)
+    public async Task DeleteAsync(string tenantId, string clientId, AuditActor actor, ClientInfo? client, CancellationToken ct)
     {
-        if (clientId.Length > OidcClientRules.MaxClientIdLength || !await store.DeleteOidcClientAsync(tenantId, clientId, ct).ConfigureAwait(false))
+        if (clientId.Length > OidcClientRules.MaxClientIdLength
+            || !await store.DeleteOidcClientAsync(tenantId, clientId, Event(tenantId, AuditTypes.OidcClientDeleted, clientId, actor, client), ct).ConfigureAwait(false))
         {
             throw new ServerException(ServerError.OidcClientNotFound);
         }
     }
+
+    /// <summary>
+    /// Gives a confidential client a new secret (shown this once); the old one stops working at
+    /// once. 404 for no such client; <see cref="ServerError.OidcClientHasNoSecret"/> for a public one.
+    /// </summary>
+    public async Task<OidcClientCreated> RotateSecretAsync(string tenantId, string clientId, AuditActor actor, ClientInfo? client, CancellationToken ct)
+    {
+        var existing = await GetAsync(tenantId, clientId, ct).ConfigureAwait(false);
+        if (!existing.IsConfidential)
+        {
+            throw new ServerException(ServerError.OidcClientHasNoSecret);
+        }
+        var secret = SecretPrefix + Secrets.RandomId(32);
+        var rotated = existing with { SecretHash = Secrets.Sha256(secret), UpdatedAt = time.GetUtcNow() };
+        // Deleted (or, in a race, replaced by a public client of the same id) since the read: 404, nothing written.
+        if (!await store.ReplaceOidcClientSecretAsync(tenantId, existing.ClientId, rotated.SecretHash, rotated.UpdatedAt,
+                Event(tenantId, AuditTypes.OidcClientSecretRotated, existing.ClientId, actor, client), ct).ConfigureAwait(false))
+        {
+            throw new ServerException(ServerError.OidcClientNotFound);
+        }
+        return new OidcClientCreated(OidcClientView.Of(rotated), secret);
+    }
+
+    // The event of a change to a client: target the client, never its secret.
+    private Storage.AuditEventRecord Event(string tenantId, string type, string clientId, AuditActor actor, ClientInfo? client,
+        IReadOnlyDictionary<string, string?>? details = null) =>
+        audit.Change(tenantId, type, actor, AuditTarget.OidcClient(clientId), client: client, details: details);
 
     /// <summary>
     /// True when <paramref name="secret"/> authenticates <paramref name="client"/>: a confidential

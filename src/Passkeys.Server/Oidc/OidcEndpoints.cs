@@ -143,14 +143,15 @@ public static class OidcEndpoints
         return Results.Json(claims);
     }
 
-    private static async Task<IResult> EndSessionAsync(string tenant, HttpContext http, Access access, IPasskeyStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> EndSessionAsync(string tenant, HttpContext http, Access access, SessionService sessions, CancellationToken ct)
     {
         var (t, request) = await RequestAsync(http, tenant, access, ct).ConfigureAwait(false);
         // The ID token hint, already validated by OpenIddict (signature and issuer; an expired one is still accepted here, as the spec allows).
         var hint = (await http.AuthenticateAsync(Scheme).ConfigureAwait(false)).Principal;
         if (hint?.GetClaim("sid") is { Length: > 0 } sid)
         {
-            await store.RevokeSessionAsync(t.Id, sid, time.GetUtcNow(), "signed-out", ct).ConfigureAwait(false);
+            // Audited (session.revoked, reason signed-out) in the revocation's commit, like every sign-out.
+            await sessions.SignOutSessionAsync(t.Id, sid, Observability.ClientInfo.From(http), ct).ConfigureAwait(false);
         }
         if (!string.IsNullOrEmpty(request.PostLogoutRedirectUri))
         {

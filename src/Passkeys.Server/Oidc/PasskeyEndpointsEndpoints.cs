@@ -42,12 +42,15 @@ public static class PasskeyEndpointsEndpoints
 
         admin.MapGet("/tenants/{tenant}/passkey-endpoints", async Task<Ok<PasskeyEndpointsDocument>> (string tenant, Access access, IPasskeyEndpointsStore endpoints, CancellationToken ct) =>
             TypedResults.Ok(Document(await endpoints.GetPasskeyEndpointsAsync((await access.TenantAsync(tenant, ct)).Id, ct))));
-        admin.MapPut("/tenants/{tenant}/passkey-endpoints", async Task<Ok<PasskeyEndpointsDocument>> (string tenant, PasskeyEndpointsDocument body, Access access,
-            IPasskeyEndpointsStore endpoints, TimeProvider time, CancellationToken ct) =>
+        admin.MapPut("/tenants/{tenant}/passkey-endpoints", async Task<Ok<PasskeyEndpointsDocument>> (string tenant, PasskeyEndpointsDocument body, HttpContext http,
+            Access access, IPasskeyEndpointsStore endpoints, Observability.AuditLog audit, TimeProvider time, CancellationToken ct) =>
         {
             var t = await access.TenantAsync(tenant, ct);
             var record = new PasskeyEndpointsRecord(t.Id, Url(body?.Enroll, "enroll"), Url(body?.Manage, "manage"), Url(body?.PrfUsageDetails, "prfUsageDetails"), time.GetUtcNow());
-            if (!await endpoints.SetPasskeyEndpointsAsync(record, ct))
+            // A tenant setting like the others (tenant.updated), kept in its own table.
+            var updated = audit.Change(t.Id, Observability.AuditTypes.TenantUpdated, RequestActor.Of(http), Observability.AuditTarget.Tenant(t.Id),
+                client: Observability.ClientInfo.From(http), details: new Dictionary<string, string?> { ["settings"] = "passkeyEndpoints" });
+            if (!await endpoints.SetPasskeyEndpointsAsync(record, updated, ct))
             {
                 throw new ServerException(ServerError.TenantNotFound);
             }

@@ -24,6 +24,9 @@ public interface IPasskeyEndpointsStore
     /// <summary>The tenant's endpoints, or null when none were set.</summary>
     Task<PasskeyEndpointsRecord?> GetPasskeyEndpointsAsync(string tenantId, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the tenant's endpoints; false when the tenant does not exist.</summary>
-    Task<bool> SetPasskeyEndpointsAsync(PasskeyEndpointsRecord endpoints, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces the tenant's endpoints and writes <paramref name="auditEvent"/> in the same commit;
+    /// false (nothing written) when the tenant does not exist.
+    /// </summary>
+    Task<bool> SetPasskeyEndpointsAsync(PasskeyEndpointsRecord endpoints, Storage.AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
 }

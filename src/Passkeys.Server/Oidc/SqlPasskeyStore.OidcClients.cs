@@ -11,20 +11,12 @@ public abstract partial class SqlPasskeyStore : IOidcClientStore
         "tenant_id, client_id, display_name, client_type, secret_hash, redirect_uris, post_logout_redirect_uris, created_at, updated_at";
 
     /// <inheritdoc />
-    public async Task<bool> CreateOidcClientAsync(OidcClientRecord client, CancellationToken cancellationToken = default)
+    public Task<bool> CreateOidcClientAsync(OidcClientRecord client, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        using var _ = Measure();
-        try
-        {
-            await ExecuteAsync($"INSERT INTO oidc_clients ({OidcClientColumns}) VALUES (@t, @id, @n, @type, @secret, @ru, @plru, @at, @up)", cancellationToken,
-                OidcClientParameters(client)).ConfigureAwait(false);
-            return true;
-        }
-        catch (DbException e) when (ViolationOf(e) == ConstraintViolation.Unique)
-        {
-            return false;
-        }
+        // ON CONFLICT DO NOTHING: a taken id changes no row (and, on PostgreSQL, does not abort the transaction).
+        return ChangeOidcClientAsync($"INSERT INTO oidc_clients ({OidcClientColumns}) VALUES (@t, @id, @n, @type, @secret, @ru, @plru, @at, @up) " +
+            "ON CONFLICT (tenant_id, client_id) DO NOTHING", OidcClientParameters(client), auditEvent, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -44,20 +36,42 @@ public abstract partial class SqlPasskeyStore : IOidcClientStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpdateOidcClientAsync(OidcClientRecord client, CancellationToken cancellationToken = default)
+    public Task<bool> UpdateOidcClientAsync(OidcClientRecord client, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        using var _ = Measure();
-        return await ExecuteAsync("UPDATE oidc_clients SET display_name = @n, redirect_uris = @ru, post_logout_redirect_uris = @plru, updated_at = @up " +
-            "WHERE tenant_id = @t AND client_id = @id", cancellationToken, OidcClientParameters(client)).ConfigureAwait(false) == 1;
+        return ChangeOidcClientAsync("UPDATE oidc_clients SET display_name = @n, redirect_uris = @ru, post_logout_redirect_uris = @plru, updated_at = @up " +
+            "WHERE tenant_id = @t AND client_id = @id", OidcClientParameters(client), auditEvent, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteOidcClientAsync(string tenantId, string clientId, CancellationToken cancellationToken = default)
+    public Task<bool> ReplaceOidcClientSecretAsync(string tenantId, string clientId, byte[] secretHash, DateTimeOffset updatedAt, AuditEventRecord auditEvent,
+        CancellationToken cancellationToken = default) =>
+        ChangeOidcClientAsync("UPDATE oidc_clients SET secret_hash = @secret, updated_at = @up WHERE tenant_id = @t AND client_id = @id AND client_type = @type",
+            [("@t", tenantId), ("@id", clientId), ("@secret", secretHash), ("@up", updatedAt), ("@type", OidcClientTypes.Confidential)], auditEvent, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteOidcClientAsync(string tenantId, string clientId, AuditEventRecord auditEvent, CancellationToken cancellationToken = default) =>
+        ChangeOidcClientAsync("DELETE FROM oidc_clients WHERE tenant_id = @t AND client_id = @id", [("@t", tenantId), ("@id", clientId)], auditEvent, cancellationToken);
+
+    /// <summary>
+    /// Runs one statement on a client and, when it changed exactly one row, writes
+    /// <paramref name="auditEvent"/> and commits both; otherwise rolls back and writes nothing.
+    /// </summary>
+    private async Task<bool> ChangeOidcClientAsync(string sql, (string, object?)[] parameters, AuditEventRecord auditEvent, CancellationToken ct,
+        [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
-        using var _ = Measure();
-        return await ExecuteAsync("DELETE FROM oidc_clients WHERE tenant_id = @t AND client_id = @id", cancellationToken,
-            ("@t", tenantId), ("@id", clientId)).ConfigureAwait(false) == 1;
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        using var _ = Measure(operation);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (await ExecuteAsync(connection, tx, sql, ct, parameters).ConfigureAwait(false) != 1)
+        {
+            return false; // disposing the uncommitted transaction rolls it back
+        }
+        await WriteAuditEventAsync(connection, tx, auditEvent, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return true;
     }
 
     private static (string, object?)[] OidcClientParameters(OidcClientRecord c) =>

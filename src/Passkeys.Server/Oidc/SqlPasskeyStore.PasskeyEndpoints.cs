@@ -17,24 +17,30 @@ public abstract partial class SqlPasskeyStore : IPasskeyEndpointsStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> SetPasskeyEndpointsAsync(PasskeyEndpointsRecord endpoints, CancellationToken cancellationToken = default)
+    public async Task<bool> SetPasskeyEndpointsAsync(PasskeyEndpointsRecord endpoints, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await ExecuteAsync(
+            await ExecuteAsync(connection, tx,
                 $"INSERT INTO passkey_endpoints (tenant_id, enroll, manage, prf_usage_details, updated_at) " +
                 $"VALUES (@t, {Typed("@e", SqlType.Text)}, {Typed("@m", SqlType.Text)}, {Typed("@p", SqlType.Text)}, @at) " +
                 "ON CONFLICT (tenant_id) DO UPDATE SET enroll = excluded.enroll, manage = excluded.manage, " +
                 "prf_usage_details = excluded.prf_usage_details, updated_at = excluded.updated_at", cancellationToken,
                 ("@t", endpoints.TenantId), ("@e", endpoints.Enroll), ("@m", endpoints.Manage), ("@p", endpoints.PrfUsageDetails), ("@at", endpoints.UpdatedAt))
                 .ConfigureAwait(false);
-            return true;
         }
         catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)
         {
-            return false;
+            return false; // the tenant is gone; disposing the transaction rolls it back
         }
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 }

@@ -103,6 +103,21 @@ public sealed partial class SessionService(
         }
     }
 
+    /// <summary>
+    /// Signs out the session <paramref name="sessionId"/> (OpenID Connect logout: the ID token hint
+    /// names it), audited like <see cref="SignOutAsync"/> with the session's user as the actor.
+    /// Idempotent: an unknown or already ended session writes nothing.
+    /// </summary>
+    public async Task SignOutSessionAsync(string tenantId, string sessionId, ClientInfo? client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        var session = sessionId.Length is 0 or > 64 ? null : await store.GetSessionAsync(tenantId, sessionId, ct).ConfigureAwait(false);
+        if (session is not null)
+        {
+            await RevokeAuditedAsync(tenantId, session with { RevokedReason = "signed-out" }, AuditActor.User(session.UserId), client, ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The user's active sessions; <paramref name="currentSessionId"/> is marked current.</summary>
     public async Task<SessionList> ListAsync(string tenantId, string userId, string? currentSessionId, CancellationToken ct)
     {

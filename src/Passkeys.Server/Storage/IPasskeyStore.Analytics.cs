@@ -41,10 +41,12 @@ public partial interface IPasskeyStore
     /// <summary>Records (replacing any earlier one) that the app was told to offer the user a passkey at <paramref name="at"/>.</summary>
     Task RecordPasskeyOfferAsync(string tenantId, string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
     /// <summary>
-    /// Records that the tenant's passkey adoption reached its rollout's default-sign-in threshold;
-    /// true only for the one caller (on any node) that recorded it, false when it was recorded before.
+    /// Records that the tenant's passkey adoption reached its rollout's default-sign-in threshold,
+    /// with <paramref name="auditEvent"/> (<c>rollout.default_flipped</c>) in the same commit: never
+    /// a flip without its event, nor an event without the flip. True only for the one caller (on any
+    /// node) that recorded it; false, writing nothing, when it was recorded before.
     /// </summary>
-    Task<bool> RecordDefaultFlipAsync(string tenantId, DateTimeOffset at, double adoption, CancellationToken cancellationToken = default);
+    Task<bool> RecordDefaultFlipAsync(string tenantId, DateTimeOffset at, double adoption, AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
     /// <summary>When the tenant's default flip was recorded, or null.</summary>
     Task<DateTimeOffset?> GetDefaultFlipAsync(string tenantId, CancellationToken cancellationToken = default);
 }

@@ -6,10 +6,11 @@ public partial interface IPasskeyStore
     /// <summary>
     /// Writes an import in one transaction: the tenant (when <see cref="TenantImport.NewTenant"/> is
     /// set; it must not exist yet), then every user and credential, then the users' default
-    /// credentials. Either all of it is written or nothing is: any conflict rolls back and says which
-    /// entry conflicted.
+    /// credentials, then <paramref name="auditEvent"/> (<c>tenant.imported</c>). Either all of it is
+    /// written or nothing is: any conflict rolls back and says which entry conflicted, and a refused
+    /// import leaves no event.
     /// </summary>
-    Task<ImportResult> ImportAsync(TenantImport import, CancellationToken cancellationToken = default);
+    Task<ImportResult> ImportAsync(TenantImport import, AuditEventRecord auditEvent, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What an import writes.</summary>

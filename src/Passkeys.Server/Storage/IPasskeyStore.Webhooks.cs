@@ -31,8 +31,12 @@ public partial interface IPasskeyStore
     /// <summary>An endpoint's deliveries, newest first, optionally of one status and older than <paramref name="beforeId"/>.</summary>
     Task<IReadOnlyList<WebhookDeliveryRecord>> ListWebhookDeliveriesAsync(string tenantId, string endpointId, string? status, long? beforeId, int limit,
         CancellationToken cancellationToken = default);
-    /// <summary>Makes a delivery due now with a fresh retry schedule, unless a node is attempting it.</summary>
-    Task<WebhookRetryResult> RetryWebhookDeliveryAsync(string tenantId, string endpointId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Makes a delivery due now with a fresh retry schedule, unless a node is attempting it, with
+    /// <paramref name="auditEvent"/> in the same commit (written only when it was scheduled).
+    /// </summary>
+    Task<WebhookRetryResult> RetryWebhookDeliveryAsync(string tenantId, string endpointId, long deliveryId, DateTimeOffset now, AuditEventRecord auditEvent,
+        CancellationToken cancellationToken = default);
     /// <summary>Deletes up to <paramref name="max"/> deliveries of <paramref name="status"/> that ended before <paramref name="before"/>.</summary>
     Task<int> PurgeWebhookDeliveriesAsync(string status, DateTimeOffset before, int max, CancellationToken cancellationToken = default);
 }

@@ -158,11 +158,24 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> RecordDefaultFlipAsync(string tenantId, DateTimeOffset at, double adoption, CancellationToken cancellationToken = default)
+    public async Task<bool> RecordDefaultFlipAsync(string tenantId, DateTimeOffset at, double adoption, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
-        return await ExecuteAsync("INSERT INTO rollout_flips (tenant_id, flipped_at, adoption) VALUES (@t, @at, @a) ON CONFLICT (tenant_id) DO NOTHING",
-            cancellationToken, ("@t", tenantId), ("@at", at), ("@a", adoption)).ConfigureAwait(false) == 1;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Two nodes racing: PostgreSQL makes the second INSERT wait for the first transaction, then
+        // insert nothing once it committed (or insert after all if it rolled back); SQLite has one
+        // writer at a time. Either way exactly one caller sees 1 row and writes the one event.
+        if (await ExecuteAsync(connection, tx, "INSERT INTO rollout_flips (tenant_id, flipped_at, adoption) VALUES (@t, @at, @a) ON CONFLICT (tenant_id) DO NOTHING",
+                cancellationToken, ("@t", tenantId), ("@at", at), ("@a", adoption)).ConfigureAwait(false) != 1)
+        {
+            return false; // recorded before, by this node or another: nothing to write
+        }
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />

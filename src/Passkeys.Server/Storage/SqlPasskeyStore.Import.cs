@@ -10,9 +10,10 @@ public abstract partial class SqlPasskeyStore
         $"@aaguid, @fmt, @trusted, @name, @at, @used, @st, @sr, {Typed("@sat", SqlType.Time)}, {Typed("@csa", SqlType.Time)}, @atype)";
 
     /// <inheritdoc />
-    public async Task<ImportResult> ImportAsync(TenantImport import, CancellationToken cancellationToken = default)
+    public async Task<ImportResult> ImportAsync(TenantImport import, AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(import);
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -76,6 +77,8 @@ public abstract partial class SqlPasskeyStore
             // A concurrent writer committed the same key between a check and an insert.
             return new ImportResult(inserting, -1);
         }
+        // The import's event in the import's own commit: an imported tenant is never without it.
+        await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (import.NewTenant is not null)
         {

@@ -188,23 +188,28 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
-    public async Task<WebhookRetryResult> RetryWebhookDeliveryAsync(string tenantId, string endpointId, long deliveryId, DateTimeOffset now,
+    public async Task<WebhookRetryResult> RetryWebhookDeliveryAsync(string tenantId, string endpointId, long deliveryId, DateTimeOffset now, AuditEventRecord auditEvent,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(auditEvent);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        // Returning without commit rolls back: a retry not scheduled writes nothing.
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Never while a lease stands: resetting it would let a second node send it alongside the first.
-        var scheduled = await ExecuteAsync(connection, null,
+        var scheduled = await ExecuteAsync(connection, tx,
             "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, completed_at = NULL, locked_until = NULL, locked_by = NULL " +
             "WHERE tenant_id = @t AND endpoint_id = @e AND id = @id AND (locked_until IS NULL OR locked_until <= @now)",
             cancellationToken, ("@now", now), ("@t", tenantId), ("@e", endpointId), ("@id", deliveryId)).ConfigureAwait(false);
         if (scheduled == 1)
         {
+            await WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             Changes.Raise(new StoreChange(StoreChangeKind.Outbox, tenantId));
             return WebhookRetryResult.Scheduled;
         }
-        var exists = await ScalarAsync(connection, null, "SELECT 1 FROM webhook_deliveries WHERE tenant_id = @t AND endpoint_id = @e AND id = @id",
+        var exists = await ScalarAsync(connection, tx, "SELECT 1 FROM webhook_deliveries WHERE tenant_id = @t AND endpoint_id = @e AND id = @id",
             cancellationToken, ("@t", tenantId), ("@e", endpointId), ("@id", deliveryId)).ConfigureAwait(false);
         return exists is null ? WebhookRetryResult.NotFound : WebhookRetryResult.InFlight;
     }

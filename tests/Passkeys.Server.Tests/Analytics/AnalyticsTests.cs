@@ -13,11 +13,8 @@ namespace Passkeys.Server.Tests.Analytics;
 /// ceremonies, app-reported sign-ins), then the exact counts read back from every analytics answer
 /// (docs/analytics.md). One derived class per store.
 /// </summary>
-public abstract class AnalyticsTests
+public abstract class AnalyticsTests(TestStores stores) : StoreSuite(stores)
 {
-    /// <summary>Server arguments that put it on a new, empty store.</summary>
-    protected abstract Task<string[]> NewStoreAsync();
-
     private static readonly DateTimeOffset T0 = new(2030, 1, 7, 10, 0, 0, TimeSpan.Zero); // a Monday
     private static readonly Guid GooglePasswordManager = new("ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4");
     private const string Window = "from=2030-01-07T10:00:00Z&to=2030-01-07T11:00:00Z";

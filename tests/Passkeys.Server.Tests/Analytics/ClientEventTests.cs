@@ -10,10 +10,8 @@ namespace Passkeys.Server.Tests.Analytics;
 /// other-tenant and expired ceremonies, repeated reports, reports after the server answered, bad
 /// bodies and oversized bodies are refused with their own codes and change nothing. One derived class per store.
 /// </summary>
-public abstract class ClientEventTests
+public abstract class ClientEventTests(TestStores stores) : StoreSuite(stores)
 {
-    protected abstract Task<string[]> NewStoreAsync();
-
     private static async Task<JsonNode> RowAsync(AnalyticsTraffic t, string ceremonyId) =>
         (await t.AdminAsync("analytics/ceremonies?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&limit=1000"))["ceremonies"]!.AsArray()
             .Single(c => (string)c!["ceremonyId"]! == ceremonyId)!;

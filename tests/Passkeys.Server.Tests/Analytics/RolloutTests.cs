@@ -11,10 +11,8 @@ namespace Passkeys.Server.Tests.Analytics;
 /// default sign-in flips once (audited) when adoption reaches the threshold, and bad settings and
 /// bad sign-in reports are refused with their own codes. One derived class per store.
 /// </summary>
-public abstract class RolloutTests
+public abstract class RolloutTests(TestStores stores) : StoreSuite(stores)
 {
-    protected abstract Task<string[]> NewStoreAsync();
-
     private static object Shop(object? rollout) => new
     {
         id = "shop", rpId = "localhost", rpName = "Shop", origins = new[] { TestServer.Origin }, selfSignUp = true, rollout,
@@ -173,5 +171,64 @@ public abstract class RolloutTests
         var at = DateTimeOffset.UtcNow.AddDays(-1);
         var reported = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/shop/sign-ins", new { userId = "u", method = "otp", at = at.ToString("O") }, apiKey: apiKey);
         Assert.Equal(at.ToUnixTimeMilliseconds(), ((DateTimeOffset)reported["at"]!).ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>
+    /// Tenant shop at <c>defaultSignInAt</c> 50 with adoption at 50%: pat (a passkey) and sam
+    /// (a password sign-in) are the active users. Returns the app's API key.
+    /// </summary>
+    private static async Task<string> HalfAdoptedAsync(TestServer server)
+    {
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants", Shop(new { offerPercentage = 100, defaultSignInAt = 50 }), bearer: TestServer.AdminKey);
+        var apiKey = await server.CreateApiKeyAsync("shop");
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/shop/sign-ins", new { userId = "pat", method = "password" }, apiKey: apiKey);
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/shop/sign-ins", new { userId = "sam", method = "password" }, apiKey: apiKey);
+        var begin = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/shop/registration/begin", new { user = new { id = "pat", name = "pat" } }, apiKey: apiKey);
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/shop/registration/finish",
+            TestServer.FinishBody(begin, await TestServer.NewClient().CreateAsync(begin["options"]!.ToJsonString())));
+        return apiKey;
+    }
+
+    private Task<long> FlipsAsync(string[] store) => ExecuteSqlAsync(store, "SELECT COUNT(*) FROM rollout_flips WHERE tenant_id = 'shop'");
+
+    private Task<long> FlipEventsAsync(string[] store) => ExecuteSqlAsync(store, "SELECT COUNT(*) FROM audit_events WHERE type = 'rollout.default_flipped'");
+
+    [StoreFact]
+    public async Task The_default_flip_and_its_event_are_one_commit()
+    {
+        var store = await NewStoreAsync();
+        await using var server = await TestServer.StartAsync(null, store);
+        var apiKey = await HalfAdoptedAsync(server);
+
+        // The store fails between the flip and its event (the audit insert refused): neither stays.
+        await ExecuteSqlAsync(store, Stores.BreakAuditSql);
+        using (var failed = await server.SendAsync(HttpMethod.Get, "/v1/tenants/shop/users/sam/passkey-offer", apiKey: apiKey))
+        {
+            await TestServer.ProblemAsync(failed, 503, 1016);
+        }
+        Assert.Equal((0, 0), (await FlipsAsync(store), await FlipEventsAsync(store)));
+        Assert.Null((await StatusAsync(server))["flippedAt"]);
+
+        // Once the store works again the next answer flips it, with its one event; later answers add none.
+        await ExecuteSqlAsync(store, Stores.RepairAuditSql);
+        Assert.True((bool)(await OfferAsync(server, apiKey, "sam"))["passkeyDefault"]!);
+        Assert.True((bool)(await OfferAsync(server, apiKey, "pat"))["passkeyDefault"]!);
+        Assert.Equal((1, 1), (await FlipsAsync(store), await FlipEventsAsync(store)));
+    }
+
+    [StoreFact]
+    public async Task Two_nodes_racing_to_flip_record_one_flip_with_one_event()
+    {
+        var store = await NewStoreAsync();
+        await using var first = await TestServer.StartAsync(null, store);
+        await using var second = await TestServer.StartAsync(null, store);
+        var apiKey = await HalfAdoptedAsync(first);
+
+        // Both nodes see the threshold reached at once, several times over.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => OfferAsync(i % 2 == 0 ? first : second, apiKey, i % 4 < 2 ? "sam" : "pat")));
+        Assert.All(answers, a => Assert.True((bool)a["passkeyDefault"]!));
+        Assert.Equal((1, 1), (await FlipsAsync(store), await FlipEventsAsync(store)));
+        var flips = await second.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/shop/audit?type=rollout.default_flipped", bearer: TestServer.AdminKey);
+        Assert.Equal("1/2", (string)Assert.Single(flips["events"]!.AsArray())!["details"]!["adoption"]!);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Passkeys.Server.Tests.Integration;
+using Passkeys.Server.Tests.Storage;
 
 namespace Passkeys.Server.Tests.OperatorConsole;
 
@@ -9,11 +10,8 @@ namespace Passkeys.Server.Tests.OperatorConsole;
 /// bootstrap with the admin key, enrolment and sign-in with a passkey, the cookie, CSRF, idle and
 /// absolute ends, invitation links, revocation, and the admin API used with an operator session.
 /// </summary>
-public abstract class OperatorConsoleTests
+public abstract class OperatorConsoleTests(TestStores stores) : StoreSuite(stores)
 {
-    /// <summary>The arguments that put a server on a fresh store.</summary>
-    protected abstract Task<string[]> NewStoreAsync();
-
     private async Task<TestServer> StartAsync(TimeProvider? time = null, params string[] extra) =>
         await TestServer.StartAsync(time, [.. await NewStoreAsync(), "--Passkeys:PublicBaseUrl=" + TestServer.Origin, .. extra]);
 

@@ -8,37 +8,23 @@ namespace Passkeys.Server.Tests.Integration;
 /// refused by a trigger), the change is not made either, the caller gets 503 StoreUnavailable and
 /// may retry. One derived class per store (<c>AuditTrailTestsOnStores.cs</c>).
 /// </summary>
-public abstract class AuditAtomicityTests : IAsyncLifetime
+public abstract class AuditAtomicityTests(TestStores stores) : SingleServerStoreSuite(stores)
 {
     private const string Tenant = "/v1/tenants/default";
-    private TestServer _server = null!;
 
     /// <summary>The server's clock.</summary>
     protected ManualTime Clock { get; } = new();
 
-    /// <summary>Starts the server on its store, with <see cref="Clock"/>.</summary>
-    protected abstract Task<TestServer> StartServerAsync();
-
-    /// <summary>Runs SQL on the server's database, outside the server; the first column of the first row.</summary>
-    protected abstract Task<long> SqlAsync(string sql);
-
-    /// <summary>Makes every audit insert fail (a trigger that raises).</summary>
-    protected abstract string BreakAuditSql { get; }
-
-    /// <summary>Removes the trigger of <see cref="BreakAuditSql"/>.</summary>
-    protected abstract string RepairAuditSql { get; }
-
-    public async Task InitializeAsync() => _server = await StartServerAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    /// <inheritdoc />
+    protected override TimeProvider? Time => Clock;
 
     private async Task UnavailableAsync(HttpMethod method, string path, object? body = null, string? bearer = null, string? apiKey = null)
     {
-        using var response = await _server.SendAsync(method, path, body, bearer, apiKey);
+        using var response = await Server.SendAsync(method, path, body, bearer, apiKey);
         await TestServer.ProblemAsync(response, 503, 1016);
     }
 
-    private Task<JsonNode> Admin(HttpMethod method, string path, object? body = null) => _server.OkJsonAsync(method, path, body, bearer: TestServer.AdminKey);
+    private Task<JsonNode> Admin(HttpMethod method, string path, object? body = null) => Server.OkJsonAsync(method, path, body, bearer: TestServer.AdminKey);
 
     private static object Shop(string rpName) =>
         new { id = "shop", rpId = "shop.example", rpName, origins = new[] { "https://shop.example" }, userVerification = "preferred", attestation = "none" };
@@ -46,21 +32,21 @@ public abstract class AuditAtomicityTests : IAsyncLifetime
     [StoreFact]
     public async Task A_change_whose_audit_event_cannot_be_written_is_not_made()
     {
-        var apiKey = await _server.CreateApiKeyAsync();
+        var apiKey = await Server.CreateApiKeyAsync();
         var keyId = apiKey[4..20];
         var client = TestServer.NewClient();
-        var signUp = await _server.SignUpAsync(client, "fay");
+        var signUp = await Server.SignUpAsync(client, "fay");
         var (token, userId, credentialId, sessionId) =
             ((string)signUp["token"]!, (string)signUp["user"]!["id"]!, (string)signUp["credential"]!["id"]!, (string)signUp["sessionId"]!);
         // Rotated twice: presenting the first token again is reuse (not a retry within RefreshReuseGrace).
-        var refreshed = await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = (string)signUp["refreshToken"]! });
-        refreshed = await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = (string)refreshed["refreshToken"]! });
-        var code = (string)(await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/me/recovery-codes", bearer: token))["codes"]![0]!;
+        var refreshed = await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = (string)signUp["refreshToken"]! });
+        refreshed = await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = (string)refreshed["refreshToken"]! });
+        var code = (string)(await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/me/recovery-codes", bearer: token))["codes"]![0]!;
         await Admin(HttpMethod.Post, "/v1/admin/tenants", Shop("Shop"));
         var kid = (string)(await Admin(HttpMethod.Get, "/v1/admin/tenants/default/signing-keys"))["keys"]![0]!["kid"]!;
         var eventsBefore = await SqlAsync("SELECT COUNT(*) FROM audit_events");
 
-        await SqlAsync(BreakAuditSql);
+        await BreakAuditAsync();
         var me = $"{Tenant}/me/credentials/{credentialId}";
         await UnavailableAsync(HttpMethod.Patch, me, new { name = "Renamed" }, bearer: token);
         await UnavailableAsync(HttpMethod.Post, me + "/default", bearer: token);
@@ -80,38 +66,38 @@ public abstract class AuditAtomicityTests : IAsyncLifetime
         await UnavailableAsync(HttpMethod.Put, "/v1/admin/tenants/shop", Shop("Renamed shop"), bearer: TestServer.AdminKey);
         await UnavailableAsync(HttpMethod.Delete, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey);
         await UnavailableAsync(HttpMethod.Post, "/v1/admin/tenants/default/signing-keys/rotate", bearer: TestServer.AdminKey);
-        await SqlAsync(RepairAuditSql);
+        await RepairAuditAsync();
 
         // Nothing changed, and no event was written.
         Assert.Equal(eventsBefore, await SqlAsync("SELECT COUNT(*) FROM audit_events"));
-        var view = (await _server.OkJsonAsync(HttpMethod.Get, $"{Tenant}/me/credentials", bearer: (string)refreshed["token"]!))["credentials"]!.AsArray().Single()!;
+        var view = (await Server.OkJsonAsync(HttpMethod.Get, $"{Tenant}/me/credentials", bearer: (string)refreshed["token"]!))["credentials"]!.AsArray().Single()!;
         Assert.Equal((credentialId, "active", false), ((string)view["id"]!, (string)view["status"]!, (bool)view["isDefault"]!));
         Assert.Null((string?)view["name"]);
-        Assert.Contains((await _server.OkJsonAsync(HttpMethod.Get, $"{Tenant}/me/sessions", bearer: token))["sessions"]!.AsArray(),
+        Assert.Contains((await Server.OkJsonAsync(HttpMethod.Get, $"{Tenant}/me/sessions", bearer: token))["sessions"]!.AsArray(),
             s => (string)s!["id"]! == sessionId);
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL"));
         Assert.Equal("Shop", (string)(await Admin(HttpMethod.Get, "/v1/admin/tenants/shop"))["rpName"]!);
         Assert.Equal(0, await SqlAsync("SELECT COUNT(*) FROM tenants WHERE id = 'other'"));
         Assert.Equal(kid, (string)Assert.Single((await Admin(HttpMethod.Get, "/v1/admin/tenants/default/signing-keys"))["keys"]!.AsArray())!["kid"]!);
         // The recovery code was not spent (nor replaced): it still redeems, once.
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/recovery/redeem", new { username = "fay", code });
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/recovery/redeem", new { username = "fay", code });
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM audit_events WHERE type = 'recovery_codes.redeemed'"));
         // The app's key still works, and the change can be made now, with its event.
-        await _server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/users/{userId}/credentials/{credentialId}", new { name = "Renamed" }, apiKey: apiKey);
+        await Server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/users/{userId}/credentials/{credentialId}", new { name = "Renamed" }, apiKey: apiKey);
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM audit_events WHERE type = 'credential.renamed'"));
     }
 
     [StoreFact]
     public async Task An_expired_ceremony_is_purged_only_together_with_its_abandoned_event()
     {
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/authentication/begin", new { });
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/authentication/begin", new { });
         Clock.Advance(TimeSpan.FromHours(1));
-        var purge = _server.Services<Passkeys.Server.Ceremonies.CeremonyPurgeService>();
+        var purge = Server.Services<Passkeys.Server.Ceremonies.CeremonyPurgeService>();
 
-        await SqlAsync(BreakAuditSql);
+        await BreakAuditAsync();
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => purge.PurgeOnceAsync(default));
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM ceremonies")); // kept for the next purge
-        await SqlAsync(RepairAuditSql);
+        await RepairAuditAsync();
 
         Assert.Equal(1, await purge.PurgeOnceAsync(default));
         Assert.Equal(0, await SqlAsync("SELECT COUNT(*) FROM ceremonies"));

@@ -9,22 +9,15 @@ namespace Passkeys.Server.Tests.Integration;
 /// server itself) and its target, and the admin audit query's <c>type</c> filter finds it. One
 /// derived class per store (<c>AuditTrailTestsOnStores.cs</c>).
 /// </summary>
-public abstract class AuditTrailTests : IAsyncLifetime
+public abstract class AuditTrailTests(TestStores stores) : SingleServerStoreSuite(stores)
 {
     private const string Tenant = "/v1/tenants/default";
-    private TestServer _server = null!;
 
-    protected abstract Task<TestServer> StartServerAsync();
-
-    public async Task InitializeAsync() => _server = await StartServerAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private Task<JsonNode> Admin(HttpMethod method, string path, object? body = null) => _server.OkJsonAsync(method, path, body, bearer: TestServer.AdminKey);
+    private Task<JsonNode> Admin(HttpMethod method, string path, object? body = null) => Server.OkJsonAsync(method, path, body, bearer: TestServer.AdminKey);
 
     private async Task NoContentAsync(HttpMethod method, string path, string? bearer = null, string? apiKey = null, object? body = null)
     {
-        using var response = await _server.SendAsync(method, path, body, bearer, apiKey);
+        using var response = await Server.SendAsync(method, path, body, bearer, apiKey);
         Assert.True(204 == (int)response.StatusCode, $"{method} {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -53,7 +46,7 @@ public abstract class AuditTrailTests : IAsyncLifetime
     private async Task<(string Token, SoftwareClientAndIds Ids)> SignUpAsync(string name)
     {
         var client = TestServer.NewClient();
-        var signUp = await _server.SignUpAsync(client, name);
+        var signUp = await Server.SignUpAsync(client, name);
         return ((string)signUp["token"]!, new SoftwareClientAndIds(client, (string)signUp["user"]!["id"]!, (string)signUp["credential"]!["id"]!,
             (string)signUp["sessionId"]!, (string)signUp["refreshToken"]!));
     }
@@ -71,8 +64,8 @@ public abstract class AuditTrailTests : IAsyncLifetime
 
         // The app registers a user it knows: the user and the passkey are created by its API key.
         var annClient = TestServer.NewClient();
-        var begin = await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/begin", new { user = new { id = "u-ann", name = "ann" } }, apiKey: apiKey);
-        var ann = await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/finish",
+        var begin = await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/begin", new { user = new { id = "u-ann", name = "ann" } }, apiKey: apiKey);
+        var ann = await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/finish",
             TestServer.FinishBody(begin, await annClient.CreateAsync(begin["options"]!.ToJsonString()), "Ann's key"));
         await OnceAsync("user.created", app, ("user", "u-ann"));
         var annAdded = await OnceAsync("credential.added", app, ("credential", (string)ann["credential"]!["id"]!));
@@ -88,29 +81,29 @@ public abstract class AuditTrailTests : IAsyncLifetime
 
         // A second passkey, added by the signed-in user.
         var second = TestServer.NewClient();
-        var more = await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/begin", new { }, bearer: token);
-        var secondId = (string)(await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/finish",
+        var more = await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/begin", new { }, bearer: token);
+        var secondId = (string)(await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/registration/finish",
             TestServer.FinishBody(more, await second.CreateAsync(more["options"]!.ToJsonString()))))["credential"]!["id"]!;
         await OnceAsync("credential.added", user, ("credential", secondId));
 
-        await _server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/me/credentials/{bob.CredentialId}", new { name = "Laptop" }, bearer: token);
+        await Server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/me/credentials/{bob.CredentialId}", new { name = "Laptop" }, bearer: token);
         Assert.Equal("Laptop", Detail(await OnceAsync("credential.renamed", user, ("credential", bob.CredentialId)), "name"));
-        await _server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/users/{bob.UserId}/credentials/{secondId}", new { name = "Phone" }, apiKey: apiKey);
+        await Server.OkJsonAsync(HttpMethod.Patch, $"{Tenant}/users/{bob.UserId}/credentials/{secondId}", new { name = "Phone" }, apiKey: apiKey);
         Assert.Equal("Phone", Detail(await OnceAsync("credential.renamed", app, ("credential", secondId)), "name"));
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/me/credentials/{secondId}/default", bearer: token);
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/me/credentials/{secondId}/default", bearer: token);
         await OnceAsync("credential.default_set", user, ("credential", secondId));
 
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/users/{bob.UserId}/credentials/{bob.CredentialId}/suspend", apiKey: apiKey);
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/users/{bob.UserId}/credentials/{bob.CredentialId}/suspend", apiKey: apiKey);
         Assert.Equal("operator", Detail(await OnceAsync("credential.suspended", app, ("credential", bob.CredentialId)), "reason"));
         // Suspending again changes nothing, and writes nothing.
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/users/{bob.UserId}/credentials/{bob.CredentialId}/suspend", apiKey: apiKey);
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/users/{bob.UserId}/credentials/{bob.CredentialId}/suspend", apiKey: apiKey);
         await Admin(HttpMethod.Post, $"/v1/admin/tenants/default/users/{bob.UserId}/credentials/{bob.CredentialId}/reinstate");
         await OnceAsync("credential.reinstated", admin, ("credential", bob.CredentialId));
         await OnceAsync("credential.suspended", app, ("credential", bob.CredentialId));
 
-        var codes = (await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/me/recovery-codes", bearer: token))["codes"]!.AsArray();
+        var codes = (await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/me/recovery-codes", bearer: token))["codes"]!.AsArray();
         await OnceAsync("recovery_codes.generated", user, ("recoveryCodes", bob.UserId));
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/recovery/redeem", new { username = "bob", code = (string)codes[0]! });
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/recovery/redeem", new { username = "bob", code = (string)codes[0]! });
         await OnceAsync("recovery_codes.redeemed", user, ("recoveryCodes", bob.UserId));
         Assert.Single(await EventsAsync("recovery.succeeded"), e => (string?)e["userId"] == bob.UserId);
 
@@ -134,13 +127,13 @@ public abstract class AuditTrailTests : IAsyncLifetime
     [StoreFact]
     public async Task Each_session_revocation_is_audited_with_who_ended_it()
     {
-        var key = await _server.CreateApiKeyAsync();
+        var key = await Server.CreateApiKeyAsync();
         var keyId = key[4..20];
         var (token, carol) = await SignUpAsync("carol");
         var sessions = new List<(string Id, string Refresh)> { (carol.SessionId, carol.RefreshToken) };
         for (var i = 0; i < 4; i++)
         {
-            var signIn = await _server.SignInAsync(carol.Client);
+            var signIn = await Server.SignInAsync(carol.Client);
             sessions.Add(((string)signIn["sessionId"]!, (string)signIn["refreshToken"]!));
         }
 
@@ -151,9 +144,9 @@ public abstract class AuditTrailTests : IAsyncLifetime
         await NoContentAsync(HttpMethod.Post, $"{Tenant}/sessions/revoke", body: new { refreshToken = sessions[4].Refresh }); // again: no change, no event
         // A refresh token presented twice: the server revokes the session.
         // (Rotated twice, so it is no retry of a refresh whose answer was lost: RefreshReuseGrace.)
-        var next = (string)(await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = sessions[0].Refresh }))["refreshToken"]!;
-        await _server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = next });
-        using (var reused = await _server.SendAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = sessions[0].Refresh }))
+        var next = (string)(await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = sessions[0].Refresh }))["refreshToken"]!;
+        await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = next });
+        using (var reused = await Server.SendAsync(HttpMethod.Post, $"{Tenant}/sessions/refresh", new { refreshToken = sessions[0].Refresh }))
         {
             await TestServer.ProblemAsync(reused, 401, 1021);
         }
@@ -168,11 +161,11 @@ public abstract class AuditTrailTests : IAsyncLifetime
 
         // Another user's session is not the app's to name under this user: 404, nothing written.
         var (_, dan) = await SignUpAsync("dan");
-        using (var wrongUser = await _server.SendAsync(HttpMethod.Delete, $"{Tenant}/users/{carol.UserId}/sessions/{dan.SessionId}", apiKey: key))
+        using (var wrongUser = await Server.SendAsync(HttpMethod.Delete, $"{Tenant}/users/{carol.UserId}/sessions/{dan.SessionId}", apiKey: key))
         {
             await TestServer.ProblemAsync(wrongUser, 404, 1023);
         }
-        using (var noKey = await _server.SendAsync(HttpMethod.Delete, $"{Tenant}/users/{dan.UserId}/sessions/{dan.SessionId}"))
+        using (var noKey = await Server.SendAsync(HttpMethod.Delete, $"{Tenant}/users/{dan.UserId}/sessions/{dan.SessionId}"))
         {
             await TestServer.ProblemAsync(noKey, 401, 1006);
         }
@@ -197,7 +190,7 @@ public abstract class AuditTrailTests : IAsyncLifetime
         await Admin(HttpMethod.Put, "/v1/admin/tenants/shop", Shop("Shop & Co", true)); // the same settings: no change, no event
         await OnceAsync("tenant.updated", admin, ("tenant", "shop"), "shop");
 
-        await _server.SignUpAsync(TestServer.NewClient(origin: "https://shop.example"), "erin", "shop");
+        await Server.SignUpAsync(TestServer.NewClient(origin: "https://shop.example"), "erin", "shop");
         // Changes are no ceremonies: the funnel shows none of their families.
         var funnel = (await Admin(HttpMethod.Get, "/v1/admin/tenants/shop/audit/funnel"))["ceremonies"]!.AsArray().Select(c => (string)c!["ceremony"]!).ToList();
         Assert.Equal(["registration"], funnel);
@@ -208,15 +201,15 @@ public abstract class AuditTrailTests : IAsyncLifetime
         await OnceAsync("tenant.created", admin, ("tenant", "shop"), "shop");
         Assert.Single(await EventsAsync("registration.succeeded", "shop"));
         Assert.Empty(await EventsAsync("tenant.deleted")); // and in no other tenant's
-        using (var gone = await _server.SendAsync(HttpMethod.Get, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey))
+        using (var gone = await Server.SendAsync(HttpMethod.Get, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey))
         {
             await TestServer.ProblemAsync(gone, 404, 1008);
         }
-        using (var never = await _server.SendAsync(HttpMethod.Get, "/v1/admin/tenants/never/audit", bearer: TestServer.AdminKey))
+        using (var never = await Server.SendAsync(HttpMethod.Get, "/v1/admin/tenants/never/audit", bearer: TestServer.AdminKey))
         {
             await TestServer.ProblemAsync(never, 404, 1008);
         }
-        using (var again = await _server.SendAsync(HttpMethod.Delete, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey))
+        using (var again = await Server.SendAsync(HttpMethod.Delete, "/v1/admin/tenants/shop", bearer: TestServer.AdminKey))
         {
             await TestServer.ProblemAsync(again, 404, 1008);
         }

@@ -12,12 +12,9 @@ namespace Passkeys.Server.Tests.Integration;
 /// CredentialSuspended (1100) until the user, signed in with another passkey, reinstates it.
 /// One derived class per store.
 /// </summary>
-public abstract class CloneDetectionTests
+public abstract class CloneDetectionTests(TestStores stores) : StoreSuite(stores)
 {
     private const string Me = "/v1/tenants/default/me/credentials";
-
-    /// <summary>Server arguments that put it on a new, empty store.</summary>
-    protected abstract Task<string[]> NewStoreAsync();
 
     private static SoftwareClient CopyOf(SoftwareClient original) =>
         TestServer.NewClient(authenticator: new SoftwareAuthenticator(store: CredentialStore.FromJson(original.Authenticator.Store.ToJson())));

@@ -11,14 +11,11 @@ namespace Passkeys.Server.Tests.Integration;
 /// signed-in user (a user token, or the app's API key for its user) may ask for it (ConditionalCreateNeedsSignedInUser, 1120).
 /// One derived class per store.
 /// </summary>
-public abstract class ConditionalCreateTests
+public abstract class ConditionalCreateTests(TestStores stores) : StoreSuite(stores)
 {
     private const string Begin = "/v1/tenants/default/registration/begin";
     private const string Finish = "/v1/tenants/default/registration/finish";
     private const string Me = "/v1/tenants/default/me/credentials";
-
-    /// <summary>Server arguments that put it on a new, empty store.</summary>
-    protected abstract Task<string[]> NewStoreAsync();
 
     private static async Task<int> CredentialCountAsync(TestServer server, string token) =>
         (await server.OkJsonAsync(HttpMethod.Get, Me, bearer: token))["credentials"]!.AsArray().Count;

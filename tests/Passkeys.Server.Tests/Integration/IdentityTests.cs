@@ -8,20 +8,8 @@ namespace Passkeys.Server.Tests.Integration;
 /// real HTTP; one derived class per store. Servers started on the same <see cref="StoreArgs"/>
 /// share one store, as after a restart or as two nodes.
 /// </summary>
-public abstract class IdentityTests
+public abstract class IdentityTests(TestStores stores) : StoreSuite(stores)
 {
-    /// <summary>Server arguments that put it on a new, empty store.</summary>
-    protected abstract Task<string[]> NewStoreAsync();
-
-    /// <summary>Runs SQL on the store (to plant rows as an older version left them).</summary>
-    protected abstract Task ExecuteSqlAsync(string[] store, string sql);
-
-    /// <summary>A SQL literal of a time <paramref name="seconds"/> after the epoch, as the store keeps times.</summary>
-    protected abstract string TimeLiteral(int seconds);
-
-    /// <summary>A SQL literal of 32 bytes of <paramref name="b"/>.</summary>
-    protected abstract string BytesLiteral(byte b);
-
     private static Task<TestServer> StartAsync(string[] store, params string[] extra) => TestServer.StartAsync(null, [.. store, .. extra]);
 
     private static async Task<JsonNode> BeginAsync(TestServer server, object body, string? apiKey = null) =>

@@ -147,18 +147,27 @@ public abstract class OidcFlowTests(IOidcStore store)
         }
         var stillAlive = await flow.RefreshAsync((string)tokens.Body["refresh_token"]!, "spa");
         Assert.Equal(200, stillAlive.Status);
+        Assert.Empty(await SignedOutEventsAsync(server));
 
         using var logout = await flow.Http.GetAsync("/v1/tenants/default/end-session?" + OidcFlow.Query(("id_token_hint", idToken),
             ("post_logout_redirect_uri", OidcFlow.LogoutRedirect), ("state", "s2")));
         var query = OidcFlow.RedirectQuery(logout, OidcFlow.LogoutRedirect);
         Assert.Equal("s2", query["state"]);
         OidcFlow.AssertOAuthError(await flow.RefreshAsync((string)stillAlive.Body["refresh_token"]!, "spa"), 400, "invalid_grant", "oidc-session-ended");
+        // Audited like every sign-out: the session's user ended it.
+        var signedOut = Assert.Single(await SignedOutEventsAsync(server));
+        Assert.Equal(("user", "session"), ((string)signedOut["actor"]!["kind"]!, (string)signedOut["target"]!["kind"]!));
+        Assert.Equal((string)signedOut["actor"]!["id"]!, (string)(await flow.ValidateAsync(idToken, "spa")).Subject);
 
         // Without a post-logout URI: a signed-out page.
         using var plain = await flow.Http.GetAsync("/v1/tenants/default/end-session");
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.Contains("You are signed out", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    private static async Task<List<JsonNode>> SignedOutEventsAsync(TestServer server) =>
+        [.. (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=session.revoked", bearer: TestServer.AdminKey))["events"]!.AsArray()
+            .Select(e => e!).Where(e => (string?)e["details"]?["reason"] == "signed-out")];
 
     [Fact]
     public async Task Prompt_login_and_max_age_require_a_sign_in_after_the_page_was_shown()

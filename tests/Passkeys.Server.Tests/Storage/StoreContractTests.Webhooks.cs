@@ -11,6 +11,9 @@ public abstract partial class StoreContractTests
         new(id, tenant, "https://hooks.example/" + id, types, null, enabled, [1, 2, 3], null, null, T0, T0);
 
     // Endpoint changes are audited with a third tenant's events here, so they enqueue nothing for the endpoints under test.
+    // A retry's event, in a tenant with no endpoints: it enqueues no delivery of its own here.
+    private static AuditEventRecord Retried => Audit("t3", "webhook.delivery_retried");
+
     private static AuditEventRecord Audit(string tenant, string type) =>
         new(0, tenant, T0, type.Split('.')[0], type.Split('.')[1], null, "u1", null, null, null, null, null, null, null, null, type, "user", "u1", "user", "u1");
 
@@ -69,7 +72,7 @@ public abstract partial class StoreContractTests
         Assert.Equal((first.Id, 2), (second.Id, second.Attempts));
         var late = new WebhookAttemptResult(WebhookDeliveryStatus.Delivered, now.AddSeconds(62), 200, null, now.AddSeconds(62));
         Assert.False(await Store.CompleteWebhookDeliveryAsync(first.Id, "node-a", 1, late));
-        Assert.Equal(WebhookRetryResult.InFlight, await Store.RetryWebhookDeliveryAsync("t1", "e", first.Id, now.AddSeconds(62)));
+        Assert.Equal(WebhookRetryResult.InFlight, await Store.RetryWebhookDeliveryAsync("t1", "e", first.Id, now.AddSeconds(62), Retried));
 
         var retry = new WebhookAttemptResult(WebhookDeliveryStatus.Pending, now.AddSeconds(100), 500, "answered 500", now.AddSeconds(63));
         Assert.True(await Store.CompleteWebhookDeliveryAsync(second.Id, "node-b", 2, retry));
@@ -82,8 +85,10 @@ public abstract partial class StoreContractTests
         Assert.Equal((now.AddSeconds(101), (int?)200, (string?)null, (string?)null), (done.CompletedAt, done.LastStatusCode, done.LastError, done.LockedBy));
 
         Assert.Equal(0, await Store.PurgeWebhookDeliveriesAsync(WebhookDeliveryStatus.Delivered, now.AddSeconds(101), 100));
-        Assert.Equal(WebhookRetryResult.Scheduled, await Store.RetryWebhookDeliveryAsync("t1", "e", done.Id, now.AddSeconds(200)));
-        Assert.Equal(WebhookRetryResult.NotFound, await Store.RetryWebhookDeliveryAsync("t1", "e", done.Id + 1000, now.AddSeconds(200)));
+        Assert.Equal(WebhookRetryResult.Scheduled, await Store.RetryWebhookDeliveryAsync("t1", "e", done.Id, now.AddSeconds(200), Retried));
+        Assert.Equal(WebhookRetryResult.NotFound, await Store.RetryWebhookDeliveryAsync("t1", "e", done.Id + 1000, now.AddSeconds(200), Retried));
+        // Only the scheduled retry wrote its event; the in-flight and unknown ones wrote nothing.
+        Assert.Single(await Store.QueryAuditEventsAsync(new AuditQuery("t3", Type: "webhook.delivery_retried")));
         var again = Assert.Single(await Store.ClaimWebhookDeliveriesAsync("node-a", now.AddSeconds(200), now.AddSeconds(260), 10));
         Assert.Equal(1, again.Attempts);
         Assert.True(await Store.CompleteWebhookDeliveryAsync(again.Id, "node-a", 1,

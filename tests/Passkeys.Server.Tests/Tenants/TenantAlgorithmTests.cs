@@ -10,24 +10,9 @@ namespace Passkeys.Server.Tests.Tenants;
 /// A tenant's <c>algorithms</c> setting over real HTTP: what registration begin offers, what finish
 /// accepts, how the admin API validates and shows it; one derived class per store.
 /// </summary>
-public abstract class TenantAlgorithmTests
+public abstract class TenantAlgorithmTests(TestStores stores) : StoreSuite(stores)
 {
     private static readonly int[] LibraryDefault = [-7, -8, -48, -35, -36, -37, -257];
-
-    /// <summary>Server arguments that put it on a new, empty store.</summary>
-    protected abstract Task<string[]> NewStoreAsync();
-
-    /// <summary>Runs SQL on the store (to plant rows as an older version left them).</summary>
-    protected abstract Task ExecuteSqlAsync(string[] store, string sql);
-
-    /// <summary>A SQL literal of a time <paramref name="seconds"/> after the epoch, as the store keeps times.</summary>
-    protected abstract string TimeLiteral(int seconds);
-
-    /// <summary>A SQL literal of a JSON list, as the store keeps lists.</summary>
-    protected abstract string JsonListLiteral(string json);
-
-    /// <summary>A SQL literal of a boolean, as the store keeps booleans.</summary>
-    protected abstract string BoolLiteral(bool value);
 
     private async Task<TestServer> StartAsync(params string[] extra) => await TestServer.StartAsync(null, [.. await NewStoreAsync(), .. extra]);
 

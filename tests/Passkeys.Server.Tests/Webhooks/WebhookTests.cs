@@ -148,6 +148,12 @@ public abstract class WebhookTests
         await TestServer.ProblemAsync(unknown, 404, 1196);
         using var malformed = await server.SendAsync(HttpMethod.Post, $"{Hooks}/{webhook}/deliveries/abc/retry", bearer: TestServer.AdminKey);
         await TestServer.ProblemAsync(malformed, 404, 1196);
+
+        // The retry is audited, once: the refused ones wrote nothing.
+        var audit = await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?type=webhook.delivery_retried", bearer: TestServer.AdminKey);
+        var retriedEvent = Assert.Single(audit["events"]!.AsArray())!;
+        Assert.Equal(("admin", "webhook", webhook, id), ((string)retriedEvent["actor"]!["kind"]!, (string)retriedEvent["target"]!["kind"]!,
+            (string)retriedEvent["target"]!["id"]!, (string)retriedEvent["details"]!["deliveryId"]!));
     }
 
     [StoreFact]
