@@ -22,18 +22,12 @@ namespace Passkeys.Server.Ceremonies;
 public sealed partial class CeremonyService
 {
     /// <summary>Authentication begin: discoverable, or by username with allowCredentials (fakes for unknown users).</summary>
-    public async Task<BeginResponse> BeginAuthenticationAsync(CallContext call, AuthenticationBeginRequest request, CancellationToken ct)
+    public Task<BeginResponse> BeginAuthenticationAsync(CallContext call, AuthenticationBeginRequest request, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = call.Tenant;
-        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        try
+        return RunStepAsync(call, Observability.Ceremonies.Authentication, null, async (step, trace, ct) =>
         {
+            var tenant = call.Tenant;
             var mediation = Mediations.Of(request.Mediation);
             IReadOnlyList<CredentialDescriptor> allow = [];
             string? userId = null;
@@ -55,20 +49,12 @@ public sealed partial class CeremonyService
             var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { AllowCredentials = allow });
             var id = await SaveAsync(step, tenant.Id, CeremonyKind.Authentication, ceremony.State.Serialize(), ceremony.State.ExpiresAt, userId, null, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Authentication, "started", id, userId, null, null, null,
-                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                call.Client, trace.Elapsed), ct).ConfigureAwait(false);
             await step.RecordCeremonyBegunAsync(FunnelRows.Begun(tenant.Id, id, FunnelKinds.SignIn, mediation, time.GetUtcNow(), ceremony.State.ExpiresAt, userId,
                 false, false, call.Client), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
-        }
-        catch (Exception e) when (e is ServerException or PasskeyException)
-        {
-            if (await FailAsync(step, call, Observability.Ceremonies.Authentication, null, null, null, e, started, ct).ConfigureAwait(false) is { } lost)
-            {
-                throw lost;
-            }
-            throw;
-        }
+        });
     }
 
     private static List<CredentialDescriptor> OrderDefaultFirst(IReadOnlyList<CredentialRecordRow> credentials, byte[]? defaultId) =>
@@ -78,25 +64,19 @@ public sealed partial class CeremonyService
     /// <summary>Authentication finish: verifies the assertion against the stored credential and issues a token.</summary>
     public async Task<AuthenticationFinishResponse> FinishAuthenticationAsync(CallContext call, FinishRequest request, CancellationToken ct)
     {
-        var (user, credentialId, verified, _, _, session) = await FinishAssertionAsync(call, request, CeremonyKind.Authentication, ct).ConfigureAwait(false);
+        var (user, credentialId, verified, _, _, session) = await FinishAssertionAsync(call, request, CeremonyKind.Authentication).ConfigureAwait(false);
         return new AuthenticationFinishResponse(Views.Of(user), credentialId, verified.UserVerified, session!.Token, session.TokenExpiresAt,
             session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
     }
 
     /// <summary>Step-up begin: binds SHA-256 of the transaction text into the challenge; UV required.</summary>
-    public async Task<StepUpBeginResponse> BeginStepUpAsync(CallContext call, Presented presented, StepUpBeginRequest request, CancellationToken ct)
+    public Task<StepUpBeginResponse> BeginStepUpAsync(CallContext call, Presented presented, StepUpBeginRequest request, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(presented);
         ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = call.Tenant;
-        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        try
+        return RunStepAsync(call, Observability.Ceremonies.StepUp, null, async (step, trace, ct) =>
         {
+            var tenant = call.Tenant;
             UserRecord user;
             if (presented.ApiKey is not null)
             {
@@ -125,69 +105,51 @@ public sealed partial class CeremonyService
             var id = await SaveAsync(step, tenant.Id, CeremonyKind.StepUp, ceremony.State.Serialize(), ceremony.State.ExpiresAt, user.Id,
                 new CeremonyData { TransactionHash = hash }, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.StepUp, "started", id, user.Id, null, null, null,
-                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                call.Client, trace.Elapsed), ct).ConfigureAwait(false);
             await step.RecordCeremonyBegunAsync(FunnelRows.Begun(tenant.Id, id, FunnelKinds.StepUp, Mediations.Modal, time.GetUtcNow(), ceremony.State.ExpiresAt, user.Id,
                 false, false, call.Client), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return new StepUpBeginResponse(id, hash, ParseJson(ceremony.OptionsJson));
-        }
-        catch (Exception e) when (e is ServerException or PasskeyException)
-        {
-            if (await FailAsync(step, call, Observability.Ceremonies.StepUp, null, null, null, e, started, ct).ConfigureAwait(false) is { } lost)
-            {
-                throw lost;
-            }
-            throw;
-        }
+        });
     }
 
     /// <summary>Step-up finish: like authentication, for the user it was started for; the token carries <c>txn</c>.</summary>
     public async Task<StepUpFinishResponse> FinishStepUpAsync(CallContext call, FinishRequest request, CancellationToken ct)
     {
-        var (user, credentialId, verified, hash, token, _) = await FinishAssertionAsync(call, request, CeremonyKind.StepUp, ct).ConfigureAwait(false);
+        var (user, credentialId, verified, hash, token, _) = await FinishAssertionAsync(call, request, CeremonyKind.StepUp).ConfigureAwait(false);
         return new StepUpFinishResponse(Views.Of(user), credentialId, verified.UserVerified, hash!, token!.Token, token.ExpiresAt);
     }
 
     // Authentication starts a session (Session); step-up issues a one-off token carrying txn (Token).
-    private async Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken? Token, SessionTokens? Session)> FinishAssertionAsync(
-        CallContext call, FinishRequest request, CeremonyKind kind, CancellationToken ct)
+    private Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken? Token, SessionTokens? Session)> FinishAssertionAsync(
+        CallContext call, FinishRequest request, CeremonyKind kind)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = call.Tenant;
-        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
         var name = Observability.Ceremonies.Of(kind);
-        string? userId = null;
-        string? credentialId = null;
-        byte[]? suspendOnRegression = null;
-        (Guid, bool)? seen = null;
-        try
+        return RunStepAsync(call, name, (request.CeremonyId, kind), async (step, trace, ct) =>
         {
+            var tenant = call.Tenant;
             // Read, verify, then write: the signature check holds no lock.
             var ceremony = await ReadCeremonyAsync(step, tenant.Id, request.CeremonyId, kind, ct).ConfigureAwait(false);
-            userId = ceremony.UserId;
+            trace.UserId = ceremony.UserId;
             var json = ResponseJson(request.Response);
             var parsed = AuthenticationResponse.Parse(json);
             var rawId = parsed.CredentialId.ToArray();
-            credentialId = Secrets.Base64Url(rawId);
+            var credentialId = trace.CredentialId = Secrets.Base64Url(rawId);
             var row = await step.GetCredentialAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
                 ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
             if (ceremony.UserId is not null && row.UserId != ceremony.UserId)
             {
                 throw new PasskeyException(PasskeyError.UserHandleMismatch, "the credential belongs to another user than the ceremony was started for");
             }
-            userId = row.UserId;
-            seen = (row.Aaguid, row.BackupState);
+            trace.UserId = row.UserId;
+            trace.Seen = (row.Aaguid, row.BackupState);
             // Refused before verifying, whichever copy presents it: only reinstating makes it sign in again.
             if (row.Status == CredentialStatus.Suspended)
             {
                 throw SuspendedError(row.SuspendedReason);
             }
-            suspendOnRegression = tenant.CloneDetection == CloneDetectionPolicy.Suspend ? rawId : null;
+            trace.SuspendOnRegression = tenant.CloneDetection == CloneDetectionPolicy.Suspend ? rawId : null;
             var state = AuthenticationState.Deserialize(ceremony.State);
             var verified = parties.For(tenant).FinishAuthentication(json, state, ToLibrary(row));
             var now = time.GetUtcNow();
@@ -205,7 +167,7 @@ public sealed partial class CeremonyService
                 verified.UpdatedCredential.UvInitialized, now, ct).ConfigureAwait(false);
             var session = pending is null ? null : await pending.WriteAsync(step, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, name, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
-                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                call.Client, trace.Elapsed), ct).ConfigureAwait(false);
             await step.RecordCeremonyFinishedAsync(tenant.Id, ceremony.Id, new CeremonyFinish(ServerOutcomes.Succeeded, null, null, now, user.Id, row.Aaguid,
                 authenticators.NameOf(row.Aaguid), verified.UpdatedCredential.BackupState), ct).ConfigureAwait(false);
             // Only a "flag" tenant gets here with a counter that did not grow (RelyingParties): let through, marked.
@@ -216,15 +178,6 @@ public sealed partial class CeremonyService
             }
             await step.CommitAsync(ct).ConfigureAwait(false);
             return (user, credentialId, verified, hash, token, session);
-        }
-        catch (Exception e) when (e is ServerException or PasskeyException)
-        {
-            var suspend = e is PasskeyException { Error: PasskeyError.SignCountRegression } ? suspendOnRegression : null;
-            if (await FailAsync(step, call, name, (request.CeremonyId, kind), userId, credentialId, e, started, ct, suspend, seen).ConfigureAwait(false) is { } lost)
-            {
-                throw lost;
-            }
-            throw;
-        }
+        });
     }
 }

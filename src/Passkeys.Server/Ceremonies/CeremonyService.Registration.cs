@@ -22,18 +22,12 @@ namespace Passkeys.Server.Ceremonies;
 public sealed partial class CeremonyService
 {
     /// <summary>Registration begin; see docs/api.md for who may call it with what.</summary>
-    public async Task<BeginResponse> BeginRegistrationAsync(CallContext call, Presented presented, RegistrationBeginRequest request, CancellationToken ct)
+    public Task<BeginResponse> BeginRegistrationAsync(CallContext call, Presented presented, RegistrationBeginRequest request, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = call.Tenant;
-        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        try
+        return RunStepAsync(call, Observability.Ceremonies.Registration, null, async (step, trace, ct) =>
         {
+            var tenant = call.Tenant;
             var conditional = IsConditionalCreate(request.Mediation);
             // Which funnel the ceremony counts in (docs/analytics.md): a conditional create is its own.
             var mediation = conditional ? Mediations.Conditional : Mediations.Modal;
@@ -68,21 +62,13 @@ public sealed partial class CeremonyService
             var id = await SaveAsync(step, tenant.Id, CeremonyKind.Registration, ceremony.State.Serialize(), ceremony.State.ExpiresAt,
                 existing?.Id ?? pending!.Id, new CeremonyData { NewUser = pending, RecoveryGrant = grant, SignedIn = presented.ApiKey is null && presented.Bearer is not null, ApiKeyId = apiKey?.Id }, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "started", id, existing?.Id ?? pending!.Id, null, null, null,
-                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                call.Client, trace.Elapsed), ct).ConfigureAwait(false);
             var begunAt = time.GetUtcNow();
             await step.RecordCeremonyBegunAsync(FunnelRows.Begun(tenant.Id, id, grant is null ? FunnelKinds.Registration : FunnelKinds.Recovery, mediation, begunAt,
                 ceremony.State.ExpiresAt, registrant, pending is not null, FunnelRows.IsAfterOffer(offeredAt, begunAt), call.Client), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return new BeginResponse(id, ParseJson(ceremony.OptionsJson));
-        }
-        catch (Exception e) when (e is ServerException or PasskeyException)
-        {
-            if (await FailAsync(step, call, Observability.Ceremonies.Registration, null, null, null, e, started, ct).ConfigureAwait(false) is { } lost)
-            {
-                throw lost;
-            }
-            throw;
-        }
+        });
     }
 
     private async Task<(UserRecord? Existing, PendingUser? Pending, string? Grant, AuditActor? ApiKey)> ResolveRegistrantAsync(
@@ -154,24 +140,15 @@ public sealed partial class CeremonyService
     /// Registration finish: verifies, then in one transaction consumes the ceremony (and a recovery
     /// grant), stores the credential (and new user), starts the session and writes the audit event.
     /// </summary>
-    public async Task<RegistrationFinishResponse> FinishRegistrationAsync(CallContext call, FinishRequest request, CancellationToken ct)
+    public Task<RegistrationFinishResponse> FinishRegistrationAsync(CallContext call, FinishRequest request, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = call.Tenant;
-        // Not cancelled by the client going away: a step that has changed state must finish it (RunToCompletion).
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        string? userId = null;
-        string? credentialId = null;
-        (Guid, bool)? seen = null;
-        try
+        return RunStepAsync(call, Observability.Ceremonies.Registration, (request.CeremonyId, CeremonyKind.Registration), async (step, trace, ct) =>
         {
+            var tenant = call.Tenant;
             // Read, verify, then write: the signature check holds no lock.
             var ceremony = await ReadCeremonyAsync(step, tenant.Id, request.CeremonyId, CeremonyKind.Registration, ct).ConfigureAwait(false);
-            userId = ceremony.UserId;
+            trace.UserId = ceremony.UserId;
             var name = request.Name is null ? null : CheckText(request.Name, "name", MaxNameLength);
             var data = CeremonyData.FromJson(ceremony.Data);
             var state = RegistrationState.Deserialize(ceremony.State);
@@ -180,8 +157,8 @@ public sealed partial class CeremonyService
             var registered = party.FinishRegistration(ResponseJson(request.Response), state);
             var c = registered.Credential;
             var trusted = attestationPolicy.IsTrusted(registered);
-            credentialId = Secrets.Base64Url(c.Id);
-            seen = (c.Aaguid, c.BackupState);
+            var credentialId = trace.CredentialId = Secrets.Base64Url(c.Id);
+            trace.Seen = (c.Aaguid, c.BackupState);
             var now = time.GetUtcNow();
             var newUser = data.NewUser is { } p ? new UserRecord(tenant.Id, p.Id, Secrets.FromBase64Url(p.Handle)!, p.Name, p.DisplayName, now) : null;
             var user = newUser ?? await step.GetUserAsync(tenant.Id, ceremony.UserId!, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
@@ -217,7 +194,7 @@ public sealed partial class CeremonyService
             }
             var session = pending is null ? null : await pending.WriteAsync(step, ct).ConfigureAwait(false);
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "succeeded", request.CeremonyId, user.Id, credentialId, null, null,
-                call.Client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                call.Client, trace.Elapsed), ct).ConfigureAwait(false);
             // The changes it made, in the same commit: by the app when it began the registration with its API key, else by the user.
             var actor = data.ApiKeyId is { } keyId ? AuditActor.ApiKey(keyId) : AuditActor.User(user.Id);
             if (newUser is not null)
@@ -234,15 +211,6 @@ public sealed partial class CeremonyService
                 ? new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), token!.Token, token.ExpiresAt)
                 : new RegistrationFinishResponse(Views.Of(user), Views.Of(row, user.DefaultCredentialId, authenticators), session.Token, session.TokenExpiresAt,
                     session.RefreshToken, session.RefreshTokenExpiresAt, session.SessionId, session.SessionExpiresAt);
-        }
-        catch (Exception e) when (e is ServerException or PasskeyException)
-        {
-            if (await FailAsync(step, call, Observability.Ceremonies.Registration, (request.CeremonyId, CeremonyKind.Registration), userId, credentialId, e, started, ct,
-                    seen: seen).ConfigureAwait(false) is { } lost)
-            {
-                throw lost;
-            }
-            throw;
-        }
+        });
     }
 }

@@ -6,7 +6,6 @@ using System.Text.Json;
 using Passkeys.Ceremonies;
 using Passkeys.Protocol;
 
-using Passkeys.Server.Analytics;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Metadata;
@@ -108,70 +107,6 @@ public sealed partial class CeremonyService(
         {
             throw new ServerException(ServerError.CeremonyNotFound);
         }
-    }
-
-    /// <summary>
-    /// The failure path of a step: whatever the step wrote is rolled back, then, in one commit, the
-    /// finished ceremony (<paramref name="finished"/>, when the request named one) is consumed (a
-    /// response is tried once; an expired one is gone) and the failure event written.
-    /// </summary>
-    /// <returns>
-    /// Null to rethrow <paramref name="e"/>; or CeremonyNotFound when the ceremony had already been
-    /// consumed by a racing finish: this one lost the race, and what its verification said
-    /// (typically a signature counter that the winner had just advanced) is only a consequence of
-    /// that, not a finding about the authenticator.
-    /// </returns>
-    /// <param name="suspend">
-    /// The credential an assertion named, when its counter did not grow and the tenant suspends on
-    /// that: it is suspended in this same commit (unless this finish lost a race, see above), and
-    /// the caller is answered CredentialSuspended.
-    /// </param>
-    /// <param name="seen">The authenticator the response came from (AAGUID, backup state), when the finish got that far: kept in the funnel row.</param>
-    private async Task<Exception?> FailAsync(IStoreStep step, CallContext call, string ceremony, (string? Id, CeremonyKind Kind)? finished, string? userId, string? credentialId,
-        Exception e, long started, CancellationToken ct, byte[]? suspend = null, (Guid Aaguid, bool Synced)? seen = null)
-    {
-        var (code, name) = e switch
-        {
-            PasskeyException p => ((int)p.Error, p.Error.ToString()),
-            ServerException s => ((int)s.Error, s.Error.ToString()),
-            _ => ((int)ServerError.Internal, nameof(ServerError.Internal)),
-        };
-        await step.RollbackAsync(ct).ConfigureAwait(false);
-        Exception? lost = null;
-        CeremonyRecord? consumed = null;
-        if (finished is { Id: var id, Kind: var kind } && IsCeremonyId(id))
-        {
-            consumed = await step.ConsumeCeremonyAsync(call.Tenant.Id, id!, kind, ct).ConfigureAwait(false);
-            if (consumed is null && e is not ServerException { Error: ServerError.CeremonyNotFound })
-            {
-                lost = new ServerException(ServerError.CeremonyNotFound);
-                (code, name) = ((int)ServerError.CeremonyNotFound, nameof(ServerError.CeremonyNotFound));
-            }
-        }
-        // The funnel row of the ceremony this finish consumed (never one it merely named: that may be
-        // another kind's, or another finish's). An answer after the expiry leaves the row to the purge,
-        // which counts it abandoned: the user did not answer in time (docs/analytics.md).
-        if (consumed is not null && e is not PasskeyException { Error: PasskeyError.CeremonyExpired })
-        {
-            await step.RecordCeremonyFinishedAsync(call.Tenant.Id, consumed.Id, new CeremonyFinish(ServerOutcomes.Failed, code, name, time.GetUtcNow(), userId,
-                seen?.Aaguid, seen is { } s ? authenticators.NameOf(s.Aaguid) : null, seen?.Synced), ct).ConfigureAwait(false);
-        }
-        await step.AppendAuditEventAsync(audit.Event(call.Tenant.Id, ceremony, "failed", finished?.Id, userId, credentialId, code, name, call.Client,
-            Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
-        if (suspend is not null && lost is null)
-        {
-            // Already suspended by a racing copy: that suspension's reason and time stand, no second event.
-            if (await step.SuspendCredentialAsync(call.Tenant.Id, suspend, SuspendedReason.CloneSuspected, time.GetUtcNow(), ct).ConfigureAwait(false))
-            {
-                // The server suspends it (actor system), on the evidence of this failed sign-in (its event, just above, carries the error code).
-                var suspendedId = credentialId ?? Secrets.Base64Url(suspend);
-                await step.AppendAuditEventAsync(audit.Change(call.Tenant.Id, AuditTypes.CredentialSuspended, AuditActor.System, AuditTarget.Credential(suspendedId), userId, suspendedId,
-                    call.Client, new Dictionary<string, string?> { ["reason"] = SuspendedReason.CloneSuspected }), ct).ConfigureAwait(false);
-            }
-            lost = SuspendedError(SuspendedReason.CloneSuspected);
-        }
-        await step.CommitAsync(ct).ConfigureAwait(false);
-        return lost;
     }
 
     /// <summary>The refusal of a suspended credential, with a message that says truly why.</summary>

@@ -35,10 +35,13 @@ public abstract partial class SqlPasskeyStore : IPasskeyStore
 
     private protected StoreMetrics.Timing Measure([CallerMemberName] string operation = "") => _metrics.Measure(operation);
 
-    /// <summary>A command on <paramref name="connection"/>, enlisted in <paramref name="tx"/> when given.</summary>
+    /// <summary>
+    /// A command on <paramref name="connection"/>, enlisted in <paramref name="tx"/> when given: the
+    /// connection's kept, already prepared one for this SQL when it keeps them (<see cref="IPreparedCommands"/>).
+    /// </summary>
     private protected DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
+        var command = connection is IPreparedCommands prepared ? prepared.CommandFor(sql) : connection.CreateCommand();
         command.Transaction = tx;
 #pragma warning disable CA2100 // all SQL here is constant text (or built from constant fragments); values are always parameters
         command.CommandText = sql;

@@ -7,11 +7,11 @@ namespace Passkeys.Server.Storage.Sqlite;
 /// <summary>
 /// The SQLite store: one database file, WAL journal, an in-process write gate so concurrent writers
 /// queue instead of contending for SQLite's lock (<see cref="SqliteWriteGate"/>), a busy timeout
-/// for writers in other processes, foreign keys on. A connection is opened per operation (pooled by the
-/// provider). The SQL shared with PostgreSQL is in <see cref="SqlPasskeyStore"/>; this class holds
+/// for writers in other processes, foreign keys on. Connections stay open between operations, their
+/// statements prepared once (<see cref="KeptSqliteConnection"/>); disposing the store closes them. The SQL shared with PostgreSQL is in <see cref="SqlPasskeyStore"/>; this class holds
 /// what SQLite does its own way.
 /// </summary>
-public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
+public sealed partial class SqlitePasskeyStore : SqlPasskeyStore, IDisposable
 {
     // The safety net for writers outside this process (another node on the same file, an
     // operator's sqlite3 shell); writers inside it queue on the write gate instead.
@@ -23,6 +23,7 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<sqlite3, object> Configured = new();
     private static readonly object Marker = new();
     private readonly SemaphoreSlim _writeGate;
+    private readonly SqliteKeptConnections _kept = new();
 
     /// <summary>Creates a store over the database file at <paramref name="databasePath"/> (created when missing).</summary>
     public SqlitePasskeyStore(string databasePath, StoreMetrics metrics)
@@ -45,7 +46,11 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
 
     private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (_kept.TryRent() is { } kept)
+        {
+            return kept;
+        }
+        var connection = new KeptSqliteConnection(_connectionString, _kept);
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -61,10 +66,16 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.CloseForGood();
             throw;
         }
     }
+
+    /// <summary>The connections kept open between operations (tests look at them).</summary>
+    internal SqliteKeptConnections KeptConnections => _kept;
+
+    /// <summary>Closes the connections the store keeps open (the host disposes the store when it stops).</summary>
+    public void Dispose() => _kept.Dispose();
 
     private protected override ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => SqliteWriteGate.EnterAsync(_writeGate, ct);
 
