@@ -159,7 +159,7 @@ public sealed class ConsoleTests(BrowserFixture fixture)
                 await Assertions.Expect(other.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" })).ToBeVisibleAsync();
 
                 // An invitation listed as pending, then cancelled: its link is refused as cancelled.
-                var pending = page.GetByRole(AriaRole.Table, new() { Name = "Pending invitations" }).Locator("tbody tr");
+                var pending = page.GetByRole(AriaRole.Table, new() { Name = "Invitations not used yet" }).Locator("tbody tr");
                 await Assertions.Expect(pending).ToHaveTextAsync(["No invitation is waiting to be used."]); // Grace's link was used
                 await page.GetByLabel("Who is it for? (optional)").FillAsync("Lin");
                 await page.GetByRole(AriaRole.Button, new() { Name = "Create invitation link" }).ClickAsync();

@@ -12,7 +12,7 @@ export async function operatorsPage(container, _params, session) {
   async function loadInvitations() {
     const { invitations } = await api('GET', '/v1/admin/operators/invitations');
     pending.replaceChildren(dataTable({
-      caption: 'Pending invitations', name: 'invitations', rows: invitations, empty: 'No invitation is waiting to be used.',
+      caption: 'Invitations not used yet', name: 'invitations', rows: invitations, empty: 'No invitation is waiting to be used.',
       columns: [
         { label: 'For', value: (i) => i.note ?? '', cell: (i) => i.note ?? el('span', { class: 'muted' }, 'no note') },
         { label: 'Invited by', value: (i) => i.invitedByName ?? i.invitedBy ?? 'admin key' },
