@@ -5,14 +5,16 @@ using Passkeys.Authenticator;
 using Passkeys.Authenticator.Client;
 using Passkeys.Browser.Tests.Infrastructure;
 using Passkeys.Server.Ceremonies;
+using Passkeys.Server.Storage;
 
 namespace Passkeys.Browser.Tests.OperatorConsole;
 
 /// <summary>
 /// The console's analytics and rollout pages in real Chromium: known traffic made over HTTP with the
 /// software authenticator (two sign-ups, two sign-ins, failures of three server reasons — a bad
-/// signature, a wrong origin, an unknown credential —, a cancelled and a timed-out prompt reported
-/// as the SDK reports them, and a sign-up and a sign-in begun and never finished, which expire: the
+/// signature, a wrong origin, an unknown credential —, a cancelled and a timed-out sign-in prompt
+/// reported as the SDK reports them, the same two for sign-ups made by the real SDK in Chromium,
+/// and a sign-up and a sign-in begun and never finished, which expire: the
 /// server's clock is moved past their expiry and its purge run, as in the server's analytics tests),
 /// then read back as exact counts on Overview, Funnels and failures (down to the drill-down list)
 /// and Adoption, and the same counts from the analytics API; the rollout edited in the console and
@@ -96,6 +98,52 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
         (long)c["otherClientErrors"]!, (long)c["abandoned"]!, (long)c["pending"]!,
     ];
 
+    // The SDK's register() in a page of the default tenant's origin, its fetch wrapped to learn the ceremony id.
+    private const string RegisterWithTheSdk = """
+        let ceremonyId;
+        const client = sdk.createPasskeysClient({ fetch: async (url, init) => {
+          const res = await fetch(url, init);
+          if (String(url).endsWith('/registration/begin')) ceremonyId = (await res.clone().json()).ceremonyId;
+          return res;
+        } });
+        const focused = document.hasFocus();
+        try {
+          await client.register({ user: { name: arg } });
+          return { ceremonyId, focused, threw: false };
+        } catch (e) {
+          return { ceremonyId, focused, threw: true, cause: e.cause?.name, reason: e.reason };
+        }
+        """;
+
+    /// <summary>
+    /// A sign-up through the real SDK in a new tab whose virtual authenticator ends the prompt
+    /// (<paramref name="authenticator"/>); waits for the SDK's report to reach the funnel row and returns its outcome.
+    /// </summary>
+    private async Task<string?> SdkSignUpEndedInTheBrowserAsync(ServerHost server, string name, AuthenticatorOptions authenticator)
+    {
+        await using var tab = await fixture.NewTabAsync("console-analytics-sdk-" + name, authenticator, server: server);
+        await SdkPage.OpenAsync(tab);
+        await tab.Page.BringToFrontAsync();
+        var result = await SdkPage.RunAsync(tab, RegisterWithTheSdk, name);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        var v = result.GetProperty("value");
+        Assert.True(v.GetProperty("threw").GetBoolean(), v.ToString());
+        Assert.True(v.GetProperty("focused").GetBoolean(), "the SDK's page must have focus, or the browser refuses without a prompt: " + v);
+        Assert.Equal("NotAllowedError", v.GetProperty("cause").GetString());
+        var ceremonyId = v.GetProperty("ceremonyId").GetString()!;
+        // The report is fire-and-forget: wait (bounded) for it to arrive.
+        var store = server.Services<IPasskeyStore>();
+        for (var i = 0; i < 100; i++)
+        {
+            if (await store.GetCeremonyOutcomeAsync("default", ceremonyId) is { ClientOutcome: { } outcome, PromptShownAt: not null })
+            {
+                return outcome;
+            }
+            await Task.Delay(100);
+        }
+        return (await store.GetCeremonyOutcomeAsync("default", ceremonyId))?.ClientOutcome;
+    }
+
     private const string Firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
     private static ILocator Figure(IPage page, string id) => page.Locator($"#figure-{id}");
@@ -106,7 +154,8 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
     public async Task The_analytics_pages_show_the_exact_counts_of_known_traffic_and_the_rollout_page_drives_passkey_offer()
     {
         var time = new ShiftedTime();
-        await using var server = await ConsoleSetup.StartAsync(time);
+        // Ceremonies last 10 s, so that a prompt nobody answers times out in the browser within the test.
+        await using var server = await ConsoleSetup.StartAsync(time, "--Passkeys:Ceremonies:Timeout=00:00:10");
         await using var tab = await fixture.NewTabAsync(nameof(The_analytics_pages_show_the_exact_counts_of_known_traffic_and_the_rollout_page_drives_passkey_offer),
             AuthenticatorOptions.Platform, new Viewport(1280, 900), server);
         using var traffic = new Traffic(server);
@@ -135,8 +184,13 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             await traffic.BrowserEndsSignInAsync("cancelled");
             await traffic.BrowserEndsSignInAsync("timed-out");
             await traffic.PostAsync("/v1/tenants/default/authentication/begin", new { });
+            // And through the SDK in Chromium, two sign-ups the browser ends: one whose prompt the
+            // user refuses (user verification fails: NotAllowedError, reported cancelled), one
+            // nobody answers (no user presence) until the request's timeout (reported timed-out).
+            Assert.Equal("cancelled", await SdkSignUpEndedInTheBrowserAsync(server, "erin", AuthenticatorOptions.Platform with { IsUserVerified = false }));
+            Assert.Equal("timed-out", await SdkSignUpEndedInTheBrowserAsync(server, "finn", AuthenticatorOptions.Platform with { AutomaticPresenceSimulation = false }));
 
-            // Past the ceremonies' expiry (5 minutes) the purge marks the two open ones abandoned;
+            // Past the ceremonies' expiry the purge marks the two open ones abandoned;
             // then the clock is the browser's again, so the pages' windows (ending now) hold everything.
             time.Shift(TimeSpan.FromMinutes(6));
             await server.Services<CeremonyPurgeService>().PurgeOnceAsync(default);
@@ -147,25 +201,25 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             var funnels = (await traffic.GetAsync($"/v1/admin/tenants/default/analytics/funnels?{window}&period=hour"))["funnels"]!.AsArray();
             Assert.Equal([("registration", "modal"), ("sign-in", "modal")], funnels.Select(f => ((string)f!["kind"]!, (string)f["mediation"]!)));
             //                   begun shown ok fail canc tout other aband pend
-            Assert.Equal([3, 0, 2, 0, 0, 0, 0, 1, 0], Counts(funnels[0]!["totals"]!));
+            Assert.Equal([5, 2, 2, 0, 1, 1, 0, 1, 0], Counts(funnels[0]!["totals"]!));
             Assert.Equal([8, 2, 2, 3, 1, 1, 0, 1, 0], Counts(funnels[1]!["totals"]!));
             var failures = await traffic.GetAsync($"/v1/admin/tenants/default/analytics/failures?{window}");
-            Assert.Equal((11, 7), ((long)failures["attempts"]!, (long)failures["failures"]!));
+            Assert.Equal((13, 9), ((long)failures["attempts"]!, (long)failures["failures"]!));
             Assert.Equal(
             [
-                ("abandoned", "expiry", null, 2), ("CredentialNotFound", "server", 215, 1), ("OriginNotAllowed", "server", 203, 1),
-                ("SignatureInvalid", "server", 218, 1), ("cancelled", "client", null, 1), ("timed-out", "client", null, 1),
+                ("abandoned", "expiry", null, 2), ("cancelled", "client", null, 2), ("timed-out", "client", null, 2),
+                ("CredentialNotFound", "server", 215, 1), ("OriginNotAllowed", "server", 203, 1), ("SignatureInvalid", "server", 218, 1),
             ], failures["byReason"]!.AsArray().Select(r => ((string)r!["reason"]!, (string)r["source"]!, (int?)r["code"], (long)r["count"]!)));
             var overview = (await traffic.GetAsync($"/v1/admin/tenants/default/analytics/overview?{window}"))["current"]!;
-            Assert.Equal((2, 2, 11, 4), ((long)overview["signIns"]!, (long)overview["signUps"]!, (long)overview["attempts"]!, (long)overview["succeeded"]!));
+            Assert.Equal((2, 2, 13, 4), ((long)overview["signIns"]!, (long)overview["signUps"]!, (long)overview["attempts"]!, (long)overview["succeeded"]!));
 
-            // Overview: 11 attempts, 4 succeeded; both active users hold a passkey; all of it new since the previous period.
+            // Overview: 13 attempts, 4 succeeded; both active users hold a passkey; all of it new since the previous period.
             await page.GotoAsync("/console/#/overview?tenant=default&period=24h");
             await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-value")).ToHaveTextAsync("2");
             await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-change")).ToHaveTextAsync("Change since the previous period: +2");
             await Assertions.Expect(Figure(page, "sign-ups").Locator(".figure-value")).ToHaveTextAsync("2");
-            await Assertions.Expect(Figure(page, "success-rate").Locator(".figure-value")).ToHaveTextAsync("36.4%");
-            await Assertions.Expect(Figure(page, "success-rate")).ToContainTextAsync("4 of 11 attempts");
+            await Assertions.Expect(Figure(page, "success-rate").Locator(".figure-value")).ToHaveTextAsync("30.8%");
+            await Assertions.Expect(Figure(page, "success-rate")).ToContainTextAsync("4 of 13 attempts");
             await Assertions.Expect(Figure(page, "adoption").Locator(".figure-value")).ToHaveTextAsync("100%");
             await Assertions.Expect(Figure(page, "adoption")).ToContainTextAsync("2 of 2 active users");
             await Assertions.Expect(Figure(page, "median-time").Locator(".figure-value")).Not.ToHaveTextAsync("—");
@@ -174,9 +228,10 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("period=30d"));
             await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-value")).ToHaveTextAsync("2");
 
-            // Funnels: registration 3 begun, 2 succeeded, 1 abandoned; sign-in as the API says, step by step.
+            // Funnels: each step of each kind as the API says.
             await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
-            foreach (var (step, count) in new[] { ("begun", "3"), ("promptShown", "0"), ("succeeded", "2"), ("failed", "0"), ("abandoned", "1"), ("pending", "0") })
+            foreach (var (step, count) in new[] { ("begun", "5"), ("promptShown", "2"), ("succeeded", "2"), ("failed", "0"), ("cancelled", "1"), ("timedOut", "1"),
+                ("otherClientErrors", "0"), ("abandoned", "1"), ("pending", "0") })
             {
                 await Assertions.Expect(Step(page, "registration-modal", step)).ToHaveTextAsync(count);
             }
@@ -186,15 +241,15 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
                 await Assertions.Expect(Step(page, "sign-in-modal", step)).ToHaveTextAsync(count);
             }
             Assert.Equal(9, await page.Locator("#funnel-sign-in-modal svg.bars rect").CountAsync());
-            await Assertions.Expect(page.Locator("#failure-summary")).ToHaveTextAsync("7 of 11 attempts failed (63.6%).");
+            await Assertions.Expect(page.Locator("#failure-summary")).ToHaveTextAsync("9 of 13 attempts failed (69.2%).");
             // Failures by reason: every reason with its source and exact count.
             var reasons = page.GetByRole(AriaRole.Table, new() { Name = "Failures by reason" });
             var reasonRows = reasons.Locator("tbody tr");
             await Assertions.Expect(reasonRows).ToHaveCountAsync(6);
             foreach (var (n, reason, source, count) in new[]
             {
-                (0, "abandoned", "expiry", "2"), (1, "CredentialNotFound (215)", "server", "1"), (2, "OriginNotAllowed (203)", "server", "1"),
-                (3, "SignatureInvalid (218)", "server", "1"), (4, "cancelled", "browser (SDK)", "1"), (5, "timed-out", "browser (SDK)", "1"),
+                (0, "abandoned", "expiry", "2"), (1, "cancelled", "browser (SDK)", "2"), (2, "timed-out", "browser (SDK)", "2"),
+                (3, "CredentialNotFound (215)", "server", "1"), (4, "OriginNotAllowed (203)", "server", "1"), (5, "SignatureInvalid (218)", "server", "1"),
             })
             {
                 await Assertions.Expect(reasonRows.Nth(n).Locator("td")).ToHaveTextAsync([reason, source, count]);
@@ -277,7 +332,8 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             }
             await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
             var browsers = page.Locator("#segment-browser tbody tr");
-            await Assertions.Expect(browsers).ToHaveCountAsync(2);
+            await Assertions.Expect(browsers).ToHaveCountAsync(3); // Firefox, the HTTP client ("unknown"), and Chromium's two SDK sign-ups
+            await Assertions.Expect(browsers.Filter(new() { HasText = "Chrome" })).Not.ToHaveClassAsync("stands-out"); // 2 of 2 failed, but under 5 attempts
             await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToHaveClassAsync("stands-out");
             await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToContainTextAsync("stands out");
             await Assertions.Expect(browsers.Filter(new() { HasText = "unknown" })).Not.ToHaveClassAsync("stands-out");
