@@ -67,19 +67,22 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         await using (var step = await store.BeginStepAsync(ct).ConfigureAwait(false))
         {
             purged = await step.PurgeExpiredCeremoniesAsync(time.GetUtcNow(), max, ct).ConfigureAwait(false);
-            foreach (var c in purged)
+            foreach (var c in purged.Where(Abandoned))
             {
                 await step.AppendAuditEventAsync(audit.Event(c.TenantId, Observability.Ceremonies.Of(c.Kind), "abandoned",
                     c.Kind == CeremonyKind.RecoveryGrant ? null : c.Id, c.UserId, null, null, null, null, TimeSpan.Zero), ct).ConfigureAwait(false);
             }
             await step.CommitAsync(ct).ConfigureAwait(false);
         }
-        foreach (var c in purged)
+        foreach (var c in purged.Where(Abandoned))
         {
             metrics.Abandoned(Observability.Ceremonies.Of(c.Kind));
         }
         return purged.Count;
     }, untilFewer: true, ct);
+
+    // A cancelled invitation was ended by an operator (audited then), not abandoned: its expiry ends nothing.
+    private static bool Abandoned(CeremonyRecord c) => c.Kind != CeremonyKind.CancelledOperatorInvitation;
 
     // Runs batch after batch (each deletes at most BatchSize rows and commits) with a pause between
     // them, until a batch deletes fewer than BatchSize rows (untilFewer) or none.

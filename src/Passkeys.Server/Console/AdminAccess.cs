@@ -10,14 +10,17 @@ namespace Passkeys.Server.OperatorConsole;
 /// Who may call the admin API: the admin key (<c>Authorization: Bearer</c>; API, CLI) or a console
 /// operator (session cookie, plus the CSRF header on unsafe requests). A bearer, when sent, is
 /// the only thing looked at, so a wrong key is refused and never falls back to a cookie. Sets the
-/// request's <see cref="AdminPrincipal"/> and audits every unsafe request an operator makes.
+/// request's <see cref="AdminPrincipal"/> and audits every unsafe request (POST, PUT, PATCH, DELETE)
+/// either of them makes, as <c>admin.succeeded</c> or <c>admin.failed</c> with the operator or the
+/// admin key as its actor (<see cref="OperatorAudit"/>): the CLI's and automation's changes leave the
+/// same trail as an operator's, including the refused ones.
 /// </summary>
 public static class AdminAccess
 {
     private static readonly object DetailKey = new();
 
     /// <summary>
-    /// Adds a detail to the audit event of this operator action (e.g. an invitation's note), written
+    /// Adds a detail to the audit event of this admin action (e.g. an invitation's note), written
     /// after the action as <c>METHOD route (detail)</c>.
     /// </summary>
     public static void AddAuditDetail(HttpContext http, string detail)
@@ -53,7 +56,8 @@ public static class AdminAccess
             http.Items[RequestActor.OperatorItem] = session.OperatorId;
         }
         http.SetAdminPrincipal(principal);
-        if (principal.Kind != AdminPrincipalKind.Operator || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        // Reads change nothing and are not recorded; every other request is, whoever made it.
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
         {
             return await next(context).ConfigureAwait(false);
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Passkeys.Server.Endpoints;
 using Passkeys.Server.Errors;
 using Passkeys.Server.Observability;
+using Passkeys.Server.Security;
 using Passkeys.Server.Storage;
 
 namespace Passkeys.Server.OperatorConsole;
@@ -73,8 +74,8 @@ public static class ConsoleEndpoints
     public static RouteGroupBuilder MapOperatorEndpoints(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.MapPost("/operators/bootstrap", async Task<Created<OperatorInvitationView>> (HttpContext http, OperatorInvitations invitations, OperatorAudit audit,
-            CancellationToken ct) =>
+        // Recorded like every admin request by AdminAccess (admin.succeeded, or admin.failed when refused), actor the admin key.
+        admin.MapPost("/operators/bootstrap", async Task<Created<OperatorInvitationView>> (HttpContext http, OperatorInvitations invitations, CancellationToken ct) =>
         {
             if (http.AdminPrincipal()?.Kind != AdminPrincipalKind.AdminKey)
             {
@@ -84,20 +85,28 @@ public static class ConsoleEndpoints
             {
                 throw new ServerException(ServerError.OperatorsAlreadyBootstrapped);
             }
-            var (view, _) = await invitations.CreateAsync(null, "bootstrap", ct);
-            await audit.RecordAsync(ConsoleTenant.Id, AdminPrincipal.AdminKeyHolder, "POST /v1/admin/operators/bootstrap", null, null, null, null, ClientInfo.From(http));
+            var (view, _) = await invitations.CreateAsync(null, "bootstrap", AuditActor.Admin, ClientInfo.From(http), ct);
             return TypedResults.Created("/console/", view);
         }).WithSummary("Admin key only, while no operator exists: a one-time enrolment link for the first operator");
         admin.MapPost("/operators/invitations", async Task<Created<OperatorInvitationView>> (OperatorInvitationInput? body, HttpContext http,
             OperatorInvitations invitations, CancellationToken ct) =>
         {
-            var (view, _) = await invitations.CreateAsync(http.AdminPrincipal()?.OperatorId, body?.Note, ct);
+            var (view, _) = await invitations.CreateAsync(http.AdminPrincipal()?.OperatorId, body?.Note, RequestActor.Of(http), ClientInfo.From(http), ct);
             if (body?.Note is { } note)
             {
                 AdminAccess.AddAuditDetail(http, "note: " + note.Trim());
             }
             return TypedResults.Created("/console/", view);
         }).WithSummary("A one-time enrolment link for a new operator (expires after Passkeys:Console:InvitationLifetime)");
+        admin.MapGet("/operators/invitations", async Task<Ok<PendingInvitationList>> (OperatorInvitations invitations, CancellationToken ct) =>
+            TypedResults.Ok(new PendingInvitationList(await invitations.ListPendingAsync(ct))))
+            .WithSummary("The pending invitations: not used, not cancelled, not expired (the links themselves are never shown again)");
+        admin.MapDelete("/operators/invitations/{invitationId}", async Task<NoContent> (string invitationId, HttpContext http, OperatorInvitations invitations,
+            CancellationToken ct) =>
+        {
+            await invitations.CancelAsync(invitationId, RequestActor.Of(http), ClientInfo.From(http), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Cancel a pending invitation: its link is then refused with OperatorInvitationCancelled (1177)");
         admin.MapGet("/operators", async Task<Ok<OperatorList>> (IPasskeyStore store, CancellationToken ct) =>
         {
             var users = await store.ListUsersAsync(ConsoleTenant.Id, null, 1000, ct);

@@ -4,10 +4,10 @@ using Passkeys.Server.Storage;
 namespace Passkeys.Server.OperatorConsole;
 
 /// <summary>
-/// The record of each request an operator makes through the admin API (and to each other), beside the
-/// typed event of whatever it changed (which names the operator as its actor too): type
-/// <c>admin.succeeded</c> | <c>admin.failed</c>; actor the operator (or the admin key for the
-/// bootstrap); <c>userId</c> and <c>credentialId</c> = the user and passkey acted on, when the route
+/// The record of each unsafe request made through the admin API, by an operator or with the admin
+/// key, beside the typed event of whatever it changed (which names the same actor): type
+/// <c>admin.succeeded</c> | <c>admin.failed</c>; actor the operator (kind <c>operator</c>) or the
+/// admin key (kind <c>admin</c>, no id: there is one key); <c>userId</c> and <c>credentialId</c> = the user and passkey acted on, when the route
 /// names them; <c>error</c> = the action (<c>METHOD route</c>) on success, the error name and the
 /// action on failure, with <c>errorCode</c>; in the tenant acted on (the console tenant for operator
 /// management and for tenant creation that failed before a tenant existed). It keeps what a typed
@@ -15,7 +15,7 @@ namespace Passkeys.Server.OperatorConsole;
 /// </summary>
 public sealed partial class OperatorAudit(IPasskeyStore store, TimeProvider time, ILogger<OperatorAudit> logger)
 {
-    /// <summary>Records one operator action; a failure to write is logged, never turned into a failed request.</summary>
+    /// <summary>Records one admin action; a failure to write is logged, never turned into a failed request.</summary>
     public async Task RecordAsync(string tenantId, AdminPrincipal actor, string action, string? userId, string? credentialId, int? errorCode, string? error,
         ClientInfo client)
     {

@@ -165,6 +165,12 @@ public enum ServerError
     /// an IP address is not a valid rpId. A configuration fault, answered 503.
     /// </summary>
     ConsoleOriginUnusable = 1176,
+    /// <summary>The enrolment link was cancelled by an operator; ask an operator for a new one. 410.</summary>
+    OperatorInvitationCancelled = 1177,
+    /// <summary>No pending invitation with this id: never made, used, expired or not an invitation id. 404.</summary>
+    OperatorInvitationNotFound = 1178,
+    /// <summary>The invitation was cancelled already (cancelling is done once). 409.</summary>
+    OperatorInvitationAlreadyCancelled = 1179,
     // 1180–1184: audited changes that had none (tenant import/export, OIDC client management).
     /// <summary>A secret rotation was asked for a public OIDC client, which has no secret (it uses PKCE). 409.</summary>
     OidcClientHasNoSecret = 1180,

@@ -53,6 +53,9 @@ public sealed record AuditTarget(string Kind, string Id)
     /// <summary>An OpenID Connect client of the tenant, by its client id.</summary>
     public static AuditTarget OidcClient(string clientId) => new("oidcClient", clientId);
 
+    /// <summary>A console operator enrolment link (bootstrap or invitation), by its id (a hash of its secret, never the secret).</summary>
+    public static AuditTarget OperatorInvitation(string invitationId) => new("operatorInvitation", invitationId);
+
     /// <summary>A user's set of recovery codes (they are one thing: generated and replaced together).</summary>
     public static AuditTarget RecoveryCodes(string userId) => new("recoveryCodes", userId);
 }

@@ -33,7 +33,7 @@ public static class Ceremonies
         CeremonyKind.Registration => Registration,
         CeremonyKind.Authentication => Authentication,
         CeremonyKind.StepUp => StepUp,
-        CeremonyKind.OperatorInvitation => Admin,
+        CeremonyKind.OperatorInvitation or CeremonyKind.CancelledOperatorInvitation => Admin,
         _ => Recovery,
     };
 }

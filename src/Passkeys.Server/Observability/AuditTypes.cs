@@ -45,10 +45,15 @@ public static class AuditTypes
     /// <summary>A session operation was refused (a refresh token presented again: the session is revoked).</summary>
     public const string SessionFailed = "session.failed";
 
-    /// <summary>A console operator's request through the admin API succeeded (error: its method and route); the change it made has its own event.</summary>
+    /// <summary>A POST, PUT or DELETE through the admin API (by an operator or with the admin key) succeeded (error: its method and route); the change it made has its own event.</summary>
     public const string AdminSucceeded = "admin.succeeded";
-    /// <summary>A console operator's request through the admin API was refused (errorCode, error: why and the route).</summary>
+    /// <summary>A POST, PUT or DELETE through the admin API (by an operator or with the admin key) was refused (errorCode, error: why and the route).</summary>
     public const string AdminFailed = "admin.failed";
+
+    /// <summary>An operator enrolment link was made: the bootstrap (actor admin) or an invitation (actor the operator; details: note, expiresAt).</summary>
+    public const string OperatorInvitationCreated = "operator_invitation.created";
+    /// <summary>A pending operator invitation was cancelled: its link can no longer be used (details: note).</summary>
+    public const string OperatorInvitationCancelled = "operator_invitation.cancelled";
 
     // Changes to an account.
     /// <summary>A user was created (by sign-up or by the app).</summary>

@@ -88,6 +88,11 @@ public partial interface IPasskeyStore
     /// or of another kind than <paramref name="kind"/> (which is then left in place, untouched).
     /// </summary>
     Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The tenant's ceremonies of <paramref name="kind"/> that have not expired at <paramref name="now"/>,
+    /// oldest first, at most <paramref name="max"/> (for listing pending operator invitations).
+    /// </summary>
+    Task<IReadOnlyList<CeremonyRecord>> ListLiveCeremoniesAsync(string tenantId, CeremonyKind kind, DateTimeOffset now, int max, CancellationToken cancellationToken = default);
     /// <summary>Removes and returns up to <paramref name="max"/> ceremonies that expired before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 

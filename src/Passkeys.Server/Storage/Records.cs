@@ -77,6 +77,11 @@ public enum CeremonyKind
     RecoveryGrant = 4,
     /// <summary>An operator enrolment link (bootstrap or invitation): one registration of a new console operator.</summary>
     OperatorInvitation = 5,
+    /// <summary>
+    /// An operator enrolment link an operator cancelled: kept until the link would have expired, so
+    /// that using it is answered "cancelled" (not "unknown"); purged then without an abandoned event.
+    /// </summary>
+    CancelledOperatorInvitation = 6,
 }
 
 /// <summary>

@@ -35,6 +35,15 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<CeremonyRecord>> ListLiveCeremoniesAsync(string tenantId, CeremonyKind kind, DateTimeOffset now, int max,
+        CancellationToken cancellationToken = default)
+    {
+        using var _ = Measure();
+        return await QueryAsync($"SELECT {CeremonyColumns} FROM ceremonies WHERE tenant_id = @t AND kind = @k AND expires_at > @now ORDER BY created_at, id LIMIT @max",
+            Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@k", (int)kind), ("@now", now), ("@max", max)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();

@@ -4,15 +4,21 @@ using Microsoft.Playwright;
 using Passkeys.Authenticator;
 using Passkeys.Authenticator.Client;
 using Passkeys.Browser.Tests.Infrastructure;
+using Passkeys.Server.Ceremonies;
+using Passkeys.Server.Storage;
 
 namespace Passkeys.Browser.Tests.OperatorConsole;
 
 /// <summary>
-/// The console's analytics and rollout pages in real Chromium: known traffic (two sign-ups, two
-/// sign-ins, a signature the server refuses, a prompt the user cancels) made over HTTP with the
-/// software authenticator, then read back as exact counts on Overview, Funnels and failures (down
-/// to the drill-down list) and Adoption; the rollout edited in the console and answered by
-/// passkey-offer.
+/// The console's analytics and rollout pages in real Chromium: known traffic made over HTTP with the
+/// software authenticator (two sign-ups, two sign-ins, failures of three server reasons — a bad
+/// signature, a wrong origin, an unknown credential —, a cancelled and a timed-out sign-in prompt
+/// reported as the SDK reports them, the same two for sign-ups made by the real SDK in Chromium,
+/// and a sign-up and a sign-in begun and never finished, which expire: the
+/// server's clock is moved past their expiry and its purge run, as in the server's analytics tests),
+/// then read back as exact counts on Overview, Funnels and failures (down to the drill-down list)
+/// and Adoption, and the same counts from the analytics API; the rollout edited in the console and
+/// answered by passkey-offer.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
@@ -22,6 +28,10 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
         public HttpClient Http { get; } = new() { BaseAddress = new Uri(server.Origin) };
 
         public SoftwareClient NewClient() => new(new SoftwareAuthenticator(), new SoftwareClientOptions { Origin = server.Origin });
+
+        /// <summary>A page of another origin (a subdomain the tenant does not allow) using <paramref name="authenticator"/>.</summary>
+        public SoftwareClient Elsewhere(SoftwareAuthenticator authenticator) =>
+            new(authenticator, new SoftwareClientOptions { Origin = $"http://evil.localhost:{server.Port}" });
 
         public async Task<JsonNode> PostAsync(string path, object body, bool ok = true, string? apiKey = null, bool admin = false, string? userAgent = null)
         {
@@ -35,10 +45,11 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
         }
 
-        public async Task<JsonNode> GetAsync(string path, string apiKey)
+        public async Task<JsonNode> GetAsync(string path, string? apiKey = null)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Add("X-Api-Key", apiKey);
+            if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+            else request.Headers.Authorization = new("Bearer", ConsoleSetup.AdminKey);
             using var response = await Http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode, $"GET {path} → {(int)response.StatusCode}: {text}");
@@ -61,7 +72,76 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             return await PostAsync("/v1/tenants/default/authentication/finish", Finish(begin, await client.GetAsync(begin["options"]!.ToJsonString())), ok);
         }
 
+        /// <summary>A sign-in whose prompt the SDK reports shown and then ended in the browser (cancelled, timed-out…): the report the SDK sends.</summary>
+        public async Task BrowserEndsSignInAsync(string outcome)
+        {
+            var begun = await PostAsync("/v1/tenants/default/authentication/begin", new { });
+            var id = (string)begun["ceremonyId"]!;
+            await PostAsync($"/v1/tenants/default/ceremonies/{id}/client-events", new { @event = "prompt-shown" });
+            await PostAsync($"/v1/tenants/default/ceremonies/{id}/client-events", new { @event = "outcome", outcome });
+        }
+
         public void Dispose() => Http.Dispose();
+    }
+
+    /// <summary>The server's clock: the real time plus an offset the test moves (to let ceremonies expire without waiting).</summary>
+    private sealed class ShiftedTime : TimeProvider
+    {
+        private TimeSpan _offset;
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + _offset;
+        public void Shift(TimeSpan by) => _offset += by;
+    }
+
+    private static long[] Counts(JsonNode c) =>
+    [
+        (long)c["begun"]!, (long)c["promptShown"]!, (long)c["succeeded"]!, (long)c["failed"]!, (long)c["cancelled"]!, (long)c["timedOut"]!,
+        (long)c["otherClientErrors"]!, (long)c["abandoned"]!, (long)c["pending"]!,
+    ];
+
+    // The SDK's register() in a page of the default tenant's origin, its fetch wrapped to learn the ceremony id.
+    private const string RegisterWithTheSdk = """
+        let ceremonyId;
+        const client = sdk.createPasskeysClient({ fetch: async (url, init) => {
+          const res = await fetch(url, init);
+          if (String(url).endsWith('/registration/begin')) ceremonyId = (await res.clone().json()).ceremonyId;
+          return res;
+        } });
+        const focused = document.hasFocus();
+        try {
+          await client.register({ user: { name: arg } });
+          return { ceremonyId, focused, threw: false };
+        } catch (e) {
+          return { ceremonyId, focused, threw: true, cause: e.cause?.name, reason: e.reason };
+        }
+        """;
+
+    /// <summary>
+    /// A sign-up through the real SDK in a new tab whose virtual authenticator ends the prompt
+    /// (<paramref name="authenticator"/>); waits for the SDK's report to reach the funnel row and returns its outcome.
+    /// </summary>
+    private async Task<string?> SdkSignUpEndedInTheBrowserAsync(ServerHost server, string name, AuthenticatorOptions authenticator)
+    {
+        await using var tab = await fixture.NewTabAsync("console-analytics-sdk-" + name, authenticator, server: server);
+        await SdkPage.OpenAsync(tab);
+        await tab.Page.BringToFrontAsync();
+        var result = await SdkPage.RunAsync(tab, RegisterWithTheSdk, name);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        var v = result.GetProperty("value");
+        Assert.True(v.GetProperty("threw").GetBoolean(), v.ToString());
+        Assert.True(v.GetProperty("focused").GetBoolean(), "the SDK's page must have focus, or the browser refuses without a prompt: " + v);
+        Assert.Equal("NotAllowedError", v.GetProperty("cause").GetString());
+        var ceremonyId = v.GetProperty("ceremonyId").GetString()!;
+        // The report is fire-and-forget: wait (bounded) for it to arrive.
+        var store = server.Services<IPasskeyStore>();
+        for (var i = 0; i < 100; i++)
+        {
+            if (await store.GetCeremonyOutcomeAsync("default", ceremonyId) is { ClientOutcome: { } outcome, PromptShownAt: not null })
+            {
+                return outcome;
+            }
+            await Task.Delay(100);
+        }
+        return (await store.GetCeremonyOutcomeAsync("default", ceremonyId))?.ClientOutcome;
     }
 
     private const string Firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -73,7 +153,9 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
     [BrowserFact]
     public async Task The_analytics_pages_show_the_exact_counts_of_known_traffic_and_the_rollout_page_drives_passkey_offer()
     {
-        await using var server = await ConsoleSetup.StartAsync();
+        var time = new ShiftedTime();
+        // Ceremonies last 10 s, so that a prompt nobody answers times out in the browser within the test.
+        await using var server = await ConsoleSetup.StartAsync(time, "--Passkeys:Ceremonies:Timeout=00:00:10");
         await using var tab = await fixture.NewTabAsync(nameof(The_analytics_pages_show_the_exact_counts_of_known_traffic_and_the_rollout_page_drives_passkey_offer),
             AuthenticatorOptions.Platform, new Viewport(1280, 900), server);
         using var traffic = new Traffic(server);
@@ -82,27 +164,62 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             var page = tab.Page;
             await ConsoleSetup.EnrolAsync(page, await ConsoleSetup.BootstrapAsync(server), "Ada");
 
-            // Known traffic: 2 sign-ups, 2 sign-ins, 1 sign-in whose signature the server refuses
-            // (SignatureInvalid 218), 1 sign-in the user cancels at the prompt (SDK reports).
-            var (alice, bob) = (traffic.NewClient(), traffic.NewClient());
+            var from = time.GetUtcNow() - TimeSpan.FromMinutes(1);
+
+            // Known traffic. Sign-ups: alice and bob finish; dave's authenticator makes a passkey
+            // but the sign-up is never finished (abandoned once it expires).
+            var (alice, bob, dave) = (traffic.NewClient(), traffic.NewClient(), traffic.NewClient());
             var aliceId = await traffic.SignUpAsync(alice, "alice");
             await traffic.SignUpAsync(bob, "bob");
+            var daveBegun = await traffic.PostAsync("/v1/tenants/default/registration/begin", new { user = new { name = "dave" } });
+            await dave.CreateAsync(daveBegun["options"]!.ToJsonString());
+            // Sign-ins: 2 succeed; 3 are refused by the server for 3 reasons; the browser ends 2
+            // (cancelled, timed out: the SDK's reports); 1 is begun and never answered.
             await traffic.SignInAsync(alice);
             await traffic.SignInAsync(bob);
             bob.Authenticator.Options.Faults = AuthenticatorFaults.SignatureOverWrongBytes;
-            Assert.Equal(218, (int)(await traffic.SignInAsync(bob, ok: false))["code"]!);
-            var cancelled = await traffic.PostAsync("/v1/tenants/default/authentication/begin", new { });
-            var id = (string)cancelled["ceremonyId"]!;
-            await traffic.PostAsync($"/v1/tenants/default/ceremonies/{id}/client-events", new { @event = "prompt-shown" });
-            await traffic.PostAsync($"/v1/tenants/default/ceremonies/{id}/client-events", new { @event = "outcome", outcome = "cancelled" });
+            Assert.Equal(218, (int)(await traffic.SignInAsync(bob, ok: false))["code"]!); // SignatureInvalid
+            Assert.Equal(203, (int)(await traffic.SignInAsync(traffic.Elsewhere(alice.Authenticator), ok: false))["code"]!); // OriginNotAllowed
+            Assert.Equal(215, (int)(await traffic.SignInAsync(dave, ok: false))["code"]!); // CredentialNotFound: dave's passkey was never registered
+            await traffic.BrowserEndsSignInAsync("cancelled");
+            await traffic.BrowserEndsSignInAsync("timed-out");
+            await traffic.PostAsync("/v1/tenants/default/authentication/begin", new { });
+            // And through the SDK in Chromium, two sign-ups the browser ends: one whose prompt the
+            // user refuses (user verification fails: NotAllowedError, reported cancelled), one
+            // nobody answers (no user presence) until the request's timeout (reported timed-out).
+            Assert.Equal("cancelled", await SdkSignUpEndedInTheBrowserAsync(server, "erin", AuthenticatorOptions.Platform with { IsUserVerified = false }));
+            Assert.Equal("timed-out", await SdkSignUpEndedInTheBrowserAsync(server, "finn", AuthenticatorOptions.Platform with { AutomaticPresenceSimulation = false }));
 
-            // Overview: 6 attempts, 4 succeeded; both active users hold a passkey; all of it new since the previous period.
+            // Past the ceremonies' expiry the purge marks the two open ones abandoned;
+            // then the clock is the browser's again, so the pages' windows (ending now) hold everything.
+            time.Shift(TimeSpan.FromMinutes(6));
+            await server.Services<CeremonyPurgeService>().PurgeOnceAsync(default);
+            time.Shift(TimeSpan.FromMinutes(-6));
+            var window = $"from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(time.GetUtcNow().AddMinutes(1).ToString("O"))}";
+
+            // The analytics API: the exact counts of that traffic.
+            var funnels = (await traffic.GetAsync($"/v1/admin/tenants/default/analytics/funnels?{window}&period=hour"))["funnels"]!.AsArray();
+            Assert.Equal([("registration", "modal"), ("sign-in", "modal")], funnels.Select(f => ((string)f!["kind"]!, (string)f["mediation"]!)));
+            //                   begun shown ok fail canc tout other aband pend
+            Assert.Equal([5, 2, 2, 0, 1, 1, 0, 1, 0], Counts(funnels[0]!["totals"]!));
+            Assert.Equal([8, 2, 2, 3, 1, 1, 0, 1, 0], Counts(funnels[1]!["totals"]!));
+            var failures = await traffic.GetAsync($"/v1/admin/tenants/default/analytics/failures?{window}");
+            Assert.Equal((13, 9), ((long)failures["attempts"]!, (long)failures["failures"]!));
+            Assert.Equal(
+            [
+                ("abandoned", "expiry", null, 2), ("cancelled", "client", null, 2), ("timed-out", "client", null, 2),
+                ("CredentialNotFound", "server", 215, 1), ("OriginNotAllowed", "server", 203, 1), ("SignatureInvalid", "server", 218, 1),
+            ], failures["byReason"]!.AsArray().Select(r => ((string)r!["reason"]!, (string)r["source"]!, (int?)r["code"], (long)r["count"]!)));
+            var overview = (await traffic.GetAsync($"/v1/admin/tenants/default/analytics/overview?{window}"))["current"]!;
+            Assert.Equal((2, 2, 13, 4), ((long)overview["signIns"]!, (long)overview["signUps"]!, (long)overview["attempts"]!, (long)overview["succeeded"]!));
+
+            // Overview: 13 attempts, 4 succeeded; both active users hold a passkey; all of it new since the previous period.
             await page.GotoAsync("/console/#/overview?tenant=default&period=24h");
             await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-value")).ToHaveTextAsync("2");
             await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-change")).ToHaveTextAsync("Change since the previous period: +2");
             await Assertions.Expect(Figure(page, "sign-ups").Locator(".figure-value")).ToHaveTextAsync("2");
-            await Assertions.Expect(Figure(page, "success-rate").Locator(".figure-value")).ToHaveTextAsync("66.7%");
-            await Assertions.Expect(Figure(page, "success-rate")).ToContainTextAsync("4 of 6 attempts");
+            await Assertions.Expect(Figure(page, "success-rate").Locator(".figure-value")).ToHaveTextAsync("30.8%");
+            await Assertions.Expect(Figure(page, "success-rate")).ToContainTextAsync("4 of 13 attempts");
             await Assertions.Expect(Figure(page, "adoption").Locator(".figure-value")).ToHaveTextAsync("100%");
             await Assertions.Expect(Figure(page, "adoption")).ToContainTextAsync("2 of 2 active users");
             await Assertions.Expect(Figure(page, "median-time").Locator(".figure-value")).Not.ToHaveTextAsync("—");
@@ -111,31 +228,48 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("period=30d"));
             await Assertions.Expect(Figure(page, "sign-ins").Locator(".figure-value")).ToHaveTextAsync("2");
 
-            // Funnels: registration 2 begun, 2 succeeded; sign-in 4 begun, 1 prompt shown, 2 succeeded, 1 failed, 1 cancelled.
+            // Funnels: each step of each kind as the API says.
             await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
-            await Assertions.Expect(Step(page, "registration-modal", "begun")).ToHaveTextAsync("2");
-            await Assertions.Expect(Step(page, "registration-modal", "succeeded")).ToHaveTextAsync("2");
-            foreach (var (step, count) in new[] { ("begun", "4"), ("promptShown", "1"), ("succeeded", "2"), ("failed", "1"), ("cancelled", "1"), ("timedOut", "0"), ("abandoned", "0") })
+            foreach (var (step, count) in new[] { ("begun", "5"), ("promptShown", "2"), ("succeeded", "2"), ("failed", "0"), ("cancelled", "1"), ("timedOut", "1"),
+                ("otherClientErrors", "0"), ("abandoned", "1"), ("pending", "0") })
+            {
+                await Assertions.Expect(Step(page, "registration-modal", step)).ToHaveTextAsync(count);
+            }
+            foreach (var (step, count) in new[] { ("begun", "8"), ("promptShown", "2"), ("succeeded", "2"), ("failed", "3"), ("cancelled", "1"), ("timedOut", "1"),
+                ("otherClientErrors", "0"), ("abandoned", "1"), ("pending", "0") })
             {
                 await Assertions.Expect(Step(page, "sign-in-modal", step)).ToHaveTextAsync(count);
             }
             Assert.Equal(9, await page.Locator("#funnel-sign-in-modal svg.bars rect").CountAsync());
-            // The hourly table holds the same counts (all traffic is in one or two hours).
-            await Assertions.Expect(page.Locator("#failure-summary")).ToHaveTextAsync("2 of 6 attempts failed (33.3%).");
+            await Assertions.Expect(page.Locator("#failure-summary")).ToHaveTextAsync("9 of 13 attempts failed (69.2%).");
+            // Failures by reason: every reason with its source and exact count.
             var reasons = page.GetByRole(AriaRole.Table, new() { Name = "Failures by reason" });
-            await Assertions.Expect(reasons.Locator("tbody tr")).ToHaveCountAsync(2);
-            await Assertions.Expect(reasons).ToContainTextAsync("SignatureInvalid (218)");
-            await Assertions.Expect(reasons).ToContainTextAsync("cancelled");
+            var reasonRows = reasons.Locator("tbody tr");
+            await Assertions.Expect(reasonRows).ToHaveCountAsync(6);
+            foreach (var (n, reason, source, count) in new[]
+            {
+                (0, "abandoned", "expiry", "2"), (1, "cancelled", "browser (SDK)", "2"), (2, "timed-out", "browser (SDK)", "2"),
+                (3, "CredentialNotFound (215)", "server", "1"), (4, "OriginNotAllowed (203)", "server", "1"), (5, "SignatureInvalid (218)", "server", "1"),
+            })
+            {
+                await Assertions.Expect(reasonRows.Nth(n).Locator("td")).ToHaveTextAsync([reason, source, count]);
+            }
 
             // Each number opens the ceremonies behind it.
             await Step(page, "sign-in-modal", "failed").GetByRole(AriaRole.Link).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ceremonies", Level = 1 })).ToBeVisibleAsync();
-            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("1 ceremony match.");
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("3 ceremonies match.");
             var rows = page.GetByRole(AriaRole.Table, new() { Name = "Ceremonies behind the number" }).Locator("tbody tr");
-            await Assertions.Expect(rows).ToHaveCountAsync(1);
-            await Assertions.Expect(rows).ToContainTextAsync("SignatureInvalid (218)");
+            await Assertions.Expect(rows).ToHaveCountAsync(3);
+            foreach (var reason in new[] { "SignatureInvalid (218)", "OriginNotAllowed (203)", "CredentialNotFound (215)" })
+            {
+                await Assertions.Expect(rows.Filter(new() { HasText = reason })).ToHaveCountAsync(1);
+            }
             await page.GoBackAsync();
-            await reasons.GetByRole(AriaRole.Link, new() { Name = "1" }).First.ClickAsync();
+            await reasonRows.Nth(0).GetByRole(AriaRole.Link, new() { Name = "2" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("2 ceremonies match."); // the abandoned sign-up and sign-in
+            await page.GoBackAsync();
+            await reasonRows.Nth(5).GetByRole(AriaRole.Link, new() { Name = "1" }).ClickAsync();
             await Assertions.Expect(page.Locator("#ceremony-total")).ToHaveTextAsync("1 ceremony match.");
 
             // Adoption: 2 of 2 active users; 2 passkey sign-ins; 2 users with one passkey each.
@@ -198,7 +332,8 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
             }
             await page.GotoAsync("/console/#/funnels?tenant=default&period=24h");
             var browsers = page.Locator("#segment-browser tbody tr");
-            await Assertions.Expect(browsers).ToHaveCountAsync(2);
+            await Assertions.Expect(browsers).ToHaveCountAsync(3); // Firefox, the HTTP client ("unknown"), and Chromium's two SDK sign-ups
+            await Assertions.Expect(browsers.Filter(new() { HasText = "Chrome" })).Not.ToHaveClassAsync("stands-out"); // 2 of 2 failed, but under 5 attempts
             await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToHaveClassAsync("stands-out");
             await Assertions.Expect(browsers.Filter(new() { HasText = "Firefox" })).ToContainTextAsync("stands out");
             await Assertions.Expect(browsers.Filter(new() { HasText = "unknown" })).Not.ToHaveClassAsync("stands-out");

@@ -157,6 +157,28 @@ public sealed class ConsoleTests(BrowserFixture fixture)
                 await Assertions.Expect(operators).ToHaveCountAsync(1);
                 await other.Page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
                 await Assertions.Expect(other.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" })).ToBeVisibleAsync();
+
+                // An invitation listed as pending, then cancelled: its link is refused as cancelled.
+                var pending = page.GetByRole(AriaRole.Table, new() { Name = "Invitations not used yet" }).Locator("tbody tr");
+                await Assertions.Expect(pending).ToHaveTextAsync(["No invitation is waiting to be used."]); // Grace's link was used
+                await page.GetByLabel("Who is it for? (optional)").FillAsync("Lin");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Create invitation link" }).ClickAsync();
+                var linLink = (await page.Locator("#invitation-link").TextContentAsync())!;
+                await Assertions.Expect(pending).ToHaveCountAsync(1);
+                await Assertions.Expect(pending).ToContainTextAsync("Lin");
+                await Assertions.Expect(pending).ToContainTextAsync("Ada");
+                await pending.GetByRole(AriaRole.Button, new() { Name = "Cancel invitation" }).ClickAsync();
+                await page.GetByRole(AriaRole.Button, new() { Name = "Keep it" }).ClickAsync(); // changed their mind: nothing happens
+                await Assertions.Expect(pending).ToHaveCountAsync(1);
+                await pending.GetByRole(AriaRole.Button, new() { Name = "Cancel invitation" }).ClickAsync();
+                await pending.GetByRole(AriaRole.Group).GetByRole(AriaRole.Button, new() { Name = "Cancel invitation" }).ClickAsync();
+                await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("The invitation (Lin) is cancelled: its link no longer works.");
+                await Assertions.Expect(pending).ToHaveTextAsync(["No invitation is waiting to be used."]);
+                await other.Page.GotoAsync(linLink);
+                await other.Page.GetByLabel("Your name").FillAsync("Lin");
+                await other.Page.GetByRole(AriaRole.Button, new() { Name = "Create my operator passkey" }).ClickAsync();
+                await Assertions.Expect(other.Page.Locator("#message")).ToHaveAttributeAsync("data-code", "1177");
+                await Assertions.Expect(other.Page.Locator("#message")).ToContainTextAsync("cancelled by an operator");
             }
 
             // The console's own log: who invited and who revoked, by operator id.
@@ -168,6 +190,7 @@ public sealed class ConsoleTests(BrowserFixture fixture)
             await Assertions.Expect(consoleLog).ToContainTextAsync("POST /v1/admin/operators/invitations (note: Grace)");
             await Assertions.Expect(consoleLog).ToContainTextAsync("DELETE /v1/admin/operators/{operatorId}");
             await Assertions.Expect(consoleLog).ToContainTextAsync("POST /v1/admin/operators/bootstrap"); // the bootstrap, by the admin key (actor "admin")
+            await Assertions.Expect(consoleLog).ToContainTextAsync("DELETE /v1/admin/operators/invitations/{invitationId}");
 
             // Sign out, and back in with the passkey.
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

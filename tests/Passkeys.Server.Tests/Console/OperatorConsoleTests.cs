@@ -182,6 +182,142 @@ public abstract class OperatorConsoleTests(TestStores stores) : StoreSuite(store
     }
 
     [Fact]
+    public async Task Every_unsafe_request_made_with_the_admin_key_is_recorded_with_the_admin_as_actor_and_reads_are_not()
+    {
+        await using var server = await StartAsync();
+        await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants", new
+        {
+            id = "cli", rpId = "cli.example", rpName = "Cli", origins = new[] { "https://cli.example" },
+            userVerification = "preferred", attestation = "none", selfSignUp = false, cloneDetection = "suspend",
+        }, bearer: TestServer.AdminKey);
+        var key = await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/tenants/cli/api-keys", new { name = "backend" }, bearer: TestServer.AdminKey);
+        await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/cli", bearer: TestServer.AdminKey);
+        using (var refused = await server.SendAsync(HttpMethod.Delete, "/v1/admin/tenants/cli/users/nobody", bearer: TestServer.AdminKey))
+        {
+            await TestServer.ProblemAsync(refused, 404, 1010);
+        }
+        using (var wrongKey = await server.SendAsync(HttpMethod.Post, "/v1/admin/tenants/cli/api-keys", new { name = "x" }, bearer: "not-the-admin-key"))
+        {
+            await TestServer.ProblemAsync(wrongKey, 401, 1006); // not authenticated by the key: nobody to record as actor
+        }
+
+        var events = (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/cli/audit?ceremony=admin", bearer: TestServer.AdminKey))["events"]!.AsArray()
+            .Select(e => ((string)e!["type"]!, (string)e["actor"]!["kind"]!, (string?)e["actor"]!["id"], (string)e["error"]!, (int?)e["errorCode"], (string?)e["userId"]))
+            .OrderBy(e => e.Item4, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+        [
+            ("admin.succeeded", "admin", null, "POST /v1/admin/tenants", null, null),
+            ("admin.succeeded", "admin", null, "POST /v1/admin/tenants/{tenant}/api-keys", null, null),
+            ("admin.failed", "admin", null, "UserNotFound: DELETE /v1/admin/tenants/{tenant}/users/{userId}", 1010, "nobody"),
+        ], events);
+        // The typed event of the change names the same actor.
+        var created = (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/cli/audit?type=api_key.created", bearer: TestServer.AdminKey))["events"]!.AsArray();
+        Assert.Equal("admin", (string)Assert.Single(created)!["actor"]!["kind"]!);
+        Assert.NotNull(key["key"]);
+    }
+
+    [Fact]
+    public async Task An_operator_lists_pending_invitations_and_cancels_one_whose_link_is_then_refused_as_cancelled()
+    {
+        var time = new ManualTime();
+        await using var server = await StartAsync(time);
+        using var ada = await FirstOperatorAsync(server);
+        var adaId = (string)(await ada.OkAsync(HttpMethod.Get, "/v1/console/session"))["operator"]!["id"]!;
+        Assert.Empty((await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/invitations"))["invitations"]!.AsArray()); // the bootstrap link was used
+
+        var forGrace = (string)(await ada.OkAsync(HttpMethod.Post, "/v1/admin/operators/invitations", new { note = "for Grace" }))["enrolmentUrl"]!;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var forLin = (string)(await ada.OkAsync(HttpMethod.Post, "/v1/admin/operators/invitations", new { note = "for Lin" }))["enrolmentUrl"]!;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var used = (string)(await ada.OkAsync(HttpMethod.Post, "/v1/admin/operators/invitations"))["enrolmentUrl"]!;
+        using (var max = new ConsoleClient(server, TestServer.NewClient()))
+        {
+            await max.EnrolAsync(used, "Max");
+        }
+        time.Advance(TimeSpan.FromSeconds(1));
+        var late = (string)(await server.OkJsonAsync(HttpMethod.Post, "/v1/admin/operators/invitations", new { note = "by the key" }, bearer: TestServer.AdminKey))["enrolmentUrl"]!;
+
+        // Pending: unused and unexpired, oldest first, with who invited; the links themselves are never shown again.
+        var pending = (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/invitations"))["invitations"]!.AsArray();
+        Assert.Equal([("for Grace", adaId, "Ada"), ("for Lin", adaId, "Ada"), ("by the key", null, null)],
+            pending.Select(i => ((string?)i!["note"], (string?)i["invitedBy"], (string?)i["invitedByName"])));
+        Assert.DoesNotContain("pki_", pending.ToJsonString(), StringComparison.Ordinal);
+        var graceId = (string)pending[0]!["id"]!;
+        Assert.Equal(43, graceId.Length);
+
+        // Cancelled: gone from the list, and the link is refused as cancelled (begin), however often.
+        using (var cancel = await ada.SendAsync(HttpMethod.Delete, $"/v1/admin/operators/invitations/{graceId}"))
+        {
+            Assert.Equal(204, (int)cancel.StatusCode);
+        }
+        Assert.Equal(["for Lin", "by the key"], (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/invitations"))["invitations"]!.AsArray()
+            .Select(i => (string?)i!["note"]));
+        using var grace = new ConsoleClient(server, TestServer.NewClient());
+        using (var refused = await grace.SendAsync(HttpMethod.Post, "/v1/console/enrolment/begin", new { invitation = Secret(forGrace), name = "Grace" }))
+        {
+            await TestServer.ProblemAsync(refused, 410, 1177);
+        }
+        using (var again = await ada.SendAsync(HttpMethod.Delete, $"/v1/admin/operators/invitations/{graceId}"))
+        {
+            await TestServer.ProblemAsync(again, 409, 1179);
+        }
+
+        // Cancelled between an enrolment's begin and its finish: the finish is refused as cancelled, and no operator is made.
+        using var lin = new ConsoleClient(server, TestServer.NewClient());
+        var begin = await lin.OkAsync(HttpMethod.Post, "/v1/console/enrolment/begin", new { invitation = Secret(forLin), name = "Lin" });
+        var linId = (string)(await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/invitations"))["invitations"]![0]!["id"]!;
+        using (var cancel = await server.SendAsync(HttpMethod.Delete, $"/v1/admin/operators/invitations/{linId}", bearer: TestServer.AdminKey))
+        {
+            Assert.Equal(204, (int)cancel.StatusCode);
+        }
+        var created = await lin.Authenticator.CreateAsync(begin["options"]!.ToJsonString());
+        using (var finish = await lin.SendAsync(HttpMethod.Post, "/v1/console/enrolment/finish",
+            new JsonObject { ["ceremonyId"] = (string)begin["ceremonyId"]!, ["response"] = JsonNode.Parse(created) }.ToJsonString()))
+        {
+            await TestServer.ProblemAsync(finish, 410, 1177);
+        }
+        Assert.Equal(["Ada", "Max"], (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators"))["operators"]!.AsArray().Select(o => (string)o!["name"]!).Order());
+
+        // Ids that name no pending invitation: used, malformed, unknown; an expired one (it stays for the purge, untouched).
+        var maxId = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Secret(used))))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        foreach (var id in new[] { maxId, "not-an-id", new string('A', 43) })
+        {
+            using var unknown = await ada.SendAsync(HttpMethod.Delete, $"/v1/admin/operators/invitations/{id}");
+            await TestServer.ProblemAsync(unknown, 404, 1178);
+        }
+        var keyInvitation = (string)(await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/invitations"))["invitations"]![0]!["id"]!;
+        time.Advance(TimeSpan.FromHours(24));
+        await ada.SignInAsync();
+        Assert.Empty((await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/invitations"))["invitations"]!.AsArray());
+        using (var expired = await ada.SendAsync(HttpMethod.Delete, $"/v1/admin/operators/invitations/{keyInvitation}"))
+        {
+            await TestServer.ProblemAsync(expired, 404, 1178);
+        }
+        // Expired links are purged: the uncancelled one as abandoned, the cancelled ones without an event (they were ended, not abandoned).
+        time.Advance(TimeSpan.FromSeconds(1));
+        await server.Services<Passkeys.Server.Ceremonies.CeremonyPurgeService>().PurgeOnceAsync(default);
+        using (var gone = await grace.SendAsync(HttpMethod.Post, "/v1/console/enrolment/begin", new { invitation = Secret(forGrace), name = "Grace" }))
+        {
+            await TestServer.ProblemAsync(gone, 400, 1172);
+        }
+
+        // Audited in the console's log, in the change's transaction, with who did it.
+        var log = (await ada.OkAsync(HttpMethod.Get, "/v1/admin/operators/audit?limit=200"))["events"]!.AsArray();
+        var typed = log.Where(e => ((string)e!["type"]!).StartsWith("operator_invitation.", StringComparison.Ordinal))
+            .Select(e => ((string)e!["type"]!, (string)e["actor"]!["kind"]!, (string?)e["actor"]!["id"], (string)e["target"]!["kind"]!)).ToList();
+        Assert.Equal(5, typed.Count(t => t.Item1 == "operator_invitation.created")); // bootstrap, Grace, Lin, Max, by the key
+        Assert.Contains(("operator_invitation.created", "admin", null, "operatorInvitation"), typed);
+        Assert.Equal([("operator_invitation.cancelled", "admin", null, "operatorInvitation"), ("operator_invitation.cancelled", "operator", adaId, "operatorInvitation")],
+            typed.Where(t => t.Item1 == "operator_invitation.cancelled").OrderBy(t => t.Item2, StringComparer.Ordinal));
+        var cancelledGrace = log.Single(e => (string)e!["type"]! == "operator_invitation.cancelled" && (string?)e["actor"]!["id"] == adaId)!;
+        Assert.Equal(graceId, (string)cancelledGrace["target"]!["id"]!);
+        Assert.Single(log, e => (string)e!["type"]! == "admin.abandoned"); // only the uncancelled, expired one ("by the key")
+    }
+
+    private static string Secret(string enrolmentUrl) => enrolmentUrl[(enrolmentUrl.IndexOf('=') + 1)..];
+
+    [Fact]
     public async Task A_revoked_operator_is_signed_out_at_once_and_cannot_sign_in_again()
     {
         await using var server = await StartAsync();

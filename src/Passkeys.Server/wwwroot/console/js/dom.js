@@ -63,12 +63,12 @@ export async function busy(button, action) {
  * A destructive action behind a confirmation: the first click shows what will happen and a
  * confirm button (focused), the second does it.
  */
-export function confirmButton(label, question, action, { confirmLabel = label } = {}) {
+export function confirmButton(label, question, action, { confirmLabel = label, keepLabel = 'Cancel' } = {}) {
   const wrap = el('span', { class: 'confirm-wrap' });
   const button = el('button', { type: 'button', class: 'danger' }, label);
   button.addEventListener('click', () => {
     const yes = el('button', { type: 'button', class: 'danger confirmed' }, confirmLabel);
-    const no = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const no = el('button', { type: 'button', class: 'secondary' }, keepLabel);
     const box = el('div', { class: 'confirm', role: 'group', 'aria-label': question }, el('p', {}, question), el('div', { class: 'actions' }, yes, no));
     wrap.replaceChildren(box);
     no.addEventListener('click', () => { wrap.replaceChildren(button); button.focus(); });

@@ -1,11 +1,32 @@
-// Operators: the list, invitations (a one-time enrolment link) and revocation.
+// Operators: the list, invitations (a one-time enrolment link; the pending ones listed and
+// cancellable) and revocation.
 import { api, seg } from './api.js';
 import { el, showMessage, busy, confirmButton, time } from './dom.js';
 import { dataTable } from './table.js';
 
 export async function operatorsPage(container, _params, session) {
   const list = el('div');
+  const pending = el('div', { id: 'pending-invitations' });
   const invitation = el('div', { id: 'invitation' });
+  const forWhom = (i) => i.note ?? 'no note';
+  async function loadInvitations() {
+    const { invitations } = await api('GET', '/v1/admin/operators/invitations');
+    pending.replaceChildren(dataTable({
+      caption: 'Invitations not used yet', name: 'invitations', rows: invitations, empty: 'No invitation is waiting to be used.',
+      columns: [
+        { label: 'For', value: (i) => i.note ?? '', cell: (i) => i.note ?? el('span', { class: 'muted' }, 'no note') },
+        { label: 'Invited by', value: (i) => i.invitedByName ?? i.invitedBy ?? 'admin key' },
+        { label: 'Created', value: (i) => i.createdAt, cell: (i) => time(i.createdAt) },
+        { label: 'Expires', value: (i) => i.expiresAt, cell: (i) => time(i.expiresAt) },
+        { label: 'Action', value: () => '', cell: (i) => confirmButton('Cancel invitation',
+          `Cancel the invitation (${forWhom(i)})? Its link stops working at once.`, async () => {
+            await api('DELETE', `/v1/admin/operators/invitations/${seg(i.id)}`);
+            showMessage(`The invitation (${forWhom(i)}) is cancelled: its link no longer works.`, 'info');
+            await loadInvitations();
+          }, { confirmLabel: 'Cancel invitation', keepLabel: 'Keep it' }) },
+      ],
+    }));
+  }
   async function load() {
     const { operators } = await api('GET', '/v1/admin/operators');
     list.replaceChildren(dataTable({
@@ -40,12 +61,14 @@ export async function operatorsPage(container, _params, session) {
         el('p', {}, 'Send this link to the new operator over a channel you trust. It works once, until ', time(link.expiresAt), '.'),
         el('code', { class: 'secret', id: 'invitation-link' }, link.enrolmentUrl)));
       invitation.querySelector('h2').focus();
+      await loadInvitations();
     });
   });
   container.append(el('h1', {}, 'Operators'), invitation,
     el('section', { 'aria-labelledby': 'invite-title' }, el('h2', { id: 'invite-title' }, 'Invite an operator'), form),
+    el('section', { 'aria-labelledby': 'pending-title' }, el('h2', { id: 'pending-title' }, 'Pending invitations'), pending),
     el('section', { 'aria-labelledby': 'operators-title' }, el('h2', { id: 'operators-title' }, 'All operators'), list));
-  await load();
+  await Promise.all([load(), loadInvitations()]);
   return undefined;
 }
 
