@@ -62,7 +62,7 @@ public static class ConsoleEndpoints
         {
             if (await sessions.AuthenticateAsync(http, ct) is { } s)
             {
-                await sessions.EndAsync(s.SessionId, ct);
+                await sessions.EndAsync(s, ClientInfo.From(http), ct);
             }
             sessions.ClearCookie(http.Response);
             return TypedResults.NoContent();
@@ -129,9 +129,12 @@ public static class ConsoleEndpoints
             var more = events.Count > take;
             return TypedResults.Ok(new AuditEventList(events.Take(take).Select(AuditEventView.Of).ToList(), more ? events[take - 1].Id : null));
         }).WithSummary("The console's own audit log: operator enrolments, sign-ins and management");
-        admin.MapDelete("/operators/{operatorId}", async Task<NoContent> (string operatorId, IPasskeyStore store, CancellationToken ct) =>
-            // Deleting the operator deletes their passkeys and ends their sessions (foreign keys), at once.
-            operatorId.Length is > 0 and <= 64 && await store.DeleteUserAsync(ConsoleTenant.Id, operatorId, ct)
+        admin.MapDelete("/operators/{operatorId}", async Task<NoContent> (string operatorId, HttpContext http, IPasskeyStore store, AuditLog audit, CancellationToken ct) =>
+            // Deleting the operator deletes their passkeys and ends their sessions (foreign keys), at
+            // once, with its user.deleted event (the console tenant's log) in the same commit.
+            operatorId.Length is > 0 and <= 64
+            && await store.ChangeAsync(step => step.DeleteUserAsync(ConsoleTenant.Id, operatorId, ct),
+                audit.Change(ConsoleTenant.Id, AuditTypes.UserDeleted, RequestActor.Of(http), AuditTarget.User(operatorId), operatorId, client: ClientInfo.From(http)), ct)
                 ? TypedResults.NoContent()
                 : throw new ServerException(ServerError.OperatorNotFound))
             .WithSummary("Revoke an operator: their passkeys are deleted and their sessions end");

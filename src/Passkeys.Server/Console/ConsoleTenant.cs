@@ -1,5 +1,6 @@
 using System.Net;
 using Passkeys.Server.Errors;
+using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Tokens;
 
@@ -19,7 +20,7 @@ namespace Passkeys.Server.OperatorConsole;
 /// so a moved deployment keeps working (passkeys registered under an old rpId stop matching, as
 /// WebAuthn requires). User verification is required: an operator session administers everything.
 /// </remarks>
-public sealed class ConsoleTenant(IPasskeyStore store, PublicBaseUrl baseUrl, TimeProvider time)
+public sealed class ConsoleTenant(IPasskeyStore store, PublicBaseUrl baseUrl, AuditLog audit, TimeProvider time)
 {
     /// <summary>The reserved tenant id. The leading underscore makes it an invalid public tenant id.</summary>
     public const string Id = "_console";
@@ -58,7 +59,9 @@ public sealed class ConsoleTenant(IPasskeyStore store, PublicBaseUrl baseUrl, Ti
         var wanted = new TenantRecord(Id, host, "Passkeys console", [origin], [], "required", "none", false, stored?.CreatedAt ?? time.GetUtcNow());
         if (stored is null)
         {
-            if (!await store.CreateTenantAsync(wanted, ct).ConfigureAwait(false))
+            // The server makes and aligns its own tenant (actor system), audited like any tenant change.
+            if (!await store.ChangeAsync(step => step.CreateTenantAsync(wanted, ct),
+                    audit.Change(Id, AuditTypes.TenantCreated, AuditActor.System, AuditTarget.Tenant(Id)), ct).ConfigureAwait(false))
             {
                 // Another node created it first: take its record, then align it below.
                 stored = await store.GetTenantAsync(Id, ct).ConfigureAwait(false);
@@ -66,7 +69,9 @@ public sealed class ConsoleTenant(IPasskeyStore store, PublicBaseUrl baseUrl, Ti
         }
         if (stored is not null && (stored.RpId != host || stored.Origins.Count != 1 || stored.Origins[0] != origin || stored.UserVerification != "required"))
         {
-            await store.UpdateTenantAsync(wanted with { CreatedAt = stored.CreatedAt }, ct).ConfigureAwait(false);
+            await store.ChangeAsync(step => step.UpdateTenantAsync(wanted with { CreatedAt = stored.CreatedAt }, ct),
+                audit.Change(Id, AuditTypes.TenantUpdated, AuditActor.System, AuditTarget.Tenant(Id),
+                    details: new Dictionary<string, string?> { ["origin"] = origin }), ct).ConfigureAwait(false);
         }
         _current = wanted with { CreatedAt = stored?.CreatedAt ?? wanted.CreatedAt };
         return _current;

@@ -26,7 +26,7 @@ public sealed record OperatorSession(string SessionId, string OperatorId, string
 /// session secret, HMAC-SHA256, and handed out in JSON), and, when the browser sends Origin, the
 /// console's own origin. A form post from another site can set neither.
 /// </remarks>
-public sealed class OperatorSessions(IPasskeyStore store, ConsoleTenant console, TimeProvider time, IOptions<PasskeysServerOptions> options)
+public sealed class OperatorSessions(IPasskeyStore store, ConsoleTenant console, AuditLog audit, TimeProvider time, IOptions<PasskeysServerOptions> options)
 {
     /// <summary>The header the console sends the CSRF token in.</summary>
     public const string CsrfHeader = "X-Console-Csrf";
@@ -154,8 +154,10 @@ public sealed class OperatorSessions(IPasskeyStore store, ConsoleTenant console,
     }
 
     /// <summary>Ends a session (sign-out); idempotent.</summary>
-    public Task EndAsync(string sessionId, CancellationToken ct) =>
-        store.RevokeSessionAsync(ConsoleTenant.Id, sessionId, time.GetUtcNow(), "signed-out", ct);
+    public Task<bool> EndAsync(OperatorSession session, ClientInfo? client, CancellationToken ct) =>
+        store.ChangeAsync(step => step.RevokeSessionAsync(ConsoleTenant.Id, session.SessionId, time.GetUtcNow(), "signed-out", ct),
+            audit.Change(ConsoleTenant.Id, AuditTypes.SessionRevoked, AuditActor.Operator(session.OperatorId), AuditTarget.Session(session.SessionId),
+                session.OperatorId, client: client, details: new Dictionary<string, string?> { ["reason"] = "signed-out" }), ct);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -322,6 +322,7 @@ public abstract class OperatorConsoleTests(TestStores stores) : StoreSuite(store
     {
         await using var server = await StartAsync();
         using var ada = await FirstOperatorAsync(server);
+        var adaId = (string)(await ada.OkAsync(HttpMethod.Get, "/v1/console/session"))["operator"]!["id"]!;
         var invitation = (string)(await ada.OkAsync(HttpMethod.Post, "/v1/admin/operators/invitations"))["enrolmentUrl"]!;
         using var grace = new ConsoleClient(server, TestServer.NewClient());
         var graceId = (string)(await grace.EnrolAsync(invitation, "Grace"))["operator"]!["id"]!;
@@ -356,6 +357,15 @@ public abstract class OperatorConsoleTests(TestStores stores) : StoreSuite(store
         ada.Cookie = cookie;
         using var replay = await ada.SendAsync(HttpMethod.Get, "/v1/admin/tenants");
         await TestServer.ProblemAsync(replay, 401, 1006);
+
+        // Both ends are changes, audited in the console's log with who made them; the console
+        // tenant itself was made by the server (actor system).
+        var log = (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/operators/audit?limit=200", bearer: TestServer.AdminKey))["events"]!.AsArray();
+        var typed = log.Select(e => ((string)e!["type"]!, (string)e["actor"]!["kind"]!, (string?)e["actor"]!["id"], (string?)e["target"]?["kind"], (string?)e["target"]?["id"])).ToList();
+        Assert.Single(typed, t => t == ("user.deleted", "operator", adaId, "user", graceId));
+        var signedOut = Assert.Single(log, e => (string)e!["type"]! == "session.revoked")!;
+        Assert.Equal(("operator", adaId, "signed-out"), ((string)signedOut["actor"]!["kind"]!, (string?)signedOut["actor"]!["id"], (string?)signedOut["details"]!["reason"]));
+        Assert.Single(typed, t => t == ("tenant.created", "system", null, "tenant", "_console"));
     }
 
     [Fact]
