@@ -81,10 +81,16 @@ internal static class CeilingMode
             "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:CeremonyPerAddress=1000000000", "--Passkeys:RateLimits:CeremonyPerTenant=1000000000",
             "--Logging:LogLevel:Default=Warning",
         ];
-        using var server = await ChildServer.StartAsync("server", serverDll, serverArgs, new Dictionary<string, string>());
+        // Two nodes must decrypt each other's signing keys: one key-encryption key for both (from the
+        // environment: the server takes no secrets on its command line).
+        var serverEnvironment = nodes == 1 ? new Dictionary<string, string>() : new Dictionary<string, string>
+        {
+            ["Passkeys__KeyProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+        using var server = await ChildServer.StartAsync("server", serverDll, serverArgs, serverEnvironment);
         // The second node: its own process and data folder on the same database (PostgreSQL only).
         using var second = nodes == 2
-            ? await ChildServer.StartAsync("server-2", serverDll, [.. serverArgs, "--Passkeys:DataDirectory=" + folder + "-2"], new Dictionary<string, string>())
+            ? await ChildServer.StartAsync("server-2", serverDll, [.. serverArgs, "--Passkeys:DataDirectory=" + folder + "-2"], serverEnvironment)
             : null;
         using var ceiling = await ChildServer.StartAsync("ceiling", typeof(CeilingMode).Assembly.Location, ["serve-ceiling"], webGc);
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; store {store}; server {serverDll}{(nodes == 2 ? " (2 nodes)" : "")}");
