@@ -67,8 +67,7 @@ public abstract partial class SqlPasskeyStore
         /// <summary>The step's transaction, begun on first use: the write gate first, then BEGIN (SQLite: IMMEDIATE).</summary>
         private async Task<DbTransaction> BeginWriteAsync(CancellationToken ct)
         {
-            _prefetchedUser = null; // a write may change them
-            _prefetchedCredentials = null;
+            _prefetchedUser = null; // a write may change it
             if (_tx is not null)
             {
                 return _tx;
@@ -112,10 +111,6 @@ public abstract partial class SqlPasskeyStore
         public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.ListCredentials");
-            if (TakePrefetchedCredentials(tenantId, userId) is { } prefetched)
-            {
-                return prefetched;
-            }
             return await QueryAfterQueuedAsync(ListCredentialsSql, store.Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId))
                 .ConfigureAwait(false);
         }
@@ -133,10 +128,6 @@ public abstract partial class SqlPasskeyStore
         public async Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.GetUserByName");
-            if (Batches)
-            {
-                return await GetUserByNameAndCredentialsAsync(tenantId, Security.Usernames.UsernameRules.Key(name), cancellationToken).ConfigureAwait(false);
-            }
             return await SingleAsync(GetUserByNameSql, store.Rows.User, cancellationToken, ("@t", tenantId), ("@k", Security.Usernames.UsernameRules.Key(name))).ConfigureAwait(false);
         }
 
@@ -289,7 +280,6 @@ public abstract partial class SqlPasskeyStore
             _tx = null;
             _queued.Clear();
             _prefetchedUser = null;
-            _prefetchedCredentials = null;
             try
             {
                 if (tx is not null)

@@ -20,8 +20,6 @@ public abstract partial class SqlPasskeyStore
         private readonly List<StepStatement> _queued = [];
         // The credential's user, read in the same round trip as the credential (a finish asks for it next).
         private UserRecord? _prefetchedUser;
-        // A user's credentials, read in the same round trip as the user by name (a begin by username lists them next).
-        private (UserRecord User, List<CredentialRecordRow> Credentials)? _prefetchedCredentials;
 
         /// <summary>Whether this step's provider sends several statements in one round trip.</summary>
         private bool Batches => connection.CanCreateBatch;
@@ -91,35 +89,6 @@ public abstract partial class SqlPasskeyStore
             var users = await ReadAsync(reader, 1, store.Rows.User, ct).ConfigureAwait(false);
             _prefetchedUser = users.Count == 0 ? null : users[0];
             return credentials.Count == 0 ? null : credentials[0];
-        }
-
-        /// <summary>
-        /// The user by name and, in the same round trip, their credentials (kept for
-        /// <see cref="ListCredentialsAsync"/> until the step writes): a begin by username lists them next.
-        /// </summary>
-        private async Task<UserRecord?> GetUserByNameAndCredentialsAsync(string tenantId, string nameKey, CancellationToken ct)
-        {
-            (string, object?)[] parameters = [("@t", tenantId), ("@k", nameKey)];
-            var skip = _queued.Count(s => s.ReturnsRows);
-            await using var batch = TakeBatch(
-            [
-                new StepStatement(GetUserByNameSql, parameters, ReturnsRows: true),
-                new StepStatement($"SELECT {CredentialReadColumns} FROM credentials WHERE tenant_id = @t AND user_id = " +
-                    "(SELECT id FROM users WHERE tenant_id = @t AND name_key = @k) ORDER BY created_at, id", parameters, ReturnsRows: true),
-            ]);
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var users = await ReadAsync(reader, skip, store.Rows.User, ct).ConfigureAwait(false);
-            var credentials = await ReadAsync(reader, 1, store.Rows.Credential, ct).ConfigureAwait(false);
-            _prefetchedCredentials = users.Count == 0 ? null : (users[0], credentials);
-            return users.Count == 0 ? null : users[0];
-        }
-
-        /// <summary>The prefetched credentials when they are the ones asked for (then forgotten), else null.</summary>
-        private List<CredentialRecordRow>? TakePrefetchedCredentials(string tenantId, string userId)
-        {
-            var prefetched = _prefetchedCredentials;
-            _prefetchedCredentials = null;
-            return prefetched is { } p && p.User.TenantId == tenantId && p.User.Id == userId ? p.Credentials : null;
         }
 
         /// <summary>The prefetched user when it is the one asked for (then forgotten), else null.</summary>
