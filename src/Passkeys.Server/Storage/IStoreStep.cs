@@ -43,11 +43,8 @@ public interface IStoreStep : IAsyncDisposable
     Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.AddCredentialAsync"/>; roll back on any result but <see cref="AddCredentialResult.Added"/>.</summary>
     Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default);
-    /// <summary>
-    /// See <see cref="IPasskeyStore.RecordCredentialUseAsync"/>; no result: where the database takes
-    /// several statements at once, the update is sent with the step's next statement or its commit.
-    /// </summary>
-    Task RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
+    /// <summary>See <see cref="IPasskeyStore.RecordCredentialUseAsync"/>.</summary>
+    Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
         CancellationToken cancellationToken = default);
     /// <summary>
     /// Suspends an active credential and revokes its sessions (false when it is unknown or already
@@ -106,13 +103,12 @@ public interface IStoreStep : IAsyncDisposable
     /// <summary>Writes a begun ceremony's funnel row (docs/analytics.md), in the step's transaction.</summary>
     Task RecordCeremonyBegunAsync(CeremonyOutcomeRecord outcome, CancellationToken cancellationToken = default);
     /// <summary>
-    /// Sets the server outcome of a ceremony's funnel row, in the step's transaction; changes nothing
-    /// when the row is unknown or already has an outcome other than abandoned (the first answer
-    /// stands; a late answer to an abandoned ceremony replaces the abandonment, so it is counted the
-    /// same whether or not the purge got there first). No result: where the database takes several
-    /// statements at once, it is sent with the step's next statement or its commit.
+    /// Sets the server outcome of a ceremony's funnel row, in the step's transaction; false when the
+    /// row is unknown or already has an outcome other than abandoned (the first answer stands; a late
+    /// answer to an abandoned ceremony replaces the abandonment, so it is counted the same whether or
+    /// not the purge got there first).
     /// </summary>
-    Task RecordCeremonyFinishedAsync(string tenantId, string ceremonyId, CeremonyFinish finish, CancellationToken cancellationToken = default);
+    Task<bool> RecordCeremonyFinishedAsync(string tenantId, string ceremonyId, CeremonyFinish finish, CancellationToken cancellationToken = default);
 
     /// <summary>Commits the writes so far (nothing to do when there were none).</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);

@@ -44,14 +44,6 @@ public abstract partial class SqlPasskeyStore
         return true;
     }
 
-    /// <summary>The session's row and its refresh token's row, in this order.</summary>
-    private static StepStatement[] SessionInserts(SessionRecord session, byte[] refreshTokenHash) =>
-    [
-        new($"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})", SessionRows.Parameters(session)),
-        new("INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)",
-            [("@h", refreshTokenHash), ("@t", session.TenantId), ("@s", session.Id), ("@at", session.CreatedAt)]),
-    ];
-
     /// <summary>
     /// The inserts of <see cref="CreateSessionAsync(SessionRecord, byte[], CancellationToken)"/> inside
     /// <paramref name="tx"/>; false when a foreign key refused them (the caller must then roll back).
@@ -61,10 +53,10 @@ public abstract partial class SqlPasskeyStore
     {
         try
         {
-            foreach (var insert in SessionInserts(session, refreshTokenHash))
-            {
-                await ExecuteAsync(connection, tx, insert.Sql, cancellationToken, insert.Parameters).ConfigureAwait(false);
-            }
+            await ExecuteAsync(connection, tx, $"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})", cancellationToken,
+                SessionRows.Parameters(session)).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
+                ("@h", refreshTokenHash), ("@t", session.TenantId), ("@s", session.Id), ("@at", session.CreatedAt)).ConfigureAwait(false);
             return true;
         }
         catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)

@@ -45,29 +45,16 @@ public abstract partial class SqlPasskeyStore
 
         private SqlPasskeyStore Store => store;
 
-        // Queued writes (SqlPasskeyStore.StepBatch.cs) ride along with a read, so it sees them.
         private async Task<T?> SingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
             where T : class
         {
-            var rows = await QueryAfterQueuedAsync(sql, map, ct, parameters).ConfigureAwait(false);
+            var rows = await store.QueryAsync(connection, _tx, sql, map, ct, parameters).ConfigureAwait(false);
             return rows.Count == 0 ? null : rows[0];
         }
 
-        /// <summary>
-        /// The step's transaction for a write that runs on the connection now: the queued writes are
-        /// sent first (SqlPasskeyStore.StepBatch.cs), so statements reach the database in order.
-        /// </summary>
+        /// <summary>The step's transaction, begun on first use: the write gate first, then BEGIN (SQLite: IMMEDIATE).</summary>
         private async Task<DbTransaction> WriteAsync(CancellationToken ct)
         {
-            var tx = await BeginWriteAsync(ct).ConfigureAwait(false);
-            await FlushAsync(ct).ConfigureAwait(false);
-            return tx;
-        }
-
-        /// <summary>The step's transaction, begun on first use: the write gate first, then BEGIN (SQLite: IMMEDIATE).</summary>
-        private async Task<DbTransaction> BeginWriteAsync(CancellationToken ct)
-        {
-            _prefetchedUser = null; // a write may change it
             if (_tx is not null)
             {
                 return _tx;
@@ -101,27 +88,19 @@ public abstract partial class SqlPasskeyStore
         public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.GetCredential");
-            if (Batches)
-            {
-                return await GetCredentialAndUserAsync(tenantId, credentialId, cancellationToken).ConfigureAwait(false);
-            }
             return await SingleAsync(GetCredentialSql, store.Rows.Credential, cancellationToken, ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
         }
 
         public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.ListCredentials");
-            return await QueryAfterQueuedAsync(ListCredentialsSql, store.Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId))
+            return await store.QueryAsync(connection, _tx, ListCredentialsSql, store.Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId))
                 .ConfigureAwait(false);
         }
 
         public async Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.GetUser");
-            if (TakePrefetchedUser(tenantId, userId) is { } prefetched)
-            {
-                return prefetched;
-            }
             return await SingleAsync(GetUserSql, store.Rows.User, cancellationToken, ("@t", tenantId), ("@id", userId)).ConfigureAwait(false);
         }
 
@@ -135,13 +114,14 @@ public abstract partial class SqlPasskeyStore
         {
             ArgumentNullException.ThrowIfNull(ceremony);
             using var _ = store.Measure("Step.SaveCeremony");
-            await QueueAsync(new StepStatement(SaveCeremonySql, StoreParameters.Ceremony(ceremony)), cancellationToken).ConfigureAwait(false);
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            await store.ExecuteAsync(connection, tx, SaveCeremonySql, cancellationToken, StoreParameters.Ceremony(ceremony)).ConfigureAwait(false);
         }
 
         public async Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.ConsumeCeremony");
-            await BeginWriteAsync(cancellationToken).ConfigureAwait(false); // queued writes ride along with the DELETE
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
             // As in IPasskeyStore.ConsumeCeremonyAsync: PostgreSQL makes a second DELETE of the row
             // wait for the first transaction and then find nothing; SQLite has one writer at a time.
             return await SingleAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id AND kind = @k RETURNING {CeremonyColumns}",
@@ -156,13 +136,13 @@ public abstract partial class SqlPasskeyStore
             return await store.AddCredentialAsync(connection, tx, credential, newUser, cancellationToken).ConfigureAwait(false);
         }
 
-        public async Task RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
+        public async Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
             CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.RecordCredentialUse");
-            // Queued: its row lock is then taken in the same round trip as the step's next statement and held until commit.
-            await QueueAsync(new StepStatement(RecordCredentialUseSql, [("@sc", signCount), ("@bs", backupState),
-                ("@uv", uvInitialized), ("@at", usedAt), ("@id", credentialId), ("@t", tenantId)]), cancellationToken).ConfigureAwait(false);
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return await store.ExecuteAsync(connection, tx, RecordCredentialUseSql, cancellationToken, ("@sc", signCount), ("@bs", backupState),
+                ("@uv", uvInitialized), ("@at", usedAt), ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
         }
 
         public async Task<bool> SuspendCredentialAsync(string tenantId, byte[] credentialId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
@@ -191,20 +171,6 @@ public abstract partial class SqlPasskeyStore
         {
             ArgumentNullException.ThrowIfNull(session);
             using var _ = store.Measure("Step.CreateSession");
-            if (Batches)
-            {
-                await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    // The queued writes and both inserts in one round trip; only the inserts can break a foreign key.
-                    await ExecuteAfterQueuedAsync(SessionInserts(session, refreshTokenHash), cancellationToken).ConfigureAwait(false);
-                    return true;
-                }
-                catch (DbException e) when (store.ViolationOf(e) == ConstraintViolation.ForeignKey)
-                {
-                    return false;
-                }
-            }
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
             return await store.CreateSessionAsync(connection, tx, session, refreshTokenHash, cancellationToken).ConfigureAwait(false);
         }
@@ -213,12 +179,6 @@ public abstract partial class SqlPasskeyStore
         {
             ArgumentNullException.ThrowIfNull(auditEvent);
             using var _ = store.Measure("Step.AppendAuditEvent");
-            // One statement (row, webhook deliveries, outbox signal) where the database can: queued with the rest.
-            if (Batches && store.AuditStatement(auditEvent) is { } statement)
-            {
-                await QueueAsync(statement, cancellationToken).ConfigureAwait(false);
-                return;
-            }
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
             await store.WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
         }
@@ -232,16 +192,7 @@ public abstract partial class SqlPasskeyStore
             using var _ = store.Measure("Step.Commit");
             try
             {
-                if (_queued.Count > 0)
-                {
-                    // The queued writes and the COMMIT in one round trip; a failing write skips the COMMIT
-                    // and the transaction is rolled back below (disposing an uncompleted one).
-                    await ExecuteAfterQueuedAsync([new StepStatement("COMMIT", [])], cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await _tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -263,7 +214,6 @@ public abstract partial class SqlPasskeyStore
                 return;
             }
             _announcements.Clear();
-            _queued.Clear();
             try
             {
                 await _tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -278,8 +228,6 @@ public abstract partial class SqlPasskeyStore
         {
             var tx = _tx;
             _tx = null;
-            _queued.Clear();
-            _prefetchedUser = null;
             try
             {
                 if (tx is not null)

@@ -39,13 +39,6 @@ public abstract partial class SqlPasskeyStore
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// <see cref="WriteAuditEventAsync"/> as one statement that needs no answer (the row, its webhook
-    /// deliveries and the outbox signal), so that a step can send it with its other writes; null
-    /// where the database cannot (then <see cref="WriteAuditEventAsync"/>, one statement at a time).
-    /// </summary>
-    private protected virtual StepStatement? AuditStatement(AuditEventRecord auditEvent) => null;
-
     /// <summary>Enqueues the deliveries of a just-written audit event (with its id) in the same transaction.</summary>
     private async Task EnqueueWebhookDeliveriesAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(T0.AddMinutes(2), row.LastUsedAt);
         await using (var step = await Store.BeginStepAsync())
         {
-            await step.RecordCredentialUseAsync("t1", [1], 3, true, true, T0.AddMinutes(3));
+            Assert.True(await step.RecordCredentialUseAsync("t1", [1], 3, true, true, T0.AddMinutes(3)));
             await step.CommitAsync();
         }
         Assert.Equal(9, (await Store.GetCredentialAsync("t1", [1]))!.SignCount);

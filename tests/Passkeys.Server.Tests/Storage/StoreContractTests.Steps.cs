@@ -18,7 +18,7 @@ public abstract partial class StoreContractTests
             Assert.NotNull(await step.GetCeremonyAsync("t1", "c1"));
             Assert.NotNull(await step.GetCredentialAsync("t1", [1]));
             Assert.NotNull(await step.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.Authentication));
-            await step.RecordCredentialUseAsync("t1", [1], 5, true, true, T0.AddMinutes(1));
+            Assert.True(await step.RecordCredentialUseAsync("t1", [1], 5, true, true, T0.AddMinutes(1)));
             Assert.True(await step.CreateSessionAsync(Session("t1", "s1", "u1", [1]), Hash(1)));
             await step.AppendAuditEventAsync(Event("succeeded"));
             // Inside the step its own writes are visible to its reads.
@@ -46,7 +46,7 @@ public abstract partial class StoreContractTests
 
         await using (var step = await Store.BeginStepAsync())
         {
-            await step.RecordCredentialUseAsync("t1", [1], 9, true, true, T0.AddMinutes(1));
+            Assert.True(await step.RecordCredentialUseAsync("t1", [1], 9, true, true, T0.AddMinutes(1)));
             await step.RollbackAsync();
             // The failure path: after a rollback the step writes again, in a new transaction.
             Assert.NotNull(await step.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.Authentication));
