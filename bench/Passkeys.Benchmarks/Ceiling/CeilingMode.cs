@@ -16,7 +16,11 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// database this run may fill), <c>--server-dll PATH</c> (default: the Release build of
 /// src/Passkeys.Server; give another build to measure "before"), <c>--rounds N</c> (default 2),
 /// <c>--duration 8s</c>, <c>--warmup 2s</c> (per run), <c>--prewarm 6s</c> (once per side and mix, unmeasured), <c>--users N</c> (registered before sign-ins, default 64),
-/// <c>--concurrency 1,16,64</c>, <c>--mixes signin,register</c>.
+/// <c>--concurrency 1,16,64</c>, <c>--mixes signin,register</c>. With PostgreSQL: <c>--nodes 2</c> runs
+/// two server processes on the one database and splits each load between them (half the users and
+/// half the concurrency each, run at the same time; throughput added, CPU per ceremony over both);
+/// <c>--postgres-data DIR</c> (the cluster's data folder) also prints the database's CPU per
+/// ceremony: the postmaster named in DIR/postmaster.pid and its child processes, read from /proc.
 /// </remarks>
 internal static class CeilingMode
 {
@@ -35,7 +39,7 @@ internal static class CeilingMode
         }
     }
 
-    private sealed record Pair(string Mix, int Concurrency, int Round, double Server, double Ceiling, double ServerCpuMs, double CeilingCpuMs);
+    private sealed record Pair(string Mix, int Concurrency, int Round, double Server, double Ceiling, double ServerCpuMs, double CeilingCpuMs, double DbCpuMs);
 
     private static async Task<int> RunAsync(string[] args)
     {
@@ -60,19 +64,36 @@ internal static class CeilingMode
         var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
         var levels = (Option(args, "--concurrency") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var mixes = (Option(args, "--mixes") ?? "signin,register").Split(',');
+        var nodes = int.Parse(Option(args, "--nodes") ?? "1", CultureInfo.InvariantCulture);
+        if (nodes is < 1 or > 2 || (nodes == 2 && store != "postgres"))
+        {
+            throw new ArgumentException("--nodes must be 1, or 2 with --store postgres (two servers on one database)");
+        }
+        var database = Option(args, "--postgres-data") is { } data ? new PostgresCpu(data) : null;
 
         var folder = Path.Combine(Path.GetTempPath(), "passkeys-bench-ceiling-" + Guid.NewGuid().ToString("N"));
         // The ceiling app runs with the GC the server ships with (ASP.NET Core's defaults: server GC, concurrent).
         var webGc = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" };
-        using var server = await ChildServer.StartAsync("server", serverDll,
+        string[] serverArgs =
         [
             "--Passkeys:DataDirectory=" + folder, "--Passkeys:AdminKey=" + AdminKey, "--Passkeys:Store=" + store,
             .. connection is null ? Array.Empty<string>() : ["--Passkeys:ConnectionString=" + connection],
             "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:CeremonyPerAddress=1000000000", "--Passkeys:RateLimits:CeremonyPerTenant=1000000000",
             "--Logging:LogLevel:Default=Warning",
-        ], new Dictionary<string, string>());
+        ];
+        // Two nodes must decrypt each other's signing keys: one key-encryption key for both (from the
+        // environment: the server takes no secrets on its command line).
+        var serverEnvironment = nodes == 1 ? new Dictionary<string, string>() : new Dictionary<string, string>
+        {
+            ["Passkeys__KeyProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+        using var server = await ChildServer.StartAsync("server", serverDll, serverArgs, serverEnvironment);
+        // The second node: its own process and data folder on the same database (PostgreSQL only).
+        using var second = nodes == 2
+            ? await ChildServer.StartAsync("server-2", serverDll, [.. serverArgs, "--Passkeys:DataDirectory=" + folder + "-2"], serverEnvironment)
+            : null;
         using var ceiling = await ChildServer.StartAsync("ceiling", typeof(CeilingMode).Assembly.Location, ["serve-ceiling"], webGc);
-        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; store {store}; server {serverDll}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; store {store}; server {serverDll}{(nodes == 2 ? " (2 nodes)" : "")}");
         Console.WriteLine($"rounds {rounds} x {duration.TotalSeconds:0.#} s measured (+{warmup.TotalSeconds:0.#} s warm-up) per side, {users} users");
         var pairs = new List<Pair>();
         try
@@ -84,6 +105,10 @@ internal static class CeilingMode
                 foreach (var mix in mixes)
                 {
                     await MeasureAsync(target, mix, 16, users, prewarm, TimeSpan.Zero);
+                    if (target == server && second is not null)
+                    {
+                        await MeasureAsync(second, mix, 16, users, prewarm, TimeSpan.Zero);
+                    }
                 }
             }
             foreach (var mix in mixes)
@@ -95,13 +120,34 @@ internal static class CeilingMode
                         // Alternate who goes first, so a drift in the machine's load hits both sides alike.
                         var order = round % 2 == 1 ? new[] { server, ceiling } : [ceiling, server];
                         var results = new Dictionary<string, (double Throughput, double CpuMs)>();
+                        var dbCpuMs = double.NaN;
                         foreach (var target in order)
                         {
-                            results[target.Name] = await MeasureAsync(target, mix, c, users, duration, warmup);
+                            if (target != server)
+                            {
+                                results[target.Name] = await MeasureAsync(target, mix, c, users, duration, warmup);
+                                continue;
+                            }
+                            // The database's CPU from the (first) measured phase's start to the end of the load.
+                            TimeSpan? dbStart = null;
+                            void Measuring()
+                            {
+                                lock (results)
+                                {
+                                    dbStart ??= database?.Total;
+                                }
+                            }
+                            results[target.Name] = second is null
+                                ? await MeasureAsync(target, mix, c, users, duration, warmup, Measuring)
+                                : await MeasureNodesAsync(server, second, mix, c, users, duration, warmup, Measuring);
+                            if (database is not null && dbStart is not null)
+                            {
+                                dbCpuMs = (database.Total - dbStart.Value).TotalMilliseconds / (results[target.Name].Throughput * duration.TotalSeconds);
+                            }
                         }
-                        var pair = new Pair(mix, c, round, results["server"].Throughput, results["ceiling"].Throughput, results["server"].CpuMs, results["ceiling"].CpuMs);
+                        var pair = new Pair(mix, c, round, results["server"].Throughput, results["ceiling"].Throughput, results["server"].CpuMs, results["ceiling"].CpuMs, dbCpuMs);
                         pairs.Add(pair);
-                        Console.Error.WriteLine(Invariant($"  {mix} c={c} round {round}: server {pair.Server:0}/s ({pair.ServerCpuMs:0.00} ms CPU), ceiling {pair.Ceiling:0}/s ({pair.CeilingCpuMs:0.00} ms CPU), ratio {pair.Server / pair.Ceiling:0.00}"));
+                        Console.Error.WriteLine(Invariant($"  {mix} c={c} round {round}: server {pair.Server:0}/s ({pair.ServerCpuMs:0.00} ms CPU), ceiling {pair.Ceiling:0}/s ({pair.CeilingCpuMs:0.00} ms CPU), ratio {pair.Server / pair.Ceiling:0.00}{(database is null ? "" : Invariant($", database {dbCpuMs:0.00} ms CPU"))}"));
                     }
                 }
             }
@@ -111,20 +157,24 @@ internal static class CeilingMode
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
         server.Dispose();
+        second?.Dispose();
+        try { Directory.Delete(folder + "-2", true); } catch (DirectoryNotFoundException) { } catch (IOException) { } catch (UnauthorizedAccessException) { }
         try { Directory.Delete(folder, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 
         Console.WriteLine();
         Console.WriteLine($"store {store}: ceremonies/s (median of rounds), paired ratio server/ceiling (median of the rounds' ratios), server CPU per ceremony");
-        Console.WriteLine("mix       users  server/s  ceiling/s  ratio   server CPU ms  ceiling CPU ms");
+        Console.WriteLine("mix       users  server/s  ceiling/s  ratio   server CPU ms  ceiling CPU ms" + (database is null ? "" : "  database CPU ms"));
         foreach (var g in pairs.GroupBy(p => (p.Mix, p.Concurrency)))
         {
-            Console.WriteLine(Invariant($"{g.Key.Mix,-9} {g.Key.Concurrency,5} {Median(g.Select(p => p.Server)),9:0} {Median(g.Select(p => p.Ceiling)),10:0} {Median(g.Select(p => p.Server / p.Ceiling)),6:0.00} {Median(g.Select(p => p.ServerCpuMs)),15:0.000} {Median(g.Select(p => p.CeilingCpuMs)),15:0.000}"));
+            Console.WriteLine(Invariant($"{g.Key.Mix,-9} {g.Key.Concurrency,5} {Median(g.Select(p => p.Server)),9:0} {Median(g.Select(p => p.Ceiling)),10:0} {Median(g.Select(p => p.Server / p.Ceiling)),6:0.00} {Median(g.Select(p => p.ServerCpuMs)),15:0.000} {Median(g.Select(p => p.CeilingCpuMs)),15:0.000}")
+                + (database is null ? "" : Invariant($" {Median(g.Select(p => p.DbCpuMs)),16:0.000}")));
         }
         return 0;
     }
 
     /// <summary>One load run against <paramref name="target"/>; the throughput and the target's CPU ms per successful ceremony in the measured phase.</summary>
-    internal static async Task<(double Throughput, double CpuMs)> MeasureAsync(ChildServer target, string mix, int concurrency, int users, TimeSpan duration, TimeSpan warmup)
+    internal static async Task<(double Throughput, double CpuMs)> MeasureAsync(ChildServer target, string mix, int concurrency, int users, TimeSpan duration, TimeSpan warmup,
+        Action? measuring = null)
     {
         var options = new LoadOptions
         {
@@ -141,7 +191,7 @@ internal static class CeilingMode
         {
             throw new ArgumentException(problems[0]);
         }
-        var marker = new MeasuredPhase(target);
+        var marker = new MeasuredPhase(target, measuring);
         var report = await new LoadEngine(options, marker).RunAsync(CancellationToken.None);
         var cpu = target.Cpu - marker.CpuAtStart;
         if (report.Aborted is not null || report.Succeeded == 0)
@@ -156,8 +206,23 @@ internal static class CeilingMode
         return (report.Throughput, cpu.TotalMilliseconds / report.Succeeded);
     }
 
+    /// <summary>
+    /// One load split over two nodes at once: half the concurrency (and users) each, the throughputs
+    /// added, the CPU per ceremony of both processes together.
+    /// </summary>
+    private static async Task<(double Throughput, double CpuMs)> MeasureNodesAsync(ChildServer first, ChildServer second, string mix, int concurrency, int users,
+        TimeSpan duration, TimeSpan warmup, Action? measuring)
+    {
+        var half = Math.Max(1, concurrency / 2);
+        var runs = await Task.WhenAll(
+            MeasureAsync(first, mix, half, Math.Max(1, users / 2), duration, warmup, measuring),
+            MeasureAsync(second, mix, Math.Max(1, concurrency - half), Math.Max(1, users - (users / 2)), duration, warmup, measuring));
+        var throughput = runs[0].Throughput + runs[1].Throughput;
+        return (throughput, ((runs[0].CpuMs * runs[0].Throughput) + (runs[1].CpuMs * runs[1].Throughput)) / throughput);
+    }
+
     // The engine announces its measured phase on the progress writer: the target's CPU is read there.
-    private sealed class MeasuredPhase(ChildServer target) : TextWriter
+    private sealed class MeasuredPhase(ChildServer target, Action? measuring) : TextWriter
     {
         public TimeSpan CpuAtStart { get; private set; }
 
@@ -168,6 +233,7 @@ internal static class CeilingMode
             if (value?.StartsWith("measuring:", StringComparison.Ordinal) == true)
             {
                 CpuAtStart = target.Cpu;
+                measuring?.Invoke();
             }
         }
     }
