@@ -23,9 +23,11 @@ function render(hasPasskeys) {
   section.hidden = !hasPasskeys && n === 0;
   status.textContent = n === 0
     ? 'You have no unused recovery codes.'
-    : `You have ${plural(n, 'unused recovery code')}, made ${new Date(current.generatedAt).toLocaleDateString()}.`;
+    : `You have ${plural(n, 'unused recovery code')}, made ${new Date(current.generatedAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}.`;
   status.dataset.remaining = String(n);
   generate.textContent = n === 0 ? 'Generate recovery codes' : 'Replace with new codes…';
+  // While a new set is on screen (save it) or the replace question is open (answer it), not again.
+  generate.hidden = !box.hidden || !confirmBox.hidden;
 }
 
 /** Reads the count from the backend and shows it; returns it. */
@@ -55,6 +57,7 @@ export async function makeCodes() {
     document.getElementById('codes-copy').focus();
   } catch (e) {
     confirmBox.hidden = true;
+    generate.hidden = false;
     message.textContent = e.message;
   }
 }
@@ -73,11 +76,13 @@ generate.addEventListener('click', () => {
   document.getElementById('codes-confirm-text').textContent =
     `Replace your ${plural(current.remaining, 'unused code')}? The old codes stop working at once, so throw away any copy you kept.`;
   confirmBox.hidden = false;
+  generate.hidden = true;
   document.getElementById('codes-keep').focus();
 });
 document.getElementById('codes-replace').addEventListener('click', () => makeCodes());
 document.getElementById('codes-keep').addEventListener('click', () => {
   confirmBox.hidden = true;
+  generate.hidden = false;
   generate.focus();
 });
 document.getElementById('codes-copy').addEventListener('click', async () => {
