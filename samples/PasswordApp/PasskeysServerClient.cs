@@ -82,6 +82,12 @@ public sealed record ServerAnswer(int Status, JsonNode? Body, TimeSpan? RetryAft
     /// <summary>The server's stable error number (<c>code</c> of its problem document), if it refused with one.</summary>
     public int? ErrorCode => Body?["code"] is JsonValue value && value.TryGetValue<int>(out var code) ? code : null;
 
+    /// <summary>
+    /// 404 UserNotFound (1010): the server learns of a user with their first passkey. Not any 404: an
+    /// unknown tenant (1008, a wrong <c>PasswordApp:Tenant</c>) must show as the error it is, not as "no passkeys".
+    /// </summary>
+    public bool IsUnknownUser => Status == 404 && ErrorCode == 1010;
+
     public bool Ok => Status is >= 200 and < 300;
 
     public static ServerAnswer Unreachable(string why) => new(502, new JsonObject

@@ -22,7 +22,7 @@ public static class RecoveryCodeEndpoints
             }
             var status = await server.RecoveryCodeStatusAsync(user.Id);
             // The server learns of a user with their first passkey: before that there are no codes.
-            if (status.Status == 404)
+            if (status.IsUnknownUser)
             {
                 return Results.Json(new { remaining = 0, generatedAt = (string?)null });
             }
@@ -37,7 +37,7 @@ public static class RecoveryCodeEndpoints
             }
             var made = await server.NewRecoveryCodesAsync(user.Id);
             // Codes bring back a lost passkey; without a passkey, the password is the way in.
-            if (made.Status == 404)
+            if (made.IsUnknownUser)
             {
                 return AccountEndpoints.Problem(409, "Create a passkey first: recovery codes are for when you lose your passkeys.");
             }

@@ -85,6 +85,23 @@ public sealed class PasswordAppApiTests
         // Codes bring back a lost passkey; without one, the password is the way in.
         await AssertRefusedAsync(await http.PostAsync("/api/recovery-codes", null), HttpStatusCode.Conflict,
             "Create a passkey first: recovery codes are for when you lose your passkeys.");
+        var passkeys = JsonNode.Parse(await http.GetStringAsync("/api/passkeys"))!;
+        Assert.Empty(passkeys["credentials"]!.AsArray());
+
+        // Only an unknown user means "nothing yet": an app set up with a tenant the server does not
+        // have shows that error, never an empty list or "no codes".
+        await using var misconfigured = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), server.Origin, apiKey, "--PasswordApp:Tenant=no-such-tenant");
+        using var other = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{misconfigured.Port}") };
+        other.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
+        using (var signedUp = await other.PostAsJsonAsync("/api/sign-up", new { name = "dee", password = "long enough" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedUp.StatusCode);
+        }
+        foreach (var refused in new[] { await other.GetAsync("/api/passkeys"), await other.GetAsync("/api/recovery-codes"), await other.PostAsync("/api/recovery-codes", null) })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal(1008, (int)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["code"]!);
+        }
     }
 
     [Fact]
