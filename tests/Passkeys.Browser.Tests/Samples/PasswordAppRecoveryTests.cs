@@ -79,9 +79,16 @@ public sealed class PasswordAppRecoveryTests(BrowserFixture fixture)
             await Assertions.Expect(message).ToHaveTextAsync(WrongOrUsed);
             Assert.Empty(await phone.CredentialsAsync());
 
-            // A right one (typed in lower case, as people do): a new passkey on this device, signed in.
+            // A right one (typed in lower case, as people do) whose passkey the device then fails to make
+            // (the user is not verified): the page keeps the grant, so trying again needs no other code.
+            await phone.SetUserVerifiedAsync(false);
             await page.Locator("#recover-code").FillAsync(codes[0].ToLowerInvariant());
             await recover.ClickAsync();
+            await Assertions.Expect(message).ToContainTextAsync("Your recovery code was accepted, but no passkey was created:");
+            Assert.Empty(await phone.CredentialsAsync());
+            await phone.SetUserVerifiedAsync(true);
+            // Then it works: a new passkey on this device, signed in.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create the new passkey" }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(app.Origin + "/account.html");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Alice Liddell" })).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("You are back in with a new passkey.");
