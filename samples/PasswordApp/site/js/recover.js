@@ -73,9 +73,16 @@ export function setUpRecovery({ client, server, tenant, signedIn, afterFailure }
       message.textContent = 'Enter your name and one of your recovery codes.';
       return;
     }
+    if (pending && Date.parse(pending.expiresAt) <= Date.now()) {
+      // Redeeming the same code again would only say "used": it was, for the grant that ran out.
+      pending = null;
+      submit.textContent = 'Recover with a new passkey';
+      message.textContent = 'That recovery took too long and has expired. Enter another of your recovery codes.';
+      return;
+    }
     submit.disabled = true;
     try {
-      if (pending?.username !== username || pending.code !== code || Date.parse(pending.expiresAt) <= Date.now()) {
+      if (pending?.username !== username || pending.code !== code) {
         const { recoveryGrant, expiresAt } = await redeem(server, tenant, username, code);
         pending = { username, code, recoveryGrant, expiresAt };
       }
