@@ -83,7 +83,7 @@ public static class PasskeyEndpoints
             }
             var listed = await server.ListCredentialsAsync(user.Id);
             // The server learns of a user with their first passkey: before that, the list is empty.
-            if (listed.Status == 404)
+            if (listed.IsUnknownUser)
             {
                 return Results.Json(new { credentials = Array.Empty<object>() });
             }

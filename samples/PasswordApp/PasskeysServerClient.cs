@@ -40,6 +40,14 @@ public sealed class PasskeysServerClient(HttpClient http, IOptions<PasswordAppOp
     public Task<ServerAnswer> DeleteCredentialAsync(string userId, string credentialId) =>
         SendAsync(HttpMethod.Delete, $"/users/{Uri.EscapeDataString(userId)}/credentials/{Uri.EscapeDataString(credentialId)}", null);
 
+    /// <summary>How many of the user's recovery codes are unused (404 while the server does not know the user).</summary>
+    public Task<ServerAnswer> RecoveryCodeStatusAsync(string userId) =>
+        SendAsync(HttpMethod.Get, $"/users/{Uri.EscapeDataString(userId)}/recovery-codes", null);
+
+    /// <summary>A new set of recovery codes, replacing the old one; the codes are in this answer only.</summary>
+    public Task<ServerAnswer> NewRecoveryCodesAsync(string userId) =>
+        SendAsync(HttpMethod.Post, $"/users/{Uri.EscapeDataString(userId)}/recovery-codes", new JsonObject());
+
     /// <summary>Ends a session the passkey server opened for a ceremony (this app keeps its own cookie session instead).</summary>
     public Task<ServerAnswer> EndSessionAsync(string userId, string sessionId) =>
         SendAsync(HttpMethod.Delete, $"/users/{Uri.EscapeDataString(userId)}/sessions/{Uri.EscapeDataString(sessionId)}", null);
@@ -57,7 +65,8 @@ public sealed class PasskeysServerClient(HttpClient http, IOptions<PasswordAppOp
             using var response = await http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             var json = text.Length == 0 ? null : JsonNode.Parse(text);
-            return new ServerAnswer((int)response.StatusCode, json);
+            // Retry-After (seconds) on a 429, so the app can say when to try again.
+            return new ServerAnswer((int)response.StatusCode, json, response.Headers.RetryAfter?.Delta);
         }
         catch (HttpRequestException e)
         {
@@ -68,8 +77,17 @@ public sealed class PasskeysServerClient(HttpClient http, IOptions<PasswordAppOp
 }
 
 /// <summary>The server's status and JSON body (a problem document when it refused).</summary>
-public sealed record ServerAnswer(int Status, JsonNode? Body)
+public sealed record ServerAnswer(int Status, JsonNode? Body, TimeSpan? RetryAfter = null)
 {
+    /// <summary>The server's stable error number (<c>code</c> of its problem document), if it refused with one.</summary>
+    public int? ErrorCode => Body?["code"] is JsonValue value && value.TryGetValue<int>(out var code) ? code : null;
+
+    /// <summary>
+    /// 404 UserNotFound (1010): the server learns of a user with their first passkey. Not any 404: an
+    /// unknown tenant (1008, a wrong <c>PasswordApp:Tenant</c>) must show as the error it is, not as "no passkeys".
+    /// </summary>
+    public bool IsUnknownUser => Status == 404 && ErrorCode == 1010;
+
     public bool Ok => Status is >= 200 and < 300;
 
     public static ServerAnswer Unreachable(string why) => new(502, new JsonObject

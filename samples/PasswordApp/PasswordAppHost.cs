@@ -89,6 +89,7 @@ public static class PasswordAppHost
         app.UseAuthorization();
         AccountEndpoints.Map(app);
         PasskeyEndpoints.Map(app);
+        RecoveryCodeEndpoints.Map(app);
         return app;
     }
 

@@ -27,6 +27,9 @@ public sealed class TenantCorsPolicyProvider(TenantCache tenants) : ICorsPolicyP
             .WithOrigins([.. NativeApps.NativeAppRules.WebOrigins(tenant.Origins.Concat(tenant.RelatedOrigins))])
             .WithHeaders("Content-Type", "Authorization", "X-Api-Key")
             .WithMethods("GET", "POST", "PATCH", "DELETE")
+            // A page on the app's origin may read when to try again after a 429 (1014, 1032, 1033):
+            // Retry-After is not a CORS-safelisted response header, so without this it reads null.
+            .WithExposedHeaders("Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
             .Build();
     }

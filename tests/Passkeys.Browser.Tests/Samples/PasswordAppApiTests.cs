@@ -59,6 +59,49 @@ public sealed class PasswordAppApiTests
         await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/begin", new { mediation = "modal" }), HttpStatusCode.BadGateway, "The passkey server cannot be reached");
         await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/begin", new { mediation = "loud" }), HttpStatusCode.BadRequest, "mediation must be \"modal\" or \"conditional\".");
         await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/finish", new { ceremonyId = "x" }), HttpStatusCode.BadRequest, "Send the ceremonyId and the browser's response.");
+        await AssertRefusedAsync(await http.GetAsync("/api/recovery-codes"), HttpStatusCode.BadGateway, "The passkey server cannot be reached");
+        await AssertRefusedAsync(await http.PostAsync("/api/recovery-codes", null), HttpStatusCode.BadGateway, "The passkey server cannot be reached");
+    }
+
+    [Fact]
+    public async Task A_user_without_a_passkey_has_no_recovery_codes_and_is_told_to_create_a_passkey_first()
+    {
+        const string adminKey = "password-app-admin-key-0123456789abcdef";
+        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + adminKey);
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/api-keys", new { name = "password-app" });
+        var apiKey = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
+        await using var app = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), server.Origin, apiKey);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{app.Port}") };
+        http.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
+        using (var signedUp = await http.PostAsJsonAsync("/api/sign-up", new { name = "dee", password = "long enough" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedUp.StatusCode);
+        }
+        // The passkey server learns of the user with their first passkey: until then, none left and none made.
+        var status = JsonNode.Parse(await http.GetStringAsync("/api/recovery-codes"))!;
+        Assert.Equal((0, null), ((int)status["remaining"]!, (string?)status["generatedAt"]));
+        // Codes bring back a lost passkey; without one, the password is the way in.
+        await AssertRefusedAsync(await http.PostAsync("/api/recovery-codes", null), HttpStatusCode.Conflict,
+            "Create a passkey first: recovery codes are for when you lose your passkeys.");
+        var passkeys = JsonNode.Parse(await http.GetStringAsync("/api/passkeys"))!;
+        Assert.Empty(passkeys["credentials"]!.AsArray());
+
+        // Only an unknown user means "nothing yet": an app set up with a tenant the server does not
+        // have shows that error, never an empty list or "no codes".
+        await using var misconfigured = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), server.Origin, apiKey, "--PasswordApp:Tenant=no-such-tenant");
+        using var other = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{misconfigured.Port}") };
+        other.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
+        using (var signedUp = await other.PostAsJsonAsync("/api/sign-up", new { name = "dee", password = "long enough" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedUp.StatusCode);
+        }
+        foreach (var refused in new[] { await other.GetAsync("/api/passkeys"), await other.GetAsync("/api/recovery-codes"), await other.PostAsync("/api/recovery-codes", null) })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal(1008, (int)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["code"]!);
+        }
     }
 
     [Fact]
@@ -89,11 +132,14 @@ public sealed class PasswordAppApiTests
         await AssertRefusedAsync(await http.PostAsJsonAsync("/api/passkeys/begin", new { mediation = "modal" }), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
         await AssertRefusedAsync(await http.PostAsync("/api/sign-out", null), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
         await AssertRefusedAsync(await http.DeleteAsync("/api/passkeys/abc"), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
+        await AssertRefusedAsync(await http.PostAsync("/api/recovery-codes", null), HttpStatusCode.BadRequest, "Missing the X-Requested-With: fetch header.");
 
         using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
         anonymous.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/passkeys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/recovery-codes")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/recovery-codes", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/sign-in/passkey", null)).StatusCode);
         using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/sign-in/passkey");
         forged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJibyJ9.");

@@ -34,7 +34,8 @@ public sealed class PasswordAppRunner : IAsyncDisposable
         return folder;
     }
 
-    public static async Task<PasswordAppRunner> StartAsync(int port, string folder, string passkeysServer, string apiKey)
+    /// <param name="extraArgs">More settings, e.g. <c>--PasswordApp:Tenant=…</c>.</param>
+    public static async Task<PasswordAppRunner> StartAsync(int port, string folder, string passkeysServer, string apiKey, params string[] extraArgs)
     {
         var app = PasswordAppHost.Build(
         [
@@ -42,6 +43,7 @@ public sealed class PasswordAppRunner : IAsyncDisposable
             $"--PasswordApp:PasskeysServer={passkeysServer}",
             $"--PasswordApp:ApiKey={apiKey}",
             $"--PasswordApp:UsersFile={UsersFile(folder)}",
+            .. extraArgs,
         ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         return new PasswordAppRunner(app, port, folder);

@@ -225,6 +225,31 @@ public abstract class FailureTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_page_on_a_tenant_origin_can_read_when_to_retry_a_recovery()
+    {
+        await using var server = await StartServerAsync(null, "--Passkeys:Recovery:AttemptsPerAccount=1");
+        async Task<HttpResponseMessage> RedeemFromPageAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants/default/recovery/redeem")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { username = "x", code = "AAAA-AAAA-AAAA-AAAA" }),
+            };
+            request.Headers.Add("Origin", TestServer.Origin);
+            return await server.Http.SendAsync(request);
+        }
+        using (var first = await RedeemFromPageAsync())
+        {
+            await TestServer.ProblemAsync(first, 400, 1013);
+        }
+        using var exhausted = await RedeemFromPageAsync();
+        await TestServer.ProblemAsync(exhausted, 429, 1032);
+        Assert.True(exhausted.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        // Without this the browser hides Retry-After from the page, which then cannot say "try again in 15 minutes".
+        Assert.Equal(TestServer.Origin, exhausted.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("Retry-After", exhausted.Headers.GetValues("Access-Control-Expose-Headers").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)));
+    }
+
+    [StoreFact]
     public async Task Recovery_attempts_are_rate_limited_with_retry_after()
     {
         await using var server = await StartServerAsync(null, "--Passkeys:RateLimits:Enabled=true", "--Passkeys:RateLimits:RecoveryPerAddress=3");

@@ -1,4 +1,5 @@
 import { api, loadSdk } from './app.js';
+import { makeCodes, refreshCodes } from './recovery-codes.js';
 
 const message = document.getElementById('account-message');
 const list = document.getElementById('passkeys');
@@ -14,9 +15,11 @@ try {
 document.getElementById('hello').textContent = `Hello, ${me.displayName}`;
 const sdk = await loadSdk();
 
+/** Shows the passkeys and the recovery codes' count; returns how many passkeys there are. */
 async function showPasskeys() {
   const { credentials } = await api('GET', '/api/passkeys');
   document.getElementById('no-passkeys').hidden = credentials.length > 0;
+  await refreshCodes(credentials.length > 0).catch((e) => { message.textContent = e.message; });
   list.replaceChildren(...credentials.map((c) => {
     const item = document.createElement('li');
     const label = document.createElement('span');
@@ -37,6 +40,7 @@ async function showPasskeys() {
     item.append(label, rename, remove);
     return item;
   }));
+  return credentials.length;
 }
 
 /** Runs an action, shows its error (never one for a ceremony the page itself replaced), refreshes the list. */
@@ -55,6 +59,8 @@ async function createPasskey({ conditional = false } = {}) {
   const { ceremonyId, options } = await api('POST', '/api/passkeys/begin', { mediation: conditional ? 'conditional' : 'modal' });
   const response = await sdk.startRegistration({ optionsJSON: options, useAutoRegister: conditional });
   await api('POST', '/api/passkeys/finish', { ceremonyId, response });
+  // With a passkey comes a way back if it is lost: a first set of codes, shown at once.
+  if (await refreshCodes(true) === 0) await makeCodes();
 }
 
 document.getElementById('add-passkey').addEventListener('click', () => run(() => createPasskey()));
@@ -73,6 +79,11 @@ document.getElementById('offer-decline').addEventListener('click', async () => {
 });
 
 await showPasskeys();
+if (new URLSearchParams(location.search).get('recovered') === '1') {
+  history.replaceState(null, '', '/account.html');
+  document.getElementById('notice').textContent = 'You are back in with a new passkey. If your old passkey is lost for good, '
+    + 'delete it below. ' + document.getElementById('codes-status').textContent;
+}
 if (me.offer === 'modal') {
   dialog.showModal();
 } else if (me.offer === 'conditional' && await sdk.browserSupportsConditionalCreate()) {

@@ -1,8 +1,9 @@
 import { api, appConfig, loadSdk } from './app.js';
+import { setUpRecovery } from './recover.js';
 
 const signinMessage = document.getElementById('signin-message');
 const signupMessage = document.getElementById('signup-message');
-const toAccount = () => location.assign('/account.html');
+const toAccount = (destination = '/account.html') => location.assign(destination);
 
 document.getElementById('signin').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -40,7 +41,7 @@ const client = sdk.createPasskeysClient({ baseUrl: server, tenant });
 // Autofill and the button can both finish (the button's request replaces autofill's only while it is
 // pending): the first sign-in wins, so the page navigates once.
 let signingIn = false;
-const signedIn = async (result) => {
+const signedIn = async (result, destination) => {
   if (signingIn) {
     // The later one is not needed: end the passkey server's session it opened.
     client.revokeSession(result.refreshToken).catch(() => {});
@@ -53,13 +54,18 @@ const signedIn = async (result) => {
     signingIn = false;
     throw e;
   }
-  toAccount();
+  toAccount(destination);
 };
 const show = (e) => { if (!e.isAbort) signinMessage.textContent = e.message; };
 
 // Autofill: offered in the name field from page load; settles when the user picks a passkey.
-if (await sdk.browserSupportsWebAuthnAutofill()) {
-  client.signIn({ autofill: true }).then(signedIn).catch((e) => e.code !== 'cancelled' && show(e));
-}
+const supportsAutofill = await sdk.browserSupportsWebAuthnAutofill();
+const startAutofill = () => {
+  if (supportsAutofill) client.signIn({ autofill: true }).then((result) => signedIn(result)).catch((e) => e.code !== 'cancelled' && show(e));
+};
+startAutofill();
 // The button: a usernameless sign-in (it replaces the pending autofill request).
-document.getElementById('passkey').addEventListener('click', () => client.signIn().then(signedIn).catch(show));
+document.getElementById('passkey').addEventListener('click', () => client.signIn().then((result) => signedIn(result)).catch(show));
+// "Lost your passkey?": a recovery code, then a new passkey (it replaces the pending autofill request,
+// which starts again when recovery fails).
+setUpRecovery({ client, server, tenant, signedIn, afterFailure: startAutofill });
