@@ -107,8 +107,8 @@ public abstract partial class SqlPasskeyStore
         $"INSERT INTO credentials ({CredentialColumns}, attestation_type) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
         $"@aaguid, @fmt, @trusted, @name, @at, @used, {Typed("@atype", SqlType.Text)}) ON CONFLICT (id) DO NOTHING";
 
-    /// <summary>Every statement a registration's insert may run, for the query-plan test.</summary>
-    internal IReadOnlyList<string> AddCredentialStatements => [InsertNewUserSql, CredentialIdTakenSql, InsertCredentialSql];
+    /// <summary>Every statement that stores new users and credentials (registration, import), for the query-plan test.</summary>
+    internal IReadOnlyList<string> AddCredentialStatements => [InsertNewUserSql, CredentialIdTakenSql, InsertCredentialSql, InsertCredentialWithStatusSql];
 
     /// <inheritdoc />
     public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)

@@ -6,8 +6,9 @@ using Passkeys.Server.Storage.Sqlite;
 namespace Passkeys.Server.Tests.Storage;
 
 /// <summary>
-/// Every statement that stores a new passkey (and its new user) finds its rows by a whole unique
-/// key: the time a registration holds SQLite's write lock must not grow with the number of users.
+/// Every statement that stores a new passkey (and its new user), in a registration or an import,
+/// finds its rows by a whole unique key: the time a registration holds SQLite's write lock must not
+/// grow with the number of users (nor an import's with users times imported users).
 /// A check of the form <c>tenant_id = @t AND (id = … OR name = … OR …)</c> had SQLite walk every
 /// user of the tenant (with no table statistics it searches by the <c>tenant_id</c> prefix only).
 /// Checked on SQLite's query plans, which depend only on the schema (as <see cref="PurgePlanTests"/>).
@@ -38,7 +39,7 @@ public sealed class RegistrationPlanTests : IDisposable
         Assert.NotEmpty(Walks(await PlanAsync(connection,
             "SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR name_key = @nk OR handle = @h)")));
 
-        Assert.Equal(3, store.AddCredentialStatements.Count);
+        Assert.Equal(4, store.AddCredentialStatements.Count);
         foreach (var sql in store.AddCredentialStatements)
         {
             var plan = await PlanAsync(connection, sql);
