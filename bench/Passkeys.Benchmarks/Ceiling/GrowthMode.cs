@@ -9,12 +9,15 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// sessions (<see cref="GrowthSeed"/>; a tenth of each due for purging, and the purge running every
 /// few seconds in both, so its batches compete with the measured sign-ins). The load engine drives
 /// both in alternating rounds; the paired ratio grown/empty is the figure (issue 11: ≥ 1/1.2).
+/// With <c>--mix register</c> it asks the same of self sign-up, whose inserts meet the users
+/// table's unique keys: grow that table with <c>--seed-users 100000</c>.
 /// </summary>
 /// <remarks>
 /// Options: <c>--store sqlite|postgres</c> (postgres needs <c>--connection-string</c> and
 /// <c>--grown-connection-string</c>, two empty databases), <c>--server-dll</c>, <c>--rounds 3</c>,
 /// <c>--duration 8s</c>, <c>--warmup 2s</c>, <c>--users 64</c>, <c>--concurrency 16</c>,
-/// <c>--audit-rows 1000000</c>, <c>--session-rows 1000000</c>, <c>--purge-interval 00:00:05</c>.
+/// <c>--audit-rows 1000000</c>, <c>--session-rows 1000000</c>, <c>--purge-interval 00:00:05</c>,
+/// <c>--mix signin|register</c>, <c>--seed-users 1000</c> (users with one passkey each, the sessions' owners).
 /// </remarks>
 internal static class GrowthMode
 {
@@ -53,6 +56,12 @@ internal static class GrowthMode
         var auditRows = int.Parse(Option(args, "--audit-rows") ?? "1000000", CultureInfo.InvariantCulture);
         var sessionRows = int.Parse(Option(args, "--session-rows") ?? "1000000", CultureInfo.InvariantCulture);
         var purgeInterval = Option(args, "--purge-interval") ?? "00:00:05";
+        var mix = Option(args, "--mix") ?? "signin";
+        if (mix is not ("signin" or "register"))
+        {
+            throw new ArgumentException("--mix signin|register");
+        }
+        var seedUsers = int.Parse(Option(args, "--seed-users") ?? "1000", CultureInfo.InvariantCulture);
 
         var emptyFolder = Path.Combine(Path.GetTempPath(), "passkeys-bench-growth-empty-" + Guid.NewGuid().ToString("N"));
         var grownFolder = Path.Combine(Path.GetTempPath(), "passkeys-bench-growth-grown-" + Guid.NewGuid().ToString("N"));
@@ -69,17 +78,17 @@ internal static class GrowthMode
         var grownTarget = store == "sqlite" ? Path.Combine(grownFolder, "passkeys.db") : grownConnection!;
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; store {store}; server {serverDll}");
         var seeding = System.Diagnostics.Stopwatch.StartNew();
-        await GrowthSeed.SeedAsync(store, grownTarget, auditRows, sessionRows);
+        await GrowthSeed.SeedAsync(store, grownTarget, auditRows, sessionRows, seedUsers);
         var before = await GrowthSeed.CountAsync(store, grownTarget);
-        Console.WriteLine(Invariant($"grown: {before.Audit} audit events, {before.Sessions} sessions (seeded in {seeding.Elapsed.TotalSeconds:0} s); purge every {purgeInterval}"));
-        Console.WriteLine(Invariant($"rounds {rounds} x {duration.TotalSeconds:0.#} s measured (+{warmup.TotalSeconds:0.#} s warm-up) per side, sign-in, {concurrency} concurrent, {users} users"));
+        Console.WriteLine(Invariant($"grown: {seedUsers} users, {before.Audit} audit events, {before.Sessions} sessions (seeded in {seeding.Elapsed.TotalSeconds:0} s); purge every {purgeInterval}"));
+        Console.WriteLine(Invariant($"rounds {rounds} x {duration.TotalSeconds:0.#} s measured (+{warmup.TotalSeconds:0.#} s warm-up) per side, {mix}, {concurrency} concurrent, {users} users"));
 
         var pairs = new List<(double Empty, double Grown, double EmptyCpu, double GrownCpu)>();
         try
         {
             foreach (var target in new[] { empty, grown })
             {
-                await MeasureAsync(target, "signin", concurrency, users, Duration("6s"), TimeSpan.Zero);
+                await MeasureAsync(target, mix, concurrency, users, Duration("6s"), TimeSpan.Zero);
             }
             for (var round = 1; round <= rounds; round++)
             {
@@ -87,7 +96,7 @@ internal static class GrowthMode
                 var results = new Dictionary<string, (double Throughput, double CpuMs)>();
                 foreach (var target in order)
                 {
-                    results[target.Name] = await MeasureAsync(target, "signin", concurrency, users, duration, warmup);
+                    results[target.Name] = await MeasureAsync(target, mix, concurrency, users, duration, warmup);
                 }
                 pairs.Add((results["empty"].Throughput, results["grown"].Throughput, results["empty"].CpuMs, results["grown"].CpuMs));
                 Console.Error.WriteLine(Invariant($"  round {round}: empty {results["empty"].Throughput:0}/s, grown {results["grown"].Throughput:0}/s, ratio {results["grown"].Throughput / results["empty"].Throughput:0.00}"));

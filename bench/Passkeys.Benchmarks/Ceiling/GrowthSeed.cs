@@ -7,15 +7,13 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// <summary>
 /// Fills a running server's database with history: audit events spread over the last 100 days,
 /// oldest first as an append-only log has them (with the default 90-day retention, the first tenth
-/// are due for purging) and sessions of 1,000
-/// seeded users (a tenth of them ended days ago, also due). Only columns every schema version has
+/// are due for purging) and sessions of the seeded users, each with one passkey (1,000 by default; a
+/// tenth of the sessions ended days ago, also due). Only columns every schema version has
 /// are written, so an older server build can be grown the same way.
 /// </summary>
 internal static class GrowthSeed
 {
-    private const int SeedUsers = 1000;
-
-    public static async Task SeedAsync(string store, string target, int auditRows, int sessionRows)
+    public static async Task SeedAsync(string store, string target, int auditRows, int sessionRows, int seedUsers)
     {
         await using DbConnection connection = store == "sqlite"
             ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, DefaultTimeout = 120 }.ToString())
@@ -29,7 +27,7 @@ internal static class GrowthSeed
 #pragma warning disable CA2100 // constant SQL; values are parameters
             command.CommandText = sql;
 #pragma warning restore CA2100
-            Add(command, "@users", SeedUsers);
+            Add(command, "@users", seedUsers);
             Add(command, "@audit", auditRows);
             Add(command, "@sessions", sessionRows);
             Add(command, "@now", store == "sqlite" ? now.ToUnixTimeMilliseconds() : now);

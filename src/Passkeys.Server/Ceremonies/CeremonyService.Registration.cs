@@ -40,7 +40,9 @@ public sealed partial class CeremonyService
                 throw new ServerException(ServerError.ConditionalCreateNeedsSignedInUser);
             }
             var registrant = existing?.Id ?? pending!.Id;
-            var offeredAt = await step.GetPasskeyOfferAsync(tenant.Id, registrant, ct).ConfigureAwait(false);
+            // A self sign-up's user id was just drawn at random, so no offer can name it: no read.
+            // (An app's new user, with its API key, may have been offered a passkey under the app's id.)
+            var offeredAt = pending is not null && apiKey is null ? null : await step.GetPasskeyOfferAsync(tenant.Id, registrant, ct).ConfigureAwait(false);
             var handle = existing?.Handle ?? Secrets.FromBase64Url(pending!.Handle)!;
             var exclude = existing is null ? [] : (await step.ListCredentialsAsync(tenant.Id, existing.Id, ct).ConfigureAwait(false))
                 .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();

@@ -47,8 +47,7 @@ public abstract partial class SqlPasskeyStore
         ArgumentNullException.ThrowIfNull(credential);
         using var _ = Measure();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // SQLite: BEGIN IMMEDIATE (the provider's default), so the checks and inserts see no
-        // interleaved writer. Returning without commit rolls back: no user without its credential.
+        // Returning without commit rolls back: no user without its credential.
         using var gate = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var result = await AddCredentialAsync(connection, tx, credential, newUser, cancellationToken).ConfigureAwait(false);
@@ -60,61 +59,56 @@ public abstract partial class SqlPasskeyStore
     }
 
     /// <summary>
-    /// The checks and inserts of <see cref="AddCredentialAsync(CredentialRecordRow, UserRecord?, CancellationToken)"/>
+    /// The inserts of <see cref="AddCredentialAsync(CredentialRecordRow, UserRecord?, CancellationToken)"/>
     /// inside <paramref name="tx"/>, which the caller commits only on <see cref="AddCredentialResult.Added"/>
-    /// (any other result leaves it to be rolled back: on PostgreSQL a refused insert has aborted it).
+    /// (any other result leaves it to be rolled back: the new user may already be inserted, and on
+    /// PostgreSQL a refused foreign key has aborted the transaction).
     /// </summary>
     /// <remarks>
-    /// PostgreSQL runs read committed: the checks give the same answers, in the same order, but a
-    /// writer that slips in between a check and an insert is caught by the unique and foreign keys,
-    /// whose violations map to the same results.
+    /// No existence checks before the inserts: the unique and foreign keys answer the same questions
+    /// in the same index lookups the inserts make anyway, and they also catch a writer that commits
+    /// between a check and an insert. The keys are told apart by which insert was refused, with
+    /// <c>ON CONFLICT DO NOTHING</c> (0 rows, the transaction still usable on PostgreSQL): a taken
+    /// user id, name, name key or handle refuses the user's insert, a taken credential id the
+    /// credential's; an unknown existing user (or tenant) fails the foreign key. A checking query
+    /// over four unique columns (<c>id = … OR name = … OR …</c>) had made SQLite walk all of the
+    /// tenant's users, under the write lock, once per registration (docs/benchmarks.md,
+    /// "Registration (session 5)").
     /// </remarks>
     private protected async Task<AddCredentialResult> AddCredentialAsync(DbConnection connection, DbTransaction tx, CredentialRecordRow credential, UserRecord? newUser,
         CancellationToken cancellationToken)
     {
-        async Task<bool> ExistsAsync(string sql, params (string, object?)[] p) =>
-            await ScalarAsync(connection, tx, sql, cancellationToken, p).ConfigureAwait(false) is not null;
-
-        var insertingCredential = false;
         try
         {
-            if (await ExistsAsync("SELECT 1 FROM credentials WHERE id = @id", ("@id", credential.Id)).ConfigureAwait(false))
+            if (newUser is not null
+                && await ExecuteAsync(connection, tx, InsertNewUserSql, cancellationToken, StoreParameters.User(newUser)).ConfigureAwait(false) == 0)
             {
-                return AddCredentialResult.CredentialExists;
+                // A taken credential id is reported before a taken name, whichever was taken first:
+                // the same answer as when the credential is inserted alone.
+                return await ScalarAsync(connection, tx, CredentialIdTakenSql, cancellationToken, ("@id", credential.Id)).ConfigureAwait(false) is null
+                    ? AddCredentialResult.UserExists
+                    : AddCredentialResult.CredentialExists;
             }
-            if (newUser is not null)
-            {
-                if (await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND (id = @id OR name = @n OR name_key = @nk OR handle = @h)",
-                        ("@t", newUser.TenantId), ("@id", newUser.Id), ("@n", newUser.Name), ("@nk", Security.Usernames.UsernameRules.Key(newUser.Name)),
-                        ("@h", newUser.Handle)).ConfigureAwait(false))
-                {
-                    return AddCredentialResult.UserExists;
-                }
-                await ExecuteAsync(connection, tx, InsertUserSql, cancellationToken, StoreParameters.User(newUser)).ConfigureAwait(false);
-            }
-            else if (!await ExistsAsync("SELECT 1 FROM users WHERE tenant_id = @t AND id = @id", ("@t", credential.TenantId), ("@id", credential.UserId)).ConfigureAwait(false))
-            {
-                return AddCredentialResult.UserMissing;
-            }
-
-            insertingCredential = true;
-            await ExecuteAsync(connection, tx,
-                $"INSERT INTO credentials ({CredentialColumns}, attestation_type) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
-                $"@aaguid, @fmt, @trusted, @name, @at, @used, {Typed("@atype", SqlType.Text)})",
-                cancellationToken, StoreParameters.Credential(credential)).ConfigureAwait(false);
-            return AddCredentialResult.Added;
-        }
-        catch (DbException e) when (ViolationOf(e) == ConstraintViolation.Unique)
-        {
-            // A concurrent registration committed first; which insert hit a key says who was faster.
-            return insertingCredential ? AddCredentialResult.CredentialExists : AddCredentialResult.UserExists;
+            return await ExecuteAsync(connection, tx, InsertCredentialSql, cancellationToken, StoreParameters.Credential(credential)).ConfigureAwait(false) == 1
+                ? AddCredentialResult.Added
+                : AddCredentialResult.CredentialExists;
         }
         catch (DbException e) when (ViolationOf(e) == ConstraintViolation.ForeignKey)
         {
-            // The existing user (or the tenant) was deleted between the check and the insert.
+            // The existing user, or the tenant of a new one, does not exist (or was deleted since the ceremony began).
             return AddCredentialResult.UserMissing;
         }
     }
+
+    // ON CONFLICT DO NOTHING without a target: any unique key (id, name, name_key, handle) refuses the row.
+    private protected const string InsertNewUserSql = InsertUserSql + " ON CONFLICT DO NOTHING";
+    private protected const string CredentialIdTakenSql = "SELECT 1 FROM credentials WHERE id = @id";
+    private protected string InsertCredentialSql =>
+        $"INSERT INTO credentials ({CredentialColumns}, attestation_type) VALUES (@t, @id, @u, @uh, @pk, @alg, @sc, @uv, @be, @bs, {Typed("@tr", SqlType.JsonList)}, " +
+        $"@aaguid, @fmt, @trusted, @name, @at, @used, {Typed("@atype", SqlType.Text)}) ON CONFLICT (id) DO NOTHING";
+
+    /// <summary>Every statement that stores new users and credentials (registration, import), for the query-plan test.</summary>
+    internal IReadOnlyList<string> AddCredentialStatements => [InsertNewUserSql, CredentialIdTakenSql, InsertCredentialSql, InsertCredentialWithStatusSql];
 
     /// <inheritdoc />
     public async Task<CredentialRecordRow?> GetCredentialAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
