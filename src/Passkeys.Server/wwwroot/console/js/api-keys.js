@@ -3,6 +3,7 @@ import { api, seg } from './api.js';
 import { el, showMessage, busy, confirmButton, time } from './dom.js';
 import { dataTable } from './table.js';
 import { pickTenant } from './tenant-picker.js';
+import { newestOnly } from './newest.js';
 
 export async function apiKeysPage(container, params) {
   const { tenant, picker } = await pickTenant('api-keys', params);
@@ -13,8 +14,8 @@ export async function apiKeysPage(container, params) {
   }
   const created = el('div', { id: 'created-key' });
   const list = el('div');
-  async function load() {
-    const { apiKeys } = await api('GET', `/v1/admin/tenants/${seg(tenant)}/api-keys`);
+  const reads = newestOnly();
+  const load = () => reads.replace(() => api('GET', `/v1/admin/tenants/${seg(tenant)}/api-keys`), ({ apiKeys }) => {
     list.replaceChildren(dataTable({
       caption: `API keys of ${tenant}`, name: `api-keys-${tenant}`, rows: apiKeys,
       columns: [
@@ -30,7 +31,7 @@ export async function apiKeysPage(container, params) {
         })) },
       ],
     }));
-  }
+  });
   const form = el('form', { novalidate: true, class: 'narrow' },
     el('label', { htmlFor: 'key-name' }, 'Name of the new key'),
     el('input', { id: 'key-name', name: 'name', required: true, maxLength: 128, autocomplete: 'off', 'aria-describedby': 'key-name-hint' }),

@@ -4,6 +4,7 @@ import { api, seg } from './api.js';
 import { el, busy, time, zone, showError } from './dom.js';
 import { dataTable } from './table.js';
 import { pickTenant } from './tenant-picker.js';
+import { newestOnly } from './newest.js';
 
 const CEREMONIES = ['registration', 'authentication', 'step-up', 'recovery', 'session', 'credential', 'admin'];
 const OUTCOMES = ['started', 'succeeded', 'failed', 'abandoned', 'suspended', 'reinstated', 'flagged'];
@@ -45,6 +46,7 @@ export async function auditPage(container, params) {
   let events = [];
   let next = null;
   let timer = null;
+  const reads = newestOnly();
 
   function query(extra = {}) {
     const f = form.elements;
@@ -77,22 +79,24 @@ export async function auditPage(container, params) {
   }
 
   async function load() {
-    const list = await api('GET', query());
-    events = list.events;
-    next = list.next;
-    render();
+    await reads.replace(() => api('GET', query()), (list) => {
+      events = list.events;
+      next = list.next;
+      render();
+    });
   }
 
   // Live: new events (ids above the newest shown) are put on top; the filter stays as it is.
   async function poll() {
     try {
-      const list = await api('GET', query());
-      const newest = events[0]?.id ?? 0;
-      const fresh = list.events.filter((e) => e.id > newest);
-      if (fresh.length) {
-        events = [...fresh, ...events];
-        render();
-      }
+      await reads.add(() => api('GET', query()), (list) => {
+        const newest = events[0]?.id ?? 0;
+        const fresh = list.events.filter((e) => e.id > newest);
+        if (fresh.length) {
+          events = [...fresh, ...events];
+          render();
+        }
+      });
     } catch (e) {
       showError(e);
       stop();
@@ -104,12 +108,11 @@ export async function auditPage(container, params) {
     timer = null;
   }
 
-  more.addEventListener('click', () => busy(more, async () => {
-    const list = await api('GET', query({ before: String(next) }));
+  more.addEventListener('click', () => busy(more, () => reads.add(() => api('GET', query({ before: String(next) })), (list) => {
     events = [...events, ...list.events];
     next = list.next;
     render();
-  }));
+  })));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(form.querySelector('button[type=submit]'), load);

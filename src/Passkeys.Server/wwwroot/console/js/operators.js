@@ -3,14 +3,15 @@
 import { api, seg } from './api.js';
 import { el, showMessage, busy, confirmButton, time } from './dom.js';
 import { dataTable } from './table.js';
+import { newestOnly } from './newest.js';
 
 export async function operatorsPage(container, _params, session) {
   const list = el('div');
   const pending = el('div', { id: 'pending-invitations' });
   const invitation = el('div', { id: 'invitation' });
   const forWhom = (i) => i.note ?? 'no note';
-  async function loadInvitations() {
-    const { invitations } = await api('GET', '/v1/admin/operators/invitations');
+  const invitationReads = newestOnly();
+  const loadInvitations = () => invitationReads.replace(() => api('GET', '/v1/admin/operators/invitations'), ({ invitations }) => {
     pending.replaceChildren(dataTable({
       caption: 'Invitations not used yet', name: 'invitations', rows: invitations, empty: 'No invitation is waiting to be used.',
       columns: [
@@ -26,9 +27,9 @@ export async function operatorsPage(container, _params, session) {
           }, { confirmLabel: 'Cancel invitation', keepLabel: 'Keep it' }) },
       ],
     }));
-  }
-  async function load() {
-    const { operators } = await api('GET', '/v1/admin/operators');
+  });
+  const operatorReads = newestOnly();
+  const load = () => operatorReads.replace(() => api('GET', '/v1/admin/operators'), ({ operators }) => {
     list.replaceChildren(dataTable({
       caption: 'Operators', name: 'operators', rows: operators,
       columns: [
@@ -44,7 +45,7 @@ export async function operatorsPage(container, _params, session) {
           }, { confirmLabel: 'Revoke' })) },
       ],
     }));
-  }
+  });
   const form = el('form', { novalidate: true, class: 'narrow' },
     el('label', { htmlFor: 'invite-note' }, 'Who is it for? (optional)'),
     el('input', { id: 'invite-note', name: 'note', maxLength: 200, autocomplete: 'off', 'aria-describedby': 'invite-hint' }),

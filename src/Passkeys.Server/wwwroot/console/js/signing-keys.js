@@ -3,6 +3,7 @@ import { api, seg } from './api.js';
 import { el, showMessage, busy, time } from './dom.js';
 import { dataTable } from './table.js';
 import { pickTenant } from './tenant-picker.js';
+import { newestOnly } from './newest.js';
 
 export async function signingKeysPage(container, params) {
   const { tenant, picker } = await pickTenant('signing-keys', params);
@@ -12,8 +13,8 @@ export async function signingKeysPage(container, params) {
     return;
   }
   const list = el('div');
-  async function load() {
-    const { keys } = await api('GET', `/v1/admin/tenants/${seg(tenant)}/signing-keys`);
+  const reads = newestOnly();
+  const load = () => reads.replace(() => api('GET', `/v1/admin/tenants/${seg(tenant)}/signing-keys`), ({ keys }) => {
     list.replaceChildren(dataTable({
       caption: `Signing keys of ${tenant}`, name: `signing-keys-${tenant}`, rows: keys, empty: 'No key yet: the first token signed makes one.',
       columns: [
@@ -23,7 +24,7 @@ export async function signingKeysPage(container, params) {
           cell: (k) => (k.retiredAt ? el('span', {}, 'Retired ', time(k.retiredAt)) : el('span', { class: 'badge active' }, 'signing')) },
       ],
     }));
-  }
+  });
   const rotate = el('button', { type: 'button', id: 'rotate-key' }, 'Rotate now');
   rotate.addEventListener('click', () => busy(rotate, async () => {
     const key = await api('POST', `/v1/admin/tenants/${seg(tenant)}/signing-keys/rotate`);
