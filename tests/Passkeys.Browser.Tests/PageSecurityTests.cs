@@ -42,6 +42,28 @@ public sealed class PageSecurityTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task Every_form_in_the_pages_posts_so_a_submission_before_the_script_never_puts_its_fields_in_the_address()
+    {
+        // A click before the page's module has wired a form submits it natively: with the default
+        // GET, the recovery code or the username would land in the address bar, history and logs.
+        await using var tab = await fixture.NewTabAsync(nameof(Every_form_in_the_pages_posts_so_a_submission_before_the_script_never_puts_its_fields_in_the_address));
+        await tab.RunAsync(async () =>
+        {
+            var forms = 0;
+            foreach (var path in Pages)
+            {
+                var html = await (await tab.Page.APIRequest.GetAsync(path)).TextAsync(); // the page as served, before any script ran
+                foreach (System.Text.RegularExpressions.Match form in System.Text.RegularExpressions.Regex.Matches(html, "<form\\b[^>]*>"))
+                {
+                    forms++;
+                    Assert.True(form.Value.Contains("method=\"post\"", StringComparison.Ordinal), $"{path}: {form.Value} does not post");
+                }
+            }
+            Assert.True(forms >= 5, $"only {forms} forms found in the pages");
+        });
+    }
+
+    [BrowserFact]
     public async Task The_SDK_and_styles_are_nosniff_and_the_SDK_carries_no_frame_or_CSP_rule()
     {
         await using var tab = await fixture.NewTabAsync(nameof(The_SDK_and_styles_are_nosniff_and_the_SDK_carries_no_frame_or_CSP_rule));

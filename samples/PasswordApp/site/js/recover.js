@@ -114,4 +114,5 @@ export function setUpRecovery({ client, server, tenant, signedIn, afterFailure }
       submit.textContent = 'Recover with a new passkey';
     }
   });
+  submit.disabled = false; // wired: the button starts disabled in the page (see index.html)
 }

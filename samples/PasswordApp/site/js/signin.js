@@ -33,6 +33,9 @@ document.getElementById('signup').addEventListener('submit', async (event) => {
   }
 });
 
+// Wired: the submit buttons start disabled in the page (see index.html).
+for (const id of ['signin', 'signup']) document.querySelector(`#${id} button[type=submit]`).disabled = false;
+
 // Passkey sign-in: the browser talks to the passkey server (WebAuthn only needs the SDK there),
 // then hands the access token to this app, whose backend verifies it against the server's JWKS.
 const sdk = await loadSdk();
