@@ -56,7 +56,7 @@ public static class OidcHostedPage
                   <p id="unsupported" class="muted" hidden>This browser can't use passkeys. Use a recovery code below, or open this page in an up-to-date browser.</p>
                   <button type="button" id="passkey-signin">Sign in with a passkey</button>
                   <p class="or">or</p>
-                  <form id="signin-form" novalidate>
+                  <form id="signin-form" method="post" novalidate>
                     <label for="signin-username">Username</label>
                     <input id="signin-username" name="username" autocomplete="username webauthn" autocapitalize="none" spellcheck="false" aria-describedby="signin-hint" required>
                     <p id="signin-hint" class="muted">Your passkeys appear when you select this field.</p>
@@ -70,7 +70,7 @@ public static class OidcHostedPage
             html.Append("""
                     <section aria-labelledby="signup-title">
                       <h2 id="signup-title">New here? Create an account</h2>
-                      <form id="signup-form" novalidate>
+                      <form id="signup-form" method="post" novalidate>
                         <label for="signup-username">Username</label>
                         <input id="signup-username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required
                                aria-describedby="signup-hint">
@@ -87,7 +87,7 @@ public static class OidcHostedPage
                 <section aria-labelledby="recovery-title">
                   <h2 id="recovery-title">Lost your passkey?</h2>
                   <p class="muted">Use one of your recovery codes to create a new passkey. Each code works once.</p>
-                  <form id="recovery-form" novalidate>
+                  <form id="recovery-form" method="post" novalidate>
                     <label for="recovery-username">Username</label>
                     <input id="recovery-username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required>
                     <label for="recovery-code">Recovery code</label>

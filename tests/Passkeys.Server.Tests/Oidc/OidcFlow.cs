@@ -78,11 +78,17 @@ public sealed partial class OidcFlow : IDisposable
     {
         var html = await page.Content.ReadAsStringAsync();
         Assert.True(page.StatusCode == HttpStatusCode.OK, $"{(int)page.StatusCode}: {html}");
+        // Every form posts: submitted before its script wired it, a GET would replace the authorize
+        // request's query with the form's fields (a recovery code among them) in the address.
+        Assert.All(FormTag().Matches(html), form => Assert.Contains("method=\"post\"", form.Value, StringComparison.Ordinal));
         return HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
     }
 
     [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)">""")]
     private static partial Regex HiddenInput();
+
+    [GeneratedRegex(@"<form\b[^>]*>")]
+    private static partial Regex FormTag();
 
     /// <summary>Posts the hosted page's form with a session's refresh token, as its script does.</summary>
     public async Task<HttpResponseMessage> PostAuthorizeAsync(Dictionary<string, string> form, string? sessionRefreshToken)
