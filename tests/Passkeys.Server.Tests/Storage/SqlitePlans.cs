@@ -1,0 +1,69 @@
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Storage.Sqlite;
+
+namespace Passkeys.Server.Tests.Storage;
+
+/// <summary>
+/// A freshly migrated SQLite store in its own folder, and SQLite's query plan of any statement
+/// against its schema: the plan tests (<see cref="PurgePlanTests"/>, <see cref="RegistrationPlanTests"/>)
+/// check that a statement finds its rows by an index. SQLite's plans depend only on the schema;
+/// PostgreSQL's planner picks by table statistics, so an empty test table says nothing there.
+/// </summary>
+public sealed partial class SqlitePlans : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly Meter _meter;
+    private readonly SqliteConnection _connection;
+
+    private SqlitePlans(string directory, Meter meter, SqlitePasskeyStore store, SqliteConnection connection) =>
+        (_directory, _meter, Store, _connection) = (directory, meter, store, connection);
+
+    /// <summary>The migrated store, for the statement lists it exposes to these tests.</summary>
+    public SqlitePasskeyStore Store { get; }
+
+    public static async Task<SqlitePlans> StartAsync(string name)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"passkeys-{name}-plan-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "passkeys.db");
+        var meter = new Meter($"Passkeys.Server.Tests.{name}Plan");
+        var store = new SqlitePasskeyStore(file, new StoreMetrics(meter));
+        await store.MigrateAsync();
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file }.ToString());
+        await connection.OpenAsync();
+        return new SqlitePlans(directory, meter, store, connection);
+    }
+
+    /// <summary>The lines of <c>EXPLAIN QUERY PLAN</c> for <paramref name="sql"/>, every <c>@name</c> bound to 1.</summary>
+    public async Task<List<string>> PlanAsync(string sql)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in Parameter().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal))
+        {
+            command.Parameters.AddWithValue(name, 1);
+        }
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(3));
+        }
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        Store.Dispose();
+        SqliteConnection.ClearAllPools();
+        _meter.Dispose();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    [GeneratedRegex("@[A-Za-z_]+")]
+    private static partial Regex Parameter();
+}
