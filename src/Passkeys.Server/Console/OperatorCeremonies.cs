@@ -55,20 +55,11 @@ public sealed class OperatorCeremonies(
     }
 
     /// <summary>Enrolment finish: verifies the new passkey, spends the link, creates the operator and signs them in.</summary>
-    public async Task<(OperatorSessionView View, string Secret)> FinishEnrolmentAsync(OperatorCeremonyFinish request, ClientInfo client, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = await console.GetAsync(ct).ConfigureAwait(false);
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        string? operatorId = null;
-        try
+    public Task<(OperatorSessionView View, string Secret)> FinishEnrolmentAsync(OperatorCeremonyFinish request, ClientInfo client, CancellationToken ct) =>
+        RunFinishAsync(request, CeremonyKind.Registration, Observability.Ceremonies.Registration, client, ct, async (step, tenant, ceremony, finish, ct) =>
         {
-            var ceremony = await ReadAsync(step, tenant.Id, request.CeremonyId, CeremonyKind.Registration, ct).ConfigureAwait(false);
             var enrolment = JsonSerializer.Deserialize<Enrolment>(ceremony.Data!)!;
-            operatorId = enrolment.OperatorId;
+            finish.OperatorId = enrolment.OperatorId;
             // §7.1 (every registration step, in the library): origin, rpIdHash, UP and UV (required), algorithm, attestation.
             var registered = parties.For(tenant).FinishRegistration(ResponseJson(request.Response), RegistrationState.Deserialize(ceremony.State));
             var c = registered.Credential;
@@ -92,18 +83,11 @@ public sealed class OperatorCeremonies(
                 throw new ServerException(ServerError.CredentialNotFound);
             }
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "succeeded", request.CeremonyId, user.Id,
-                Secrets.Base64Url(c.Id), null, null, client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                Secrets.Base64Url(c.Id), null, null, client, finish.Elapsed), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             return (new OperatorSessionView(new OperatorView(user.Id, user.DisplayName, now, 1), OperatorSessions.CsrfTokenOf(secret), session.IdleExpiresAt,
                 session.ExpiresAt), secret);
-        }
-        catch (Exception e) when (e is ServerException or PasskeyException)
-        {
-            await FailAsync(step, tenant.Id, Observability.Ceremonies.Registration, request.CeremonyId, CeremonyKind.Registration, operatorId, e, client, started, ct)
-                .ConfigureAwait(false);
-            throw;
-        }
-    }
+        });
 
     /// <summary>Sign-in begin: a discoverable request (no operator names are revealed), user verification required.</summary>
     public async Task<OperatorCeremonyBegun> BeginSignInAsync(ClientInfo client, CancellationToken ct)
@@ -122,24 +106,15 @@ public sealed class OperatorCeremonies(
     }
 
     /// <summary>Sign-in finish: verifies the assertion with the operator's stored passkey and starts an operator session.</summary>
-    public async Task<(OperatorSessionView View, string Secret)> FinishSignInAsync(OperatorCeremonyFinish request, ClientInfo client, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
-        var tenant = await console.GetAsync(ct).ConfigureAwait(false);
-        using var completion = RunToCompletion.Start();
-        ct = completion.Token;
-        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        string? operatorId = null;
-        try
+    public Task<(OperatorSessionView View, string Secret)> FinishSignInAsync(OperatorCeremonyFinish request, ClientInfo client, CancellationToken ct) =>
+        RunFinishAsync(request, CeremonyKind.Authentication, Observability.Ceremonies.Authentication, client, ct, async (step, tenant, ceremony, finish, ct) =>
         {
-            var ceremony = await ReadAsync(step, tenant.Id, request.CeremonyId, CeremonyKind.Authentication, ct).ConfigureAwait(false);
             var json = ResponseJson(request.Response);
             var rawId = AuthenticationResponse.Parse(json).CredentialId.ToArray();
             // Only passkeys of the console tenant: an app user's passkey for the same rpId names no row here.
             var row = await step.GetCredentialAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
                 ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no operator passkey with this id");
-            operatorId = row.UserId;
+            finish.OperatorId = row.UserId;
             if (row.Status == CredentialStatus.Suspended)
             {
                 throw new ServerException(ServerError.CredentialSuspended, "This operator passkey is turned off.");
@@ -158,16 +133,45 @@ public sealed class OperatorCeremonies(
                 throw new ServerException(ServerError.Unauthorized, "This operator was removed.");
             }
             await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Authentication, "succeeded", request.CeremonyId, user.Id,
-                Secrets.Base64Url(rawId), null, null, client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
+                Secrets.Base64Url(rawId), null, null, client, finish.Elapsed), ct).ConfigureAwait(false);
             await step.CommitAsync(ct).ConfigureAwait(false);
             var passkeys = (await store.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false)).Count;
             return (new OperatorSessionView(new OperatorView(user.Id, user.DisplayName, user.CreatedAt, passkeys), OperatorSessions.CsrfTokenOf(secret),
                 session.IdleExpiresAt, session.ExpiresAt), secret);
+        });
+
+    /// <summary>What a finish learns as it goes that its failure event needs.</summary>
+    private sealed class FinishTrace(long started)
+    {
+        /// <summary>The operator the response turned out to be about, once known.</summary>
+        public string? OperatorId { get; set; }
+
+        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// The frame both finishes run in: one step (one transaction) under a cancellation the client
+    /// going away does not trigger (<see cref="RunToCompletion"/>), the named ceremony read and
+    /// checked first, and a refusal rolled back and recorded by <see cref="FailAsync"/>.
+    /// </summary>
+    private async Task<T> RunFinishAsync<T>(OperatorCeremonyFinish request, CeremonyKind kind, string name, ClientInfo client, CancellationToken ct,
+        Func<IStoreStep, TenantRecord, CeremonyRecord, FinishTrace, CancellationToken, Task<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var tenant = await console.GetAsync(ct).ConfigureAwait(false);
+        using var completion = RunToCompletion.Start();
+        ct = completion.Token;
+        await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
+        var finish = new FinishTrace(started);
+        try
+        {
+            var ceremony = await ReadAsync(step, tenant.Id, request.CeremonyId, kind, ct).ConfigureAwait(false);
+            return await body(step, tenant, ceremony, finish, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ServerException or PasskeyException)
         {
-            await FailAsync(step, tenant.Id, Observability.Ceremonies.Authentication, request.CeremonyId, CeremonyKind.Authentication, operatorId, e, client, started, ct)
-                .ConfigureAwait(false);
+            await FailAsync(step, tenant.Id, name, request.CeremonyId, kind, finish.OperatorId, e, client, started, ct).ConfigureAwait(false);
             throw;
         }
     }
