@@ -15,7 +15,7 @@ namespace Passkeys.Server.Storage.Sqlite;
 public sealed partial class SqlitePasskeyStore : SqlPasskeyStore, IDisposable
 {
     // The safety net for writers outside this process (another node on the same file, an
-    // operator's sqlite3 shell); writers inside it queue on the write gate instead.
+    // operator's sqlite3 shell); writers inside it queue for turns on the SqliteWriter instead.
     private const int BusyTimeoutMs = 5000;
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
