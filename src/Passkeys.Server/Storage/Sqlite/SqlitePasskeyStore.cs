@@ -78,10 +78,13 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore, IDisposable
             await connection.OpenAsync(ct).ConfigureAwait(false);
             // Per physical connection: SQLite forgets these settings only when the database handle
             // closes, and the pool hands the same handle out again and again, so they are set the
-            // first time a handle is seen (one statement less on every operation).
+            // first time a handle is seen (one statement less on every operation). mmap_size: a
+            // reader whose page cache SQLite emptied (the writer committed since) maps the database
+            // file's pages instead of copying each back with pread (21 -> 9 pread calls per sign-in;
+            // pages still in the WAL are read as before); address space only, up to 256 MiB.
             if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
             {
-                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
+                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;", ct).ConfigureAwait(false);
                 Configured.AddOrUpdate(handle, Marker);
             }
             return connection;
