@@ -9,8 +9,10 @@ namespace Passkeys.Server.Storage;
 /// </summary>
 /// <remarks>
 /// Reads run on the step's connection as they come; the first write opens the transaction (on
-/// SQLite it first takes the database's write gate, held until commit or rollback), so the CPU work
-/// between the reads and the writes (verifying a signature) holds no lock. Disposing an
+/// SQLite a turn on the database's writer connection and a savepoint in its group transaction, held
+/// until commit or rollback: Sqlite/SqliteWriter.cs), so the CPU work between the reads and the
+/// writes (verifying a signature) holds no lock. Once a step has written, its reads run where its
+/// writes are. <see cref="CommitAsync"/> returns once the writes are committed. Disposing an
 /// uncommitted step rolls its writes back. After a write that reports a refusal (a result other
 /// than <see cref="AddCredentialResult.Added"/>, a false from <see cref="CreateSessionAsync"/>),
 /// the transaction may already be aborted (PostgreSQL): roll back before writing again. After

@@ -35,7 +35,8 @@ public abstract partial class SqlPasskeyStore
     /// committed, rolled back or ended. Every write (a transaction, or one INSERT, UPDATE or DELETE)
     /// takes it after opening its connection and before its first statement; plain reads do not.
     /// The default is no gate (null): PostgreSQL locks rows, so writers to different rows run in
-    /// parallel and writers to the same row queue inside the database. SQLite overrides it.
+    /// parallel and writers to the same row queue inside the database. SQLite overrides it (a turn
+    /// on its writer, taken after any open group of steps has committed: Sqlite/SqliteWriter.cs).
     /// </summary>
     private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
 

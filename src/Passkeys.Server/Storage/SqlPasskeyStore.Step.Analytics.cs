@@ -9,7 +9,7 @@ public abstract partial class SqlPasskeyStore
         public async Task<DateTimeOffset?> GetPasskeyOfferAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.GetPasskeyOffer");
-            var rows = await store.QueryAsync(connection, _tx, GetOfferSql, r => store._columns.Time(r, 0), cancellationToken, ("@t", tenantId), ("@u", userId))
+            var rows = await store.QueryAsync(Connection, Tx, GetOfferSql, r => store._columns.Time(r, 0), cancellationToken, ("@t", tenantId), ("@u", userId))
                 .ConfigureAwait(false);
             return rows.Count == 0 ? null : rows[0];
         }
@@ -19,7 +19,7 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(outcome);
             using var _ = store.Measure("Step.RecordCeremonyBegun");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            await store.ExecuteAsync(connection, tx, InsertOutcomeSql, cancellationToken, OutcomeParameters(outcome)).ConfigureAwait(false);
+            await store.ExecuteAsync(Connection, tx, InsertOutcomeSql, cancellationToken, OutcomeParameters(outcome)).ConfigureAwait(false);
         }
 
         public async Task<bool> RecordCeremonyFinishedAsync(string tenantId, string ceremonyId, CeremonyFinish finish, CancellationToken cancellationToken = default)
@@ -27,7 +27,7 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(finish);
             using var _ = store.Measure("Step.RecordCeremonyFinished");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return await store.ExecuteAsync(connection, tx, FinishOutcomeSql, cancellationToken, FinishParameters(tenantId, ceremonyId, finish)).ConfigureAwait(false) == 1;
+            return await store.ExecuteAsync(Connection, tx, FinishOutcomeSql, cancellationToken, FinishParameters(tenantId, ceremonyId, finish)).ConfigureAwait(false) == 1;
         }
     }
 }

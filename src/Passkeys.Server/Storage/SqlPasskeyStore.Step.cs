@@ -28,19 +28,25 @@ public abstract partial class SqlPasskeyStore
         return list;
     }
 
-    private sealed partial class Step(SqlPasskeyStore store, DbConnection connection) : IStoreStep
+    private sealed partial class Step(SqlPasskeyStore store, DbConnection reader) : IStoreStep
     {
-        private DbTransaction? _tx;
-        private IDisposable? _gate;
+        // Open from the step's first write until it commits or rolls back.
+        private StepTransaction? _write;
         // Tenant and signing-key changes written in the transaction: announced to the caches once it commits.
         private readonly List<StoreChange> _announcements = [];
+
+        // Reads before the first write run on the step's own connection; once it writes, everything
+        // runs where its transaction is (on SQLite, the writer connection), so it reads its own writes.
+        private DbConnection Connection => _write?.Connection ?? reader;
+
+        private DbTransaction? Tx => _write?.Transaction;
 
         /// <summary>Runs a change's statements in the step's transaction (begun on the first write).</summary>
         private async Task<T> InTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> change, CancellationToken ct)
         {
             using var _ = store.Measure("Step." + operation);
             var tx = await WriteAsync(ct).ConfigureAwait(false);
-            return await change(connection, tx).ConfigureAwait(false);
+            return await change(Connection, tx).ConfigureAwait(false);
         }
 
         private SqlPasskeyStore Store => store;
@@ -48,34 +54,15 @@ public abstract partial class SqlPasskeyStore
         private async Task<T?> SingleAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
             where T : class
         {
-            var rows = await store.QueryAsync(connection, _tx, sql, map, ct, parameters).ConfigureAwait(false);
+            var rows = await store.QueryAsync(Connection, Tx, sql, map, ct, parameters).ConfigureAwait(false);
             return rows.Count == 0 ? null : rows[0];
         }
 
-        /// <summary>The step's transaction, begun on first use: the write gate first, then BEGIN (SQLite: IMMEDIATE).</summary>
+        /// <summary>The step's transaction, begun on first use (see <see cref="BeginStepTransactionAsync"/>).</summary>
         private async Task<DbTransaction> WriteAsync(CancellationToken ct)
         {
-            if (_tx is not null)
-            {
-                return _tx;
-            }
-            _gate = await store.EnterWriteAsync(ct).ConfigureAwait(false);
-            try
-            {
-                _tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                ReleaseGate();
-                throw;
-            }
-            return _tx;
-        }
-
-        private void ReleaseGate()
-        {
-            _gate?.Dispose();
-            _gate = null;
+            _write ??= await store.BeginStepTransactionAsync(reader, ct).ConfigureAwait(false);
+            return _write.Transaction;
         }
 
         public async Task<CeremonyRecord?> GetCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default)
@@ -94,7 +81,7 @@ public abstract partial class SqlPasskeyStore
         public async Task<IReadOnlyList<CredentialRecordRow>> ListCredentialsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.ListCredentials");
-            return await store.QueryAsync(connection, _tx, ListCredentialsSql, store.Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId))
+            return await store.QueryAsync(Connection, Tx, ListCredentialsSql, store.Rows.Credential, cancellationToken, ("@t", tenantId), ("@u", userId))
                 .ConfigureAwait(false);
         }
 
@@ -115,7 +102,7 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(ceremony);
             using var _ = store.Measure("Step.SaveCeremony");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            await store.ExecuteAsync(connection, tx, SaveCeremonySql, cancellationToken, StoreParameters.Ceremony(ceremony)).ConfigureAwait(false);
+            await store.ExecuteAsync(Connection, tx, SaveCeremonySql, cancellationToken, StoreParameters.Ceremony(ceremony)).ConfigureAwait(false);
         }
 
         public async Task<CeremonyRecord?> ConsumeCeremonyAsync(string tenantId, string ceremonyId, CeremonyKind kind, CancellationToken cancellationToken = default)
@@ -133,7 +120,7 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(credential);
             using var _ = store.Measure("Step.AddCredential");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return await store.AddCredentialAsync(connection, tx, credential, newUser, cancellationToken).ConfigureAwait(false);
+            return await store.AddCredentialAsync(Connection, tx, credential, newUser, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<bool> RecordCredentialUseAsync(string tenantId, byte[] credentialId, long signCount, bool backupState, bool uvInitialized, DateTimeOffset usedAt,
@@ -141,7 +128,7 @@ public abstract partial class SqlPasskeyStore
         {
             using var _ = store.Measure("Step.RecordCredentialUse");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return await store.ExecuteAsync(connection, tx, RecordCredentialUseSql, cancellationToken, ("@sc", signCount), ("@bs", backupState),
+            return await store.ExecuteAsync(Connection, tx, RecordCredentialUseSql, cancellationToken, ("@sc", signCount), ("@bs", backupState),
                 ("@uv", uvInitialized), ("@at", usedAt), ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false) == 1;
         }
 
@@ -149,12 +136,12 @@ public abstract partial class SqlPasskeyStore
         {
             using var _ = store.Measure("Step.SuspendCredential");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            if (await store.ExecuteAsync(connection, tx, SuspendCredentialSql, cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
+            if (await store.ExecuteAsync(Connection, tx, SuspendCredentialSql, cancellationToken, ("@r", reason), ("@at", at), ("@id", credentialId),
                     ("@t", tenantId)).ConfigureAwait(false) != 1)
             {
                 return false;
             }
-            await store.ExecuteAsync(connection, tx, RevokeSessionsOfCredentialSql, cancellationToken, ("@at", at), ("@t", tenantId), ("@id", credentialId))
+            await store.ExecuteAsync(Connection, tx, RevokeSessionsOfCredentialSql, cancellationToken, ("@at", at), ("@t", tenantId), ("@id", credentialId))
                 .ConfigureAwait(false);
             return true;
         }
@@ -163,7 +150,7 @@ public abstract partial class SqlPasskeyStore
         {
             using var _ = store.Measure("Step.FlagCloneSuspected");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return await store.ExecuteAsync(connection, tx, FlagCloneSuspectedSql, cancellationToken, ("@at", at), ("@id", credentialId),
+            return await store.ExecuteAsync(Connection, tx, FlagCloneSuspectedSql, cancellationToken, ("@at", at), ("@id", credentialId),
                 ("@t", tenantId)).ConfigureAwait(false) == 1;
         }
 
@@ -172,7 +159,7 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(session);
             using var _ = store.Measure("Step.CreateSession");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            return await store.CreateSessionAsync(connection, tx, session, refreshTokenHash, cancellationToken).ConfigureAwait(false);
+            return await store.CreateSessionAsync(Connection, tx, session, refreshTokenHash, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task AppendAuditEventAsync(AuditEventRecord auditEvent, CancellationToken cancellationToken = default)
@@ -180,24 +167,18 @@ public abstract partial class SqlPasskeyStore
             ArgumentNullException.ThrowIfNull(auditEvent);
             using var _ = store.Measure("Step.AppendAuditEvent");
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
-            await store.WriteAuditEventAsync(connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
+            await store.WriteAuditEventAsync(Connection, tx, auditEvent, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken = default)
         {
-            if (_tx is null)
+            if (_write is not { } write)
             {
                 return;
             }
             using var _ = store.Measure("Step.Commit");
-            try
-            {
-                await _tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await EndAsync().ConfigureAwait(false);
-            }
+            _write = null;
+            await write.CommitAsync(cancellationToken).ConfigureAwait(false);
             // After the commit, so a node that reloads on the notice reads the new rows.
             var committed = _announcements.ToArray();
             _announcements.Clear();
@@ -209,47 +190,28 @@ public abstract partial class SqlPasskeyStore
 
         public async Task RollbackAsync(CancellationToken cancellationToken = default)
         {
-            if (_tx is null)
+            if (_write is not { } write)
             {
                 return;
             }
             _announcements.Clear();
-            try
-            {
-                await _tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await EndAsync().ConfigureAwait(false);
-            }
-        }
-
-        private async ValueTask EndAsync()
-        {
-            var tx = _tx;
-            _tx = null;
-            try
-            {
-                if (tx is not null)
-                {
-                    await tx.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                ReleaseGate();
-            }
+            _write = null;
+            await write.RollbackAsync(cancellationToken).ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
         {
             try
             {
-                await EndAsync().ConfigureAwait(false); // an uncommitted transaction rolls back when disposed
+                if (_write is { } write)
+                {
+                    _write = null;
+                    await write.AbandonAsync().ConfigureAwait(false); // an uncommitted step's writes are undone
+                }
             }
             finally
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await reader.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -14,9 +14,10 @@ namespace Passkeys.Server.Storage.Sqlite;
 /// and planned again on every use (sqlite3_prepare, a good share of a sign-in's store time).
 /// Disposing this connection hands it back to the store's idle set instead of closing it; it is
 /// closed for good when that set is full, when the store is disposed, or when it comes back in a
-/// state it must not be reused in (not open, a transaction still open).
+/// state it must not be reused in (not open, a transaction still open). A connection with no idle
+/// set (the writer connection, <see cref="SqliteWriter"/>) is closed when disposed.
 /// </remarks>
-internal sealed class KeptSqliteConnection(string connectionString, SqliteKeptConnections home) : SqliteConnection(connectionString), IPreparedCommands
+internal sealed class KeptSqliteConnection(string connectionString, SqliteKeptConnections? home) : SqliteConnection(connectionString), IPreparedCommands
 {
     // Every statement the store runs is constant text, so this stays small (the store has a few
     // hundred statements at most); the bound only guards against a future caller building SQL.
@@ -49,7 +50,7 @@ internal sealed class KeptSqliteConnection(string connectionString, SqliteKeptCo
     /// <summary>Hands the connection back to the store's idle set, or closes it for good (see the remarks).</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !_closing && State == ConnectionState.Open && Transaction is null && home.TryReturn(this))
+        if (disposing && !_closing && State == ConnectionState.Open && Transaction is null && home?.TryReturn(this) == true)
         {
             return;
         }

@@ -1,0 +1,152 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Data.Sqlite;
+using Passkeys.Server.Storage;
+using Passkeys.Server.Storage.Sqlite;
+
+namespace Passkeys.Server.Tests.Storage;
+
+/// <summary>
+/// Group commit on SQLite (<see cref="SqliteWriter"/>): steps queued behind one another share a
+/// commit, each is still all or nothing, none is answered before its writes are committed, and a
+/// write that is not a step never runs while a group is open.
+/// </summary>
+public sealed class SqliteWriterTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "passkeys-writer-" + Guid.NewGuid().ToString("N"));
+    private readonly Meter _meter = new("Passkeys.Server.Tests.Writer");
+    private readonly SqlitePasskeyStore _store;
+
+    public SqliteWriterTests()
+    {
+        Directory.CreateDirectory(_directory);
+        _store = new SqlitePasskeyStore(File, new StoreMetrics(_meter));
+        _store.MigrateAsync().GetAwaiter().GetResult();
+    }
+
+    private string File => Path.Combine(_directory, "passkeys.db");
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        SqliteConnection.ClearAllPools();
+        _meter.Dispose();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    private static CeremonyRecord Ceremony(string id) =>
+        new("default", id, CeremonyKind.Authentication, [1, 2, 3], null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5));
+
+    // What another process would see: a connection of its own, outside the store.
+    private async Task<bool> CommittedAsync(string id)
+    {
+        await using var connection = new SqliteConnection($"Data Source={File};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM ceremonies WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
+    private async Task UntilWaitingAsync(int count)
+    {
+        for (var i = 0; i < 2000 && _store.Writer.Waiting < count; i++)
+        {
+            await Task.Delay(5);
+        }
+        Assert.Equal(count, _store.Writer.Waiting);
+    }
+
+    // A step that saves one ceremony and commits, then says whether its row was committed at the moment it was answered.
+    private async Task<bool> SaveAndCommitAsync(string id)
+    {
+        await using var step = await _store.BeginStepAsync();
+        await step.SaveCeremonyAsync(Ceremony(id));
+        await step.CommitAsync();
+        return await CommittedAsync(id);
+    }
+
+    [Fact]
+    public async Task Steps_queued_behind_one_another_share_one_commit_and_each_is_answered_only_once_committed()
+    {
+        var commitsBefore = _store.Writer.Commits;
+        await using var first = await _store.BeginStepAsync();
+        await first.SaveCeremonyAsync(Ceremony("first")); // holds the writer's turn, uncommitted
+        var queued = Enumerable.Range(0, 10).Select(i => Task.Run(() => SaveAndCommitAsync("queued-" + i))).ToArray();
+        await UntilWaitingAsync(10);
+        Assert.False(await CommittedAsync("first"));
+
+        await first.CommitAsync();
+        Assert.True(await CommittedAsync("first"));
+        Assert.All(await Task.WhenAll(queued), Assert.True); // every step saw its row committed when it was answered
+        Assert.Equal(commitsBefore + 1, _store.Writer.Commits); // eleven steps, one commit
+    }
+
+    [Fact]
+    public async Task A_failing_step_in_a_group_undoes_only_its_own_writes()
+    {
+        await using var first = await _store.BeginStepAsync();
+        await first.SaveCeremonyAsync(Ceremony("first"));
+        var failing = Task.Run(async () =>
+        {
+            await using var step = await _store.BeginStepAsync();
+            await step.SaveCeremonyAsync(Ceremony("failing"));
+            await step.SaveCeremonyAsync(Ceremony("first")); // the group already holds "first": a primary-key violation
+        });
+        await UntilWaitingAsync(1);
+        var after = Task.Run(() => SaveAndCommitAsync("after"));
+        await UntilWaitingAsync(2);
+
+        await first.CommitAsync();
+        await Assert.ThrowsAsync<SqliteException>(() => failing); // disposed uncommitted: its savepoint rolled back
+        Assert.True(await after);
+        Assert.True(await CommittedAsync("first"));
+        Assert.False(await CommittedAsync("failing"));
+    }
+
+    [Fact]
+    public async Task A_step_rolled_back_explicitly_leaves_the_group_and_writes_again_in_the_next()
+    {
+        await using var step = await _store.BeginStepAsync();
+        await step.SaveCeremonyAsync(Ceremony("undone"));
+        await step.RollbackAsync();
+        await step.SaveCeremonyAsync(Ceremony("kept"));
+        await step.CommitAsync();
+        Assert.False(await CommittedAsync("undone"));
+        Assert.True(await CommittedAsync("kept"));
+    }
+
+    [Fact]
+    public async Task A_write_that_is_not_a_step_waits_for_the_open_group_to_commit_and_never_joins_it()
+    {
+        var commitsBefore = _store.Writer.Commits;
+        await using var first = await _store.BeginStepAsync();
+        await first.SaveCeremonyAsync(Ceremony("first"));
+        // A plain write (its own connection and transaction) queued behind the open group, and a step behind it.
+        var plain = Task.Run(async () => await _store.SaveCeremonyAsync(Ceremony("plain")));
+        await UntilWaitingAsync(1);
+        var step = Task.Run(() => SaveAndCommitAsync("second"));
+        await UntilWaitingAsync(2);
+
+        await first.CommitAsync();
+        await plain; // would wait on SQLite's lock (busy timeout) if the group were still open
+        Assert.True(await step);
+        Assert.True(await CommittedAsync("first"));
+        Assert.True(await CommittedAsync("plain"));
+        // The group ended at the plain write: "first" and "second" were committed separately.
+        Assert.Equal(commitsBefore + 2, _store.Writer.Commits);
+    }
+
+    [Fact]
+    public async Task A_group_holds_at_most_MaxGroup_steps()
+    {
+        var commitsBefore = _store.Writer.Commits;
+        await using var first = await _store.BeginStepAsync();
+        await first.SaveCeremonyAsync(Ceremony("first"));
+        var queued = Enumerable.Range(0, SqliteWriter.MaxGroup).Select(i => Task.Run(() => SaveAndCommitAsync("q-" + i))).ToArray();
+        await UntilWaitingAsync(SqliteWriter.MaxGroup);
+
+        await first.CommitAsync();
+        Assert.All(await Task.WhenAll(queued), Assert.True);
+        Assert.Equal(commitsBefore + 2, _store.Writer.Commits); // MaxGroup + 1 steps: two commits
+    }
+}
