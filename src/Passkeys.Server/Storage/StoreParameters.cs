@@ -55,6 +55,15 @@ internal static class StoreParameters
         ("@ty", e.Type), ("@ak", e.ActorKind), ("@ai", e.ActorId), ("@tk", e.TargetKind), ("@ti", e.TargetId), ("@det", e.Details),
     ];
 
+    /// <summary>
+    /// <see cref="AuditEvent"/> and the subscriber probe's values: the event's webhook type, its
+    /// family and the enabled flag (<c>SqlPasskeyStore.AppendAuditEventProbingSubscribersSql</c>).
+    /// </summary>
+    public static (string, object?)[] AuditEventProbingSubscribers(AuditEventRecord e, string webhookType) =>
+    [
+        .. AuditEvent(e), ("@wty", webhookType), ("@wfam", SqlPasskeyStore.WebhookFamily(webhookType)), ("@on", true),
+    ];
+
     private static string? AlgorithmList(IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? algorithms) =>
         algorithms is null ? null : JsonSerializer.Serialize(algorithms.Select(a => (int)a).ToList(), StoreJson.Default.ListInt32);
 
