@@ -38,7 +38,7 @@ public abstract partial class SqlPasskeyStore
         auditEvent.Type ?? Observability.AuditTypes.OfCeremony(auditEvent.Ceremony, auditEvent.Outcome);
 
     /// <summary>The subscription pattern of a type's family: "credential.*" for "credential.added".</summary>
-    internal static string WebhookFamily(string type) => type.Split('.')[0] + ".*";
+    internal static string WebhookFamily(string type) => string.Concat(type.AsSpan(0, type.IndexOf('.') is var dot and >= 0 ? dot : type.Length), ".*");
 
     /// <summary>
     /// The dialect's row-locking clause for the claim's inner SELECT: PostgreSQL skips rows another
