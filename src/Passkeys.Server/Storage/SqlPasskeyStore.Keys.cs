@@ -142,13 +142,25 @@ public abstract partial class SqlPasskeyStore
     /// <remarks>
     /// The webhook outbox rides along here: the deliveries of the event (with its id) are enqueued
     /// in the same transaction (<see cref="EnqueueWebhookDeliveriesAsync"/>), so a change is never
-    /// committed without them, nor they without it.
+    /// committed without them, nor they without it. The insert itself reports whether the event has
+    /// a subscriber (<see cref="AppendAuditEventProbingSubscribersSql"/>); without one, no payload is
+    /// serialized and no outbox statement runs.
     /// </remarks>
     private protected async Task WriteAuditEventAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, CancellationToken ct)
     {
-        var id = await ScalarAsync(connection, tx, AppendAuditEventSql + " RETURNING id", ct, StoreParameters.AuditEvent(auditEvent)).ConfigureAwait(false);
-        var written = auditEvent with { Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture) };
-        await EnqueueWebhookDeliveriesAsync(connection, tx, written, ct).ConfigureAwait(false);
+        var webhookType = WebhookEventType(auditEvent);
+        long id;
+        bool subscribed;
+        await using (var command = Command(connection, tx, AppendAuditEventProbingSubscribersSql, StoreParameters.AuditEventProbingSubscribers(auditEvent, webhookType)))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            (id, subscribed) = (reader.GetInt64(0), reader.GetBoolean(1));
+        }
+        if (subscribed)
+        {
+            await EnqueueWebhookDeliveriesAsync(connection, tx, auditEvent with { Id = id }, webhookType, ct).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

@@ -13,14 +13,32 @@ public abstract partial class SqlPasskeyStore
         "id, tenant_id, endpoint_id, event_id, event_type, payload, status, attempts, created_at, next_attempt_at, locked_until, locked_by, " +
         "last_attempt_at, last_status_code, last_error, completed_at";
 
-    // The outbox insert run with every audit row: one delivery per enabled endpoint of the tenant
-    // subscribed to the type exactly, to its family ("credential.*") or to everything ("*"). For a
-    // tenant without endpoints it is one index probe that inserts nothing.
+    // The outbox insert run with an audit row that has a subscriber: one delivery per enabled endpoint
+    // of the tenant subscribed to the type exactly, to its family ("credential.*") or to everything ("*").
     private const string EnqueueWebhookDeliveriesSql =
         "INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, payload, status, attempts, created_at, next_attempt_at) " +
         "SELECT e.tenant_id, e.id, @eid, @ty, @p, 'pending', 0, @at, @at FROM webhook_endpoints e " +
         "WHERE e.tenant_id = @t AND e.enabled = @on AND e.id IN " +
         "(SELECT s.endpoint_id FROM webhook_subscriptions s WHERE s.tenant_id = @t AND s.pattern IN (@ty, @fam, '*'))";
+
+    /// <summary>
+    /// The audit insert (<see cref="WriteAuditEventAsync"/>), returning the new id and, from the same
+    /// statement (so the same snapshot, the same round trip), whether any enabled endpoint of the
+    /// tenant subscribes to the event: the condition of <see cref="EnqueueWebhookDeliveriesSql"/>.
+    /// Only then is the payload serialized and the outbox insert run; most events of most tenants
+    /// have no subscriber, and cost no webhook statement at all. No cache: what decides is the
+    /// database inside the event's own transaction, exactly as when the outbox insert ran every time.
+    /// </summary>
+    private protected const string AppendAuditEventProbingSubscribersSql = AppendAuditEventSql + " RETURNING id, EXISTS (SELECT 1 FROM webhook_endpoints e " +
+        "WHERE e.tenant_id = @t AND e.enabled = @on AND e.id IN " +
+        "(SELECT s.endpoint_id FROM webhook_subscriptions s WHERE s.tenant_id = @t AND s.pattern IN (@wty, @wfam, '*')))";
+
+    /// <summary>The webhook event type of an audit event: its own type, or the one of its ceremony outcome.</summary>
+    private static string WebhookEventType(AuditEventRecord auditEvent) =>
+        auditEvent.Type ?? Observability.AuditTypes.OfCeremony(auditEvent.Ceremony, auditEvent.Outcome);
+
+    /// <summary>The subscription pattern of a type's family: "credential.*" for "credential.added".</summary>
+    internal static string WebhookFamily(string type) => string.Concat(type.AsSpan(0, type.IndexOf('.') is var dot and >= 0 ? dot : type.Length), ".*");
 
     /// <summary>
     /// The dialect's row-locking clause for the claim's inner SELECT: PostgreSQL skips rows another
@@ -39,11 +57,13 @@ public abstract partial class SqlPasskeyStore
         return Task.CompletedTask;
     }
 
-    /// <summary>Enqueues the deliveries of a just-written audit event (with its id) in the same transaction.</summary>
-    private async Task EnqueueWebhookDeliveriesAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, CancellationToken ct)
+    /// <summary>
+    /// Enqueues the deliveries of a just-written audit event (with its id) in the same transaction;
+    /// run when its insert found a subscriber (<see cref="AppendAuditEventProbingSubscribersSql"/>).
+    /// </summary>
+    private async Task EnqueueWebhookDeliveriesAsync(DbConnection connection, DbTransaction tx, AuditEventRecord auditEvent, string type, CancellationToken ct)
     {
-        var type = auditEvent.Type ?? Observability.AuditTypes.OfCeremony(auditEvent.Ceremony, auditEvent.Outcome);
-        var family = type.Split('.')[0] + ".*";
+        var family = WebhookFamily(type);
         var enqueued = await ExecuteAsync(connection, tx, EnqueueWebhookDeliveriesSql, ct, ("@eid", auditEvent.Id), ("@ty", type), ("@fam", family),
             ("@p", Webhooks.WebhookPayload.Serialize(auditEvent)), ("@at", auditEvent.At), ("@t", auditEvent.TenantId), ("@on", true)).ConfigureAwait(false);
         if (enqueued > 0)

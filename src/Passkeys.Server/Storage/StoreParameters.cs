@@ -48,12 +48,20 @@ internal static class StoreParameters
     public static (string, object?)[] SigningKey(SigningKeyRecord k) =>
         [("@t", k.TenantId), ("@kid", k.KeyId), ("@alg", k.Algorithm), ("@pk", k.PrivateKey), ("@at", k.CreatedAt)];
 
-    public static (string, object?)[] AuditEvent(AuditEventRecord e) =>
+    /// <summary>
+    /// The audit row's values and the subscriber probe's: the event's webhook type, its family and
+    /// the enabled flag (<c>SqlPasskeyStore.AppendAuditEventProbingSubscribersSql</c>). One array,
+    /// written out: it is built twice per sign-in.
+    /// </summary>
+    public static (string, object?)[] AuditEventProbingSubscribers(AuditEventRecord e, string webhookType) =>
     [
         ("@t", e.TenantId), ("@at", e.At), ("@c", e.Ceremony), ("@o", e.Outcome), ("@cid", e.CeremonyId), ("@u", e.UserId), ("@cred", e.CredentialId),
         ("@ec", e.ErrorCode), ("@e", e.Error), ("@addr", e.ClientAddress), ("@ua", e.UserAgent), ("@b", e.Browser), ("@os", e.Os), ("@d", e.DurationMs),
         ("@ty", e.Type), ("@ak", e.ActorKind), ("@ai", e.ActorId), ("@tk", e.TargetKind), ("@ti", e.TargetId), ("@det", e.Details),
+        ("@wty", webhookType), ("@wfam", SqlPasskeyStore.WebhookFamily(webhookType)), ("@on", True),
     ];
+
+    private static readonly object True = true;
 
     private static string? AlgorithmList(IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? algorithms) =>
         algorithms is null ? null : JsonSerializer.Serialize(algorithms.Select(a => (int)a).ToList(), StoreJson.Default.ListInt32);

@@ -10,11 +10,21 @@ public sealed class PostgresStoreContractTests(PostgresCluster cluster) : StoreC
 {
     private readonly Meter _meter = new("Passkeys.Server.Tests.PostgresStore");
     private PostgresPasskeyStore? _store;
+    private string? _database;
 
     protected override async Task<IPasskeyStore> CreateStoreAsync()
     {
-        _store = new PostgresPasskeyStore(await cluster.CreateDatabaseAsync(), new StoreMetrics(_meter));
+        _database = await cluster.CreateDatabaseAsync();
+        _store = new PostgresPasskeyStore(_database, new StoreMetrics(_meter));
         return _store;
+    }
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     protected override async Task DisposeStoreAsync()

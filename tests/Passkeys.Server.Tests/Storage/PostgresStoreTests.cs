@@ -108,6 +108,46 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
     }
 
     [PostgresFact]
+    public async Task An_endpoint_acknowledged_on_one_node_gets_the_next_event_written_on_another_with_no_notice_between_them()
+    {
+        var database = await cluster.CreateDatabaseAsync();
+        await using var a = await NewMigratedStoreAsync(database);
+        await using var b = NewStore(database); // neither node listens for notices: the database alone decides
+        static AuditEventRecord SignedIn(string ceremony) =>
+            new(0, "t1", T0, "authentication", "succeeded", ceremony, "u1", null, null, null, null, null, null, null, null);
+        static WebhookEndpointRecord Endpoint(bool enabled) =>
+            new("e1", "t1", "https://hooks.example/e1", ["authentication.*"], null, enabled, [1, 2, 3], null, null, T0, T0);
+        static AuditEventRecord Changed(string type) => new(0, "t1", T0, "webhook", type, null, null, null, null, null, null, null, null, null, null,
+            "webhook." + type, "api_key", "k1", "webhook", "e1");
+
+        // The bound: an event's subscribers are those committed before its audit row was inserted.
+        // Inserted before the endpoint existed, committed after its creation was acknowledged: not delivered.
+        await using (var step = await b.BeginStepAsync())
+        {
+            await step.AppendAuditEventAsync(SignedIn("before"));
+            Assert.True(await a.CreateWebhookEndpointAsync(Endpoint(enabled: true), 10, Changed("created")));
+            await step.CommitAsync();
+        }
+        Assert.Empty(await a.ListWebhookDeliveriesAsync("t1", "e1", null, null, 10));
+
+        // Written after the acknowledgement, on the other node, at once: delivered.
+        await b.AppendAuditEventAsync(SignedIn("after"));
+        await using (var step = await b.BeginStepAsync())
+        {
+            await step.AppendAuditEventAsync(SignedIn("after-in-step"));
+            await step.CommitAsync();
+        }
+        var events = await b.QueryAuditEventsAsync(new AuditQuery("t1", Ceremony: "authentication"));
+        var delivered = await b.ListWebhookDeliveriesAsync("t1", "e1", null, null, 10);
+        Assert.Equal(events.Where(e => e.CeremonyId != "before").Select(e => e.Id).Order(), delivered.Select(d => d.EventId).Order());
+
+        // Disabled on one node: the other enqueues no more.
+        Assert.True(await a.UpdateWebhookEndpointAsync(Endpoint(enabled: false) with { UpdatedAt = T0.AddMinutes(1) }, Changed("updated")));
+        await b.AppendAuditEventAsync(SignedIn("disabled"));
+        Assert.Equal(2, (await a.ListWebhookDeliveriesAsync("t1", "e1", null, null, 10)).Count);
+    }
+
+    [PostgresFact]
     public async Task An_unreachable_server_is_not_ready_and_fails_with_an_npgsql_exception()
     {
         var connectionString = $"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Database=x;Timeout=5";

@@ -32,6 +32,15 @@ public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
 
     public void Dispose() => _meter.Dispose();
 
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(_directory, "passkeys.db"));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task Many_concurrent_writers_on_one_file_all_complete_and_each_ceremony_is_consumed_once()
     {

@@ -57,6 +57,55 @@ public abstract partial class StoreContractTests
         Assert.Empty(await Store.ListWebhookEndpointsAsync("t2"));
     }
 
+    /// <summary>Runs SQL of the test's own on the store's database (here: to take the outbox table away).</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
+
+    [StoreFact]
+    public async Task An_event_no_enabled_endpoint_subscribes_to_runs_no_outbox_statement_and_one_that_has_a_subscriber_does()
+    {
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "added", ["credential.added"]), 10, Audit("t3", "webhook.created")));
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "off", ["*"], enabled: false), 10, Audit("t3", "webhook.created")));
+        // Without its table any statement on the outbox fails: the events below prove they ran none.
+        await ExecuteSqlAsync("ALTER TABLE webhook_deliveries RENAME TO webhook_deliveries_away");
+        await Store.AppendAuditEventAsync(Audit("t1", "user.created")); // another type and family, and a disabled "*"
+        await Store.AppendAuditEventAsync(Audit("t2", "credential.added")); // a tenant without endpoints
+        await using (var step = await Store.BeginStepAsync())
+        {
+            await step.AppendAuditEventAsync(new AuditEventRecord(0, "t1", T0, "authentication", "succeeded", "c1", "u1", null, null, null, null, null, null, null, null));
+            await step.CommitAsync();
+        }
+        Assert.Equal(2, (await Store.QueryAuditEventsAsync(new AuditQuery("t1"))).Count);
+
+        // A subscribed event does run it (and here fails with it: no audit row without its deliveries).
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.AppendAuditEventAsync(Audit("t1", "credential.added")));
+        Assert.Equal(2, (await Store.QueryAuditEventsAsync(new AuditQuery("t1"))).Count);
+        await ExecuteSqlAsync("ALTER TABLE webhook_deliveries_away RENAME TO webhook_deliveries");
+        await Store.AppendAuditEventAsync(Audit("t1", "credential.added"));
+        var delivery = Assert.Single(await Store.ListWebhookDeliveriesAsync("t1", "added", null, null, 10));
+        Assert.Equal((await Store.QueryAuditEventsAsync(new AuditQuery("t1", Type: "credential.added"))).Single().Id, delivery.EventId);
+        Assert.Empty(await Store.ListWebhookDeliveriesAsync("t1", "off", null, null, 10));
+    }
+
+    [StoreFact]
+    public async Task An_endpoint_created_or_enabled_while_a_step_is_open_gets_the_event_the_step_writes_after_it()
+    {
+        Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "later-on", ["authentication.*"], enabled: false), 10, Audit("t3", "webhook.created")));
+        await using (var step = await Store.BeginStepAsync())
+        {
+            // The step has read (no subscriber then) but not yet written when the endpoints change and are acknowledged.
+            Assert.Null(await step.GetCeremonyAsync("t1", "c1"));
+            Assert.Empty(await Store.ListWebhookDeliveriesAsync("t1", "later-on", null, null, 10));
+            Assert.True(await Store.CreateWebhookEndpointAsync(Endpoint("t1", "new", ["authentication.succeeded"]), 10, Audit("t3", "webhook.created")));
+            Assert.True(await Store.UpdateWebhookEndpointAsync(Endpoint("t1", "later-on", ["authentication.*"]) with { UpdatedAt = T0.AddMinutes(1) },
+                Audit("t3", "webhook.updated")));
+            await step.AppendAuditEventAsync(new AuditEventRecord(0, "t1", T0, "authentication", "succeeded", "c1", "u1", null, null, null, null, null, null, null, null));
+            await step.CommitAsync();
+        }
+        var eventId = (await Store.QueryAuditEventsAsync(new AuditQuery("t1"))).Single().Id;
+        Assert.Equal(eventId, Assert.Single(await Store.ListWebhookDeliveriesAsync("t1", "new", null, null, 10)).EventId);
+        Assert.Equal(eventId, Assert.Single(await Store.ListWebhookDeliveriesAsync("t1", "later-on", null, null, 10)).EventId);
+    }
+
     [StoreFact]
     public async Task A_leased_delivery_is_claimed_by_no_one_else_until_the_lease_expires_and_only_the_holder_records_its_outcome()
     {
