@@ -46,3 +46,8 @@ internal sealed record ConsoleOperator(string Id, string Name, DateTimeOffset Cr
 
 internal sealed record ConsoleOperatorList(IReadOnlyList<ConsoleOperator> Operators);
 internal sealed record ImportSummary(string Tenant, bool TenantCreated, int Users, int Credentials);
+
+internal sealed record PendingOperatorInvitation(string Id, string? Note, string? InvitedBy, string? InvitedByName, DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt);
+
+internal sealed record PendingOperatorInvitationList(IReadOnlyList<PendingOperatorInvitation> Invitations);

@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 namespace Passkeys.Cli.Admin;
 
 /// <summary>
-/// <c>passkeys admin operators bootstrap|invite|list|revoke</c>: the people who may sign in to the
-/// console at <c>/console</c> with a passkey (docs/console.md). The enrolment links printed here are
-/// one-time secrets: whoever opens one first becomes an operator.
+/// <c>passkeys admin operators bootstrap|invite|invitations|cancel|list|revoke</c>: the people who may
+/// sign in to the console at <c>/console</c> with a passkey (docs/console.md). The enrolment links
+/// printed here are one-time secrets: whoever opens one first becomes an operator. A link sent to the
+/// wrong person, or no longer needed, is cancelled by its invitation's id (from <c>invitations</c>).
 /// </summary>
 internal static class OperatorsCommand
 {
@@ -14,7 +15,7 @@ internal static class OperatorsCommand
 
     public static Command Create(AdminOptions options)
     {
-        var command = new Command("operators", "Console operators: enrol the first, invite, list, revoke");
+        var command = new Command("operators", "Console operators: enrol the first, invite, list or cancel pending invitations, list, revoke");
 
         var bootstrap = new Command("bootstrap", "While no operator exists: a one-time link that enrols the first console operator");
         bootstrap.Action = new AdminAction(options, (call, ct) => LinkAsync(call, Operators + "/bootstrap", null, ct));
@@ -25,6 +26,8 @@ internal static class OperatorsCommand
         invite.Action = new AdminAction(options, (call, ct) =>
             LinkAsync(call, Operators + "/invitations", call.Value(note) is { } n ? new JsonObject { ["note"] = n } : new JsonObject(), ct));
         command.Subcommands.Add(invite);
+        command.Subcommands.Add(OperatorInvitationsCommands.List(options));
+        command.Subcommands.Add(OperatorInvitationsCommands.Cancel(options));
 
         var list = new Command("list", "List the console operators");
         list.Action = new AdminAction(options, async (call, ct) =>
