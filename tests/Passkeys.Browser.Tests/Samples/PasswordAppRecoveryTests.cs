@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -18,7 +17,6 @@ namespace Passkeys.Browser.Tests.Samples;
 [Collection(BrowserCollection.Name)]
 public sealed class PasswordAppRecoveryTests(BrowserFixture fixture)
 {
-    private const string AdminKey = "password-app-admin-key-0123456789abcdef";
     private const string Password = "correct horse battery staple";
     private const string WrongOrUsed =
         "That name and recovery code don't match, or the code was used already (each code works once). " +
@@ -27,30 +25,13 @@ public sealed class PasswordAppRecoveryTests(BrowserFixture fixture)
     [BrowserFact]
     public async Task A_user_who_lost_their_passkey_recovers_with_a_code_on_another_device()
     {
-        var appPort = ServerHost.FreePort();
-        var appOrigin = $"http://localhost:{appPort}";
         // Three redeem attempts per name and one new set of codes per user, so the test reaches both budgets (1032, 1033).
-        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey,
-            "--Passkeys:DefaultTenant:Origins:1=" + appOrigin, "--Passkeys:Recovery:AttemptsPerAccount=3", "--Passkeys:Recovery:GenerationsPerAccount=1");
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        using (var put = await admin.PutAsJsonAsync("/v1/admin/tenants/default", new
-        {
-            id = "default", rpId = "localhost", rpName = "Passkeys", origins = new[] { server.Origin, appOrigin }, selfSignUp = true,
-            rollout = new { offerPercentage = 100, offerAfter = "other-method-sign-in", prompt = "modal" },
-        }))
-        {
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
-        string apiKey;
-        using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/api-keys", new { name = "password-app" }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-            apiKey = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
-        }
+        await using var setup = await PasswordAppSetup.StartAsync(new { offerPercentage = 100, offerAfter = "other-method-sign-in", prompt = "modal" },
+            "--Passkeys:Recovery:AttemptsPerAccount=3", "--Passkeys:Recovery:GenerationsPerAccount=1");
+        var (server, admin) = (setup.Server, setup.Admin);
         var folder = PasswordAppRunner.NewFolder();
         var alice = new UserStore(PasswordAppRunner.UsersFile(folder)).Create("alice", "Alice Liddell", Password)!;
-        await using var app = await PasswordAppRunner.StartAsync(appPort, folder, server.Origin, apiKey);
+        await using var app = await setup.StartAppAsync(folder);
 
         // The first device: password sign-in, the offered passkey, and with it the recovery codes.
         string[] codes;

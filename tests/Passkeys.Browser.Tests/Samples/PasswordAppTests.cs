@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Passkeys.Browser.Tests.Infrastructure;
@@ -15,35 +13,16 @@ namespace Passkeys.Browser.Tests.Samples;
 [Collection(BrowserCollection.Name)]
 public sealed class PasswordAppTests(BrowserFixture fixture)
 {
-    private const string AdminKey = "password-app-admin-key-0123456789abcdef";
-
     [BrowserFact]
     public async Task A_password_user_accepts_the_modal_offer_then_signs_in_with_the_passkey()
     {
-        var appPort = ServerHost.FreePort();
-        var appOrigin = $"http://localhost:{appPort}";
-        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey, "--Passkeys:DefaultTenant:Origins:1=" + appOrigin);
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         // Everyone is offered a passkey, with the modal prompt; the app's origin may run ceremonies.
-        using (var put = await admin.PutAsJsonAsync("/v1/admin/tenants/default", new
-        {
-            id = "default", rpId = "localhost", rpName = "Passkeys", origins = new[] { server.Origin, appOrigin }, selfSignUp = true,
-            rollout = new { offerPercentage = 100, offerAfter = "other-method-sign-in", prompt = "modal" },
-        }))
-        {
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
-        string apiKey;
-        using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/api-keys", new { name = "password-app" }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-            apiKey = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
-        }
+        await using var setup = await PasswordAppSetup.StartAsync(new { offerPercentage = 100, offerAfter = "other-method-sign-in", prompt = "modal" });
+        var (server, admin, apiKey) = (setup.Server, setup.Admin, setup.ApiKey);
         // The app's users from before passkeys.
         var folder = PasswordAppRunner.NewFolder();
         var alice = new UserStore(PasswordAppRunner.UsersFile(folder)).Create("alice", "Alice Liddell", "correct horse battery staple")!;
-        await using var app = await PasswordAppRunner.StartAsync(appPort, folder, server.Origin, apiKey);
+        await using var app = await setup.StartAppAsync(folder);
 
         await using var tab = await fixture.NewTabAsync(nameof(A_password_user_accepts_the_modal_offer_then_signs_in_with_the_passkey), AuthenticatorOptions.Platform, server: server);
         await tab.RunAsync(async () =>
@@ -123,27 +102,11 @@ public sealed class PasswordAppTests(BrowserFixture fixture)
     [BrowserFact]
     public async Task A_conditional_rollout_asks_the_browser_quietly_and_shows_no_dialog()
     {
-        var appPort = ServerHost.FreePort();
-        var appOrigin = $"http://localhost:{appPort}";
-        await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey, "--Passkeys:DefaultTenant:Origins:1=" + appOrigin);
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        using (var put = await admin.PutAsJsonAsync("/v1/admin/tenants/default", new
-        {
-            id = "default", rpId = "localhost", rpName = "Passkeys", origins = new[] { server.Origin, appOrigin }, selfSignUp = true,
-            rollout = new { offerPercentage = 100, prompt = "conditional" },
-        }))
-        {
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
-        string apiKey;
-        using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/api-keys", new { name = "password-app" }))
-        {
-            apiKey = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
-        }
+        await using var setup = await PasswordAppSetup.StartAsync(new { offerPercentage = 100, prompt = "conditional" });
+        var (server, admin) = (setup.Server, setup.Admin);
         var folder = PasswordAppRunner.NewFolder();
         new UserStore(PasswordAppRunner.UsersFile(folder)).Create("carol", "Carol", "correct horse battery staple");
-        await using var app = await PasswordAppRunner.StartAsync(appPort, folder, server.Origin, apiKey);
+        await using var app = await setup.StartAppAsync(folder);
 
         await using var tab = await fixture.NewTabAsync(nameof(A_conditional_rollout_asks_the_browser_quietly_and_shows_no_dialog), AuthenticatorOptions.Platform, server: server);
         await tab.RunAsync(async () =>
