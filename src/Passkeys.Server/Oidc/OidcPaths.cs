@@ -20,7 +20,9 @@ public static class OidcPaths
     public const string Jwks = "jwks.json";
 
     /// <summary>Every path OpenIddict handles (the tenant is only looked up for these).</summary>
-    public static readonly HashSet<string> All = new(StringComparer.Ordinal) { Configuration, Authorization, Token, UserInfo, EndSession };
+    public static IReadOnlySet<string> All => Known;
+
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { Configuration, Authorization, Token, UserInfo, EndSession };
 
     private const string TenantPrefix = "/v1/tenants/";
 
@@ -44,7 +46,7 @@ public static class OidcPaths
             return false;
         }
         var candidate = rest[(slash + 1)..].TrimEnd('/');
-        if (!All.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(candidate, out var known))
+        if (!Known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(candidate, out var known))
         {
             return false;
         }
