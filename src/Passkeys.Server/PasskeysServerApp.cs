@@ -27,6 +27,9 @@ namespace Passkeys.Server;
 /// </summary>
 public static class PasskeysServerApp
 {
+    // The key UseAuthentication sets and WebApplication reads before adding the middleware itself (ASP.NET Core's AuthAppBuilderExtensions).
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     /// <summary>
     /// Creates the app: configuration (appsettings, environment, command line) validated, store
     /// migrated, default tenant in place, endpoints mapped. <paramref name="configure"/> runs last
@@ -157,7 +160,14 @@ public static class PasskeysServerApp
         app.UseCors();
         app.UseRateLimiter();
         // The OpenID Connect provider (OpenIddict) handles its requests here: after rate limits, before the endpoints it passes through to.
-        app.UseAuthentication();
+        // Only its paths under a tenant go through it: nothing else in the server uses ASP.NET Core
+        // authentication (API keys, tokens and the console's cookie are checked by the endpoints), and
+        // OpenIddict's request pipeline costs ~4% of a sign-in's CPU on requests it would pass through.
+        app.UseWhen(http => OidcPaths.IsCandidate(http.Request.Path), oidc => oidc.UseAuthentication());
+        // UseAuthentication marks the branch, not the app, as having the middleware (a branch copies
+        // the app's properties); without this mark WebApplication would put a second, unconditional
+        // one at the start of the pipeline (OidcPipelineScopeTests fail then).
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         app.UseJsonBodyTextCheck();
 
         app.MapOpenApi();

@@ -17,8 +17,6 @@ namespace Passkeys.Server.Oidc;
 /// </summary>
 public sealed class OidcTenantResolver(TenantCache tenants, PublicBaseUrl publicBaseUrl) : IOpenIddictServerHandler<ProcessRequestContext>
 {
-    private const string Prefix = "/v1/tenants/";
-
     /// <summary>The key of the tenant (a <see cref="TenantRecord"/>) in the OpenIddict transaction's properties.</summary>
     public const string TenantProperty = "passkeys:tenant";
 
@@ -34,23 +32,14 @@ public sealed class OidcTenantResolver(TenantCache tenants, PublicBaseUrl public
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Transaction.GetHttpRequest();
-        var path = request?.Path.Value;
-        if (request is null || path is null || !path.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            // Not a tenant path: no OpenIddict endpoint may match (its relative paths only exist under a tenant).
-            context.BaseUri = NoEndpoints;
-            return;
-        }
-        var rest = path[Prefix.Length..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var tenantId = slash > 0 ? rest[..slash] : "";
-        var tail = slash > 0 ? rest[(slash + 1)..].TrimEnd('/') : "";
+        var tail = "";
         TenantRecord? tenant = null;
-        if (OidcPaths.All.Contains(tail) && TenantRules.IsValidId(tenantId))
+        // Not a provider path under a tenant: no OpenIddict endpoint may match (its relative paths only exist under a tenant).
+        if (request is not null && OidcPaths.TryParse(request.Path.Value, out var tenantId, out tail) && TenantRules.IsValidId(tenantId))
         {
             tenant = await tenants.GetAsync(tenantId, request.HttpContext.RequestAborted).ConfigureAwait(false);
         }
-        if (tenant is null)
+        if (request is null || tenant is null)
         {
             context.BaseUri = NoEndpoints;
             return;
