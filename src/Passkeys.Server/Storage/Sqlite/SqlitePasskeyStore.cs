@@ -78,13 +78,13 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore, IDisposable
             await connection.OpenAsync(ct).ConfigureAwait(false);
             // Per physical connection: SQLite forgets these settings only when the database handle
             // closes, and the pool hands the same handle out again and again, so they are set the
-            // first time a handle is seen (one statement less on every operation). mmap_size: a
-            // reader whose page cache SQLite emptied (the writer committed since) maps the database
-            // file's pages instead of copying each back with pread (21 -> 9 pread calls per sign-in;
-            // pages still in the WAL are read as before); address space only, up to 256 MiB.
+            // first time a handle is seen (one statement less on every operation). No mmap_size:
+            // mapping the file saved a reader's pread calls (21 -> 9 per sign-in) but SQLite remaps
+            // it whenever the growing file passes the mapped size (munmap, then page faults on
+            // every page touched again): 5% of a sign-in's CPU against 1% saved (docs/benchmarks.md).
             if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
             {
-                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;", ct).ConfigureAwait(false);
+                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
                 Configured.AddOrUpdate(handle, Marker);
             }
             return connection;
