@@ -149,24 +149,24 @@ internal sealed class SqliteWriter
             // timeout) rather than failing a step half-way.
             _transaction ??= _connection.BeginTransaction(deferred: false);
             _groupTurns++;
-            await ExecuteAsync("SAVEPOINT step").ConfigureAwait(false);
+            Execute("SAVEPOINT step");
             return new GroupedStep(this);
         }
         catch
         {
-            await LeaveAsync(committed: null).ConfigureAwait(false);
+            Leave(committed: null);
             throw;
         }
     }
 
-    private Task ExecuteAsync(string sql)
+    // SQLite does its work synchronously whatever the API says: the savepoint statements run inline.
+    private void Execute(string sql)
     {
         var command = _connection!.CommandFor(sql);
         try
         {
             command.Transaction = _transaction;
             command.ExecuteNonQuery();
-            return Task.CompletedTask;
         }
         finally
         {
@@ -213,7 +213,7 @@ internal sealed class SqliteWriter
     /// Hands the turn to the next step while the group may grow; otherwise commits the group (if
     /// any) and hands the turn to whoever is next.
     /// </summary>
-    private async Task LeaveAsync(TaskCompletionSource? committed)
+    private void Leave(TaskCompletionSource? committed)
     {
         lock (_lock)
         {
@@ -228,7 +228,7 @@ internal sealed class SqliteWriter
                 return;
             }
         }
-        await CommitGroupAsync().ConfigureAwait(false);
+        CommitGroup();
         KeptSqliteConnection? close = null;
         lock (_lock)
         {
@@ -253,12 +253,12 @@ internal sealed class SqliteWriter
 
     // Commits the group's transaction (under the turn) and answers its steps: all succeed or all
     // get the error, since none of them was acknowledged yet.
-    private Task CommitGroupAsync()
+    private void CommitGroup()
     {
         var transaction = _transaction;
         if (transaction is null)
         {
-            return Task.CompletedTask;
+            return;
         }
         _transaction = null;
         _groupTurns = 0;
@@ -321,7 +321,6 @@ internal sealed class SqliteWriter
                 member.TrySetException(failure);
             }
         }
-        return Task.CompletedTask;
     }
 
     private sealed class Waiter(bool grouped)
@@ -337,7 +336,7 @@ internal sealed class SqliteWriter
     {
         private SqliteWriter? _writer = writer;
 
-        public void Dispose() => Interlocked.Exchange(ref _writer, null)?.LeaveAsync(committed: null).GetAwaiter().GetResult();
+        public void Dispose() => Interlocked.Exchange(ref _writer, null)?.Leave(committed: null);
     }
 
     /// <summary>A step's turn on the writer: its statements run on <see cref="Connection"/> in <see cref="Transaction"/>, inside its savepoint.</summary>
@@ -360,32 +359,32 @@ internal sealed class SqliteWriter
                 {
                     throw new SqliteException("The step's transaction was rolled back by SQLite after an error; nothing of it was written.", raw.SQLITE_ABORT);
                 }
-                await writer.ExecuteAsync("RELEASE step").ConfigureAwait(false);
+                writer.Execute("RELEASE step");
             }
             catch
             {
                 writer._poisoned = true;
-                await writer.LeaveAsync(committed: null).ConfigureAwait(false);
+                writer.Leave(committed: null);
                 throw;
             }
-            await writer.LeaveAsync(committed).ConfigureAwait(false);
+            writer.Leave(committed);
             await committed.Task.ConfigureAwait(false);
         }
 
         /// <summary>Undoes the step's writes (its savepoint only: the group's other steps stay) and ends its turn.</summary>
-        public async Task RollbackAsync()
+        public Task RollbackAsync()
         {
             var writer = Interlocked.Exchange(ref _writer, null);
             if (writer is null)
             {
-                return;
+                return Task.CompletedTask;
             }
             try
             {
                 if (writer.TransactionAlive)
                 {
-                    await writer.ExecuteAsync("ROLLBACK TO step").ConfigureAwait(false);
-                    await writer.ExecuteAsync("RELEASE step").ConfigureAwait(false);
+                    writer.Execute("ROLLBACK TO step");
+                    writer.Execute("RELEASE step");
                 }
             }
             catch
@@ -395,8 +394,9 @@ internal sealed class SqliteWriter
             }
             finally
             {
-                await writer.LeaveAsync(committed: null).ConfigureAwait(false);
+                writer.Leave(committed: null);
             }
+            return Task.CompletedTask;
         }
     }
 }
