@@ -8,7 +8,7 @@ namespace Passkeys.Server.Tests.Oidc;
 /// <summary>
 /// OpenIddict's request pipeline runs only for requests that may be OpenID Connect requests (its
 /// paths under a tenant, known or not), never for the ceremony API, pages or other paths: it cost
-/// ~4% of a sign-in's CPU while passing those through (docs/benchmarks.md, "Request path (session 6)").
+/// ~4% of a sign-in's CPU while passing those through (docs/benchmarks.md, "The request path around a sign-in (session 6)").
 /// </summary>
 public sealed class OidcPipelineScopeTests : IAsyncLifetime
 {
