@@ -36,6 +36,27 @@ internal static class SdkPage
     }
 
     /// <summary>
+    /// A <see cref="RunAsync"/> body: the SDK's register() for the user named `arg`, its fetch wrapped
+    /// to learn the ceremony id the server gave. Returns { ceremonyId, focused, threw } and, when it
+    /// threw, the error's code, reason and cause's name.
+    /// </summary>
+    public const string RegisterLearningCeremonyId = """
+        let ceremonyId;
+        const client = sdk.createPasskeysClient({ fetch: async (url, init) => {
+          const res = await fetch(url, init);
+          if (String(url).endsWith('/registration/begin')) ceremonyId = (await res.clone().json()).ceremonyId;
+          return res;
+        } });
+        const focused = document.hasFocus();
+        try {
+          await client.register({ user: { name: arg } });
+          return { ceremonyId, focused, threw: false };
+        } catch (e) {
+          return { ceremonyId, focused, threw: true, code: e.code, reason: e.reason, cause: e.cause?.name };
+        }
+        """;
+
+    /// <summary>
     /// Runs an async function body with `sdk` and `arg` in scope; it returns a value that is
     /// JSON.stringify'd in the page. A thrown error comes back as { error: PasskeyError.toJSON() }.
     /// </summary>

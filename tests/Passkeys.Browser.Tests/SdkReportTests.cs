@@ -37,21 +37,7 @@ public sealed class SdkReportTests(BrowserFixture fixture)
         {
             await SdkPage.OpenAsync(tab);
             // The client's register(), with its fetch wrapped to learn the ceremony id the server gave.
-            var result = await SdkPage.RunAsync(tab, """
-                let ceremonyId;
-                const client = sdk.createPasskeysClient({ fetch: async (url, init) => {
-                  const res = await fetch(url, init);
-                  if (String(url).endsWith('/registration/begin')) ceremonyId = (await res.clone().json()).ceremonyId;
-                  return res;
-                } });
-                const focused = document.hasFocus();
-                try {
-                  await client.register({ user: { name: 'report-' + Math.random().toString(36).slice(2, 8) } });
-                  return { ceremonyId, focused, threw: false };
-                } catch (e) {
-                  return { ceremonyId, focused, threw: true, code: e.code, cause: e.cause?.name };
-                }
-                """);
+            var result = await SdkPage.RunAsync(tab, SdkPage.RegisterLearningCeremonyId, "report-" + Guid.NewGuid().ToString("N")[..6]);
             Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
             var v = result.GetProperty("value");
             Assert.True(v.GetProperty("threw").GetBoolean());

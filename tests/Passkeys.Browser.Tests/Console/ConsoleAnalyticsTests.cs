@@ -98,23 +98,6 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
         (long)c["otherClientErrors"]!, (long)c["abandoned"]!, (long)c["pending"]!,
     ];
 
-    // The SDK's register() in a page of the default tenant's origin, its fetch wrapped to learn the ceremony id.
-    private const string RegisterWithTheSdk = """
-        let ceremonyId;
-        const client = sdk.createPasskeysClient({ fetch: async (url, init) => {
-          const res = await fetch(url, init);
-          if (String(url).endsWith('/registration/begin')) ceremonyId = (await res.clone().json()).ceremonyId;
-          return res;
-        } });
-        const focused = document.hasFocus();
-        try {
-          await client.register({ user: { name: arg } });
-          return { ceremonyId, focused, threw: false };
-        } catch (e) {
-          return { ceremonyId, focused, threw: true, cause: e.cause?.name, reason: e.reason };
-        }
-        """;
-
     /// <summary>
     /// A sign-up through the real SDK in a new tab whose virtual authenticator ends the prompt
     /// (<paramref name="authenticator"/>); waits for the SDK's report to reach the funnel row and returns its outcome.
@@ -124,7 +107,7 @@ public sealed class ConsoleAnalyticsTests(BrowserFixture fixture)
         await using var tab = await fixture.NewTabAsync("console-analytics-sdk-" + name, authenticator, server: server);
         await SdkPage.OpenAsync(tab);
         await tab.Page.BringToFrontAsync();
-        var result = await SdkPage.RunAsync(tab, RegisterWithTheSdk, name);
+        var result = await SdkPage.RunAsync(tab, SdkPage.RegisterLearningCeremonyId, name);
         Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
         var v = result.GetProperty("value");
         Assert.True(v.GetProperty("threw").GetBoolean(), v.ToString());
