@@ -220,6 +220,10 @@ public sealed class ConsoleTests(BrowserFixture fixture)
             time.Advance(TimeSpan.FromSeconds(50));
             await page.GetByRole(AriaRole.Link, new() { Name = "Operators" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operators", Level = 1 })).ToBeVisibleAsync();
+            // The heading shows before the page's two reads (operators, invitations) come back; a read
+            // still in flight when the clock jumps would end the session before the click under test.
+            await Assertions.Expect(page.Locator("#pending-invitations")).ToContainTextAsync("No invitation is waiting to be used.");
+            await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Operators" })).ToContainTextAsync("Ada");
             time.Advance(TimeSpan.FromSeconds(61));
             await page.GetByRole(AriaRole.Link, new() { Name = "Tenants" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" })).ToBeVisibleAsync();
