@@ -50,7 +50,7 @@ public sealed class SignInReports(IPasskeyStore store, TimeProvider time)
                 throw Invalid($"at ({at:O}) is in the future.");
             }
         }
-        var record = new AppSignInRecord(tenantId, Secrets.RandomId(16), userId, report.Method, at.ToUniversalTime());
+        var record = new AppSignInRecord(tenantId, Secrets.TimeOrderedId(now), userId, report.Method, at.ToUniversalTime());
         await store.AppendAppSignInAsync(record, ct).ConfigureAwait(false);
         return new SignInReported(record.Id, record.UserId, record.Method, record.At);
     }

@@ -60,8 +60,9 @@ public sealed partial class CeremonyService(
     private async Task<string> SaveAsync(IStoreStep step, string tenantId, CeremonyKind kind, byte[] state, DateTimeOffset expiresAt, string? userId, CeremonyData? data,
         CancellationToken ct)
     {
-        var id = Secrets.RandomId(16);
-        await step.SaveCeremonyAsync(new CeremonyRecord(tenantId, id, kind, state, userId, data?.ToJson(), time.GetUtcNow(), expiresAt), ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var id = Secrets.TimeOrderedId(now);
+        await step.SaveCeremonyAsync(new CeremonyRecord(tenantId, id, kind, state, userId, data?.ToJson(), now, expiresAt), ct).ConfigureAwait(false);
         return id;
     }
 

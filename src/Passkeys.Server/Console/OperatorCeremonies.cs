@@ -45,7 +45,7 @@ public sealed class OperatorCeremonies(
         {
             User = new UserIdentity(Secrets.FromBase64Url(handle)!, name, name),
         });
-        var id = Secrets.RandomId(16);
+        var id = Secrets.TimeOrderedId(time.GetUtcNow());
         await step.SaveCeremonyAsync(new CeremonyRecord(tenant.Id, id, CeremonyKind.Registration, ceremony.State.Serialize(), enrolment.OperatorId,
             JsonSerializer.Serialize(enrolment), time.GetUtcNow(), ceremony.State.ExpiresAt), ct).ConfigureAwait(false);
         await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "started", id, enrolment.OperatorId, null, null, null,
@@ -95,7 +95,7 @@ public sealed class OperatorCeremonies(
         var started = Stopwatch.GetTimestamp();
         var tenant = await console.GetAsync(ct).ConfigureAwait(false);
         var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { UserVerification = UserVerificationRequirement.Required });
-        var id = Secrets.RandomId(16);
+        var id = Secrets.TimeOrderedId(time.GetUtcNow());
         await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
         await step.SaveCeremonyAsync(new CeremonyRecord(tenant.Id, id, CeremonyKind.Authentication, ceremony.State.Serialize(), null, null, time.GetUtcNow(),
             ceremony.State.ExpiresAt), ct).ConfigureAwait(false);

@@ -50,7 +50,7 @@ public sealed class OperatorSessions(IPasskeyStore store, ConsoleTenant console,
         var secret = Prefix + Secrets.RandomId(32);
         var expires = now + Options.SessionLifetime;
         var idle = Min(now + Options.IdleTimeout, expires);
-        var record = new SessionRecord(ConsoleTenant.Id, Secrets.RandomId(16), operatorId, credentialId, true, now, now, expires, idle, null, null,
+        var record = new SessionRecord(ConsoleTenant.Id, Secrets.TimeOrderedId(now), operatorId, credentialId, true, now, now, expires, idle, null, null,
             client.Address, client.UserAgent, client.Browser, client.Os);
         return (record, Secrets.Sha256(secret), secret);
     }

@@ -41,7 +41,7 @@ public sealed partial class SessionService(
         var refresh = NewRefreshToken();
         var expires = now + _options.SessionLifetime;
         var idle = Min(now + _options.SessionIdleLifetime, expires);
-        var session = new SessionRecord(call.Tenant.Id, Secrets.RandomId(16), userId, credentialId, userVerified, now, now, expires, idle, null, null,
+        var session = new SessionRecord(call.Tenant.Id, Secrets.TimeOrderedId(now), userId, credentialId, userVerified, now, now, expires, idle, null, null,
             call.Client.Address, call.Client.UserAgent, call.Client.Browser, call.Client.Os);
         return new PendingSession(session, Secrets.Sha256(refresh), await TokensAsync(call, session, refresh, ct).ConfigureAwait(false));
     }
