@@ -9,6 +9,7 @@ using Passkeys.Benchmarks;
 // `http`: the real server in process under HTTP load from virtual users (Http/HttpMode).
 // `ceiling`: the real server and a minimal ceiling app, each its own process, side by side (Ceiling/CeilingMode);
 // `growth`: sign-in on a database holding 10^6 audit events and sessions against an empty one (Ceiling/GrowthMode).
+// `store-floor`: the store calls of a sign-in alone, in process (Ceiling/StoreFloorMode).
 // `serve-ceiling` is that app. Anything else goes to BenchmarkDotNet's
 // switcher; unless a job is given on the command line (--job, -j, --runtimes), a short run pinned
 // to one core, in process (no generated project to build on a shared machine).
@@ -27,6 +28,10 @@ if (args.Length > 0 && args[0] == "ceiling")
 if (args.Length > 0 && args[0] == "growth")
 {
     return Passkeys.Benchmarks.Ceiling.GrowthMode.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "store-floor")
+{
+    return Passkeys.Benchmarks.Ceiling.StoreFloorMode.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "serve-ceiling")
 {
