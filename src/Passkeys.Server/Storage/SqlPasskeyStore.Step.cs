@@ -11,7 +11,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<IStoreStep> BeginStepAsync(CancellationToken cancellationToken = default)
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return new Step(this, connection);
+        return new Step(this, connection, StepOpened());
     }
 
     /// <summary>Runs one query on <paramref name="connection"/> inside <paramref name="tx"/> (or none) and maps every row.</summary>
@@ -28,7 +28,7 @@ public abstract partial class SqlPasskeyStore
         return list;
     }
 
-    private sealed partial class Step(SqlPasskeyStore store, DbConnection reader) : IStoreStep
+    private sealed partial class Step(SqlPasskeyStore store, DbConnection reader, IDisposable? presence) : IStoreStep
     {
         // Open from the step's first write until it commits or rolls back.
         private StepTransaction? _write;
@@ -61,7 +61,7 @@ public abstract partial class SqlPasskeyStore
         /// <summary>The step's transaction, begun on first use (see <see cref="BeginStepTransactionAsync"/>).</summary>
         private async Task<DbTransaction> WriteAsync(CancellationToken ct)
         {
-            _write ??= await store.BeginStepTransactionAsync(reader, ct).ConfigureAwait(false);
+            _write ??= await store.BeginStepTransactionAsync(reader, presence, ct).ConfigureAwait(false);
             return _write.Transaction;
         }
 
@@ -211,6 +211,7 @@ public abstract partial class SqlPasskeyStore
             }
             finally
             {
+                presence?.Dispose();
                 await reader.DisposeAsync().ConfigureAwait(false);
             }
         }

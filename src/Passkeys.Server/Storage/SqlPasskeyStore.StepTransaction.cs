@@ -24,9 +24,17 @@ public abstract partial class SqlPasskeyStore
         public abstract ValueTask AbandonAsync();
     }
 
+    /// <summary>
+    /// A step has opened; the result (if any) is handed to <see cref="BeginStepTransactionAsync"/>
+    /// when the step first writes, and disposed when it ends. SQLite's group commit waits for
+    /// opened steps that have not written yet (Sqlite/SqliteWriter.StepsInFlight.cs).
+    /// </summary>
+    private protected virtual IDisposable? StepOpened() => null;
+
     /// <summary>Opens the transaction of a step that is about to write; see <see cref="StepTransaction"/>.</summary>
-    private protected virtual async ValueTask<StepTransaction> BeginStepTransactionAsync(DbConnection stepConnection, CancellationToken ct)
+    private protected virtual async ValueTask<StepTransaction> BeginStepTransactionAsync(DbConnection stepConnection, IDisposable? presence, CancellationToken ct)
     {
+        presence?.Dispose();
         var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         try
         {

@@ -149,4 +149,100 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.All(await Task.WhenAll(queued), Assert.True);
         Assert.Equal(commitsBefore + 2, _store.Writer.Commits); // MaxGroup + 1 steps: two commits
     }
+
+    // Until the writer has left a group open for the steps in flight (no turn taken, members waiting).
+    private async Task UntilGroupOpenAsync()
+    {
+        for (var i = 0; i < 2000 && !_store.Writer.GroupOpen; i++)
+        {
+            await Task.Delay(5);
+        }
+        Assert.True(_store.Writer.GroupOpen);
+    }
+
+    [Fact]
+    public async Task A_group_waits_for_a_step_that_has_opened_and_commits_once_with_it()
+    {
+        _store.Writer.GroupWait = TimeSpan.FromMinutes(5); // only the steps decide here
+        var commitsBefore = _store.Writer.Commits;
+        await using var inFlight = await _store.BeginStepAsync(); // reading, not written yet
+        Assert.Equal(1, _store.Writer.InFlight);
+        var first = Task.Run(() => SaveAndCommitAsync("first"));
+        await UntilGroupOpenAsync();
+        Assert.False(first.IsCompleted); // not answered: its write is not committed
+        Assert.False(await CommittedAsync("first"));
+
+        await inFlight.SaveCeremonyAsync(Ceremony("joined"));
+        Assert.Equal(0, _store.Writer.InFlight);
+        await inFlight.CommitAsync();
+        Assert.True(await first);
+        Assert.True(await CommittedAsync("joined"));
+        Assert.Equal(commitsBefore + 1, _store.Writer.Commits); // two steps, one commit
+    }
+
+    [Fact]
+    public async Task A_step_that_ends_without_writing_lets_the_group_that_waited_for_it_commit()
+    {
+        _store.Writer.GroupWait = TimeSpan.FromMinutes(5);
+        var inFlight = await _store.BeginStepAsync();
+        var first = Task.Run(() => SaveAndCommitAsync("first"));
+        await UntilGroupOpenAsync();
+        Assert.Null(await inFlight.GetCeremonyAsync("default", "no-such-ceremony")); // a read-only step
+
+        await inFlight.DisposeAsync();
+        Assert.True(await first);
+        Assert.Equal(0, _store.Writer.InFlight);
+        Assert.False(_store.Writer.GroupOpen);
+    }
+
+    [Fact]
+    public async Task A_group_is_committed_after_GroupWait_even_while_a_step_stays_open()
+    {
+        _store.Writer.GroupWait = TimeSpan.FromMilliseconds(50);
+        await using var slow = await _store.BeginStepAsync(); // open for the whole test, never writes
+        Assert.True(await SaveAndCommitAsync("first").WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, _store.Writer.InFlight);
+        // The next group waits for the open step again, and is committed again.
+        Assert.True(await SaveAndCommitAsync("second").WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_write_that_is_not_a_step_commits_the_group_left_open_before_it_writes()
+    {
+        _store.Writer.GroupWait = TimeSpan.FromMinutes(5);
+        var commitsBefore = _store.Writer.Commits;
+        await using var inFlight = await _store.BeginStepAsync();
+        var first = Task.Run(() => SaveAndCommitAsync("first"));
+        await UntilGroupOpenAsync();
+
+        await _store.SaveCeremonyAsync(Ceremony("plain")); // its own connection: SQLite's lock would make it wait if the group were still open
+        Assert.True(await first);
+        Assert.True(await CommittedAsync("plain"));
+        Assert.Equal(commitsBefore + 1, _store.Writer.Commits); // the group's (the plain write commits on its own connection)
+    }
+
+    [Fact]
+    public async Task The_last_store_on_a_file_commits_a_group_left_open_before_it_closes_the_writer()
+    {
+        var other = new SqlitePasskeyStore(File, new StoreMetrics(_meter)); // shares the writer
+        other.Writer.GroupWait = TimeSpan.FromMinutes(5);
+        var inFlight = await other.BeginStepAsync();
+        var first = Task.Run(async () =>
+        {
+            await using var step = await other.BeginStepAsync();
+            await step.SaveCeremonyAsync(Ceremony("first"));
+            await step.CommitAsync();
+        });
+        for (var i = 0; i < 2000 && !other.Writer.GroupOpen; i++)
+        {
+            await Task.Delay(5);
+        }
+        Assert.True(other.Writer.GroupOpen);
+
+        _store.Dispose();
+        other.Dispose(); // the last user: commits the open group, then closes
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await CommittedAsync("first"));
+        await inFlight.DisposeAsync();
+    }
 }

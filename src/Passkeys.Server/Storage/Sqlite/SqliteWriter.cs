@@ -24,7 +24,8 @@ namespace Passkeys.Server.Storage.Sqlite;
 /// transaction and, when it commits, releases the savepoint. If the next turn in the queue is
 /// another step's, it hands the turn over and waits: the next step writes in the same transaction,
 /// and whoever leaves with no step waiting (or the group's <see cref="MaxGroup"/>th member) commits
-/// them all at once and only then are they answered. Each step is still all or nothing (its
+/// them all at once and only then are they answered; with no step waiting but one that has opened
+/// and not written yet, the group is left open for it (SqliteWriter.StepsInFlight.cs). Each step is still all or nothing (its
 /// savepoint is rolled back on failure without touching the others), and no step is acknowledged
 /// before its writes are committed; a commit covers the pages several steps share (the audit
 /// table's last leaf and its indexes, the ceremonies table) once instead of once per step. A write
@@ -107,6 +108,7 @@ internal sealed partial class SqliteWriter
     public void Release()
     {
         KeptSqliteConnection? close = null;
+        var commitOpenGroup = false;
         lock (_lock)
         {
             if (--_users > 0)
@@ -114,20 +116,33 @@ internal sealed partial class SqliteWriter
                 return;
             }
             _users = -1;
-            if (!_turnTaken)
+            if (!_turnTaken && _transaction is not null)
+            {
+                _turnTaken = true; // a group left open for steps in flight: commit it, then close (CommitAndPassOn)
+                commitOpenGroup = true;
+            }
+            else if (!_turnTaken)
             {
                 close = _connection;
                 _connection = null;
             }
         }
         Writers.TryRemove(new KeyValuePair<string, SqliteWriter>(_key, this));
+        _groupTimer?.Dispose();
+        if (commitOpenGroup)
+        {
+            CommitAndPassOn();
+        }
         close?.CloseForGood();
     }
 
     /// <summary>A turn for a write that is not a step (its own connection and transaction); dispose it when the write has ended.</summary>
     public async ValueTask<IDisposable> EnterAsync(CancellationToken ct)
     {
-        await TakeTurnAsync(grouped: false, ct).ConfigureAwait(false);
+        await TakeTurnAsync(grouped: false, presence: null, ct).ConfigureAwait(false);
+        // A group left open for steps in flight (SqliteWriter.StepsInFlight.cs) is committed before
+        // a write of another kind, on another connection, can take the database's write lock.
+        CommitGroup();
         return new PlainTurn(this);
     }
 
@@ -136,9 +151,9 @@ internal sealed partial class SqliteWriter
     /// is open) and the step's savepoint. The step ends it with <see cref="GroupedStep.CommitAsync"/>
     /// or <see cref="GroupedStep.RollbackAsync"/>.
     /// </summary>
-    public async ValueTask<GroupedStep> BeginStepAsync(CancellationToken ct)
+    public async ValueTask<GroupedStep> BeginStepAsync(StepPresence? presence, CancellationToken ct)
     {
-        await TakeTurnAsync(grouped: true, ct).ConfigureAwait(false);
+        await TakeTurnAsync(grouped: true, presence, ct).ConfigureAwait(false);
         try
         {
             if (_connection is null)
@@ -178,12 +193,14 @@ internal sealed partial class SqliteWriter
     // answers by rolling the whole transaction back (SQLITE_FULL, SQLITE_IOERR, …) ends it under us.
     private bool TransactionAlive => _connection?.Handle is { } handle && raw.sqlite3_get_autocommit(handle) == 0;
 
-    private async ValueTask TakeTurnAsync(bool grouped, CancellationToken ct)
+    private async ValueTask TakeTurnAsync(bool grouped, StepPresence? presence, CancellationToken ct)
     {
         Waiter waiter;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_users < 0, this);
+            // From now on the step is a waiter (or the turn's holder), no longer a step in flight.
+            presence?.LeaveUnderLock();
             if (!_turnTaken)
             {
                 _turnTaken = true;
@@ -221,13 +238,26 @@ internal sealed partial class SqliteWriter
             {
                 _group.Add(committed);
             }
-            if (_transaction is not null && !_poisoned && _groupTurns < MaxGroup && NextWaiter() is { Grouped: true } next)
+            if (_transaction is not null && !_poisoned && _groupTurns < MaxGroup)
             {
-                _waiters.Remove(next.Node!);
-                next.Turn.TrySetResult(); // RunContinuationsAsynchronously: the next step does not run on this thread
-                return;
+                if (NextWaiter() is { Grouped: true } next)
+                {
+                    _waiters.Remove(next.Node!);
+                    next.Turn.TrySetResult(); // RunContinuationsAsynchronously: the next step does not run on this thread
+                    return;
+                }
+                if (NextWaiter() is null && KeepGroupOpenUnderLock())
+                {
+                    return;
+                }
             }
         }
+        CommitAndPassOn();
+    }
+
+    // Under the turn: commits the open group (if any), then hands the turn to whoever is next or frees it.
+    private void CommitAndPassOn()
+    {
         CommitGroup();
         KeptSqliteConnection? close = null;
         lock (_lock)
