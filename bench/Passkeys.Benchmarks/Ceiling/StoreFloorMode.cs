@@ -15,7 +15,10 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// ceremony, credential and user read, ceremony consumed, credential use, session and refresh
 /// token, audit event, funnel row) through the real store, in this process, with no HTTP, JSON,
 /// signature or token: the part of the server's CPU per sign-in that no change outside the store
-/// can remove. Compare its CPU per sign-in with `ceiling`'s server and ceiling columns.
+/// can remove. Compare its CPU per sign-in with `ceiling`'s server and ceiling columns. Options:
+/// <c>--store sqlite|postgres</c>, <c>--connection-string</c> (PostgreSQL: an empty database this
+/// run may fill), <c>--postgres-data DIR</c> (the cluster's data folder: also the database's own
+/// CPU per sign-in), <c>--concurrency 1,16,64</c>, <c>--rounds 2</c>, <c>--duration 5s</c>, <c>--users 64</c>.
 /// </summary>
 internal static class StoreFloorMode
 {
@@ -33,6 +36,7 @@ internal static class StoreFloorMode
         var duration = TimeSpan.FromSeconds(double.Parse((Option(args, "--duration") ?? "5s").TrimEnd('s'), CultureInfo.InvariantCulture));
         var rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
         var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
+        var database = Option(args, "--postgres-data") is { } data ? new PostgresCpu(data) : null;
         var folder = Path.Combine(Path.GetTempPath(), "passkeys-store-floor-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         using var meter = new Meter("store-floor");
@@ -42,7 +46,7 @@ internal static class StoreFloorMode
             : new PostgresPasskeyStore(connection!, metrics);
         try
         {
-            return RunAsync(passkeys, store, levels, duration, rounds, users).GetAwaiter().GetResult();
+            return RunAsync(passkeys, store, database, levels, duration, rounds, users).GetAwaiter().GetResult();
         }
         finally
         {
@@ -51,33 +55,37 @@ internal static class StoreFloorMode
         }
     }
 
-    private static async Task<int> RunAsync(SqlPasskeyStore store, string kind, int[] levels, TimeSpan duration, int rounds, int userCount)
+    private static async Task<int> RunAsync(SqlPasskeyStore store, string kind, PostgresCpu? database, int[] levels, TimeSpan duration, int rounds, int userCount)
     {
         await store.MigrateAsync().ConfigureAwait(false);
         var credentials = await SeedAsync(store, userCount).ConfigureAwait(false);
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}; store {kind}; {userCount} users, one passkey each");
         Console.WriteLine("the store calls of one passwordless sign-in (begin step + finish step), nothing else");
-        var results = new List<(int Users, double Rate, double CpuMs)>();
+        var results = new List<(int Users, double Rate, double CpuMs, double DatabaseMs)>();
         foreach (var concurrency in levels)
         {
             await LoadAsync(store, credentials, concurrency, TimeSpan.FromSeconds(1)).ConfigureAwait(false); // warm-up
             for (var round = 1; round <= rounds; round++)
             {
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var databaseCpu = database?.Total;
                 var clock = Stopwatch.StartNew();
                 var signIns = await LoadAsync(store, credentials, concurrency, duration).ConfigureAwait(false);
                 var seconds = clock.Elapsed.TotalSeconds;
                 var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / signIns;
-                Console.WriteLine($"  c={concurrency} round {round}: {signIns / seconds:F0} sign-ins/s, {cpuMs:F3} ms CPU per sign-in");
-                results.Add((concurrency, signIns / seconds, cpuMs));
+                var databaseMs = database is null ? double.NaN : (database.Total - databaseCpu!.Value).TotalMilliseconds / signIns;
+                Console.WriteLine($"  c={concurrency} round {round}: {signIns / seconds:F0} sign-ins/s, {cpuMs:F3} ms CPU per sign-in" +
+                    (database is null ? "" : $" (+ {databaseMs:F3} ms in PostgreSQL)"));
+                results.Add((concurrency, signIns / seconds, cpuMs, databaseMs));
             }
         }
         Console.WriteLine();
         Console.WriteLine($"store {kind}: sign-ins/s and CPU per sign-in (median of rounds), store calls only");
-        Console.WriteLine("users  sign-ins/s  CPU ms");
+        Console.WriteLine("users  sign-ins/s  CPU ms" + (database is null ? "" : "  database CPU ms"));
         foreach (var group in results.GroupBy(r => r.Users))
         {
-            Console.WriteLine($"{group.Key,5}  {Median(group.Select(r => r.Rate)),10:F0}  {Median(group.Select(r => r.CpuMs)),6:F3}");
+            Console.WriteLine($"{group.Key,5}  {Median(group.Select(r => r.Rate)),10:F0}  {Median(group.Select(r => r.CpuMs)),6:F3}" +
+                (database is null ? "" : $"  {Median(group.Select(r => r.DatabaseMs)),15:F3}"));
         }
         return 0;
     }

@@ -356,5 +356,26 @@ internal static class SqliteMigrations
         );
         ALTER TABLE tenants ADD COLUMN rollout TEXT NULL;
         """,
+        // Ceremonies keyed by their primary key alone (WITHOUT ROWID): a ceremony row lived in two
+        // B-trees, the table by rowid and the index of its key, so every begin and finish wrote a
+        // page of each and every lookup searched both. Ceremonies live minutes, so the copy is small.
+        """
+        CREATE TABLE ceremonies_by_key (
+            tenant_id  TEXT    NOT NULL,
+            id         TEXT    NOT NULL,
+            kind       INTEGER NOT NULL,
+            state      BLOB    NOT NULL,
+            user_id    TEXT    NULL,
+            data       TEXT    NULL,
+            created_at BIGINT  NOT NULL,
+            expires_at BIGINT  NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        ) WITHOUT ROWID;
+        INSERT INTO ceremonies_by_key (tenant_id, id, kind, state, user_id, data, created_at, expires_at)
+            SELECT tenant_id, id, kind, state, user_id, data, created_at, expires_at FROM ceremonies;
+        DROP TABLE ceremonies;
+        ALTER TABLE ceremonies_by_key RENAME TO ceremonies;
+        CREATE INDEX ix_ceremonies_expires ON ceremonies (expires_at);
+        """,
     ];
 }

@@ -146,10 +146,10 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore, IDisposable
             }
             : ConstraintViolation.None;
 
-    // By rowid: SQLite has no row locks to skip; a writer holds the whole database, so concurrent
-    // purges simply run one after the other.
+    // By key (the table has no rowid): SQLite has no row locks to skip; a writer holds the whole
+    // database, so concurrent purges simply run one after the other.
     private protected override string PurgeExpiredCeremoniesSql { get; } =
-        "DELETE FROM ceremonies WHERE rowid IN (SELECT rowid FROM ceremonies WHERE expires_at < @now ORDER BY expires_at LIMIT @max) " +
+        "DELETE FROM ceremonies WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM ceremonies WHERE expires_at < @now ORDER BY expires_at LIMIT @max) " +
         $"RETURNING {CeremonyColumns}";
 
     /// <inheritdoc />
