@@ -178,7 +178,8 @@ public sealed class LoadEngine
         for (int w = 0; w < stats.Length; w++)
         {
             var mine = stats[w] = new WorkerStats();
-            tasks[w] = Task.Run(() => WorkerAsync(server, pool, gate, mine, cancellationToken), CancellationToken.None);
+            var users = UsersOf(pool, w, stats.Length);
+            tasks[w] = Task.Run(() => WorkerAsync(server, users, gate, mine, cancellationToken), CancellationToken.None);
         }
         var all = Task.WhenAll(tasks);
         while (showProgress && await Task.WhenAny(all, Task.Delay(ProgressInterval, CancellationToken.None)).ConfigureAwait(false) != all)
@@ -201,9 +202,36 @@ public sealed class LoadEngine
         return elapsed;
     }
 
+    /// <summary>
+    /// The users worker <paramref name="worker"/> of <paramref name="workers"/> signs in as: every
+    /// <paramref name="workers"/>-th user of the population from its own index on, so that no two
+    /// workers ever sign in as the same user at once. Two concurrent sign-ins of one credential both
+    /// update its row: on PostgreSQL the second waits for the first to commit (a row lock), a cost
+    /// of the generator's choice, not of the server (people rarely sign in twice at once). With
+    /// fewer users than workers that cannot be helped: worker w then shares user w mod N.
+    /// </summary>
+    public static T[] UsersOf<T>(T[] pool, int worker, int workers)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (pool.Length == 0)
+        {
+            return pool;
+        }
+        if (pool.Length < workers)
+        {
+            return [pool[worker % pool.Length]];
+        }
+        var mine = new List<T>();
+        for (var i = worker; i < pool.Length; i += workers)
+        {
+            mine.Add(pool[i]);
+        }
+        return [.. mine];
+    }
+
     // One worker: ceremonies back to back until the gate closes. A sign-in picks a user at random
-    // from the population (see VirtualUser on why two workers may share one); a registration is a
-    // new person with a new device, who is not added to the population.
+    // from the worker's own share of the population (UsersOf); a registration is a new person with
+    // a new device, who is not added to the population.
     private async Task WorkerAsync(ServerConnection server, VirtualUser[] pool, Gate gate, WorkerStats stats, CancellationToken cancellationToken)
     {
         var random = new Random();

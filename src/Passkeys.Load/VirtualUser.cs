@@ -17,9 +17,10 @@ public readonly record struct CeremonyResult(bool Ok, Stage Stage, LoadError Err
 /// <remarks>
 /// The device is a synced passkey provider (backup eligible and backed up, signature counter always
 /// 0, as iCloud Keychain and Google Password Manager report): the commonest passkey today, and one
-/// whose credential may legitimately sign on two devices at once. With per-credential counters two
-/// workers picking the same user at the same moment could deliver counters out of order and be
-/// rejected for it, which would be the generator's fault, not the server's.
+/// whose credential may legitimately sign on two devices at once. The load engine gives each
+/// worker users of its own (<c>LoadEngine.UsersOf</c>), so a user signs in twice at once only when
+/// there are fewer users than workers; with per-credential counters such sign-ins could deliver
+/// counters out of order and be rejected for it, which would be the generator's fault, not the server's.
 /// </remarks>
 public sealed class VirtualUser : IDisposable
 {

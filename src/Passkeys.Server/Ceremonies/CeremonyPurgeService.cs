@@ -6,7 +6,7 @@ using Passkeys.Server.Storage;
 namespace Passkeys.Server.Ceremonies;
 
 /// <summary>
-/// Deletes expired ceremonies periodically and records each as abandoned (audit and metrics); also
+/// Deletes expired ceremonies periodically and records each as abandoned (audit, funnel row and metrics); also
 /// deletes sessions that ended (expired or revoked) more than a day ago, with their refresh tokens,
 /// and audit events and analytics rows older than <c>Audit:Retention</c>. Every purge deletes in batches of at most
 /// <c>Purge:BatchSize</c> rows, each one short transaction, pausing <c>Purge:BatchPause</c> between
@@ -22,9 +22,6 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
         var ceremonies = await PurgeCeremoniesAsync(ct).ConfigureAwait(false);
-        // Funnel rows of ceremonies that expired unanswered: abandoned (docs/analytics.md). Found by
-        // their own expiry, not by the purge above, so a purge interrupted between the two loses none.
-        await InBatchesAsync(max => store.MarkAbandonedCeremoniesAsync(time.GetUtcNow(), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         // Kept a day after they end so that a late refresh is told "expired" or "revoked", not "invalid".
         await InBatchesAsync(max => store.PurgeEndedSessionsAsync(time.GetUtcNow() - TimeSpan.FromDays(1), max, ct), untilFewer: true, ct).ConfigureAwait(false);
         // Attempt budgets whose window has ended (AttemptBudget).
@@ -59,8 +56,9 @@ public sealed partial class CeremonyPurgeService(IPasskeyStore store, AuditLog a
         return InBatchesAsync(max => store.PurgeAnalyticsAsync(time.GetUtcNow() - retention, max, ct), untilFewer: true, ct);
     }
 
-    // Each batch deletes its ceremonies and writes their "abandoned" events in one commit: a purge
-    // that cannot write the events deletes nothing, and the next one tries again.
+    // Each batch deletes its ceremonies, marks their funnel rows abandoned (docs/analytics.md) and
+    // writes their "abandoned" events in one commit: a purge that cannot write the events deletes
+    // and marks nothing, and the next one tries again.
     private Task<PurgeResult> PurgeCeremoniesAsync(CancellationToken ct) => InBatchesAsync(async max =>
     {
         IReadOnlyList<CeremonyRecord> purged;

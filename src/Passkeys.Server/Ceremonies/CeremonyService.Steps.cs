@@ -111,9 +111,14 @@ public sealed partial class CeremonyService
             }
         }
         // The funnel row of the ceremony this finish consumed (never one it merely named: that may be
-        // another kind's, or another finish's). An answer after the expiry leaves the row to the purge,
-        // which counts it abandoned: the user did not answer in time (docs/analytics.md).
-        if (consumed is not null && e is not PasskeyException { Error: PasskeyError.CeremonyExpired })
+        // another kind's, or another finish's). An answer after the expiry counts as abandoned, as
+        // if the purge had come first: the user did not answer in time (docs/analytics.md). It is
+        // marked here because the purge marks only the ceremonies it deletes, and this one is gone.
+        if (consumed is not null && e is PasskeyException { Error: PasskeyError.CeremonyExpired })
+        {
+            await step.RecordCeremonyAbandonedAsync(call.Tenant.Id, consumed.Id, ct).ConfigureAwait(false);
+        }
+        else if (consumed is not null)
         {
             await step.RecordCeremonyFinishedAsync(call.Tenant.Id, consumed.Id, new CeremonyFinish(ServerOutcomes.Failed, code, name, time.GetUtcNow(), userId,
                 seen?.Aaguid, seen is { } s ? authenticators.NameOf(s.Aaguid) : null, seen?.Synced), ct).ConfigureAwait(false);

@@ -17,8 +17,6 @@ public partial interface IPasskeyStore
     /// then had an answer, not an error).
     /// </summary>
     Task<bool> RecordClientOutcomeAsync(string tenantId, string ceremonyId, string outcome, DateTimeOffset at, CancellationToken cancellationToken = default);
-    /// <summary>Marks up to <paramref name="max"/> open ceremonies that expired before <paramref name="now"/> as abandoned; returns how many.</summary>
-    Task<int> MarkAbandonedCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes up to <paramref name="max"/> of the oldest funnel rows begun, and up to as many app-reported

@@ -93,7 +93,10 @@ public partial interface IPasskeyStore
     /// oldest first, at most <paramref name="max"/> (for listing pending operator invitations).
     /// </summary>
     Task<IReadOnlyList<CeremonyRecord>> ListLiveCeremoniesAsync(string tenantId, CeremonyKind kind, DateTimeOffset now, int max, CancellationToken cancellationToken = default);
-    /// <summary>Removes and returns up to <paramref name="max"/> ceremonies that expired before <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Removes and returns up to <paramref name="max"/> ceremonies that expired before <paramref name="now"/>,
+    /// and marks their funnel rows abandoned in the same transaction.
+    /// </summary>
     Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
     // Recovery codes

@@ -98,7 +98,11 @@ public interface IStoreStep : IAsyncDisposable
     Task<bool> RevokeApiKeyAsync(string tenantId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.AddSigningKeyAsync"/>; the caches hear of it once the step commits.</summary>
     Task AddSigningKeyAsync(SigningKeyRecord key, CancellationToken cancellationToken = default);
-    /// <summary>See <see cref="IPasskeyStore.PurgeExpiredCeremoniesAsync"/>; the caller appends their <c>abandoned</c> events in the same step.</summary>
+    /// <summary>
+    /// See <see cref="IPasskeyStore.PurgeExpiredCeremoniesAsync"/>: the funnel rows of the ceremonies
+    /// purged are marked abandoned in the step's transaction; the caller appends their <c>abandoned</c>
+    /// events in the same step.
+    /// </summary>
     Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
     /// <summary>The time the app was last told to offer the user a passkey (<see cref="IPasskeyStore.RecordPasskeyOfferAsync"/>), or null.</summary>
     Task<DateTimeOffset?> GetPasskeyOfferAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
@@ -106,11 +110,17 @@ public interface IStoreStep : IAsyncDisposable
     Task RecordCeremonyBegunAsync(CeremonyOutcomeRecord outcome, CancellationToken cancellationToken = default);
     /// <summary>
     /// Sets the server outcome of a ceremony's funnel row, in the step's transaction; false when the
-    /// row is unknown or already has an outcome other than abandoned (the first answer stands; a late
-    /// answer to an abandoned ceremony replaces the abandonment, so it is counted the same whether or
-    /// not the purge got there first).
+    /// row is unknown or already has an outcome other than abandoned (the first answer stands; an
+    /// abandonment is replaced, which only a node of an older version can cause: its purge marked
+    /// open rows by their expiry, while a finish begun just before it could still commit).
     /// </summary>
     Task<bool> RecordCeremonyFinishedAsync(string tenantId, string ceremonyId, CeremonyFinish finish, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Marks a ceremony's funnel row abandoned (the user did not answer in time: a finish that came
+    /// after the expiry consumed it, so the purge will not find it), in the step's transaction;
+    /// false when the row is unknown or already has a server outcome.
+    /// </summary>
+    Task<bool> RecordCeremonyAbandonedAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default);
 
     /// <summary>Commits the writes so far (nothing to do when there were none).</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);

@@ -46,8 +46,11 @@ public abstract partial class SqlPasskeyStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
-        using var _ = Measure();
-        return await WriteQueryAsync(PurgeExpiredCeremoniesSql, Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false);
+        // As a step: the ceremonies and their funnel rows (marked abandoned) in one transaction.
+        await using var step = await BeginStepAsync(cancellationToken).ConfigureAwait(false);
+        var purged = await step.PurgeExpiredCeremoniesAsync(now, max, cancellationToken).ConfigureAwait(false);
+        await step.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return purged;
     }
 
     /// <inheritdoc />

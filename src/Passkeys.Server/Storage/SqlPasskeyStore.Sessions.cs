@@ -224,5 +224,5 @@ public abstract partial class SqlPasskeyStore
         $"WHERE idle_expires_at < @before OR revoked_at < @before LIMIT @max{SkipLockedRows})";
 
     /// <summary>Every purge statement of the background purge, for the check that each is bounded by an index.</summary>
-    internal IReadOnlyList<string> PurgeStatements => [PurgeExpiredCeremoniesSql, PurgeExpiredAttemptsSql, PurgeEndedSessionsSql, PurgeAuditEventsSql];
+    internal IReadOnlyList<string> PurgeStatements => [PurgeExpiredCeremoniesSql, MarkAbandonedSql(2), PurgeExpiredAttemptsSql, PurgeEndedSessionsSql, PurgeAuditEventsSql];
 }

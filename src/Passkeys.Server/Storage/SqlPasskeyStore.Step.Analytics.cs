@@ -29,5 +29,12 @@ public abstract partial class SqlPasskeyStore
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
             return await store.ExecuteAsync(Connection, tx, FinishOutcomeSql, cancellationToken, FinishParameters(tenantId, ceremonyId, finish)).ConfigureAwait(false) == 1;
         }
+
+        public async Task<bool> RecordCeremonyAbandonedAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.RecordCeremonyAbandoned");
+            var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
+            return await store.MarkAbandonedAsync(Connection, tx, [(tenantId, ceremonyId)], cancellationToken).ConfigureAwait(false) == 1;
+        }
     }
 }

@@ -108,8 +108,19 @@ public abstract partial class SqlPasskeyStore
 
         public Task<IReadOnlyList<CeremonyRecord>> PurgeExpiredCeremoniesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) =>
             InTransactionAsync<IReadOnlyList<CeremonyRecord>>("PurgeExpiredCeremonies", async (c, tx) =>
-                await Store.QueryAsync(c, tx, Store.PurgeExpiredCeremoniesSql, Store.Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max)).ConfigureAwait(false),
-                cancellationToken);
+            {
+                var purged = await Store.QueryAsync(c, tx, Store.PurgeExpiredCeremoniesSql, Store.Rows.Ceremony, cancellationToken, ("@now", now), ("@max", max))
+                    .ConfigureAwait(false);
+                // These expired unanswered (a finish consumes its ceremony, and one being consumed is
+                // not taken): their funnel rows are abandoned, in this transaction, so a purge that
+                // does not commit marks none and the next one finds the same ceremonies again. Only
+                // the ceremony kinds that begin a funnel row; of those, operator ceremonies (the
+                // console's tenant) have none, and their keys simply match no row.
+                await Store.MarkAbandonedAsync(c, tx, [.. purged.Where(HasFunnelRow).Select(r => (r.TenantId, r.Id))], cancellationToken).ConfigureAwait(false);
+                return purged;
+            }, cancellationToken);
+
+        private static bool HasFunnelRow(CeremonyRecord c) => c.Kind is CeremonyKind.Registration or CeremonyKind.Authentication or CeremonyKind.StepUp;
 
         /// <summary>Queues a cache notice for after the commit when <paramref name="changed"/>; returns it.</summary>
         private bool Announce(bool changed, StoreChangeKind kind, string tenantId)

@@ -22,3 +22,10 @@ public sealed class SqliteRolloutTests() : RolloutTests(new SqliteTestStores());
 /// <summary>The rollout suite on PostgreSQL: each store a new database in the run's cluster.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresRolloutTests(PostgresCluster cluster) : RolloutTests(new PostgresTestStores(cluster));
+
+/// <summary>The abandonment suite on SQLite: each store a temporary data folder.</summary>
+public sealed class SqliteAbandonmentTests() : AbandonmentTests(new SqliteTestStores());
+
+/// <summary>The abandonment suite on PostgreSQL: each store a new database in the run's cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAbandonmentTests(PostgresCluster cluster) : AbandonmentTests(new PostgresTestStores(cluster));

@@ -88,7 +88,7 @@ public abstract class AuditAtomicityTests(TestStores stores) : SingleServerStore
     }
 
     [StoreFact]
-    public async Task An_expired_ceremony_is_purged_only_together_with_its_abandoned_event()
+    public async Task An_expired_ceremony_is_purged_only_together_with_its_abandoned_event_and_funnel_row()
     {
         await Server.OkJsonAsync(HttpMethod.Post, $"{Tenant}/authentication/begin", new { });
         Clock.Advance(TimeSpan.FromHours(1));
@@ -97,10 +97,12 @@ public abstract class AuditAtomicityTests(TestStores stores) : SingleServerStore
         await BreakAuditAsync();
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => purge.PurgeOnceAsync(default));
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM ceremonies")); // kept for the next purge
+        Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM ceremony_outcomes WHERE server_outcome IS NULL")); // and its funnel row still open
         await RepairAuditAsync();
 
         Assert.Equal(1, await purge.PurgeOnceAsync(default));
         Assert.Equal(0, await SqlAsync("SELECT COUNT(*) FROM ceremonies"));
         Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM audit_events WHERE type = 'authentication.abandoned'"));
+        Assert.Equal(1, await SqlAsync("SELECT COUNT(*) FROM ceremony_outcomes WHERE server_outcome = 'abandoned'"));
     }
 }

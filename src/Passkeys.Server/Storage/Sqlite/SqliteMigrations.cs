@@ -377,5 +377,17 @@ internal static class SqliteMigrations
         ALTER TABLE ceremonies_by_key RENAME TO ceremonies;
         CREATE INDEX ix_ceremonies_expires ON ceremonies (expires_at);
         """,
+        // Funnel rows are marked abandoned by primary key, by the purge that deletes their expired
+        // ceremonies and by a finish that came after the expiry (docs/analytics.md), no longer found
+        // through ix_ceremony_outcomes_open: keeping that partial index made every finish move its
+        // row out of it. Rows an older version left open whose ceremony is gone (a purge interrupted
+        // before marking, an answer after the expiry) are closed here, as that index would have
+        // found them; the others still have their ceremony, and its purge marks them.
+        """
+        UPDATE ceremony_outcomes SET server_outcome = 'abandoned'
+        WHERE server_outcome IS NULL
+          AND NOT EXISTS (SELECT 1 FROM ceremonies c WHERE c.tenant_id = ceremony_outcomes.tenant_id AND c.id = ceremony_outcomes.ceremony_id);
+        DROP INDEX ix_ceremony_outcomes_open;
+        """,
     ];
 }
