@@ -34,16 +34,16 @@ public sealed partial class CeremonyService
             if (request.Username is not null)
             {
                 var name = CheckText(request.Username, "username", 256);
-                var user = await step.GetUserByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
-                var credentials = user is null ? [] : await step.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false);
-                if (user is null || credentials.Count == 0)
+                // The user and their credentials in one read.
+                var found = await step.GetUserWithCredentialsByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
+                if (found is null || found.Credentials.Count == 0)
                 {
                     allow = await fakes.ForAsync(tenant.Id, name, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    userId = user.Id;
-                    allow = OrderDefaultFirst(credentials, user.DefaultCredentialId);
+                    userId = found.User.Id;
+                    allow = OrderDefaultFirst(found.Credentials, found.User.DefaultCredentialId);
                 }
             }
             var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { AllowCredentials = allow });
@@ -136,8 +136,10 @@ public sealed partial class CeremonyService
             var parsed = AuthenticationResponse.Parse(json);
             var rawId = parsed.CredentialId.ToArray();
             var credentialId = trace.CredentialId = Secrets.Base64Url(rawId);
-            var row = await step.GetCredentialAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
+            // The credential and its user in one read; a missing user is still refused only after verifying, as before.
+            var found = await step.GetCredentialWithUserAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
                 ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
+            var row = found.Credential;
             if (ceremony.UserId is not null && row.UserId != ceremony.UserId)
             {
                 throw new PasskeyException(PasskeyError.UserHandleMismatch, "the credential belongs to another user than the ceremony was started for");
@@ -153,7 +155,7 @@ public sealed partial class CeremonyService
             var state = AuthenticationState.Deserialize(ceremony.State);
             var verified = parties.For(tenant).FinishAuthentication(json, state, ToLibrary(row));
             var now = time.GetUtcNow();
-            var user = await step.GetUserAsync(tenant.Id, row.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
+            var user = found.User ?? throw new ServerException(ServerError.UserNotFound);
             var hash = CeremonyData.FromJson(ceremony.Data).TransactionHash;
             var token = kind == CeremonyKind.Authentication
                 ? null

@@ -33,6 +33,17 @@ public interface IStoreStep : IAsyncDisposable
     Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.GetUserByNameAsync"/>.</summary>
     Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The credential (<see cref="GetCredentialAsync"/>) and the user it belongs to, in one statement
+    /// (a join): null when the tenant has no credential with this id; <see cref="CredentialWithUser.User"/>
+    /// null when the user's row is missing.
+    /// </summary>
+    Task<CredentialWithUser?> GetCredentialWithUserAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The user with this name (<see cref="GetUserByNameAsync"/>) and their credentials (<see cref="ListCredentialsAsync"/>,
+    /// in its order), in one statement (a join); null when the tenant has no such user.
+    /// </summary>
+    Task<UserWithCredentials?> GetUserWithCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
 
     // Writes, in the step's transaction
     /// <summary>See <see cref="IPasskeyStore.SaveCeremonyAsync"/>.</summary>

@@ -97,6 +97,40 @@ public abstract class FailureTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_passkey_of_another_user_than_the_sign_in_named_is_refused_before_its_suspension_and_signature()
+    {
+        var alice = TestServer.NewClient();
+        await _server.SignUpAsync(alice, "alice");
+        var bob = TestServer.NewClient();
+        var bobs = await _server.SignUpAsync(bob, "bob");
+        var bobAnswer = await bob.GetAsync((await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { }))["options"]!.ToJsonString());
+
+        // Begun for alice, answered with bob's passkey (to another challenge): the user check comes before the signature's.
+        var forAlice = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "alice" });
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", TestServer.FinishBody(forAlice, bobAnswer)))
+        {
+            await TestServer.ProblemAsync(r, 400, 216);
+        }
+
+        // Suspended, bob's passkey is still refused for being bob's first, then for its suspension when the sign-in is bob's own.
+        await _server.OkJsonAsync(HttpMethod.Post,
+            $"/v1/admin/tenants/default/users/{(string)bobs["user"]!["id"]!}/credentials/{(string)bobs["credential"]!["id"]!}/suspend", bearer: TestServer.AdminKey);
+        forAlice = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "alice" });
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", TestServer.FinishBody(forAlice, bobAnswer)))
+        {
+            await TestServer.ProblemAsync(r, 400, 216);
+        }
+        var forBob = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "bob" });
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", TestServer.FinishBody(forBob, bobAnswer)))
+        {
+            await TestServer.ProblemAsync(r, 403, 1100);
+        }
+        // Each refusal is audited with its code (newest first).
+        var failed = (await _server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?outcome=failed", bearer: TestServer.AdminKey))["events"]!.AsArray();
+        Assert.Equal([1100, 216, 216], failed.Select(e => (int)e!["errorCode"]!).Take(3));
+    }
+
+    [StoreFact]
     public async Task Unknown_tenant_is_404()
     {
         using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/nope/authentication/begin", new { });

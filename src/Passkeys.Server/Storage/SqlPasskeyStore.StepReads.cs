@@ -1,0 +1,64 @@
+namespace Passkeys.Server.Storage;
+
+// Rows a ceremony step needs together, read in one statement (a join) instead of one statement per
+// row. Each read statement on a step's connection is a read transaction of its own, and SQLite
+// empties a connection's page cache at the start of one whenever the writer has committed since
+// its last (under load, nearly always): separate reads each paid again for the index pages they
+// share, one pread per page, besides the statement itself. One statement also reads the rows from
+// one snapshot, so the user always is the one the credential named when it was read.
+public abstract partial class SqlPasskeyStore
+{
+    private static readonly int CredentialColumnCount = CredentialReadColumns.Split(", ").Length;
+    private static readonly int UserColumnCount = UserColumns.Split(", ").Length;
+
+    /// <summary>The credential's columns (as <see cref="GetCredentialSql"/>), then its user's (as <see cref="GetUserSql"/>; NULL when the row is missing).</summary>
+    internal static readonly string GetCredentialWithUserSql =
+        $"SELECT {Qualified("c", CredentialReadColumns)}, {Qualified("u", UserColumns)} FROM credentials c " +
+        "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE c.id = @id AND c.tenant_id = @t";
+
+    /// <summary>
+    /// The user's columns (as <see cref="GetUserByNameSql"/>), then one credential's (as <see cref="ListCredentialsSql"/>, in its
+    /// order): one row per credential, or one row of NULL credential columns when the user has none.
+    /// </summary>
+    internal static readonly string GetUserWithCredentialsByNameSql =
+        $"SELECT {Qualified("u", UserColumns)}, {Qualified("c", CredentialReadColumns)} FROM users u " +
+        "LEFT JOIN credentials c ON c.tenant_id = u.tenant_id AND c.user_id = u.id WHERE u.tenant_id = @t AND u.name_key = @k ORDER BY c.created_at, c.id";
+
+    /// <summary>The joined reads, for the query-plan tests.</summary>
+    internal static IReadOnlyList<string> StepReadStatements => [GetCredentialWithUserSql, GetUserWithCredentialsByNameSql];
+
+    // "a, b" → "x.a, x.b": the shared column lists, each column named by its table's alias.
+    private static string Qualified(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
+
+    private sealed partial class Step
+    {
+        public async Task<CredentialWithUser?> GetCredentialWithUserAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetCredentialWithUser");
+            var rows = store.Rows;
+            return await SingleAsync(GetCredentialWithUserSql,
+                r => new CredentialWithUser(rows.Credential(r), r.IsDBNull(CredentialColumnCount) ? null : rows.User(r, CredentialColumnCount)),
+                cancellationToken, ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
+        }
+
+        public async Task<UserWithCredentials?> GetUserWithCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetUserWithCredentialsByName");
+            await using var command = store.Command(Connection, Tx, GetUserWithCredentialsByNameSql,
+                ("@t", tenantId), ("@k", Security.Usernames.UsernameRules.Key(name)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            UserRecord? user = null;
+            var credentials = new List<CredentialRecordRow>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                user ??= store.Rows.User(reader);
+                // A credential's id is never NULL: a NULL there is the LEFT JOIN's row of a user with none.
+                if (!reader.IsDBNull(UserColumnCount + 1))
+                {
+                    credentials.Add(store.Rows.Credential(reader, UserColumnCount));
+                }
+            }
+            return user is null ? null : new UserWithCredentials(user, credentials);
+        }
+    }
+}

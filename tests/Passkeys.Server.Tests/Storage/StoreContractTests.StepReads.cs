@@ -1,0 +1,84 @@
+using Passkeys.Server.Storage;
+
+namespace Passkeys.Server.Tests.Storage;
+
+// The joined reads of a ceremony step (Storage/SqlPasskeyStore.StepReads.cs): the same rows, column
+// for column, as the one-row reads they replace, and null exactly where those found nothing.
+public abstract partial class StoreContractTests
+{
+    // A user with a default passkey, a named and used passkey, and a suspended one: every column has a value.
+    private async Task SeedUserWithCredentialsAsync()
+    {
+        Assert.Equal(AddCredentialResult.Added, await Store.AddCredentialAsync(Credential("t1", "u1", [1]) with { CreatedAt = T0.AddMinutes(2) }, User("t1", "u1")));
+        Assert.Equal(AddCredentialResult.Added, await Store.AddCredentialAsync(Credential("t1", "u1", [2]) with { Name = "Laptop", AttestationType = "none" }, null));
+        Assert.Equal(AddCredentialResult.Added, await Store.AddCredentialAsync(Credential("t1", "u1", [3]) with { CreatedAt = T0.AddMinutes(1) }, null));
+        Assert.True(await Store.RecordCredentialUseAsync("t1", [2], 7, true, true, T0.AddMinutes(3)));
+        Assert.True(await Store.SetDefaultCredentialAsync("t1", "u1", [3]));
+        await using var step = await Store.BeginStepAsync();
+        Assert.True(await step.SuspendCredentialAsync("t1", [1], SuspendedReason.CloneSuspected, T0.AddMinutes(4)));
+        Assert.True(await step.FlagCloneSuspectedAsync("t1", [1], T0.AddMinutes(4)));
+        await step.CommitAsync();
+    }
+
+    [StoreFact]
+    public async Task A_step_reads_a_credential_with_its_user_as_the_two_reads_do()
+    {
+        await SeedUserWithCredentialsAsync();
+        await Store.AddCredentialAsync(Credential("t2", "u9", [9]), User("t2", "u9", 9));
+        await using var step = await Store.BeginStepAsync();
+        foreach (var id in new byte[][] { [1], [2], [3] })
+        {
+            var found = await step.GetCredentialWithUserAsync("t1", id);
+            Assert.NotNull(found);
+            Assert.Equivalent(await step.GetCredentialAsync("t1", id), found.Credential, strict: true);
+            Assert.Equivalent(await step.GetUserAsync("t1", "u1"), found.User, strict: true);
+        }
+        Assert.Equal([3], (await step.GetCredentialWithUserAsync("t1", [3]))!.User!.DefaultCredentialId);
+        Assert.Equal(SuspendedReason.CloneSuspected, (await step.GetCredentialWithUserAsync("t1", [1]))!.Credential.SuspendedReason);
+        // Unknown, and another tenant's: nothing, as GetCredentialAsync.
+        Assert.Null(await step.GetCredentialWithUserAsync("t1", [4]));
+        Assert.Null(await step.GetCredentialWithUserAsync("t1", [9]));
+        Assert.Equal("u9", (await step.GetCredentialWithUserAsync("t2", [9]))!.User!.Id);
+    }
+
+    [StoreFact]
+    public async Task A_step_that_has_written_reads_the_credential_with_its_user_as_written()
+    {
+        await SeedUserWithCredentialsAsync();
+        await using var step = await Store.BeginStepAsync();
+        Assert.True(await step.RecordCredentialUseAsync("t1", [2], 11, false, true, T0.AddMinutes(5)));
+        Assert.True(await step.SetDefaultCredentialAsync("t1", "u1", [2]));
+        var found = await step.GetCredentialWithUserAsync("t1", [2]);
+        Assert.Equal((11L, T0.AddMinutes(5)), (found!.Credential.SignCount, found.Credential.LastUsedAt));
+        Assert.Equal([2], found.User!.DefaultCredentialId);
+        Assert.True(await step.DeleteCredentialAsync("t1", "u1", [2]));
+        Assert.Null(await step.GetCredentialWithUserAsync("t1", [2]));
+        await step.RollbackAsync();
+    }
+
+    [StoreFact]
+    public async Task A_step_reads_a_user_by_name_with_their_credentials_as_the_two_reads_do()
+    {
+        await SeedUserWithCredentialsAsync();
+        Assert.True(await Store.CreateUserAsync(User("t1", "u2", 2)));
+        await using var step = await Store.BeginStepAsync();
+        // The name is matched as GetUserByNameAsync matches it (case and width folded).
+        foreach (var name in new[] { "u1@example.com", "U1@EXAMPLE.COM", "ｕ１＠ｅｘａｍｐｌｅ．ｃｏｍ" })
+        {
+            var found = await step.GetUserWithCredentialsByNameAsync("t1", name);
+            Assert.NotNull(found);
+            Assert.Equivalent(await step.GetUserByNameAsync("t1", name), found.User, strict: true);
+            // Every credential, suspended ones too, in ListCredentialsAsync's order (by creation time).
+            var listed = await step.ListCredentialsAsync("t1", "u1");
+            Assert.Equal([[2], [3], [1]], found.Credentials.Select(c => c.Id));
+            Assert.Equivalent(listed, found.Credentials, strict: true);
+        }
+        // A user with no passkey: the user, no credentials.
+        var bare = await step.GetUserWithCredentialsByNameAsync("t1", "u2@example.com");
+        Assert.Equal("u2", bare!.User.Id);
+        Assert.Empty(bare.Credentials);
+        // Unknown, and another tenant's: nothing, as GetUserByNameAsync.
+        Assert.Null(await step.GetUserWithCredentialsByNameAsync("t1", "nobody@example.com"));
+        Assert.Null(await step.GetUserWithCredentialsByNameAsync("t2", "u1@example.com"));
+    }
+}
