@@ -120,6 +120,27 @@ public sealed partial class CeremonyService
         return new StepUpFinishResponse(Views.Of(user), credentialId, verified.UserVerified, hash!, token!.Token, token.ExpiresAt);
     }
 
+    /// <summary>
+    /// Parses an assertion before anything is read, since the read of the ceremony needs the
+    /// credential id it names. A response that does not parse is refused as it was when the ceremony
+    /// was read first: after the ceremony's own refusals (unknown, another kind, expired), with the
+    /// ceremony's user in the failure event.
+    /// </summary>
+    private async Task<(string Json, byte[] CredentialId)> ParseAssertionAsync(IStoreStep step, StepTrace trace, string tenantId, FinishRequest request,
+        CeremonyKind kind, CancellationToken ct)
+    {
+        try
+        {
+            var json = ResponseJson(request.Response);
+            return (json, AuthenticationResponse.Parse(json).CredentialId.ToArray());
+        }
+        catch (PasskeyException)
+        {
+            trace.UserId = (await ReadCeremonyAsync(step, tenantId, request.CeremonyId, kind, ct).ConfigureAwait(false)).UserId;
+            throw;
+        }
+    }
+
     // Authentication starts a session (Session); step-up issues a one-off token carrying txn (Token).
     private Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken? Token, SessionTokens? Session)> FinishAssertionAsync(
         CallContext call, FinishRequest request, CeremonyKind kind)
@@ -130,15 +151,19 @@ public sealed partial class CeremonyService
         {
             var tenant = call.Tenant;
             // Read, verify, then write: the signature check holds no lock.
-            var ceremony = await ReadCeremonyAsync(step, tenant.Id, request.CeremonyId, kind, ct).ConfigureAwait(false);
+            var (json, rawId) = await ParseAssertionAsync(step, trace, tenant.Id, request, kind, ct).ConfigureAwait(false);
+            // The ceremony, the credential the response names and its user: one read. Refused in the
+            // order of the checks, whatever the read found: the ceremony's first, then the credential's;
+            // a missing user only after verifying.
+            if (!IsCeremonyId(request.CeremonyId))
+            {
+                throw new ServerException(ServerError.CeremonyNotFound);
+            }
+            var read = await step.GetCeremonyWithCredentialAsync(tenant.Id, request.CeremonyId!, rawId, ct).ConfigureAwait(false);
+            var ceremony = CheckCeremony(read?.Ceremony, kind);
             trace.UserId = ceremony.UserId;
-            var json = ResponseJson(request.Response);
-            var parsed = AuthenticationResponse.Parse(json);
-            var rawId = parsed.CredentialId.ToArray();
             var credentialId = trace.CredentialId = Secrets.Base64Url(rawId);
-            // The credential and its user in one read; a missing user is still refused only after verifying, as before.
-            var found = await step.GetCredentialWithUserAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
-                ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
+            var found = read!.Credential ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
             var row = found.Credential;
             if (ceremony.UserId is not null && row.UserId != ceremony.UserId)
             {

@@ -44,6 +44,12 @@ public interface IStoreStep : IAsyncDisposable
     /// in its order), in one statement (a join); null when the tenant has no such user.
     /// </summary>
     Task<UserWithCredentials?> GetUserWithCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The ceremony (<see cref="GetCeremonyAsync"/>, not consumed) with the credential a response to it
+    /// names and that credential's user (<see cref="GetCredentialWithUserAsync"/>), in one statement:
+    /// what an assertion's finish reads before verifying. Null when the ceremony is unknown.
+    /// </summary>
+    Task<CeremonyWithCredential?> GetCeremonyWithCredentialAsync(string tenantId, string ceremonyId, byte[] credentialId, CancellationToken cancellationToken = default);
 
     // Writes, in the step's transaction
     /// <summary>See <see cref="IPasskeyStore.SaveCeremonyAsync"/>.</summary>

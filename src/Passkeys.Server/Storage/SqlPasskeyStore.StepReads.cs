@@ -24,8 +24,19 @@ public abstract partial class SqlPasskeyStore
         $"SELECT {Qualified("u", UserColumns)}, {Qualified("c", CredentialReadColumns)} FROM users u " +
         "LEFT JOIN credentials c ON c.tenant_id = u.tenant_id AND c.user_id = u.id WHERE u.tenant_id = @t AND u.name_key = @k ORDER BY c.created_at, c.id";
 
+    private static readonly int CeremonyColumnCount = CeremonyColumns.Split(", ").Length;
+
+    /// <summary>
+    /// The ceremony's columns (as <see cref="GetCeremonyAsync"/> reads them), then those of
+    /// <see cref="GetCredentialWithUserSql"/> for the credential named (NULL when there is none).
+    /// </summary>
+    internal static readonly string GetCeremonyWithCredentialSql =
+        $"SELECT {Qualified("e", CeremonyColumns)}, {Qualified("c", CredentialReadColumns)}, {Qualified("u", UserColumns)} FROM ceremonies e " +
+        "LEFT JOIN credentials c ON c.id = @cid AND c.tenant_id = e.tenant_id " +
+        "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE e.tenant_id = @t AND e.id = @id";
+
     /// <summary>The joined reads, for the query-plan tests.</summary>
-    internal static IReadOnlyList<string> StepReadStatements => [GetCredentialWithUserSql, GetUserWithCredentialsByNameSql];
+    internal static IReadOnlyList<string> StepReadStatements => [GetCredentialWithUserSql, GetUserWithCredentialsByNameSql, GetCeremonyWithCredentialSql];
 
     // "a, b" → "x.a, x.b": the shared column lists, each column named by its table's alias.
     private static string Qualified(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
@@ -39,6 +50,17 @@ public abstract partial class SqlPasskeyStore
             return await SingleAsync(GetCredentialWithUserSql,
                 r => new CredentialWithUser(rows.Credential(r), r.IsDBNull(CredentialColumnCount) ? null : rows.User(r, CredentialColumnCount)),
                 cancellationToken, ("@id", credentialId), ("@t", tenantId)).ConfigureAwait(false);
+        }
+
+        public async Task<CeremonyWithCredential?> GetCeremonyWithCredentialAsync(string tenantId, string ceremonyId, byte[] credentialId,
+            CancellationToken cancellationToken = default)
+        {
+            using var _ = store.Measure("Step.GetCeremonyWithCredential");
+            var rows = store.Rows;
+            return await SingleAsync(GetCeremonyWithCredentialSql, r => new CeremonyWithCredential(rows.Ceremony(r), r.IsDBNull(CeremonyColumnCount + 1) ? null
+                    : new CredentialWithUser(rows.Credential(r, CeremonyColumnCount),
+                        r.IsDBNull(CeremonyColumnCount + CredentialColumnCount) ? null : rows.User(r, CeremonyColumnCount + CredentialColumnCount))),
+                cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@cid", credentialId)).ConfigureAwait(false);
         }
 
         public async Task<UserWithCredentials?> GetUserWithCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)

@@ -7,3 +7,10 @@ public sealed record CredentialWithUser(CredentialRecordRow Credential, UserReco
 /// <summary>A user and their credentials, read together (<see cref="IStoreStep.GetUserWithCredentialsByNameAsync"/>).</summary>
 /// <param name="Credentials">In the order of <see cref="IStoreStep.ListCredentialsAsync"/>; empty when the user has none.</param>
 public sealed record UserWithCredentials(UserRecord User, IReadOnlyList<CredentialRecordRow> Credentials);
+
+/// <summary>
+/// A ceremony and the credential a response to it names, with that credential's user, read together
+/// (<see cref="IStoreStep.GetCeremonyWithCredentialAsync"/>).
+/// </summary>
+/// <param name="Credential">Null when the tenant has no credential with that id.</param>
+public sealed record CeremonyWithCredential(CeremonyRecord Ceremony, CredentialWithUser? Credential);

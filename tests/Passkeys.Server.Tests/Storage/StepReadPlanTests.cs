@@ -16,13 +16,13 @@ public sealed class StepReadPlanTests
         Assert.NotEmpty(Walks(await plans.PlanAsync(
             "SELECT u.id FROM users u LEFT JOIN credentials c ON c.tenant_id = u.tenant_id WHERE u.tenant_id = @t AND u.name_key = @k")));
 
-        Assert.Equal(2, Passkeys.Server.Storage.SqlPasskeyStore.StepReadStatements.Count);
+        Assert.Equal(3, Passkeys.Server.Storage.SqlPasskeyStore.StepReadStatements.Count);
         foreach (var sql in Passkeys.Server.Storage.SqlPasskeyStore.StepReadStatements)
         {
             var plan = await plans.PlanAsync(sql);
             var walks = Walks(plan);
             Assert.True(walks.Count == 0, $"{sql}\nwalks a table that grows with use: {string.Join("; ", walks)}\nplan: {string.Join("; ", plan)}");
-            Assert.Equal(2, plan.Count(p => p.StartsWith("SEARCH ", StringComparison.Ordinal)));
+            Assert.True(plan.Count(p => p.StartsWith("SEARCH ", StringComparison.Ordinal)) >= 2, string.Join("; ", plan));
         }
     }
 

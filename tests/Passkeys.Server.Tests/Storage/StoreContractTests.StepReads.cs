@@ -81,4 +81,29 @@ public abstract partial class StoreContractTests
         Assert.Null(await step.GetUserWithCredentialsByNameAsync("t1", "nobody@example.com"));
         Assert.Null(await step.GetUserWithCredentialsByNameAsync("t2", "u1@example.com"));
     }
+
+    [StoreFact]
+    public async Task A_step_reads_a_ceremony_with_the_named_credential_and_its_user_as_the_three_reads_do()
+    {
+        await SeedUserWithCredentialsAsync();
+        await Store.AddCredentialAsync(Credential("t2", "u9", [9]), User("t2", "u9", 9));
+        await Store.SaveCeremonyAsync(Ceremony("t1", "c1", T0.AddMinutes(5), "u1"));
+        await Store.SaveCeremonyAsync(Ceremony("t1", "c2", T0.AddMinutes(5)));
+        await using var step = await Store.BeginStepAsync();
+        var read = await step.GetCeremonyWithCredentialAsync("t1", "c1", [2]);
+        Assert.NotNull(read);
+        Assert.Equivalent(await step.GetCeremonyAsync("t1", "c1"), read.Ceremony, strict: true);
+        Assert.Equivalent(await step.GetCredentialWithUserAsync("t1", [2]), read.Credential, strict: true);
+        Assert.Null((await step.GetCeremonyWithCredentialAsync("t1", "c2", [1]))!.Ceremony.UserId);
+        // A credential unknown, or of another tenant than the ceremony: the ceremony alone.
+        Assert.Null((await step.GetCeremonyWithCredentialAsync("t1", "c1", [4]))!.Credential);
+        Assert.Null((await step.GetCeremonyWithCredentialAsync("t1", "c1", [9]))!.Credential);
+        // A ceremony unknown, or of another tenant: nothing, whatever the credential.
+        Assert.Null(await step.GetCeremonyWithCredentialAsync("t1", "c3", [2]));
+        Assert.Null(await step.GetCeremonyWithCredentialAsync("t2", "c1", [9]));
+        // Once the step has consumed it, its own read no longer finds it.
+        Assert.NotNull(await step.ConsumeCeremonyAsync("t1", "c1", CeremonyKind.Authentication));
+        Assert.Null(await step.GetCeremonyWithCredentialAsync("t1", "c1", [2]));
+        await step.RollbackAsync();
+    }
 }
