@@ -34,16 +34,16 @@ public sealed partial class CeremonyService
             if (request.Username is not null)
             {
                 var name = CheckText(request.Username, "username", 256);
-                // The user and their credentials in one read.
-                var found = await step.GetUserWithCredentialsByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
+                // The user and their passkeys' ids and transports in one read.
+                var found = await step.GetAllowCredentialsByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
                 if (found is null || found.Credentials.Count == 0)
                 {
                     allow = await fakes.ForAsync(tenant.Id, name, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    userId = found.User.Id;
-                    allow = OrderDefaultFirst(found.Credentials, found.User.DefaultCredentialId);
+                    userId = found.UserId;
+                    allow = DefaultFirst(found.Credentials, found.DefaultCredentialId);
                 }
             }
             var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { AllowCredentials = allow });
@@ -58,8 +58,11 @@ public sealed partial class CeremonyService
     }
 
     private static List<CredentialDescriptor> OrderDefaultFirst(IReadOnlyList<CredentialRecordRow> credentials, byte[]? defaultId) =>
-        credentials.OrderByDescending(c => defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId))
-            .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();
+        DefaultFirst([.. credentials.Select(c => new CredentialDescriptor(c.Id, c.Transports))], defaultId);
+
+    // Stable: the others keep their order (by creation).
+    private static List<CredentialDescriptor> DefaultFirst(IReadOnlyList<CredentialDescriptor> credentials, byte[]? defaultId) =>
+        credentials.OrderByDescending(c => defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId)).ToList();
 
     /// <summary>Authentication finish: verifies the assertion against the stored credential and issues a token.</summary>
     public async Task<AuthenticationFinishResponse> FinishAuthenticationAsync(CallContext call, FinishRequest request, CancellationToken ct)

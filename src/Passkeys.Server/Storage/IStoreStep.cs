@@ -40,10 +40,11 @@ public interface IStoreStep : IAsyncDisposable
     /// </summary>
     Task<CredentialWithUser?> GetCredentialWithUserAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default);
     /// <summary>
-    /// The user with this name (<see cref="GetUserByNameAsync"/>) and their credentials (<see cref="ListCredentialsAsync"/>,
-    /// in its order), in one statement (a join); null when the tenant has no such user.
+    /// The user with this name (<see cref="GetUserByNameAsync"/>) and the id and transports of each of
+    /// their credentials (<see cref="ListCredentialsAsync"/>, in its order), in one statement (a join)
+    /// that reads only those columns; null when the tenant has no such user.
     /// </summary>
-    Task<UserWithCredentials?> GetUserWithCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+    Task<AllowCredentials?> GetAllowCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
     /// <summary>
     /// The ceremony (<see cref="GetCeremonyAsync"/>, not consumed) with the credential a response to it
     /// names and that credential's user (<see cref="GetCredentialWithUserAsync"/>), in one statement:

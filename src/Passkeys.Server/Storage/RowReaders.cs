@@ -55,7 +55,8 @@ internal sealed class RowReaders(IColumnTypes columns)
         new(r.GetString(0), r.GetString(1), StringOrNull(r, 2), StringOrNull(r, 3), r.GetInt64(4));
 
     private DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Time(r, i);
-    private byte[]? BytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Bytes(r, i);
+    public byte[]? BytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : columns.Bytes(r, i);
+    public byte[] Bytes(DbDataReader r, int i) => columns.Bytes(r, i);
     private static string? StringOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     // A tenant's algorithms: a JSON array of COSE numbers, or NULL (the library default).
     private static IReadOnlyList<Passkeys.Cose.CoseAlgorithm>? AlgorithmsOrNull(DbDataReader r, int i) =>
@@ -63,5 +64,5 @@ internal sealed class RowReaders(IColumnTypes columns)
     // A tenant's native apps: a JSON object, or NULL for none.
     private static Tenants.NativeApps.NativeAppSettings? NativeAppsOrNull(DbDataReader r, int i) =>
         r.IsDBNull(i) ? null : JsonSerializer.Deserialize(r.GetString(i), StoreJson.Default.NativeAppSettings);
-    private static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
+    public static IReadOnlyList<string> ListFromJson(string json) => JsonSerializer.Deserialize(json, StoreJson.Default.IReadOnlyListString) ?? [];
 }

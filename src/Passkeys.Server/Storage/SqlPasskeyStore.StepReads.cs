@@ -1,15 +1,14 @@
 namespace Passkeys.Server.Storage;
 
 // Rows a ceremony step needs together, read in one statement (a join) instead of one statement per
-// row. Each read statement on a step's connection is a read transaction of its own, and SQLite
-// empties a connection's page cache at the start of one whenever the writer has committed since
-// its last (under load, nearly always): separate reads each paid again for the index pages they
-// share, one pread per page, besides the statement itself. One statement also reads the rows from
-// one snapshot, so the user always is the one the credential named when it was read.
+// row: each statement on a step's connection costs its own command, parameter binding and read
+// transaction (on SQLite, a WAL snapshot taken and released), about as much store CPU as the rows it
+// returns. (The pages read stay the same: under load, SQLite has emptied the connection's page
+// cache since its last use either way; docs/benchmarks.md, "Fewer reads per step".) One statement
+// also reads the rows from one snapshot: the user is the one the credential named when it was read.
 public abstract partial class SqlPasskeyStore
 {
     private static readonly int CredentialColumnCount = CredentialReadColumns.Split(", ").Length;
-    private static readonly int UserColumnCount = UserColumns.Split(", ").Length;
 
     /// <summary>The credential's columns (as <see cref="GetCredentialSql"/>), then its user's (as <see cref="GetUserSql"/>; NULL when the row is missing).</summary>
     internal static readonly string GetCredentialWithUserSql =
@@ -17,11 +16,13 @@ public abstract partial class SqlPasskeyStore
         "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE c.id = @id AND c.tenant_id = @t";
 
     /// <summary>
-    /// The user's columns (as <see cref="GetUserByNameSql"/>), then one credential's (as <see cref="ListCredentialsSql"/>, in its
-    /// order): one row per credential, or one row of NULL credential columns when the user has none.
+    /// The user (as <see cref="GetUserByNameSql"/> finds them), then one credential (in the order of
+    /// <see cref="ListCredentialsSql"/>): one row per credential, or one row with NULL credential
+    /// columns when the user has none. Only the columns <c>allowCredentials</c> needs: every column
+    /// read costs its own calls into SQLite, and the full rows were most of this read's cost.
     /// </summary>
-    internal static readonly string GetUserWithCredentialsByNameSql =
-        $"SELECT {Qualified("u", UserColumns)}, {Qualified("c", CredentialReadColumns)} FROM users u " +
+    internal const string GetAllowCredentialsByNameSql =
+        "SELECT u.id, u.default_credential_id, c.id, c.transports FROM users u " +
         "LEFT JOIN credentials c ON c.tenant_id = u.tenant_id AND c.user_id = u.id WHERE u.tenant_id = @t AND u.name_key = @k ORDER BY c.created_at, c.id";
 
     private static readonly int CeremonyColumnCount = CeremonyColumns.Split(", ").Length;
@@ -36,7 +37,7 @@ public abstract partial class SqlPasskeyStore
         "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE e.tenant_id = @t AND e.id = @id";
 
     /// <summary>The joined reads, for the query-plan tests.</summary>
-    internal static IReadOnlyList<string> StepReadStatements => [GetCredentialWithUserSql, GetUserWithCredentialsByNameSql, GetCeremonyWithCredentialSql];
+    internal static IReadOnlyList<string> StepReadStatements => [GetCredentialWithUserSql, GetAllowCredentialsByNameSql, GetCeremonyWithCredentialSql];
 
     // "a, b" → "x.a, x.b": the shared column lists, each column named by its table's alias.
     private static string Qualified(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
@@ -63,24 +64,24 @@ public abstract partial class SqlPasskeyStore
                 cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@cid", credentialId)).ConfigureAwait(false);
         }
 
-        public async Task<UserWithCredentials?> GetUserWithCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
+        public async Task<AllowCredentials?> GetAllowCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default)
         {
-            using var _ = store.Measure("Step.GetUserWithCredentialsByName");
-            await using var command = store.Command(Connection, Tx, GetUserWithCredentialsByNameSql,
+            using var _ = store.Measure("Step.GetAllowCredentialsByName");
+            await using var command = store.Command(Connection, Tx, GetAllowCredentialsByNameSql,
                 ("@t", tenantId), ("@k", Security.Usernames.UsernameRules.Key(name)));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            UserRecord? user = null;
-            var credentials = new List<CredentialRecordRow>();
+            AllowCredentials? found = null;
+            var credentials = new List<Passkeys.Ceremonies.CredentialDescriptor>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                user ??= store.Rows.User(reader);
+                found ??= new AllowCredentials(reader.GetString(0), store.Rows.BytesOrNull(reader, 1), credentials);
                 // A credential's id is never NULL: a NULL there is the LEFT JOIN's row of a user with none.
-                if (!reader.IsDBNull(UserColumnCount + 1))
+                if (!reader.IsDBNull(2))
                 {
-                    credentials.Add(store.Rows.Credential(reader, UserColumnCount));
+                    credentials.Add(new Passkeys.Ceremonies.CredentialDescriptor(store.Rows.Bytes(reader, 2), RowReaders.ListFromJson(reader.GetString(3))));
                 }
             }
-            return user is null ? null : new UserWithCredentials(user, credentials);
+            return found;
         }
     }
 }

@@ -4,9 +4,13 @@ namespace Passkeys.Server.Storage;
 /// <param name="User">Null when the user's row is missing.</param>
 public sealed record CredentialWithUser(CredentialRecordRow Credential, UserRecord? User);
 
-/// <summary>A user and their credentials, read together (<see cref="IStoreStep.GetUserWithCredentialsByNameAsync"/>).</summary>
+/// <summary>
+/// What a sign-in by username offers in <c>allowCredentials</c>, read with the user
+/// (<see cref="IStoreStep.GetAllowCredentialsByNameAsync"/>): the user's id and default passkey, and
+/// the id and transports of each of their passkeys.
+/// </summary>
 /// <param name="Credentials">In the order of <see cref="IStoreStep.ListCredentialsAsync"/>; empty when the user has none.</param>
-public sealed record UserWithCredentials(UserRecord User, IReadOnlyList<CredentialRecordRow> Credentials);
+public sealed record AllowCredentials(string UserId, byte[]? DefaultCredentialId, IReadOnlyList<Passkeys.Ceremonies.CredentialDescriptor> Credentials);
 
 /// <summary>
 /// A ceremony and the credential a response to it names, with that credential's user, read together

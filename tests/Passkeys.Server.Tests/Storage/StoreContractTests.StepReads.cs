@@ -57,29 +57,35 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
-    public async Task A_step_reads_a_user_by_name_with_their_credentials_as_the_two_reads_do()
+    public async Task A_step_reads_what_a_username_sign_in_allows_as_the_two_reads_do()
     {
         await SeedUserWithCredentialsAsync();
         Assert.True(await Store.CreateUserAsync(User("t1", "u2", 2)));
+        await Store.AddCredentialAsync(Credential("t1", "u3", [5]) with { Transports = [] }, User("t1", "u3", 3));
         await using var step = await Store.BeginStepAsync();
         // The name is matched as GetUserByNameAsync matches it (case and width folded).
         foreach (var name in new[] { "u1@example.com", "U1@EXAMPLE.COM", "ｕ１＠ｅｘａｍｐｌｅ．ｃｏｍ" })
         {
-            var found = await step.GetUserWithCredentialsByNameAsync("t1", name);
-            Assert.NotNull(found);
-            Assert.Equivalent(await step.GetUserByNameAsync("t1", name), found.User, strict: true);
-            // Every credential, suspended ones too, in ListCredentialsAsync's order (by creation time).
+            var found = await step.GetAllowCredentialsByNameAsync("t1", name);
+            var user = await step.GetUserByNameAsync("t1", name);
+            Assert.Equal(user!.Id, found!.UserId);
+            Assert.Equal(user.DefaultCredentialId, found.DefaultCredentialId);
+            // Every credential, suspended ones too, in ListCredentialsAsync's order (by creation time), with its transports.
             var listed = await step.ListCredentialsAsync("t1", "u1");
             Assert.Equal([[2], [3], [1]], found.Credentials.Select(c => c.Id));
-            Assert.Equivalent(listed, found.Credentials, strict: true);
+            Assert.Equal(listed.Select(c => c.Id), found.Credentials.Select(c => c.Id));
+            Assert.Equal(listed.Select(c => c.Transports), found.Credentials.Select(c => c.Transports!));
         }
-        // A user with no passkey: the user, no credentials.
-        var bare = await step.GetUserWithCredentialsByNameAsync("t1", "u2@example.com");
-        Assert.Equal("u2", bare!.User.Id);
+        Assert.Equal([3], (await step.GetAllowCredentialsByNameAsync("t1", "u1@example.com"))!.DefaultCredentialId);
+        Assert.Empty(Assert.Single((await step.GetAllowCredentialsByNameAsync("t1", "u3@example.com"))!.Credentials).Transports!);
+        // A user with no passkey: the user, nothing to allow.
+        var bare = await step.GetAllowCredentialsByNameAsync("t1", "u2@example.com");
+        Assert.Equal("u2", bare!.UserId);
+        Assert.Null(bare.DefaultCredentialId);
         Assert.Empty(bare.Credentials);
         // Unknown, and another tenant's: nothing, as GetUserByNameAsync.
-        Assert.Null(await step.GetUserWithCredentialsByNameAsync("t1", "nobody@example.com"));
-        Assert.Null(await step.GetUserWithCredentialsByNameAsync("t2", "u1@example.com"));
+        Assert.Null(await step.GetAllowCredentialsByNameAsync("t1", "nobody@example.com"));
+        Assert.Null(await step.GetAllowCredentialsByNameAsync("t2", "u1@example.com"));
     }
 
     [StoreFact]
