@@ -2,10 +2,11 @@ namespace Passkeys.Server.Storage;
 
 // Rows a ceremony step needs together, read in one statement (a join) instead of one statement per
 // row: each statement on a step's connection costs its own command, parameter binding and read
-// transaction (on SQLite, a WAL snapshot taken and released), about as much store CPU as the rows it
-// returns. (The pages read stay the same: under load, SQLite has emptied the connection's page
-// cache since its last use either way; docs/benchmarks.md, "Fewer reads per step".) One statement
-// also reads the rows from one snapshot: the user is the one the credential named when it was read.
+// transaction (on SQLite, a WAL snapshot taken and released; on PostgreSQL, a round trip), and each
+// column read its own calls into SQLite, so these read only the columns their step uses where a
+// whole record is not needed. (The pages read stay the same: docs/benchmarks.md, "Fewer reads per
+// step".) One statement also reads the rows from one snapshot: the user is the one the credential
+// named when it was read.
 public abstract partial class SqlPasskeyStore
 {
     private static readonly int CredentialColumnCount = CredentialReadColumns.Split(", ").Length;
