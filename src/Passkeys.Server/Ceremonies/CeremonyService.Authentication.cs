@@ -34,16 +34,16 @@ public sealed partial class CeremonyService
             if (request.Username is not null)
             {
                 var name = CheckText(request.Username, "username", 256);
-                var user = await step.GetUserByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
-                var credentials = user is null ? [] : await step.ListCredentialsAsync(tenant.Id, user.Id, ct).ConfigureAwait(false);
-                if (user is null || credentials.Count == 0)
+                // The user and their passkeys' ids and transports in one read.
+                var found = await step.GetAllowCredentialsByNameAsync(tenant.Id, name, ct).ConfigureAwait(false);
+                if (found is null || found.Credentials.Count == 0)
                 {
                     allow = await fakes.ForAsync(tenant.Id, name, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    userId = user.Id;
-                    allow = OrderDefaultFirst(credentials, user.DefaultCredentialId);
+                    userId = found.UserId;
+                    allow = DefaultFirst(found.Credentials, found.DefaultCredentialId);
                 }
             }
             var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { AllowCredentials = allow });
@@ -58,8 +58,11 @@ public sealed partial class CeremonyService
     }
 
     private static List<CredentialDescriptor> OrderDefaultFirst(IReadOnlyList<CredentialRecordRow> credentials, byte[]? defaultId) =>
-        credentials.OrderByDescending(c => defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId))
-            .Select(c => new CredentialDescriptor(c.Id, c.Transports)).ToList();
+        DefaultFirst([.. credentials.Select(c => new CredentialDescriptor(c.Id, c.Transports))], defaultId);
+
+    // Stable: the others keep their order (by creation).
+    private static List<CredentialDescriptor> DefaultFirst(IReadOnlyList<CredentialDescriptor> credentials, byte[]? defaultId) =>
+        credentials.OrderByDescending(c => defaultId is not null && c.Id.AsSpan().SequenceEqual(defaultId)).ToList();
 
     /// <summary>Authentication finish: verifies the assertion against the stored credential and issues a token.</summary>
     public async Task<AuthenticationFinishResponse> FinishAuthenticationAsync(CallContext call, FinishRequest request, CancellationToken ct)
@@ -120,6 +123,27 @@ public sealed partial class CeremonyService
         return new StepUpFinishResponse(Views.Of(user), credentialId, verified.UserVerified, hash!, token!.Token, token.ExpiresAt);
     }
 
+    /// <summary>
+    /// Parses an assertion before anything is read, since the read of the ceremony needs the
+    /// credential id it names. A response that does not parse is refused as it was when the ceremony
+    /// was read first: after the ceremony's own refusals (unknown, another kind, expired), with the
+    /// ceremony's user in the failure event.
+    /// </summary>
+    private async Task<(string Json, byte[] CredentialId)> ParseAssertionAsync(IStoreStep step, StepTrace trace, string tenantId, FinishRequest request,
+        CeremonyKind kind, CancellationToken ct)
+    {
+        try
+        {
+            var json = ResponseJson(request.Response);
+            return (json, AuthenticationResponse.Parse(json).CredentialId.ToArray());
+        }
+        catch (PasskeyException)
+        {
+            trace.UserId = (await ReadCeremonyAsync(step, tenantId, request.CeremonyId, kind, ct).ConfigureAwait(false)).UserId;
+            throw;
+        }
+    }
+
     // Authentication starts a session (Session); step-up issues a one-off token carrying txn (Token).
     private Task<(UserRecord User, string CredentialId, VerifiedAuthentication Verified, string? Hash, IssuedToken? Token, SessionTokens? Session)> FinishAssertionAsync(
         CallContext call, FinishRequest request, CeremonyKind kind)
@@ -130,14 +154,20 @@ public sealed partial class CeremonyService
         {
             var tenant = call.Tenant;
             // Read, verify, then write: the signature check holds no lock.
-            var ceremony = await ReadCeremonyAsync(step, tenant.Id, request.CeremonyId, kind, ct).ConfigureAwait(false);
+            var (json, rawId) = await ParseAssertionAsync(step, trace, tenant.Id, request, kind, ct).ConfigureAwait(false);
+            // The ceremony, the credential the response names and its user: one read. Refused in the
+            // order of the checks, whatever the read found: the ceremony's first, then the credential's;
+            // a missing user only after verifying.
+            if (!IsCeremonyId(request.CeremonyId))
+            {
+                throw new ServerException(ServerError.CeremonyNotFound);
+            }
+            var read = await step.GetCeremonyWithCredentialAsync(tenant.Id, request.CeremonyId!, rawId, ct).ConfigureAwait(false);
+            var ceremony = CheckCeremony(read?.Ceremony, kind);
             trace.UserId = ceremony.UserId;
-            var json = ResponseJson(request.Response);
-            var parsed = AuthenticationResponse.Parse(json);
-            var rawId = parsed.CredentialId.ToArray();
             var credentialId = trace.CredentialId = Secrets.Base64Url(rawId);
-            var row = await step.GetCredentialAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
-                ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
+            var found = read!.Credential ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no credential with this id in the tenant");
+            var row = found.Credential;
             if (ceremony.UserId is not null && row.UserId != ceremony.UserId)
             {
                 throw new PasskeyException(PasskeyError.UserHandleMismatch, "the credential belongs to another user than the ceremony was started for");
@@ -153,7 +183,7 @@ public sealed partial class CeremonyService
             var state = AuthenticationState.Deserialize(ceremony.State);
             var verified = parties.For(tenant).FinishAuthentication(json, state, ToLibrary(row));
             var now = time.GetUtcNow();
-            var user = await step.GetUserAsync(tenant.Id, row.UserId, ct).ConfigureAwait(false) ?? throw new ServerException(ServerError.UserNotFound);
+            var user = found.User ?? throw new ServerException(ServerError.UserNotFound);
             var hash = CeremonyData.FromJson(ceremony.Data).TransactionHash;
             var token = kind == CeremonyKind.Authentication
                 ? null

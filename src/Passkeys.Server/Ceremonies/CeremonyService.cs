@@ -77,7 +77,12 @@ public sealed partial class CeremonyService(
         {
             throw new ServerException(ServerError.CeremonyNotFound);
         }
-        var ceremony = await step.GetCeremonyAsync(tenantId, ceremonyId!, ct).ConfigureAwait(false);
+        return CheckCeremony(await step.GetCeremonyAsync(tenantId, ceremonyId!, ct).ConfigureAwait(false), kind);
+    }
+
+    /// <summary>The refusals of <see cref="ReadCeremonyAsync"/> for a ceremony read (null: unknown): of another kind, or expired.</summary>
+    private CeremonyRecord CheckCeremony(CeremonyRecord? ceremony, CeremonyKind kind)
+    {
         if (ceremony is null || ceremony.Kind != kind)
         {
             throw new ServerException(ServerError.CeremonyNotFound);

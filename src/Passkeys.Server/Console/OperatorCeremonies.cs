@@ -112,8 +112,10 @@ public sealed class OperatorCeremonies(
             var json = ResponseJson(request.Response);
             var rawId = AuthenticationResponse.Parse(json).CredentialId.ToArray();
             // Only passkeys of the console tenant: an app user's passkey for the same rpId names no row here.
-            var row = await step.GetCredentialAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
+            // The passkey and its operator in one read; a missing operator is still refused only after verifying, as before.
+            var found = await step.GetCredentialWithUserAsync(tenant.Id, rawId, ct).ConfigureAwait(false)
                 ?? throw new PasskeyException(PasskeyError.CredentialNotFound, "no operator passkey with this id");
+            var row = found.Credential;
             finish.OperatorId = row.UserId;
             if (row.Status == CredentialStatus.Suspended)
             {
@@ -121,8 +123,7 @@ public sealed class OperatorCeremonies(
             }
             // §7.2 (every authentication step, in the library): user handle, origin, rpIdHash, UP and UV (required), signature, counter.
             var verified = parties.For(tenant).FinishAuthentication(json, AuthenticationState.Deserialize(ceremony.State), CeremonyService.ToLibrary(row));
-            var user = await step.GetUserAsync(tenant.Id, row.UserId, ct).ConfigureAwait(false)
-                ?? throw new ServerException(ServerError.Unauthorized, "This operator was removed.");
+            var user = found.User ?? throw new ServerException(ServerError.Unauthorized, "This operator was removed.");
             var now = time.GetUtcNow();
             var (session, hash, secret) = sessions.Prepare(user.Id, rawId, client);
             await ConsumeAsync(step, ceremony, ct).ConfigureAwait(false);

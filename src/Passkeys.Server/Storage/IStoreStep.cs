@@ -33,6 +33,24 @@ public interface IStoreStep : IAsyncDisposable
     Task<UserRecord?> GetUserAsync(string tenantId, string userId, CancellationToken cancellationToken = default);
     /// <summary>See <see cref="IPasskeyStore.GetUserByNameAsync"/>.</summary>
     Task<UserRecord?> GetUserByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The credential (<see cref="GetCredentialAsync"/>) and the user it belongs to, in one statement
+    /// (a join): null when the tenant has no credential with this id; <see cref="CredentialWithUser.User"/>
+    /// null when the user's row is missing.
+    /// </summary>
+    Task<CredentialWithUser?> GetCredentialWithUserAsync(string tenantId, byte[] credentialId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The user with this name (<see cref="GetUserByNameAsync"/>) and the id and transports of each of
+    /// their credentials (<see cref="ListCredentialsAsync"/>, in its order), in one statement (a join)
+    /// that reads only those columns; null when the tenant has no such user.
+    /// </summary>
+    Task<AllowCredentials?> GetAllowCredentialsByNameAsync(string tenantId, string name, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The ceremony (<see cref="GetCeremonyAsync"/>, not consumed) with the credential a response to it
+    /// names and that credential's user (<see cref="GetCredentialWithUserAsync"/>), in one statement:
+    /// what an assertion's finish reads before verifying. Null when the ceremony is unknown.
+    /// </summary>
+    Task<CeremonyWithCredential?> GetCeremonyWithCredentialAsync(string tenantId, string ceremonyId, byte[] credentialId, CancellationToken cancellationToken = default);
 
     // Writes, in the step's transaction
     /// <summary>See <see cref="IPasskeyStore.SaveCeremonyAsync"/>.</summary>

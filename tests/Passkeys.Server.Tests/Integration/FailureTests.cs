@@ -97,6 +97,91 @@ public abstract class FailureTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_passkey_of_another_user_than_the_sign_in_named_is_refused_before_its_suspension_and_signature()
+    {
+        var alice = TestServer.NewClient();
+        await _server.SignUpAsync(alice, "alice");
+        var bob = TestServer.NewClient();
+        var bobs = await _server.SignUpAsync(bob, "bob");
+        var bobAnswer = await bob.GetAsync((await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { }))["options"]!.ToJsonString());
+
+        // Begun for alice, answered with bob's passkey (to another challenge): the user check comes before the signature's.
+        var forAlice = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "alice" });
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", TestServer.FinishBody(forAlice, bobAnswer)))
+        {
+            await TestServer.ProblemAsync(r, 400, 216);
+        }
+
+        // Suspended, bob's passkey is still refused for being bob's first, then for its suspension when the sign-in is bob's own.
+        await _server.OkJsonAsync(HttpMethod.Post,
+            $"/v1/admin/tenants/default/users/{(string)bobs["user"]!["id"]!}/credentials/{(string)bobs["credential"]!["id"]!}/suspend", bearer: TestServer.AdminKey);
+        forAlice = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "alice" });
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", TestServer.FinishBody(forAlice, bobAnswer)))
+        {
+            await TestServer.ProblemAsync(r, 400, 216);
+        }
+        var forBob = await _server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "bob" });
+        using (var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/default/authentication/finish", TestServer.FinishBody(forBob, bobAnswer)))
+        {
+            await TestServer.ProblemAsync(r, 403, 1100);
+        }
+        // Each refusal is audited with its code (newest first).
+        var failed = (await _server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?outcome=failed", bearer: TestServer.AdminKey))["events"]!.AsArray();
+        Assert.Equal([1100, 216, 216], failed.Select(e => (int)e!["errorCode"]!).Take(3));
+    }
+
+    [StoreFact]
+    public async Task A_finish_refuses_the_ceremony_first_then_the_response_then_the_credential()
+    {
+        var time = new ManualTime();
+        await using var server = await StartServerAsync(time);
+        var alice = TestServer.NewClient();
+        var signedUp = await server.SignUpAsync(alice, "alice");
+        var aliceId = (string)signedUp["user"]!["id"]!;
+        const string finish = "/v1/tenants/default/authentication/finish";
+        static string Body(string ceremonyId, JsonNode response) => new JsonObject { ["ceremonyId"] = ceremonyId, ["response"] = response }.ToJsonString();
+        var notACredential = new JsonObject { ["id"] = "AAAA" };
+
+        // A response that does not parse: the ceremony's refusals still come first.
+        using (var r = await server.SendAsync(HttpMethod.Post, finish, Body("no-such-ceremony", notACredential.DeepClone())))
+        {
+            await TestServer.ProblemAsync(r, 400, 1009);
+        }
+        var registration = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/registration/begin", new { user = new { name = "carol" } });
+        using (var r = await server.SendAsync(HttpMethod.Post, finish, Body((string)registration["ceremonyId"]!, notACredential.DeepClone())))
+        {
+            await TestServer.ProblemAsync(r, 400, 1009); // a ceremony of another kind
+        }
+        var expired = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "alice" });
+        time.Advance(TimeSpan.FromMinutes(6));
+        using (var r = await server.SendAsync(HttpMethod.Post, finish, Body((string)expired["ceremonyId"]!, notACredential.DeepClone())))
+        {
+            await TestServer.ProblemAsync(r, 400, 221);
+        }
+        // A live ceremony: the response's own refusal, audited with the user the ceremony was for.
+        var live = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { username = "alice" });
+        using (var r = await server.SendAsync(HttpMethod.Post, finish, Body((string)live["ceremonyId"]!, notACredential.DeepClone())))
+        {
+            Assert.True(await ReadCodeAsync(r) is > 0 and < 1000);
+        }
+        // A response that parses and names no credential of the tenant: CredentialNotFound, audited with the credential's id.
+        live = await server.OkJsonAsync(HttpMethod.Post, "/v1/tenants/default/authentication/begin", new { });
+        var answer = JsonNode.Parse(await alice.GetAsync(live["options"]!.ToJsonString()))!;
+        (answer["id"], answer["rawId"]) = ("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAA");
+        using (var r = await server.SendAsync(HttpMethod.Post, finish, Body((string)live["ceremonyId"]!, answer)))
+        {
+            await TestServer.ProblemAsync(r, 400, 215);
+        }
+        var failed = (await server.OkJsonAsync(HttpMethod.Get, "/v1/admin/tenants/default/audit?outcome=failed&ceremony=authentication", bearer: TestServer.AdminKey))["events"]!
+            .AsArray().Select(e => e!).ToList();
+        Assert.Equal([215, (int)failed[1]["errorCode"]!, 221, 1009, 1009], failed.Select(e => (int)e["errorCode"]!));
+        Assert.Equal((null, "AAAAAAAAAAAAAAAAAAAAAA"), ((string?)failed[0]["userId"], (string?)failed[0]["credentialId"]));
+        Assert.Equal((aliceId, null), ((string?)failed[1]["userId"], (string?)failed[1]["credentialId"]));
+        // An expired ceremony is refused before its user is taken (as ever: only a live ceremony's user is known).
+        Assert.Equal((null, null), ((string?)failed[2]["userId"], (string?)failed[2]["credentialId"]));
+    }
+
+    [StoreFact]
     public async Task Unknown_tenant_is_404()
     {
         using var r = await _server.SendAsync(HttpMethod.Post, "/v1/tenants/nope/authentication/begin", new { });
