@@ -116,7 +116,8 @@ internal static class GrowthMode
         }
 
         Console.WriteLine();
-        Console.WriteLine(Invariant($"purged during the run: {before.Audit - after.Audit} audit events, {before.Sessions - after.Sessions} sessions"));
+        // Net: the purges' deletions minus what the rounds wrote (negative when the rounds wrote more).
+        Console.WriteLine(Invariant($"removed during the run, net of the rows the rounds wrote: {before.Audit - after.Audit} audit events, {before.Sessions - after.Sessions} sessions"));
         Console.WriteLine("store     empty/s  grown/s  grown/empty  empty CPU ms  grown CPU ms");
         Console.WriteLine(Invariant($"{store,-9} {Median(pairs.Select(p => p.Empty)),7:0} {Median(pairs.Select(p => p.Grown)),8:0} {Median(pairs.Select(p => p.Grown / p.Empty)),12:0.00} {Median(pairs.Select(p => p.EmptyCpu)),13:0.000} {Median(pairs.Select(p => p.GrownCpu)),13:0.000}"));
         return 0;

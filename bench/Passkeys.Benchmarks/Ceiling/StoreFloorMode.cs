@@ -12,7 +12,7 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// <summary>
 /// `store-floor`: what the store alone costs per sign-in. Runs exactly the store calls of a
 /// passwordless sign-in (the begin step: ceremony, audit event, funnel row; the finish step:
-/// ceremony, credential and user read, ceremony consumed, credential use, session and refresh
+/// ceremony, credential and user read in one statement, ceremony consumed, credential use, session and refresh
 /// token, audit event, funnel row) through the real store, in this process, with no HTTP, JSON,
 /// signature or token: the part of the server's CPU per sign-in that no change outside the store
 /// can remove. Compare its CPU per sign-in with `ceiling`'s server and ceiling columns. Options:
@@ -152,9 +152,12 @@ internal static class StoreFloorMode
             await begin.CommitAsync().ConfigureAwait(false);
         }
         await using var finish = await store.BeginStepAsync().ConfigureAwait(false);
-        var ceremony = await finish.GetCeremonyAsync(Tenant, ceremonyId).ConfigureAwait(false) ?? throw new InvalidOperationException("ceremony not found");
-        var row = await finish.GetCredentialAsync(Tenant, credential.Id).ConfigureAwait(false) ?? throw new InvalidOperationException("credential not found");
-        var user = await finish.GetUserAsync(Tenant, row.UserId).ConfigureAwait(false) ?? throw new InvalidOperationException("user not found");
+        // One read, as the server's finish does: the ceremony, the credential the response names and its user.
+        var read = await finish.GetCeremonyWithCredentialAsync(Tenant, ceremonyId, credential.Id).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("ceremony not found");
+        var ceremony = read.Ceremony;
+        var row = read.Credential?.Credential ?? throw new InvalidOperationException("credential not found");
+        var user = read.Credential.User ?? throw new InvalidOperationException("user not found");
         _ = await finish.ConsumeCeremonyAsync(Tenant, ceremony.Id, CeremonyKind.Authentication).ConfigureAwait(false) ?? throw new InvalidOperationException("consumed twice");
         await finish.RecordCredentialUseAsync(Tenant, row.Id, row.SignCount + n + 1, true, true, now).ConfigureAwait(false);
         var session = new SessionRecord(Tenant, Passkeys.Server.Security.Secrets.TimeOrderedId(now), user.Id, row.Id, true, now, now, now.AddDays(30),
