@@ -29,7 +29,7 @@ internal sealed partial class SqliteWriter
     /// Why: most pages a step writes are shared with the other steps of its commit (the rightmost
     /// pages of the audit, ceremony and funnel indexes, the sequence row), so a commit's cost
     /// grows with its pages, not its steps; committing as soon as the queue was empty made groups
-    /// of about three steps under load while more were a fraction of a millisecond away.
+    /// of about 2.5 steps under load (with the wait: 5–10 at 64 users, docs/benchmarks.md).
     /// </remarks>
     public StepPresence StepOpened()
     {
