@@ -6,6 +6,7 @@ using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Storage.Postgres;
 using Passkeys.Server.Storage.Sqlite;
+using static Passkeys.Benchmarks.Ceiling.CeilingMode;
 
 namespace Passkeys.Benchmarks.Ceiling;
 
@@ -33,7 +34,7 @@ internal static class StoreFloorMode
             throw new ArgumentException("--store sqlite, or --store postgres with --connection-string (an empty database this run may fill)");
         }
         var levels = (Option(args, "--concurrency") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        var duration = TimeSpan.FromSeconds(double.Parse((Option(args, "--duration") ?? "5s").TrimEnd('s'), CultureInfo.InvariantCulture));
+        var duration = Duration(Option(args, "--duration") ?? "5s");
         var rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
         var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
         var database = Option(args, "--postgres-data") is { } data ? new PostgresCpu(data) : null;
@@ -88,12 +89,6 @@ internal static class StoreFloorMode
                 (database is null ? "" : $"  {Median(group.Select(r => r.DatabaseMs)),15:F3}"));
         }
         return 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static async Task<CredentialRecordRow[]> SeedAsync(SqlPasskeyStore store, int count)
@@ -172,10 +167,4 @@ internal static class StoreFloorMode
     private static AuditEventRecord Event(DateTimeOffset now, string ceremonyId, string outcome, string? userId, string? credentialId) =>
         new(0, Tenant, now, "authentication", outcome, ceremonyId, userId, credentialId, null, null, Client.Address, Client.UserAgent, Client.Browser,
             Client.Os, 0.1, "authentication." + outcome, "user", userId, "user", userId);
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }
