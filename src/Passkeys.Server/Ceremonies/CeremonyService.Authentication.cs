@@ -158,11 +158,7 @@ public sealed partial class CeremonyService
             // The ceremony, the credential the response names and its user: one read. Refused in the
             // order of the checks, whatever the read found: the ceremony's first, then the credential's;
             // a missing user only after verifying.
-            if (!IsCeremonyId(request.CeremonyId))
-            {
-                throw new ServerException(ServerError.CeremonyNotFound);
-            }
-            var read = await step.GetCeremonyWithCredentialAsync(tenant.Id, request.CeremonyId!, rawId, ct).ConfigureAwait(false);
+            var read = await step.GetCeremonyWithCredentialAsync(tenant.Id, RequireCeremonyId(request.CeremonyId), rawId, ct).ConfigureAwait(false);
             var ceremony = CheckCeremony(read?.Ceremony, kind);
             trace.UserId = ceremony.UserId;
             var credentialId = trace.CredentialId = Secrets.Base64Url(rawId);

@@ -73,12 +73,12 @@ public sealed partial class CeremonyService(
     /// </summary>
     private async Task<CeremonyRecord> ReadCeremonyAsync(IStoreStep step, string tenantId, string? ceremonyId, CeremonyKind kind, CancellationToken ct)
     {
-        if (!IsCeremonyId(ceremonyId))
-        {
-            throw new ServerException(ServerError.CeremonyNotFound);
-        }
-        return CheckCeremony(await step.GetCeremonyAsync(tenantId, ceremonyId!, ct).ConfigureAwait(false), kind);
+        return CheckCeremony(await step.GetCeremonyAsync(tenantId, RequireCeremonyId(ceremonyId), ct).ConfigureAwait(false), kind);
     }
+
+    /// <summary>The id a finish names, refused as unknown unless it can be a ceremony's (<see cref="IsCeremonyId"/>).</summary>
+    private static string RequireCeremonyId(string? ceremonyId) =>
+        IsCeremonyId(ceremonyId) ? ceremonyId! : throw new ServerException(ServerError.CeremonyNotFound);
 
     /// <summary>The refusals of <see cref="ReadCeremonyAsync"/> for a ceremony read (null: unknown): of another kind, or expired.</summary>
     private CeremonyRecord CheckCeremony(CeremonyRecord? ceremony, CeremonyKind kind)
@@ -94,7 +94,7 @@ public sealed partial class CeremonyService(
         return ceremony;
     }
 
-    // Ids are base64url (Secrets.RandomId): anything else names no ceremony, and is refused
+    // Ids are base64url (Secrets.TimeOrderedId; Secrets.RandomId before): anything else names no ceremony, and is refused
     // before it reaches the store (PostgreSQL cannot even compare text holding NUL).
     private static bool IsCeremonyId(string? ceremonyId) =>
         !string.IsNullOrEmpty(ceremonyId) && ceremonyId.Length <= 64 && !ceremonyId.AsSpan().ContainsAnyExcept(Base64UrlCharacters);

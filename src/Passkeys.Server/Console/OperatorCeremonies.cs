@@ -45,9 +45,10 @@ public sealed class OperatorCeremonies(
         {
             User = new UserIdentity(Secrets.FromBase64Url(handle)!, name, name),
         });
-        var id = Secrets.TimeOrderedId(time.GetUtcNow());
+        var begunAt = time.GetUtcNow();
+        var id = Secrets.TimeOrderedId(begunAt);
         await step.SaveCeremonyAsync(new CeremonyRecord(tenant.Id, id, CeremonyKind.Registration, ceremony.State.Serialize(), enrolment.OperatorId,
-            JsonSerializer.Serialize(enrolment), time.GetUtcNow(), ceremony.State.ExpiresAt), ct).ConfigureAwait(false);
+            JsonSerializer.Serialize(enrolment), begunAt, ceremony.State.ExpiresAt), ct).ConfigureAwait(false);
         await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Registration, "started", id, enrolment.OperatorId, null, null, null,
             client, Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
         await step.CommitAsync(ct).ConfigureAwait(false);
@@ -95,9 +96,10 @@ public sealed class OperatorCeremonies(
         var started = Stopwatch.GetTimestamp();
         var tenant = await console.GetAsync(ct).ConfigureAwait(false);
         var ceremony = parties.For(tenant).BeginAuthentication(new AuthenticationRequest { UserVerification = UserVerificationRequirement.Required });
-        var id = Secrets.TimeOrderedId(time.GetUtcNow());
+        var begunAt = time.GetUtcNow();
+        var id = Secrets.TimeOrderedId(begunAt);
         await using var step = await store.BeginStepAsync(ct).ConfigureAwait(false);
-        await step.SaveCeremonyAsync(new CeremonyRecord(tenant.Id, id, CeremonyKind.Authentication, ceremony.State.Serialize(), null, null, time.GetUtcNow(),
+        await step.SaveCeremonyAsync(new CeremonyRecord(tenant.Id, id, CeremonyKind.Authentication, ceremony.State.Serialize(), null, null, begunAt,
             ceremony.State.ExpiresAt), ct).ConfigureAwait(false);
         await step.AppendAuditEventAsync(audit.Event(tenant.Id, Observability.Ceremonies.Authentication, "started", id, null, null, null, null, client,
             Stopwatch.GetElapsedTime(started)), ct).ConfigureAwait(false);
