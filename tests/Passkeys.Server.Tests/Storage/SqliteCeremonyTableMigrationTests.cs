@@ -12,19 +12,9 @@ namespace Passkeys.Server.Tests.Storage;
 /// </summary>
 public sealed class SqliteCeremonyTableMigrationTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "passkeys-ceremony-migration-" + Guid.NewGuid().ToString("N"));
-    private readonly Meter _meter = new("Passkeys.Server.Tests.CeremonyMigration");
+    private readonly SqliteTestFolder _folder = new("ceremony-migration");
 
-    public SqliteCeremonyTableMigrationTests() => Directory.CreateDirectory(_directory);
-
-    private string File => Path.Combine(_directory, "passkeys.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _meter.Dispose();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql)
     {
@@ -47,9 +37,8 @@ public sealed class SqliteCeremonyTableMigrationTests : IDisposable
         Assert.True(migration > 0);
         var now = DateTimeOffset.UtcNow;
         // The database as the version before left it: every earlier migration applied, one ceremony pending.
-        await using (var connection = new SqliteConnection($"Data Source={File};Pooling=False"))
+        await using (var connection = await _folder.OpenOutsideAsync())
         {
-            await connection.OpenAsync();
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL);");
             for (var i = 0; i < migration; i++)
             {
@@ -63,7 +52,7 @@ public sealed class SqliteCeremonyTableMigrationTests : IDisposable
             Assert.Equal(0, await ScalarAsync(connection, "SELECT wr FROM pragma_table_list WHERE name = 'ceremonies'"));
         }
 
-        using (var store = new SqlitePasskeyStore(File, new StoreMetrics(_meter)))
+        using (var store = _folder.NewStore())
         {
             await store.MigrateAsync();
             var consumed = await store.ConsumeCeremonyAsync("t1", "pending", CeremonyKind.Authentication);
@@ -72,9 +61,8 @@ public sealed class SqliteCeremonyTableMigrationTests : IDisposable
             Assert.Null(await store.ConsumeCeremonyAsync("t1", "pending", CeremonyKind.Authentication)); // once only
         }
 
-        await using (var connection = new SqliteConnection($"Data Source={File};Pooling=False"))
+        await using (var connection = await _folder.OpenOutsideAsync())
         {
-            await connection.OpenAsync();
             Assert.Equal(1, await ScalarAsync(connection, "SELECT wr FROM pragma_table_list WHERE name = 'ceremonies'"));
             Assert.Equal(1, await ScalarAsync(connection, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'ix_ceremonies_expires'"));
             Assert.Equal(0, await ScalarAsync(connection, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'ceremonies_by_key'"));

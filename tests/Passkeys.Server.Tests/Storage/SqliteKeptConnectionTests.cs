@@ -13,20 +13,15 @@ namespace Passkeys.Server.Tests.Storage;
 /// </summary>
 public sealed class SqliteKeptConnectionTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "passkeys-kept-" + Guid.NewGuid().ToString("N"));
-    private readonly Meter _meter = new("Passkeys.Server.Tests.Kept");
+    private readonly SqliteTestFolder _folder = new("kept");
     private readonly SqliteKeptConnections _home = new();
 
-    public SqliteKeptConnectionTests() => Directory.CreateDirectory(_directory);
-
-    private string File => Path.Combine(_directory, "passkeys.db");
+    private string File => _folder.File;
 
     public void Dispose()
     {
         _home.Dispose();
-        SqliteConnection.ClearAllPools();
-        _meter.Dispose();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        _folder.Dispose();
     }
 
     private async Task<KeptSqliteConnection> OpenAsync()
@@ -123,7 +118,7 @@ public sealed class SqliteKeptConnectionTests : IDisposable
     [Fact]
     public async Task The_store_reuses_one_connection_for_operations_one_after_another_and_closes_it_when_disposed()
     {
-        var store = new SqlitePasskeyStore(File, new StoreMetrics(_meter));
+        var store = _folder.NewStore();
         await store.MigrateAsync();
         for (var i = 0; i < 5; i++)
         {

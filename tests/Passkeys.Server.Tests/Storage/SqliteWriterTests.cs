@@ -12,25 +12,19 @@ namespace Passkeys.Server.Tests.Storage;
 /// </summary>
 public sealed class SqliteWriterTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "passkeys-writer-" + Guid.NewGuid().ToString("N"));
-    private readonly Meter _meter = new("Passkeys.Server.Tests.Writer");
+    private readonly SqliteTestFolder _folder = new("writer");
     private readonly SqlitePasskeyStore _store;
 
     public SqliteWriterTests()
     {
-        Directory.CreateDirectory(_directory);
-        _store = new SqlitePasskeyStore(File, new StoreMetrics(_meter));
+        _store = _folder.NewStore();
         _store.MigrateAsync().GetAwaiter().GetResult();
     }
-
-    private string File => Path.Combine(_directory, "passkeys.db");
 
     public void Dispose()
     {
         _store.Dispose();
-        SqliteConnection.ClearAllPools();
-        _meter.Dispose();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        _folder.Dispose();
     }
 
     private static CeremonyRecord Ceremony(string id) =>
@@ -39,8 +33,7 @@ public sealed class SqliteWriterTests : IDisposable
     // What another process would see: a connection of its own, outside the store.
     private async Task<bool> CommittedAsync(string id)
     {
-        await using var connection = new SqliteConnection($"Data Source={File};Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await _folder.OpenOutsideAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM ceremonies WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
@@ -224,7 +217,7 @@ public sealed class SqliteWriterTests : IDisposable
     [Fact]
     public async Task The_last_store_on_a_file_commits_a_group_left_open_before_it_closes_the_writer()
     {
-        var other = new SqlitePasskeyStore(File, new StoreMetrics(_meter)); // shares the writer
+        var other = _folder.NewStore(); // shares the writer
         other.Writer.GroupWait = TimeSpan.FromMinutes(5);
         var inFlight = await other.BeginStepAsync();
         var first = Task.Run(async () =>

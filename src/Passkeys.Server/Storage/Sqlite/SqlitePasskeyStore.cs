@@ -28,6 +28,8 @@ public sealed partial class SqlitePasskeyStore : SqlPasskeyStore, IDisposable
     private readonly SqliteKeptConnections _kept = new();
     private int _disposed;
 
+    static SqlitePasskeyStore() => _ = SqliteProcessSettings.Applied;
+
     /// <summary>Creates a store over the database file at <paramref name="databasePath"/> (created when missing).</summary>
     public SqlitePasskeyStore(string databasePath, StoreMetrics metrics)
         : base(metrics, SqliteColumnTypes.Instance)
