@@ -16,8 +16,16 @@ public sealed class PrometheusExporter : IDisposable
     private static readonly double[] Bounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<Instrument, ConcurrentDictionary<string, Series>> _series = new();
+    private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _series = new();
     private readonly IMeterFactory _factory;
+
+    // An instrument's series by their label text (what is rendered), and the same series by the
+    // tags measurements arrive with (what each measurement looks up, without building the text).
+    private sealed class InstrumentSeries
+    {
+        public readonly ConcurrentDictionary<string, Series> ByLabels = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<PrometheusTagSet, Series> ByTags = new();
+    }
 
     private sealed class Series
     {
@@ -46,8 +54,19 @@ public sealed class PrometheusExporter : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var key = Labels(tags);
-        var series = _series.GetOrAdd(instrument, _ => new()).GetOrAdd(key, _ => new Series());
+        var all = _series.GetOrAdd(instrument, _ => new());
+        Series series;
+        if (PrometheusTagSet.TryCreate(tags, out var set))
+        {
+            if (!all.ByTags.TryGetValue(set, out series!))
+            {
+                series = all.ByTags.GetOrAdd(set, all.ByLabels.GetOrAdd(Labels(tags), _ => new Series()));
+            }
+        }
+        else
+        {
+            series = all.ByLabels.GetOrAdd(Labels(tags), _ => new Series());
+        }
         lock (series.Gate)
         {
             series.Sum += value;
@@ -101,7 +120,7 @@ public sealed class PrometheusExporter : IDisposable
     {
         _listener.RecordObservableInstruments();
         var sb = new StringBuilder();
-        foreach (var (instrument, all) in _series.OrderBy(p => p.Key.Name, StringComparer.Ordinal))
+        foreach (var (instrument, instrumentSeries) in _series.OrderBy(p => p.Key.Name, StringComparer.Ordinal))
         {
             var name = Name(instrument.Name);
             var isHistogram = instrument is Histogram<double> or Histogram<long>;
@@ -116,7 +135,7 @@ public sealed class PrometheusExporter : IDisposable
             }
             sb.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description ?? instrument.Name).Append('\n');
             sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-            foreach (var (labels, series) in all.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var (labels, series) in instrumentSeries.ByLabels.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 lock (series.Gate)
                 {
