@@ -7,9 +7,13 @@ namespace Passkeys.Server.Storage;
 // other files need not know these tables.
 public abstract partial class SqlPasskeyStore
 {
+    // The token's tenant is compared with IS NOT DISTINCT FROM, not "=" (the same rows: neither side
+    // is ever NULL), so that PostgreSQL does not carry the tenant to the session as a constant and,
+    // on a table never analyzed, walk the tenant's sessions instead of finding the session by its key
+    // (SqlPasskeyStore.StepReads.cs says more). The token is found by its hash, its whole key.
     private static readonly string TokenJoin =
         $"SELECT t.spent_at, {SessionRows.AliasedColumns} FROM session_tokens t " +
-        "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id WHERE t.hash = @h AND t.tenant_id = @t";
+        "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id WHERE t.hash = @h AND t.tenant_id IS NOT DISTINCT FROM @t";
 
     private const string InsertSessionSql = $"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})";
     private const string InsertSessionTokenSql = "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)";
