@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Passkeys.Server.Storage.Postgres;
 
 namespace Passkeys.Server.Tests.Storage;
 
@@ -133,10 +134,48 @@ public sealed partial class PostgresHotPathPlanTests(PostgresCluster cluster)
             $"SELECT 1 FROM ONLY {p[1]} x WHERE {string.Join(" AND ", p[3..].Select(c => $"{c} = @{c}"))} FOR KEY SHARE OF x", p[2])).ToList();
     }
 
-    // A few rows in every table of the hot path, the way the server writes them, and no ANALYZE.
-    private static async Task InsertRowsAsync(PostgresPlans plans, int rows)
+    [PostgresFact]
+    public async Task The_migration_reshapes_the_indexes_of_an_existing_database_with_its_rows()
     {
-        await plans.ExecuteAsync($"""
+        // Every migration before the one that reshapes the indexes (found by what it does, not by
+        // its number), as the runner records them, then rows, then the server's migrations.
+        var reshape = Array.FindIndex(PostgresMigrations.All, m => m.Contains("ON credentials (user_id, tenant_id)", StringComparison.Ordinal));
+        Assert.True(reshape > 0);
+        await using var plans = await PostgresPlans.StartAsync(cluster, "hotpathupgrade", async connection =>
+        {
+            await Execute(connection, "CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)");
+            for (var i = 0; i < reshape; i++)
+            {
+                await Execute(connection, PostgresMigrations.All[i]);
+                await Execute(connection, $"INSERT INTO schema_migrations (version, applied_at) VALUES ({i + 1}, now())");
+            }
+            await Execute(connection, RowsSql(100));
+        });
+
+        Assert.Equal(
+            [
+                "CREATE INDEX ix_ceremony_outcomes_begun ON public.ceremony_outcomes USING btree (tenant_id, begun_at) WHERE (begun_at IS NOT NULL)",
+                "CREATE INDEX ix_credentials_user ON public.credentials USING btree (user_id, tenant_id)",
+                "CREATE INDEX ix_sessions_user ON public.sessions USING btree (user_id, tenant_id)",
+            ],
+            await plans.ListAsync("SELECT indexdef FROM pg_indexes WHERE indexname IN ('ix_ceremony_outcomes_begun', 'ix_credentials_user', 'ix_sessions_user') ORDER BY indexname"));
+        foreach (var table in new[] { "users", "credentials", "sessions", "session_tokens", "ceremony_outcomes" })
+        {
+            Assert.Equal(["100"], await plans.ListAsync($"SELECT COUNT(*) FROM {table}"));
+        }
+
+        static async Task Execute(Npgsql.NpgsqlConnection connection, string sql)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    // A few rows in every table of the hot path, the way the server writes them, and no ANALYZE.
+    private static Task InsertRowsAsync(PostgresPlans plans, int rows) => plans.ExecuteAsync(RowsSql(rows));
+
+    private static string RowsSql(int rows) =>
+        $"""
             INSERT INTO tenants (id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at)
                 VALUES ('t1', 't1.example', 'T1', '["https://t1.example"]', '[]', 'preferred', 'none', true, now());
             INSERT INTO users (tenant_id, id, handle, name, name_key, display_name, created_at)
@@ -160,8 +199,7 @@ public sealed partial class PostgresHotPathPlanTests(PostgresCluster cluster)
             INSERT INTO webhook_endpoints (id, tenant_id, url, event_types, enabled, secret, created_at, updated_at)
                 VALUES ('w1', 't1', 'https://hooks.t1.example/', '["credential.*"]', true, '\x01', now(), now());
             INSERT INTO webhook_subscriptions (tenant_id, pattern, endpoint_id) VALUES ('t1', 'credential.*', 'w1');
-            """);
-    }
+            """;
 
     // Each index of the schema with its columns, in order.
     private static async Task<Dictionary<string, string[]>> IndexColumnsAsync(PostgresPlans plans) =>

@@ -23,10 +23,17 @@ public sealed partial class PostgresPlans : IAsyncDisposable
     /// <summary>The migrated store, for the statement lists it exposes to these tests.</summary>
     public PostgresPasskeyStore Store { get; }
 
-    public static async Task<PostgresPlans> StartAsync(PostgresCluster cluster, string name)
+    /// <summary>A new database, migrated; <paramref name="beforeMigrations"/> (if any) runs on it first.</summary>
+    public static async Task<PostgresPlans> StartAsync(PostgresCluster cluster, string name, Func<NpgsqlConnection, Task>? beforeMigrations = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var database = await cluster.CreateDatabaseAsync();
+        if (beforeMigrations is not null)
+        {
+            await using var before = new NpgsqlConnection(database);
+            await before.OpenAsync();
+            await beforeMigrations(before);
+        }
         var meter = new Meter($"Passkeys.Server.Tests.{name}PostgresPlan");
         var store = new PostgresPasskeyStore(database, new StoreMetrics(meter));
         await store.MigrateAsync();
