@@ -11,7 +11,8 @@ namespace Passkeys.Server.Tests.Storage;
 /// <c>tenant_id</c> (or the key searched by the tenant alone, inside a join that carries the tenant
 /// as a constant) costs as little as the key; a prepared statement then kept a plan that walks every
 /// row of the tenant until autovacuum first analyzed the table (the funnel row's finish: 2.5–6.9 ms
-/// instead of 0.05). Before the fix 10 of these 24 statements did (PostgresMigrations, the last entry).
+/// instead of 0.05). Before the fix 9 of these 24 statements did, and the refresh token's foreign-key
+/// check of its session (the fix: PostgresMigrations, the last entry, and the joined reads' tenant comparison).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class PostgresHotPathPlanTests(PostgresCluster cluster)
