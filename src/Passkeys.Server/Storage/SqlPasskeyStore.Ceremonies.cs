@@ -7,6 +7,9 @@ public abstract partial class SqlPasskeyStore
 {
     private protected const string CeremonyColumns = "tenant_id, id, kind, state, user_id, data, created_at, expires_at";
     private protected const string SaveCeremonySql = $"INSERT INTO ceremonies ({CeremonyColumns}) VALUES (@t, @id, @k, @s, @u, @d, @at, @exp)";
+    private protected const string GetCeremonySql = $"SELECT {CeremonyColumns} FROM ceremonies WHERE tenant_id = @t AND id = @id";
+    // The kind is part of the WHERE, so a ceremony of another kind is never deleted by mistake.
+    private protected const string ConsumeCeremonySql = $"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id AND kind = @k RETURNING {CeremonyColumns}";
     private protected const string RecoveryColumns = "tenant_id, user_id, id, salt, hash, created_at, used_at";
     // "AND used_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
     private protected const string SpendRecoveryCodeSql =
@@ -28,9 +31,7 @@ public abstract partial class SqlPasskeyStore
         // The single atomic statement that makes a challenge single-use across nodes. PostgreSQL: a
         // second DELETE of the same row waits for the first to commit, re-checks, finds nothing,
         // returns nothing. SQLite: writers take the database lock one at a time.
-        // The kind is part of the WHERE, so a ceremony of another kind is never deleted by mistake.
-        var rows = await WriteQueryAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id AND kind = @k RETURNING {CeremonyColumns}",
-            Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@k", (int)kind)).ConfigureAwait(false);
+        var rows = await WriteQueryAsync(ConsumeCeremonySql, Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@k", (int)kind)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 

@@ -7,9 +7,23 @@ namespace Passkeys.Server.Storage;
 // other files need not know these tables.
 public abstract partial class SqlPasskeyStore
 {
+    // The token's tenant is compared with IS NOT DISTINCT FROM, not "=" (the same rows: neither side
+    // is ever NULL), so that PostgreSQL does not carry the tenant to the session as a constant and,
+    // on a table never analyzed, walk the tenant's sessions instead of finding the session by its key
+    // (SqlPasskeyStore.StepReads.cs says more). The token is found by its hash, its whole key.
     private static readonly string TokenJoin =
         $"SELECT t.spent_at, {SessionRows.AliasedColumns} FROM session_tokens t " +
-        "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id WHERE t.hash = @h AND t.tenant_id = @t";
+        "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id WHERE t.hash = @h AND t.tenant_id IS NOT DISTINCT FROM @t";
+
+    private const string InsertSessionSql = $"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})";
+    private const string InsertSessionTokenSql = "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)";
+    private const string GetSessionSql = $"SELECT {SessionRows.Columns} FROM sessions WHERE tenant_id = @t AND id = @id";
+    // A rotation: the presented (or the undelivered successor) token is spent, the session used.
+    private const string SpendSessionTokenSql = "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL";
+    private const string RecordSessionRefreshSql = "UPDATE sessions SET last_used_at = @at, idle_expires_at = @idle WHERE tenant_id = @t AND id = @id";
+    private const string FindSuccessorTokensSql =
+        "SELECT t.hash, t.spent_at FROM session_tokens t WHERE t.tenant_id = @t AND t.session_id = @s AND t.hash <> @h " +
+        "AND (t.spent_at IS NULL OR t.spent_at >= @spent)";
 
     // "AND revoked_at IS NULL" is re-checked after a concurrent update commits, so one caller wins.
     private protected const string RevokeSessionSql =
@@ -53,9 +67,9 @@ public abstract partial class SqlPasskeyStore
     {
         try
         {
-            await ExecuteAsync(connection, tx, $"INSERT INTO sessions ({SessionRows.Columns}) VALUES ({SessionRows.Values})", cancellationToken,
+            await ExecuteAsync(connection, tx, InsertSessionSql, cancellationToken,
                 SessionRows.Parameters(session)).ConfigureAwait(false);
-            await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
+            await ExecuteAsync(connection, tx, InsertSessionTokenSql, cancellationToken,
                 ("@h", refreshTokenHash), ("@t", session.TenantId), ("@s", session.Id), ("@at", session.CreatedAt)).ConfigureAwait(false);
             return true;
         }
@@ -121,11 +135,11 @@ public abstract partial class SqlPasskeyStore
         // successor, which was never presented and so is void, at the same instant as the presented
         // token: neither is then the session's most recently spent token, so the presented token
         // gets one retry, and the successor, if it shows up after all, is reuse.
-        await ExecuteAsync(connection, tx, "UPDATE session_tokens SET spent_at = @at WHERE hash = @h AND spent_at IS NULL", cancellationToken,
+        await ExecuteAsync(connection, tx, SpendSessionTokenSql, cancellationToken,
             ("@at", undelivered is null ? now : spentAt!.Value), ("@h", undelivered ?? presentedHash)).ConfigureAwait(false);
-        await ExecuteAsync(connection, tx, "INSERT INTO session_tokens (hash, tenant_id, session_id, created_at) VALUES (@h, @t, @s, @at)", cancellationToken,
+        await ExecuteAsync(connection, tx, InsertSessionTokenSql, cancellationToken,
             ("@h", newHash), ("@t", tenantId), ("@s", session.Id), ("@at", now)).ConfigureAwait(false);
-        await ExecuteAsync(connection, tx, "UPDATE sessions SET last_used_at = @at, idle_expires_at = @idle WHERE tenant_id = @t AND id = @id", cancellationToken,
+        await ExecuteAsync(connection, tx, RecordSessionRefreshSql, cancellationToken,
             ("@at", now), ("@idle", idle), ("@t", tenantId), ("@id", session.Id)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new RefreshResult(RefreshOutcome.Rotated, session with { LastUsedAt = now, IdleExpiresAt = idle });
@@ -149,9 +163,7 @@ public abstract partial class SqlPasskeyStore
         DateTimeOffset spentAt, CancellationToken cancellationToken)
     {
         var rows = new List<(byte[] Hash, bool Spent)>();
-        await using var find = Command(connection, tx,
-            "SELECT t.hash, t.spent_at FROM session_tokens t WHERE t.tenant_id = @t AND t.session_id = @s AND t.hash <> @h " +
-            "AND (t.spent_at IS NULL OR t.spent_at >= @spent)" + LockRows("t"),
+        await using var find = Command(connection, tx, FindSuccessorTokensSql + LockRows("t"),
             ("@t", tenantId), ("@s", sessionId), ("@h", presentedHash), ("@spent", spentAt));
         await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -173,7 +185,7 @@ public abstract partial class SqlPasskeyStore
     public async Task<SessionRecord?> GetSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QuerySingleAsync($"SELECT {SessionRows.Columns} FROM sessions WHERE tenant_id = @t AND id = @id", ReadSession, cancellationToken,
+        return await QuerySingleAsync(GetSessionSql, ReadSession, cancellationToken,
             ("@t", tenantId), ("@id", sessionId)).ConfigureAwait(false);
     }
 

@@ -68,7 +68,7 @@ public abstract partial class SqlPasskeyStore
         public async Task<CeremonyRecord?> GetCeremonyAsync(string tenantId, string ceremonyId, CancellationToken cancellationToken = default)
         {
             using var _ = store.Measure("Step.GetCeremony");
-            return await SingleAsync($"SELECT {CeremonyColumns} FROM ceremonies WHERE tenant_id = @t AND id = @id", store.Rows.Ceremony, cancellationToken,
+            return await SingleAsync(GetCeremonySql, store.Rows.Ceremony, cancellationToken,
                 ("@t", tenantId), ("@id", ceremonyId)).ConfigureAwait(false);
         }
 
@@ -111,8 +111,7 @@ public abstract partial class SqlPasskeyStore
             var tx = await WriteAsync(cancellationToken).ConfigureAwait(false);
             // As in IPasskeyStore.ConsumeCeremonyAsync: PostgreSQL makes a second DELETE of the row
             // wait for the first transaction and then find nothing; SQLite has one writer at a time.
-            return await SingleAsync($"DELETE FROM ceremonies WHERE tenant_id = @t AND id = @id AND kind = @k RETURNING {CeremonyColumns}",
-                store.Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@k", (int)kind)).ConfigureAwait(false);
+            return await SingleAsync(ConsumeCeremonySql, store.Rows.Ceremony, cancellationToken, ("@t", tenantId), ("@id", ceremonyId), ("@k", (int)kind)).ConfigureAwait(false);
         }
 
         public async Task<AddCredentialResult> AddCredentialAsync(CredentialRecordRow credential, UserRecord? newUser, CancellationToken cancellationToken = default)

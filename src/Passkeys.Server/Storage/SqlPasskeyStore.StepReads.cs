@@ -7,6 +7,12 @@ namespace Passkeys.Server.Storage;
 // whole record is not needed. (The pages read stay the same: docs/benchmarks.md, "Fewer reads per
 // step".) One statement also reads the rows from one snapshot: the user is the one the credential
 // named when it was read.
+//
+// The tenant of a credential is compared with IS NOT DISTINCT FROM, not "=" (the same rows: neither
+// side is ever NULL): PostgreSQL carries an "=" to a constant on to every column joined to it, and
+// then, on tables never analyzed, searches the joined user by the tenant alone, walking the tenant's
+// users, instead of by the user's key (PostgresHotPathPlanTests). The credential is found by its id,
+// its whole key, either way; SQLite plans both spellings alike.
 public abstract partial class SqlPasskeyStore
 {
     private static readonly int CredentialColumnCount = CredentialReadColumns.Split(", ").Length;
@@ -14,7 +20,7 @@ public abstract partial class SqlPasskeyStore
     /// <summary>The credential's columns (as <see cref="GetCredentialSql"/>), then its user's (as <see cref="GetUserSql"/>; NULL when the row is missing).</summary>
     internal static readonly string GetCredentialWithUserSql =
         $"SELECT {Qualified("c", CredentialReadColumns)}, {Qualified("u", UserColumns)} FROM credentials c " +
-        "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE c.id = @id AND c.tenant_id = @t";
+        "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE c.id = @id AND c.tenant_id IS NOT DISTINCT FROM @t";
 
     /// <summary>
     /// The user (as <see cref="GetUserByNameSql"/> finds them), then one credential (in the order of
@@ -34,7 +40,7 @@ public abstract partial class SqlPasskeyStore
     /// </summary>
     internal static readonly string GetCeremonyWithCredentialSql =
         $"SELECT {Qualified("e", CeremonyColumns)}, {Qualified("c", CredentialReadColumns)}, {Qualified("u", UserColumns)} FROM ceremonies e " +
-        "LEFT JOIN credentials c ON c.id = @cid AND c.tenant_id = e.tenant_id " +
+        "LEFT JOIN credentials c ON c.id = @cid AND c.tenant_id IS NOT DISTINCT FROM e.tenant_id " +
         "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE e.tenant_id = @t AND e.id = @id";
 
     /// <summary>The joined reads, for the query-plan tests.</summary>

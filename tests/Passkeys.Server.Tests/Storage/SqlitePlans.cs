@@ -55,6 +55,14 @@ public sealed partial class SqlitePlans : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>The first column of the first row of <paramref name="sql"/> (no parameters), as a number.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();
