@@ -160,11 +160,16 @@ public abstract partial class SqlPasskeyStore
         return rows.Count == 0 ? null : rows[0];
     }
 
+    // Through the tenant's users, as ListRecentCredentialShapesSql says why.
+    internal const string ListActivePasskeysSql =
+        "SELECT c.user_id, c.created_at, c.backup_state FROM users u JOIN credentials c ON c.tenant_id = u.tenant_id AND c.user_id = u.id " +
+        "WHERE u.tenant_id = @t AND c.status = 'active' ORDER BY c.user_id, c.created_at";
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<PasskeyFact>> ListActivePasskeysAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         using var _ = Measure();
-        return await QueryAsync("SELECT user_id, created_at, backup_state FROM credentials WHERE tenant_id = @t AND status = 'active' ORDER BY user_id, created_at",
+        return await QueryAsync(ListActivePasskeysSql,
             r => new PasskeyFact(r.GetString(0), _columns.Time(r, 1), _columns.Bool(r, 2)), cancellationToken, ("@t", tenantId)).ConfigureAwait(false);
     }
 

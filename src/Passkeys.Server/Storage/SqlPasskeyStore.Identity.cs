@@ -55,13 +55,20 @@ public abstract partial class SqlPasskeyStore
 // What the tenant's credentials look like, for fakes that look the same.
 public abstract partial class SqlPasskeyStore
 {
+    // Through the tenant's users: on PostgreSQL no index of credentials begins with the tenant (so
+    // that a new install's key lookups cannot take one, PostgresMigrations), and the users' key does,
+    // so a tenant's credentials are found user by user instead of by scanning every tenant's.
+    // (length() of a BLOB on SQLite and of a bytea on PostgreSQL is its length in bytes.)
+    internal const string ListRecentCredentialShapesSql =
+        "SELECT c.transports, length(c.id) FROM users u JOIN credentials c ON c.tenant_id = u.tenant_id AND c.user_id = u.id " +
+        "WHERE u.tenant_id = @t ORDER BY c.created_at DESC LIMIT @limit";
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<CredentialShape>> ListRecentCredentialShapesAsync(string tenantId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         using var _ = Measure();
-        // length() of a BLOB (SQLite) and of a bytea (PostgreSQL) is its length in bytes.
-        return await QueryAsync("SELECT transports, length(id) FROM credentials WHERE tenant_id = @t ORDER BY created_at DESC LIMIT @limit",
+        return await QueryAsync(ListRecentCredentialShapesSql,
             r => new CredentialShape(System.Text.Json.JsonSerializer.Deserialize(r.GetString(0), StoreJson.Default.IReadOnlyListString) ?? [], Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
             cancellationToken, ("@t", tenantId), ("@limit", limit)).ConfigureAwait(false);
     }

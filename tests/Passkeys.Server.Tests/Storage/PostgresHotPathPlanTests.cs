@@ -88,6 +88,39 @@ public sealed partial class PostgresHotPathPlanTests(PostgresCluster cluster)
         Assert.True(failures.Count == 0, $"{failures.Count} statement(s) not found by their key once analyzed:\n" + string.Join("\n", failures));
     }
 
+    [PostgresFact]
+    public async Task A_small_tenants_credentials_are_read_through_its_users_not_by_scanning_every_tenants()
+    {
+        // No index of credentials begins with the tenant on PostgreSQL (the migration above), so the
+        // reads of all of one tenant's credentials (the shapes of fake credentials, the analytics'
+        // active passkeys) go through the tenant's users. With a large tenant beside a small one,
+        // the small one's read must not scan the credentials of both.
+        await using var plans = await PostgresPlans.StartAsync(cluster, "tenantreads");
+        await InsertRowsAsync(plans, 20_000);
+        await plans.ExecuteAsync("""
+            INSERT INTO tenants (id, rp_id, rp_name, origins, related_origins, user_verification, attestation, self_sign_up, created_at)
+                VALUES ('t2', 't2.example', 'T2', '["https://t2.example"]', '[]', 'preferred', 'none', true, now());
+            INSERT INTO users (tenant_id, id, handle, name, name_key, display_name, created_at)
+                SELECT 't2', 'u' || g, sha256(('t2' || g)::bytea), 'user' || g, 'user' || g, 'User ' || g, now() FROM generate_series(1, 3) g;
+            INSERT INTO credentials (tenant_id, id, user_id, user_handle, public_key, algorithm, sign_count, uv_initialized, backup_eligible, backup_state,
+                    transports, aaguid, attestation_format, attestation_trusted, created_at)
+                SELECT 't2', sha256(('t2c' || g)::bytea), 'u' || g, sha256(('t2' || g)::bytea), sha256(('t2k' || g)::bytea), -7, 0, true, true, true,
+                    '["internal"]', '00000000-0000-0000-0000-000000000000', 'none', false, now() FROM generate_series(1, 3) g;
+            ANALYZE;
+            """);
+        // The rule below does catch the read of every tenant's credentials: by the tenant alone, PostgreSQL
+        // walks the whole user index (its second column in the condition) or scans the table.
+        var columns = await IndexColumnsAsync(plans);
+        Assert.NotEmpty(Misses(Parse(await plans.ListAsync("EXPLAIN SELECT transports FROM credentials WHERE tenant_id = 't2'")), ["ix_credentials_user"], columns));
+
+        foreach (var sql in new[] { Passkeys.Server.Storage.SqlPasskeyStore.ListRecentCredentialShapesSql, Passkeys.Server.Storage.SqlPasskeyStore.ListActivePasskeysSql })
+        {
+            var plan = await plans.ListAsync("EXPLAIN " + sql.Replace("@t", "'t2'", StringComparison.Ordinal).Replace("@limit", "20", StringComparison.Ordinal));
+            var misses = Misses(Parse(plan), ["users_pkey:tenant_id", "ix_credentials_user"], columns);
+            Assert.True(misses.Count == 0, $"{sql}: {string.Join("; ", misses)}\n  {string.Join("\n  ", plan)}");
+        }
+    }
+
     // Each statement's misses with its plan, one entry per statement not found by its key.
     private static async Task<List<string>> MissesOfEveryStatementAsync(PostgresPlans plans, Dictionary<string, string[]> columns, Func<string, bool> except)
     {
