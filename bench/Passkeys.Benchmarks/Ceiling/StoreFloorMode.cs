@@ -21,7 +21,9 @@ namespace Passkeys.Benchmarks.Ceiling;
 /// run may fill), <c>--postgres-data DIR</c> (the cluster's data folder: also the database's own
 /// CPU per sign-in), <c>--concurrency 1,16,64</c>, <c>--rounds 2</c>, <c>--duration 5s</c>, <c>--users 64</c>,
 /// <c>--without-funnel</c> (leaves out the analytics funnel row, the one write of a sign-in that issue 11's
-/// "one commit per ceremony step" does not name: the floor of the writes it does name).
+/// "one commit per ceremony step" does not name: the floor of the writes it does name),
+/// <c>--sqlite-serialized</c> (opens SQLite before the store, so it keeps its default serialized
+/// mode instead of the store's multi-thread mode: what that setting saves).
 /// </summary>
 internal static class StoreFloorMode
 {
@@ -41,6 +43,12 @@ internal static class StoreFloorMode
         var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
         var database = Option(args, "--postgres-data") is { } data ? new PostgresCpu(data) : null;
         var funnel = !args.Contains("--without-funnel");
+        if (args.Contains("--sqlite-serialized"))
+        {
+            // SQLite accepts its process-wide settings only before its first database opens.
+            using var first = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+            first.Open();
+        }
         var folder = Path.Combine(Path.GetTempPath(), "passkeys-store-floor-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         using var meter = new Meter("store-floor");
