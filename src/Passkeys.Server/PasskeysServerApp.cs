@@ -262,7 +262,7 @@ public static class PasskeysServerApp
         if (!SqliteProcessSettings.Applied)
         {
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqlitePasskeyStore>().LogWarning(
-                "SQLite was opened in this process before the store, so it keeps its default serialized mode: correct, about 3% slower per sign-in");
+                "SQLite was opened in this process before the store, so it keeps its default serialized mode: correct, a few percent slower per sign-in (docs/operations.md, Storage)");
         }
         return store;
     }

@@ -359,8 +359,8 @@ internal static class PostgresMigrations
         // plan that walks the tenant (the funnel row's finish through ix_ceremony_outcomes_begun:
         // 2.5-6.9 ms instead of 0.05) until autovacuum first analyzed the table. ANALYZE after the
         // migrations does not help: an analyzed empty table gets plans that scan it, kept as it grows.
-        // The user indexes lead with user_id (a lookup by user names both columns; a read of the
-        // whole tenant's credentials, for analytics, scans the table instead). The funnel rows' index
+        // The user indexes lead with user_id (a lookup by user names both columns; a read of a
+        // whole tenant's credentials goes through the tenant's users, ListActivePasskeysSql). The funnel rows' index
         // keeps its columns for a tenant's time range, with a predicate every row meets that only a
         // statement naming begun_at implies, so a lookup by ceremony cannot use it. SQLite keeps its
         // indexes: without statistics it prefers the index matching the most terms (HotPathPlanTests).
