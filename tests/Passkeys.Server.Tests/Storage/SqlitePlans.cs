@@ -1,7 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
-using Passkeys.Server.Storage;
 using Passkeys.Server.Storage.Sqlite;
 
 namespace Passkeys.Server.Tests.Storage;
@@ -14,27 +12,21 @@ namespace Passkeys.Server.Tests.Storage;
 /// </summary>
 public sealed partial class SqlitePlans : IAsyncDisposable
 {
-    private readonly string _directory;
-    private readonly Meter _meter;
+    private readonly SqliteTestFolder _folder;
     private readonly SqliteConnection _connection;
 
-    private SqlitePlans(string directory, Meter meter, SqlitePasskeyStore store, SqliteConnection connection) =>
-        (_directory, _meter, Store, _connection) = (directory, meter, store, connection);
+    private SqlitePlans(SqliteTestFolder folder, SqlitePasskeyStore store, SqliteConnection connection) =>
+        (_folder, Store, _connection) = (folder, store, connection);
 
     /// <summary>The migrated store, for the statement lists it exposes to these tests.</summary>
     public SqlitePasskeyStore Store { get; }
 
     public static async Task<SqlitePlans> StartAsync(string name)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"passkeys-{name}-plan-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var file = Path.Combine(directory, "passkeys.db");
-        var meter = new Meter($"Passkeys.Server.Tests.{name}Plan");
-        var store = new SqlitePasskeyStore(file, new StoreMetrics(meter));
+        var folder = new SqliteTestFolder(name + "-plan");
+        var store = folder.NewStore();
         await store.MigrateAsync();
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file }.ToString());
-        await connection.OpenAsync();
-        return new SqlitePlans(directory, meter, store, connection);
+        return new SqlitePlans(folder, store, await folder.OpenOutsideAsync());
     }
 
     /// <summary>The lines of <c>EXPLAIN QUERY PLAN</c> for <paramref name="sql"/>, every <c>@name</c> bound to 1.</summary>
@@ -67,9 +59,7 @@ public sealed partial class SqlitePlans : IAsyncDisposable
     {
         await _connection.DisposeAsync();
         Store.Dispose();
-        SqliteConnection.ClearAllPools();
-        _meter.Dispose();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        _folder.Dispose();
     }
 
     [GeneratedRegex("@[A-Za-z_]+")]

@@ -1,41 +1,24 @@
-using System.Diagnostics.Metrics;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Storage.Sqlite;
 
 namespace Passkeys.Server.Tests.Storage;
 
 /// <summary>Runs the store contract against SQLite in a temporary file.</summary>
-public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
+public sealed class SqliteStoreContractTests : StoreContractTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "passkeys-store-" + Guid.NewGuid().ToString("N"));
-    private readonly Meter _meter = new("Passkeys.Server.Tests.Store");
+    private readonly SqliteTestFolder _folder = new("store");
 
-    protected override Task<IPasskeyStore> CreateStoreAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        return Task.FromResult<IPasskeyStore>(new SqlitePasskeyStore(Path.Combine(_directory, "passkeys.db"), new StoreMetrics(_meter)));
-    }
+    protected override Task<IPasskeyStore> CreateStoreAsync() => Task.FromResult<IPasskeyStore>(_folder.NewStore());
 
     protected override Task DisposeStoreAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: a temp directory left behind is harmless
-        }
+        _folder.Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _meter.Dispose();
-
     protected override async Task ExecuteSqlAsync(string sql)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(_directory, "passkeys.db"));
-        await connection.OpenAsync();
+        await using var connection = await _folder.OpenOutsideAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
@@ -46,7 +29,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
     {
         // A second store on the same file, as two services in one process would have: its writers
         // must queue behind the first store's on the same write gate, not hit SQLITE_BUSY.
-        var other = new SqlitePasskeyStore(Path.Combine(_directory, "passkeys.db"), new StoreMetrics(_meter));
+        var other = _folder.NewStore();
         IPasskeyStore[] stores = [Store, other];
         var consumedPerCeremony = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
         {
