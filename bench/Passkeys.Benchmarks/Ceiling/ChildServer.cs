@@ -30,8 +30,28 @@ internal sealed class ChildServer : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/> --urls …</c> on a free loopback port and waits until it answers.</summary>
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/> --urls …</c> on a free loopback
+    /// port and waits until it answers. The port is probed here and bound by the child later, so
+    /// another process may take it in between (an outgoing connection's local port comes from the
+    /// same range): a child that exits for that reason is started again on another port.
+    /// </summary>
     public static async Task<ChildServer> StartAsync(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(name, dll, args, environment);
+            }
+            catch (PortTakenException) when (attempt < attempts)
+            {
+            }
+        }
+    }
+
+    private static async Task<ChildServer> StartOnFreePortAsync(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
@@ -60,9 +80,18 @@ internal sealed class ChildServer : IDisposable
         {
             if (process.HasExited)
             {
+                // Waiting once more drains the output handlers, so the reason is in the text.
+                process.WaitForExit();
+                var exitCode = process.ExitCode;
+                child.Dispose();
                 lock (output)
                 {
-                    throw new InvalidOperationException($"{name} exited with {process.ExitCode} at start:\n{output}");
+                    var text = output.ToString();
+                    if (text.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new PortTakenException($"{name}: port {port} was taken before it could listen:\n{text}");
+                    }
+                    throw new InvalidOperationException($"{name} exited with {exitCode} at start:\n{text}");
                 }
             }
             try
@@ -120,3 +149,6 @@ internal sealed class ChildServer : IDisposable
         }
     }
 }
+
+/// <summary>The child could not listen on the port it was given: someone took it after it was probed.</summary>
+internal sealed class PortTakenException(string message) : InvalidOperationException(message);

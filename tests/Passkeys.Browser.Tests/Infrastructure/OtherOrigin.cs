@@ -1,3 +1,5 @@
+using Passkeys.TestSupport;
+
 namespace Passkeys.Browser.Tests.Infrastructure;
 
 /// <summary>
@@ -21,15 +23,23 @@ public sealed class OtherOrigin : IAsyncDisposable
 
     public static async Task<OtherOrigin> StartAsync(string siteFolder)
     {
-        var port = StaticSiteHost.FreePort();
-        var server = await ServerHost.StartAsync(null, $"--Passkeys:DefaultTenant:Origins:1=http://localhost:{port}");
+        var port = LoopbackPort.Reserve();
         try
         {
-            return new OtherOrigin(server, await StaticSiteHost.StartAsync(port, siteFolder));
+            var server = await ServerHost.StartAsync(null, $"--Passkeys:DefaultTenant:Origins:1=http://localhost:{port.Port}");
+            try
+            {
+                return new OtherOrigin(server, await StaticSiteHost.StartAsync(port, siteFolder));
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
-            await server.DisposeAsync();
+            port.Dispose();
             throw;
         }
     }

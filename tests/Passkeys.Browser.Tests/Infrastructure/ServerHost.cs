@@ -1,31 +1,33 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Passkeys.Server;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// The real Passkeys.Server (PasskeysServerApp.Build) on a loopback port, in this process, with a
 /// fresh SQLite data folder. Pages must be opened at http://localhost:PORT (an IP origin fails
-/// every WebAuthn call), so the port is chosen before the server starts and the default tenant's
-/// origin is configured to match.
+/// every WebAuthn call), so the port is reserved before the server starts (the server listens on
+/// the reserved socket, <see cref="LoopbackPort"/>, closed when the host is disposed) and the
+/// default tenant's origin is configured to match.
 /// </summary>
 public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly LoopbackPort _port;
     private readonly string _dataDirectory;
 
-    private ServerHost(WebApplication app, int port, string dataDirectory)
+    private ServerHost(WebApplication app, LoopbackPort port, string dataDirectory)
     {
         _app = app;
-        Port = port;
+        _port = port;
         _dataDirectory = dataDirectory;
     }
 
-    public int Port { get; }
+    public int Port => _port.Port;
 
     /// <summary>Resolves a service of the running server (for driving background work deterministically).</summary>
     public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();
@@ -36,12 +38,26 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="time"/> replaces its clock, <paramref name="extraArgs"/> add configuration.</summary>
     public static async Task<ServerHost> StartAsync(TimeProvider? time = null, params string[] extraArgs)
     {
-        var port = FreePort();
+        var reserved = LoopbackPort.Reserve();
+        var port = reserved.Port;
         var data = Path.Combine(Path.GetTempPath(), "passkeys-browser-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
+        try
+        {
+            return new ServerHost(await StartAppAsync(reserved, data, time, extraArgs), reserved, data);
+        }
+        catch
+        {
+            reserved.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> StartAppAsync(LoopbackPort reserved, string data, TimeProvider? time, string[] extraArgs)
+    {
+        var port = reserved.Port;
         var app = PasskeysServerApp.Build(
         [
-            $"--urls=http://127.0.0.1:{port}",
             $"--Passkeys:DefaultTenant:Origins:0=http://localhost:{port}",
             // The console's relying party is this address (an IP address cannot be an rpId).
             $"--Passkeys:PublicBaseUrl=http://localhost:{port}",
@@ -54,26 +70,21 @@ public sealed class ServerHost : IAsyncDisposable
         ], builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.WebHost.ConfigureKestrel(reserved.ListenOn);
             if (time is not null)
             {
                 builder.Services.AddSingleton(time);
             }
         });
         await app.StartAsync();
-        return new ServerHost(app, port, data);
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return app;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _port.Dispose();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Infrastructure;
 
@@ -12,25 +14,28 @@ namespace Passkeys.Browser.Tests.Infrastructure;
 public sealed class StaticSiteHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly LoopbackPort _port;
 
-    private StaticSiteHost(WebApplication app, int port)
+    private StaticSiteHost(WebApplication app, LoopbackPort port)
     {
         _app = app;
-        Port = port;
+        _port = port;
     }
 
-    public int Port { get; }
+    public int Port => _port.Port;
 
     /// <summary>The site's origin, a localhost name (WebAuthn refuses IP origins).</summary>
     public string Origin => $"http://localhost:{Port}";
 
-    /// <summary>A free loopback port, chosen before anything starts so a server can list the origin.</summary>
-    public static int FreePort() => ServerHost.FreePort();
-
-    /// <summary>Serves <paramref name="folder"/> on <paramref name="port"/>.</summary>
-    public static async Task<StaticSiteHost> StartAsync(int port, string folder)
+    /// <summary>
+    /// Serves <paramref name="folder"/> on <paramref name="port"/>, reserved before anything
+    /// started so that a server could list the site's origin; the site listens on that socket and
+    /// owns it from here on (it closes it when disposed).
+    /// </summary>
+    public static async Task<StaticSiteHost> StartAsync(LoopbackPort port, string folder)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [$"--urls=http://127.0.0.1:{port}"] });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(port.ListenOn);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
         var files = new PhysicalFileProvider(Path.GetFullPath(folder));
@@ -44,5 +49,6 @@ public sealed class StaticSiteHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _port.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Oidc;
 
@@ -21,14 +21,15 @@ namespace Passkeys.Browser.Tests.Oidc;
 public sealed class RelyingApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly LoopbackPort _port;
     private readonly ConcurrentDictionary<string, (string Verifier, string Nonce)> _pending = new();
     private readonly HttpClient _backChannel = new();
 
-    private RelyingApp(string browserIssuer, string backChannelIssuer, string clientId, int port)
+    private RelyingApp(string browserIssuer, string backChannelIssuer, string clientId, LoopbackPort port)
     {
-        Port = port;
+        _port = port;
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(port.ListenOn);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         _app = builder.Build();
         _app.MapGet("/login", (HttpContext http) =>
@@ -72,20 +73,24 @@ public sealed class RelyingApp : IAsyncDisposable
         });
     }
 
-    public int Port { get; }
+    public int Port => _port.Port;
     public string RedirectUri => $"http://127.0.0.1:{Port}/cb";
     public string LoginUrl => $"http://127.0.0.1:{Port}/login";
 
     /// <summary>Starts the app; the browser reaches the provider at <paramref name="browserIssuer"/>, the app's back channel at <paramref name="backChannelIssuer"/>.</summary>
     public static async Task<RelyingApp> StartAsync(string browserIssuer, string backChannelIssuer, string clientId)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var app = new RelyingApp(browserIssuer, backChannelIssuer, clientId, port);
-        await app._app.StartAsync();
-        return app;
+        var app = new RelyingApp(browserIssuer, backChannelIssuer, clientId, LoopbackPort.Reserve());
+        try
+        {
+            await app._app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -93,5 +98,6 @@ public sealed class RelyingApp : IAsyncDisposable
         _backChannel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _port.Dispose();
     }
 }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using OidcApp;
+using Microsoft.AspNetCore.Hosting;
 using Passkeys.Browser.Tests.Infrastructure;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Samples;
 
@@ -25,8 +27,9 @@ public sealed class OidcAppTests(BrowserFixture fixture)
         await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey);
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        var appPort = ServerHost.FreePort();
-        var appOrigin = $"http://localhost:{appPort}";
+        // Reserved before the client is registered with the app's redirect URIs; the app listens on it.
+        using var appPort = LoopbackPort.Reserve();
+        var appOrigin = $"http://localhost:{appPort.Port}";
         string secret;
         using (var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/oidc-clients", new
         {
@@ -39,11 +42,14 @@ public sealed class OidcAppTests(BrowserFixture fixture)
         }
         var app = OidcAppHost.Build(
         [
-            $"--urls=http://127.0.0.1:{appPort}",
             $"--OidcApp:Authority={server.Origin}/v1/tenants/default",
             "--OidcApp:ClientId=oidc-app",
             $"--OidcApp:ClientSecret={secret}",
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.WebHost.ConfigureKestrel(appPort.ListenOn);
+        });
         await app.StartAsync();
         try
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Passkeys.Browser.Tests.Infrastructure;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Samples;
 
@@ -13,10 +14,13 @@ namespace Passkeys.Browser.Tests.Samples;
 /// </summary>
 public sealed class PasswordAppApiTests
 {
+    /// <summary>A port held bound, never listening, for as long as the tests run: a passkey server that is down.</summary>
+    private static readonly LoopbackPort DownServer = LoopbackPort.Reserve();
+
     /// <summary>The app pointed at a port where nothing listens: the passkey server is down.</summary>
     private static async Task<(PasswordAppRunner App, HttpClient Http)> StartWithoutServerAsync()
     {
-        var app = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), $"http://localhost:{ServerHost.FreePort()}", "pkk_unused_secret");
+        var app = await PasswordAppRunner.StartAsync(LoopbackPort.Reserve(), PasswordAppRunner.NewFolder(), $"http://localhost:{DownServer.Port}", "pkk_unused_secret");
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{app.Port}") };
         http.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
         return (app, http);
@@ -72,7 +76,7 @@ public sealed class PasswordAppApiTests
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         using var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/api-keys", new { name = "password-app" });
         var apiKey = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
-        await using var app = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), server.Origin, apiKey);
+        await using var app = await PasswordAppRunner.StartAsync(LoopbackPort.Reserve(), PasswordAppRunner.NewFolder(), server.Origin, apiKey);
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{app.Port}") };
         http.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
         using (var signedUp = await http.PostAsJsonAsync("/api/sign-up", new { name = "dee", password = "long enough" }))
@@ -90,7 +94,7 @@ public sealed class PasswordAppApiTests
 
         // Only an unknown user means "nothing yet": an app set up with a tenant the server does not
         // have shows that error, never an empty list or "no codes".
-        await using var misconfigured = await PasswordAppRunner.StartAsync(ServerHost.FreePort(), PasswordAppRunner.NewFolder(), server.Origin, apiKey, "--PasswordApp:Tenant=no-such-tenant");
+        await using var misconfigured = await PasswordAppRunner.StartAsync(LoopbackPort.Reserve(), PasswordAppRunner.NewFolder(), server.Origin, apiKey, "--PasswordApp:Tenant=no-such-tenant");
         using var other = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{misconfigured.Port}") };
         other.DefaultRequestHeaders.Add("X-Requested-With", "fetch");
         using (var signedUp = await other.PostAsJsonAsync("/api/sign-up", new { name = "dee", password = "long enough" }))

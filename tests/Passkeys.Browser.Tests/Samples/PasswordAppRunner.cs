@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Hosting;
 using PasswordApp;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Samples;
 
@@ -11,16 +13,17 @@ namespace Passkeys.Browser.Tests.Samples;
 public sealed class PasswordAppRunner : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly LoopbackPort _port;
     private readonly string _folder;
 
-    private PasswordAppRunner(WebApplication app, int port, string folder)
+    private PasswordAppRunner(WebApplication app, LoopbackPort port, string folder)
     {
         _app = app;
-        Port = port;
+        _port = port;
         _folder = folder;
     }
 
-    public int Port { get; }
+    public int Port => _port.Port;
 
     public string Origin => $"http://localhost:{Port}";
 
@@ -34,18 +37,30 @@ public sealed class PasswordAppRunner : IAsyncDisposable
         return folder;
     }
 
+    /// <param name="port">Reserved by the caller (the app's origin may be in a tenant already); the app listens on it and closes it when disposed.</param>
     /// <param name="extraArgs">More settings, e.g. <c>--PasswordApp:Tenant=…</c>.</param>
-    public static async Task<PasswordAppRunner> StartAsync(int port, string folder, string passkeysServer, string apiKey, params string[] extraArgs)
+    public static async Task<PasswordAppRunner> StartAsync(LoopbackPort port, string folder, string passkeysServer, string apiKey, params string[] extraArgs)
     {
         var app = PasswordAppHost.Build(
         [
-            $"--urls=http://127.0.0.1:{port}",
             $"--PasswordApp:PasskeysServer={passkeysServer}",
             $"--PasswordApp:ApiKey={apiKey}",
             $"--PasswordApp:UsersFile={UsersFile(folder)}",
             .. extraArgs,
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.WebHost.ConfigureKestrel(port.ListenOn);
+        });
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            port.Dispose();
+            throw;
+        }
         return new PasswordAppRunner(app, port, folder);
     }
 
@@ -53,6 +68,7 @@ public sealed class PasswordAppRunner : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _port.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 }

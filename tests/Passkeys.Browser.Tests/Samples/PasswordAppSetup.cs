@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Passkeys.Browser.Tests.Infrastructure;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Browser.Tests.Samples;
 
@@ -15,12 +16,14 @@ internal sealed class PasswordAppSetup : IAsyncDisposable
 {
     public const string AdminKey = "password-app-admin-key-0123456789abcdef";
 
-    private PasswordAppSetup(ServerHost server, HttpClient admin, string apiKey, int appPort)
+    private readonly LoopbackPort _appPort;
+
+    private PasswordAppSetup(ServerHost server, HttpClient admin, string apiKey, LoopbackPort appPort)
     {
         Server = server;
         Admin = admin;
         ApiKey = apiKey;
-        AppPort = appPort;
+        _appPort = appPort;
     }
 
     public ServerHost Server { get; }
@@ -31,8 +34,8 @@ internal sealed class PasswordAppSetup : IAsyncDisposable
     /// <summary>The app's API key of the default tenant.</summary>
     public string ApiKey { get; }
 
-    /// <summary>The port the app will listen on (chosen up front: its origin is in the tenant's origins).</summary>
-    public int AppPort { get; }
+    /// <summary>The port the app will listen on (reserved up front: its origin is in the tenant's origins).</summary>
+    public int AppPort => _appPort.Port;
 
     public string AppOrigin => $"http://localhost:{AppPort}";
 
@@ -43,9 +46,18 @@ internal sealed class PasswordAppSetup : IAsyncDisposable
     /// </summary>
     public static async Task<PasswordAppSetup> StartAsync(object rollout, params string[] serverArgs)
     {
-        var appPort = ServerHost.FreePort();
-        var appOrigin = $"http://localhost:{appPort}";
-        var server = await ServerHost.StartAsync(null, ["--Passkeys:AdminKey=" + AdminKey, "--Passkeys:DefaultTenant:Origins:1=" + appOrigin, .. serverArgs]);
+        var appPort = LoopbackPort.Reserve();
+        var appOrigin = $"http://localhost:{appPort.Port}";
+        ServerHost server;
+        try
+        {
+            server = await ServerHost.StartAsync(null, ["--Passkeys:AdminKey=" + AdminKey, "--Passkeys:DefaultTenant:Origins:1=" + appOrigin, .. serverArgs]);
+        }
+        catch
+        {
+            appPort.Dispose();
+            throw;
+        }
         var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
         try
         {
@@ -66,16 +78,18 @@ internal sealed class PasswordAppSetup : IAsyncDisposable
         {
             admin.Dispose();
             await server.DisposeAsync();
+            appPort.Dispose();
             throw;
         }
     }
 
-    /// <summary>Starts the app on <see cref="AppPort"/> with its data in <paramref name="folder"/>, talking to this server with <see cref="ApiKey"/>.</summary>
-    public Task<PasswordAppRunner> StartAppAsync(string folder) => PasswordAppRunner.StartAsync(AppPort, folder, Server.Origin, ApiKey);
+    /// <summary>Starts the app (once) on <see cref="AppPort"/> with its data in <paramref name="folder"/>, talking to this server with <see cref="ApiKey"/>.</summary>
+    public Task<PasswordAppRunner> StartAppAsync(string folder) => PasswordAppRunner.StartAsync(_appPort, folder, Server.Origin, ApiKey);
 
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
         await Server.DisposeAsync();
+        _appPort.Dispose();
     }
 }

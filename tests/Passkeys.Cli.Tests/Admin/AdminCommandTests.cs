@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Passkeys.Encoding;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Cli.Tests.Admin;
 
@@ -255,11 +255,9 @@ public sealed class AdminCommandTests(AdminServer server) : IClassFixture<AdminS
     [Fact]
     public async Task An_unreachable_server_exits_2_naming_the_url()
     {
-        // A port that was just free: nothing listens there.
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // Held bound, never listening: connections there are refused.
+        using var closed = LoopbackPort.Reserve();
+        var port = closed.Port;
 
         var run = await server.RunAsync(new CliInput { Url = $"http://127.0.0.1:{port}" }, "admin", "tenants", "list");
         Assert.Equal(2, run.Exit);

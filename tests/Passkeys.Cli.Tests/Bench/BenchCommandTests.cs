@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Passkeys.Cli.Bench;
 using Passkeys.Cli.Tests.Infrastructure;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Cli.Tests.Bench;
 
@@ -160,11 +159,9 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IClassFixtur
     [Fact]
     public void An_unreachable_url_exits_2_with_a_clear_message()
     {
-        // A port that was just free: nothing listens there.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // Held bound, never listening: connections there are refused.
+        using var closed = LoopbackPort.Reserve();
+        var port = closed.Port;
         var run = Bench(new Uri($"http://127.0.0.1:{port}"), "--iterations 1");
         Assert.Equal(2, run.Exit);
         Assert.Contains($"cannot reach http://127.0.0.1:{port}: connection refused", run.Error, StringComparison.Ordinal);

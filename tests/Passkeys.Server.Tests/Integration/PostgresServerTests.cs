@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Passkeys.Server.Tests.Storage;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Server.Tests.Integration;
 
@@ -31,7 +32,8 @@ public sealed class PostgresServerTests(PostgresCluster cluster)
     [Fact]
     public void An_unreachable_server_stops_the_start_with_where_it_tried_and_never_the_password()
     {
-        var port = PostgresStoreTests.ClosedPort();
+        using var closed = LoopbackPort.Reserve();
+        var port = closed.Port;
         var e = Assert.Throws<InvalidOperationException>(() => PasskeysServerApp.Build(
             Args($"--Passkeys:ConnectionString=Host=127.0.0.1;Port={port};Database=passkeys;Username=app;Password=s3cret-pw;Timeout=5")));
         Assert.Contains($"127.0.0.1:{port}/passkeys as app", e.Message, StringComparison.Ordinal);

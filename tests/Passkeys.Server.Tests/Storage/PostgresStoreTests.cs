@@ -1,9 +1,8 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Passkeys.Server.Storage;
 using Passkeys.Server.Storage.Postgres;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Server.Tests.Storage;
 
@@ -150,7 +149,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
     [PostgresFact]
     public async Task An_unreachable_server_is_not_ready_and_fails_with_an_npgsql_exception()
     {
-        var connectionString = $"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Database=x;Timeout=5";
+        using var closed = LoopbackPort.Reserve();
+        var connectionString = $"Host=127.0.0.1;Port={closed.Port};Username=postgres;Database=x;Timeout=5";
         await using var store = NewStore(connectionString);
         Assert.False(await store.PingAsync());
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => store.MigrateAsync());
@@ -165,13 +165,5 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : IDisposable
             lines.Add(reader.GetString(0));
         }
         return lines;
-    }
-
-    /// <summary>A loopback port with nothing listening (probed, then released).</summary>
-    internal static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
