@@ -1,3 +1,35 @@
 using Passkeys.Server;
 
-PasskeysServerApp.Build(args).Run();
+// The start (configuration, store, key ring, listening addresses) either succeeds or ends with one
+// line on standard error and exit code 1, which systemd, Docker and Kubernetes report as a failed
+// start; a defect (an unexpected exception) still ends with its full trace.
+WebApplication app;
+try
+{
+    app = PasskeysServerApp.Build(args);
+}
+catch (Exception e) when (StartupFailure.IsExpected(e))
+{
+    await Console.Error.WriteLineAsync(StartupFailure.Describe(e, []));
+    return StartupFailure.ExitCode;
+}
+try
+{
+    await app.StartAsync();
+}
+catch (Exception e) when (StartupFailure.IsExpected(e))
+{
+    // Stops the background services that did start, and flushes what the loggers still hold
+    // (warnings written before the failure), before the line that says why.
+    var addresses = StartupFailure.ListeningAddresses(app.Configuration);
+    using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+    {
+        await app.StopAsync(stopping.Token);
+    }
+    await app.DisposeAsync();
+    await Console.Error.WriteLineAsync(StartupFailure.Describe(e, addresses));
+    return StartupFailure.ExitCode;
+}
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return 0;
