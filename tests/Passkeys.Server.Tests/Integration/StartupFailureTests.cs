@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Passkeys.TestSupport;
 
 namespace Passkeys.Server.Tests.Integration;
 
@@ -81,43 +81,14 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Equal(["http://d:4", "https://c:3"], StartupFailure.ListeningAddresses(endpoints).Order());
     }
 
-    private static void AssertRefused((int Exit, string Error, string Output) run, string line)
+    private static void AssertRefused(DotnetProcess.Ended run, string line)
     {
         Assert.Equal(StartupFailure.ExitCode, run.Exit);
-        Assert.Equal(line, run.Error.TrimEnd('\n').Split('\n')[^1]);
-        var all = run.Output + run.Error;
-        Assert.DoesNotContain("Unhandled exception", all, StringComparison.Ordinal);
-        // The line is the last thing printed: nothing after it, and never a second trace of ours.
-        Assert.EndsWith(line + "\n", all.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // The reason is the last line on stderr (the host's own log of the failure may come before it).
+        Assert.EndsWith("\n" + line + "\n", "\n" + run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", run.Output + run.Error, StringComparison.Ordinal);
     }
 
-    private async Task<(int Exit, string Error, string Output)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Passkeys.Server.dll"));
-        foreach (var arg in (string[])["--Passkeys:DataDirectory=" + Path.Combine(_folder, "data"), "--Passkeys:AdminKey=" + TestServer.AdminKey, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the server neither started nor stopped within 60 s:\n" + await output + await error);
-        }
-        return (process.ExitCode, (await error).ReplaceLineEndings("\n"), (await output).ReplaceLineEndings("\n"));
-    }
+    private Task<DotnetProcess.Ended> RunAsync(params string[] args) => DotnetProcess.RunToExitAsync("Passkeys.Server.dll",
+        ["--Passkeys:DataDirectory=" + Path.Combine(_folder, "data"), "--Passkeys:AdminKey=" + TestServer.AdminKey, .. args], "Passkeys__", "ASPNETCORE_URLS");
 }
