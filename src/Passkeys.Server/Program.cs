@@ -22,11 +22,16 @@ catch (Exception e) when (StartupFailure.IsExpected(e))
     // Stops the background services that did start, and flushes what the loggers still hold
     // (warnings written before the failure), before the line that says why.
     var addresses = StartupFailure.ListeningAddresses(app.Configuration);
-    using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+    try
     {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await app.StopAsync(stopping.Token);
+        await app.DisposeAsync();
     }
-    await app.DisposeAsync();
+    catch (Exception cleanup) when (StartupFailure.IsExpected(cleanup) || cleanup is OperationCanceledException)
+    {
+        // The process ends next; what stopped the start is the line to print.
+    }
     await Console.Error.WriteLineAsync(StartupFailure.Describe(e, addresses));
     return StartupFailure.ExitCode;
 }
