@@ -13,33 +13,29 @@ using Passkeys.Benchmarks;
 // `serve-ceiling` is that app. Anything else goes to BenchmarkDotNet's
 // switcher; unless a job is given on the command line (--job, -j, --runtimes), a short run pinned
 // to one core, in process (no generated project to build on a shared machine).
-if (args.Length > 0 && args[0] == "ratio")
+// A mode given a wrong option says which and exits 2 (as the CLI does), instead of a stack trace.
+Func<int>? mode = args.Length == 0 ? null : args[0] switch
 {
-    return RatioMode.Run(args[1..]);
-}
-if (args.Length > 0 && args[0] == "http")
+    "ratio" => () => RatioMode.Run(args[1..]),
+    "http" => () => Passkeys.Benchmarks.Http.HttpMode.Run(args[1..]),
+    "ceiling" => () => Passkeys.Benchmarks.Ceiling.CeilingMode.Run(args[1..]),
+    "growth" => () => Passkeys.Benchmarks.Ceiling.GrowthMode.Run(args[1..]),
+    "store-floor" => () => Passkeys.Benchmarks.Ceiling.StoreFloorMode.Run(args[1..]),
+    "serve-ceiling" => () => Passkeys.Benchmarks.Ceiling.CeilingApp.Run(args[1..]),
+    "breakdown" => BreakdownMode.Run,
+    _ => null,
+};
+if (mode is not null)
 {
-    return Passkeys.Benchmarks.Http.HttpMode.Run(args[1..]);
-}
-if (args.Length > 0 && args[0] == "ceiling")
-{
-    return Passkeys.Benchmarks.Ceiling.CeilingMode.Run(args[1..]);
-}
-if (args.Length > 0 && args[0] == "growth")
-{
-    return Passkeys.Benchmarks.Ceiling.GrowthMode.Run(args[1..]);
-}
-if (args.Length > 0 && args[0] == "store-floor")
-{
-    return Passkeys.Benchmarks.Ceiling.StoreFloorMode.Run(args[1..]);
-}
-if (args.Length > 0 && args[0] == "serve-ceiling")
-{
-    return Passkeys.Benchmarks.Ceiling.CeilingApp.Run(args[1..]);
-}
-if (args.Length > 0 && args[0] == "breakdown")
-{
-    return BreakdownMode.Run();
+    try
+    {
+        return mode();
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"{args[0]}: {e.Message}");
+        return 2;
+    }
 }
 
 static bool ChoosesJob(string a) => a is "--job" or "-j" or "--runtimes" or "-r" || a.StartsWith("--job=", StringComparison.Ordinal);

@@ -22,8 +22,9 @@ internal static class RatioMode
 
     public static int Run(string[] args)
     {
-        double seconds = Option(args, "--seconds", 15);
-        double batchMs = Option(args, "--batch-ms", 20);
+        var cli = BenchOptions.Parse(args, ["--seconds", "--batch-ms"]);
+        double seconds = cli.Positive("--seconds", 15);
+        double batchMs = cli.Positive("--batch-ms", 20);
 
         using var f = AssertionFixture.Create();
         var rawWarm = new Contender("raw-verify", () => f.RawVerify(f.ImportedKey));
@@ -110,11 +111,5 @@ internal static class RatioMode
         var sorted = values.Order().ToArray();
         int mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : fallback;
     }
 }

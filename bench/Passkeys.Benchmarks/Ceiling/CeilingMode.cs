@@ -63,33 +63,35 @@ internal static class CeilingMode
 
     private static async Task<int> RunAsync(string[] args)
     {
-        var store = Option(args, "--store") ?? "sqlite";
+        var cli = BenchOptions.Parse(args,
+            ["--store", "--connection-string", "--server-dll", "--rounds", "--duration", "--warmup", "--prewarm", "--users", "--concurrency", "--mixes", "--nodes", "--postgres-data"]);
+        var store = cli.Text("--store") ?? "sqlite";
         if (store is not ("sqlite" or "postgres"))
         {
             throw new ArgumentException($"--store must be sqlite or postgres, not '{store}'");
         }
-        var connection = Option(args, "--connection-string");
+        var connection = cli.Text("--connection-string");
         if (store == "postgres" && connection is null)
         {
             throw new ArgumentException("--store postgres needs --connection-string 'Host=…;Database=…;Username=…' (an empty database this run may fill)");
         }
-        var serverDll = Option(args, "--server-dll") ?? DefaultServerDll();
+        var serverDll = cli.Text("--server-dll") ?? DefaultServerDll();
         if (!File.Exists(serverDll))
         {
             throw new ArgumentException($"no server at {serverDll}: build it first (dotnet build -c Release src/Passkeys.Server) or give --server-dll");
         }
-        var rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
-        var duration = Duration(Option(args, "--duration") ?? "8s");
-        var warmup = Duration(Option(args, "--warmup") ?? "2s");
-        var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
-        var levels = (Option(args, "--concurrency") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        var mixes = (Option(args, "--mixes") ?? "signin,register").Split(',');
-        var nodes = int.Parse(Option(args, "--nodes") ?? "1", CultureInfo.InvariantCulture);
+        var rounds = cli.Count("--rounds", 2);
+        var duration = cli.Duration("--duration", "8s");
+        var warmup = cli.Duration("--warmup", "2s");
+        var users = cli.Count("--users", 64);
+        var levels = cli.Counts("--concurrency", "1,16,64");
+        var mixes = (cli.Text("--mixes") ?? "signin,register").Split(',');
+        var nodes = cli.Count("--nodes", 1);
         if (nodes is < 1 or > 2 || (nodes == 2 && store != "postgres"))
         {
             throw new ArgumentException("--nodes must be 1, or 2 with --store postgres (two servers on one database)");
         }
-        var database = Option(args, "--postgres-data") is { } data ? new PostgresCpu(data) : null;
+        var database = cli.Text("--postgres-data") is { } data ? new PostgresCpu(data) : null;
 
         var folder = Path.Combine(Path.GetTempPath(), "passkeys-bench-ceiling-" + Guid.NewGuid().ToString("N"));
         // The ceiling app runs with the GC the server ships with (ASP.NET Core's defaults: server GC, concurrent).
@@ -119,7 +121,7 @@ internal static class CeilingMode
         try
         {
             // Both sides once through every code path before anything is measured (JIT tiers, pools, caches).
-            var prewarm = Duration(Option(args, "--prewarm") ?? "6s");
+            var prewarm = cli.Duration("--prewarm", "6s");
             foreach (var target in new[] { server, ceiling })
             {
                 foreach (var mix in mixes)
@@ -283,12 +285,4 @@ internal static class CeilingMode
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    internal static string? Option(string[] args, string name)
-    {
-        var i = Array.LastIndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    internal static TimeSpan Duration(string v) =>
-        TextValues.TryParseDuration(v, out var d) ? d : throw new ArgumentException($"not a duration such as 8s: '{v}'");
 }

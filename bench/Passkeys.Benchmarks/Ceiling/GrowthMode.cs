@@ -1,4 +1,3 @@
-using System.Globalization;
 using static Passkeys.Benchmarks.Ceiling.CeilingMode;
 
 namespace Passkeys.Benchmarks.Ceiling;
@@ -36,32 +35,35 @@ internal static class GrowthMode
 
     private static async Task<int> RunAsync(string[] args)
     {
-        var store = Option(args, "--store") ?? "sqlite";
-        var emptyConnection = Option(args, "--connection-string");
-        var grownConnection = Option(args, "--grown-connection-string");
+        var cli = BenchOptions.Parse(args,
+            ["--store", "--connection-string", "--grown-connection-string", "--server-dll", "--rounds", "--duration", "--warmup", "--users", "--concurrency",
+             "--audit-rows", "--session-rows", "--purge-interval", "--mix", "--seed-users"]);
+        var store = cli.Text("--store") ?? "sqlite";
+        var emptyConnection = cli.Text("--connection-string");
+        var grownConnection = cli.Text("--grown-connection-string");
         if (store is not ("sqlite" or "postgres") || (store == "postgres" && (emptyConnection is null || grownConnection is null)))
         {
             throw new ArgumentException("--store sqlite, or --store postgres with --connection-string and --grown-connection-string (two empty databases)");
         }
-        var serverDll = Option(args, "--server-dll") ?? DefaultServerDll();
+        var serverDll = cli.Text("--server-dll") ?? DefaultServerDll();
         if (!File.Exists(serverDll))
         {
             throw new ArgumentException($"no server at {serverDll}: build it first (dotnet build -c Release src/Passkeys.Server) or give --server-dll");
         }
-        var rounds = int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
-        var duration = Duration(Option(args, "--duration") ?? "8s");
-        var warmup = Duration(Option(args, "--warmup") ?? "2s");
-        var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
-        var concurrency = int.Parse(Option(args, "--concurrency") ?? "16", CultureInfo.InvariantCulture);
-        var auditRows = int.Parse(Option(args, "--audit-rows") ?? "1000000", CultureInfo.InvariantCulture);
-        var sessionRows = int.Parse(Option(args, "--session-rows") ?? "1000000", CultureInfo.InvariantCulture);
-        var purgeInterval = Option(args, "--purge-interval") ?? "00:00:05";
-        var mix = Option(args, "--mix") ?? "signin";
+        var rounds = cli.Count("--rounds", 3);
+        var duration = cli.Duration("--duration", "8s");
+        var warmup = cli.Duration("--warmup", "2s");
+        var users = cli.Count("--users", 64);
+        var concurrency = cli.Count("--concurrency", 16);
+        var auditRows = cli.Count("--audit-rows", 1000000, min: 0);
+        var sessionRows = cli.Count("--session-rows", 1000000, min: 0);
+        var purgeInterval = cli.Text("--purge-interval") ?? "00:00:05";
+        var mix = cli.Text("--mix") ?? "signin";
         if (mix is not ("signin" or "register"))
         {
             throw new ArgumentException("--mix signin|register");
         }
-        var seedUsers = int.Parse(Option(args, "--seed-users") ?? "1000", CultureInfo.InvariantCulture);
+        var seedUsers = cli.Count("--seed-users", 1000);
 
         var emptyFolder = Path.Combine(Path.GetTempPath(), "passkeys-bench-growth-empty-" + Guid.NewGuid().ToString("N"));
         var grownFolder = Path.Combine(Path.GetTempPath(), "passkeys-bench-growth-grown-" + Guid.NewGuid().ToString("N"));
@@ -88,7 +90,7 @@ internal static class GrowthMode
         {
             foreach (var target in new[] { empty, grown })
             {
-                await MeasureAsync(target, mix, concurrency, users, Duration("6s"), TimeSpan.Zero);
+                await MeasureAsync(target, mix, concurrency, users, TimeSpan.FromSeconds(6), TimeSpan.Zero);
             }
             for (var round = 1; round <= rounds; round++)
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Security.Cryptography;
 using Passkeys.Server.Observability;
 using Passkeys.Server.Storage;
@@ -31,19 +30,21 @@ internal static class StoreFloorMode
 
     public static int Run(string[] args)
     {
-        var store = Option(args, "--store") ?? "sqlite";
-        var connection = Option(args, "--connection-string");
+        var cli = BenchOptions.Parse(args, ["--store", "--connection-string", "--concurrency", "--duration", "--rounds", "--users", "--postgres-data"],
+            "--without-funnel", "--sqlite-serialized");
+        var store = cli.Text("--store") ?? "sqlite";
+        var connection = cli.Text("--connection-string");
         if (store is not ("sqlite" or "postgres") || (store == "postgres" && connection is null))
         {
             throw new ArgumentException("--store sqlite, or --store postgres with --connection-string (an empty database this run may fill)");
         }
-        var levels = (Option(args, "--concurrency") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        var duration = Duration(Option(args, "--duration") ?? "5s");
-        var rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
-        var users = int.Parse(Option(args, "--users") ?? "64", CultureInfo.InvariantCulture);
-        var database = Option(args, "--postgres-data") is { } data ? new PostgresCpu(data) : null;
-        var funnel = !args.Contains("--without-funnel");
-        if (args.Contains("--sqlite-serialized"))
+        var levels = cli.Counts("--concurrency", "1,16,64");
+        var duration = cli.Duration("--duration", "5s");
+        var rounds = cli.Count("--rounds", 2);
+        var users = cli.Count("--users", 64);
+        var database = cli.Text("--postgres-data") is { } data ? new PostgresCpu(data) : null;
+        var funnel = !cli.Flag("--without-funnel");
+        if (cli.Flag("--sqlite-serialized"))
         {
             // SQLite accepts its process-wide settings only before its first database opens.
             using var first = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");

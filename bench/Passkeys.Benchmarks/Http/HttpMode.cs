@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,16 +38,24 @@ internal static class HttpMode
 
     private static async Task<int> RunAsync(string[] args)
     {
-        string store = Option(args, "--store") ?? "sqlite";
+        var cli = BenchOptions.Parse(args, ["--store", "--connection-string", "--users", "--concurrency", "--duration", "--iterations", "--warmup", "--mix", "--json"]);
+        string store = cli.Text("--store") ?? "sqlite";
         if (store is not ("sqlite" or "postgres"))
         {
             throw new ArgumentException($"--store must be sqlite or postgres, not '{store}'");
         }
-        string? connection = Option(args, "--connection-string");
+        string? connection = cli.Text("--connection-string");
         if (store == "postgres" && connection is null)
         {
             throw new ArgumentException("--store postgres needs --connection-string 'Host=…;Database=…;Username=…;Password=…' (a database this run may fill)");
         }
+        // Every option is read before the server starts, so a wrong one stops nothing half-made.
+        var users = cli.Count("--users", 200);
+        var concurrency = cli.Count("--concurrency", 16);
+        var duration = cli.Duration("--duration", "30s");
+        long? iterations = cli.Text("--iterations") is null ? null : cli.Count("--iterations", 1);
+        var warmup = cli.Duration("--warmup", "5s");
+        var mix = cli.Text("--mix") is { } mixText ? OperationMix.Parse(mixText) : OperationMix.Default;
         string folder = Path.Combine(Path.GetTempPath(), "passkeys-bench-http-" + Guid.NewGuid().ToString("N"));
         string[] serverArgs =
         [
@@ -77,12 +84,12 @@ internal static class HttpMode
                 Tenant = "default",
                 // The default tenant's origin; the software client need not be served from it.
                 Origin = "http://localhost:5080",
-                Users = Int(args, "--users", 200),
-                Concurrency = Int(args, "--concurrency", 16),
-                Duration = Duration(args, "--duration", TimeSpan.FromSeconds(30)),
-                Iterations = Option(args, "--iterations") is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : null,
-                Warmup = Duration(args, "--warmup", TimeSpan.FromSeconds(5)),
-                Mix = Option(args, "--mix") is { } mix ? OperationMix.Parse(mix) : OperationMix.Default,
+                Users = users,
+                Concurrency = concurrency,
+                Duration = duration,
+                Iterations = iterations,
+                Warmup = warmup,
+                Mix = mix,
                 ServerInProcess = true,
             };
             if (options.Validate() is { Count: > 0 } problems)
@@ -101,7 +108,7 @@ internal static class HttpMode
                 Console.WriteLine();
                 timings.Write(Console.Out, report.MeasuredTime);
             }
-            if (Option(args, "--json") is { } json)
+            if (cli.Text("--json") is { } json)
             {
                 using var file = File.Create(json);
                 JsonReportWriter.Write(report, file);
@@ -132,18 +139,4 @@ internal static class HttpMode
             inner.WriteLine(value);
         }
     }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.LastIndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Int(string[] args, string name, int fallback) =>
-        Option(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static TimeSpan Duration(string[] args, string name, TimeSpan fallback) =>
-        Option(args, name) is not { } v ? fallback
-        : TextValues.TryParseDuration(v, out var d) ? d
-        : throw new ArgumentException($"{name} must be a duration such as 30s, not '{v}'");
 }
