@@ -51,6 +51,7 @@ public static class PasskeysServerApp
         var services = builder.Services;
         services.AddOptions<PasskeysServerOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PasskeysServerOptions>, PasskeysServerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PasskeysServerOptions>, UnknownSettingsValidator>();
         var maxBody = section.GetValue<long?>(nameof(PasskeysServerOptions.MaxRequestBodyBytes)) ?? 64 * 1024;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
 
