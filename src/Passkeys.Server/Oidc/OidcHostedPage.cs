@@ -54,13 +54,14 @@ public static class OidcHostedPage
                 <section aria-labelledby="signin-title">
                   <h2 id="signin-title">Sign in to continue to {{app}}</h2>
                   <p id="unsupported" class="muted" hidden>This browser can't use passkeys. Use a recovery code below, or open this page in an up-to-date browser.</p>
-                  <button type="button" id="passkey-signin">Sign in with a passkey</button>
+                  <noscript><p class="muted">This page needs JavaScript: passkeys are created and used through it. Turn JavaScript on for this site.</p></noscript>
+                  <button type="button" id="passkey-signin" disabled data-needs-script>Sign in with a passkey</button>
                   <p class="or">or</p>
                   <form id="signin-form" method="post" novalidate>
                     <label for="signin-username">Username</label>
                     <input id="signin-username" name="username" autocomplete="username webauthn" autocapitalize="none" spellcheck="false" aria-describedby="signin-hint" required>
                     <p id="signin-hint" class="muted">Your passkeys appear when you select this field.</p>
-                    <div class="actions"><button type="submit" id="signin-continue" class="secondary">Continue</button></div>
+                    <div class="actions"><button type="submit" id="signin-continue" class="secondary" disabled data-needs-script>Continue</button></div>
                   </form>
                 </section>
 
@@ -77,7 +78,7 @@ public static class OidcHostedPage
                         <p id="signup-hint" class="muted">1 to 64 characters: letters, digits, dots, dashes or underscores.</p>
                         <label for="signup-display">Display name (optional)</label>
                         <input id="signup-display" name="displayName" autocomplete="name">
-                        <div class="actions"><button type="submit" id="signup-submit" class="secondary">Create a passkey</button></div>
+                        <div class="actions"><button type="submit" id="signup-submit" class="secondary" disabled data-needs-script>Create a passkey</button></div>
                       </form>
                     </section>
 
@@ -92,7 +93,7 @@ public static class OidcHostedPage
                     <input id="recovery-username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required>
                     <label for="recovery-code">Recovery code</label>
                     <input id="recovery-code" name="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required>
-                    <div class="actions"><button type="submit" id="recovery-submit" class="secondary">Use recovery code</button></div>
+                    <div class="actions"><button type="submit" id="recovery-submit" class="secondary" disabled data-needs-script>Use recovery code</button></div>
                   </form>
                 </section>
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Passkeys.Browser.Tests.Infrastructure;
 
@@ -17,7 +16,7 @@ public sealed class OidcSignInTests(BrowserFixture fixture)
     public async Task Sign_up_then_sign_in_through_the_hosted_page_into_a_relying_app()
     {
         await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey);
-        await using var app = await StartRelyingAppAsync(server);
+        await using var app = await RelyingApp.StartRegisteredAsync(server, AdminKey);
 
         await using var tab = await fixture.NewTabAsync(nameof(Sign_up_then_sign_in_through_the_hosted_page_into_a_relying_app), AuthenticatorOptions.Platform, server: server);
         await tab.RunAsync(async () =>
@@ -53,7 +52,7 @@ public sealed class OidcSignInTests(BrowserFixture fixture)
     public async Task A_failed_sign_up_on_the_hosted_page_offers_the_passkey_autofill_again()
     {
         await using var server = await ServerHost.StartAsync(null, "--Passkeys:AdminKey=" + AdminKey);
-        await using var app = await StartRelyingAppAsync(server);
+        await using var app = await RelyingApp.StartRegisteredAsync(server, AdminKey);
         await using var tab = await fixture.NewTabAsync(nameof(A_failed_sign_up_on_the_hosted_page_offers_the_passkey_autofill_again), AuthenticatorOptions.Platform, server: server);
         var console = new List<string>();
         tab.Page.Console += (_, m) => { if (m.Type is "error") console.Add(m.Text); };
@@ -80,23 +79,5 @@ public sealed class OidcSignInTests(BrowserFixture fixture)
             // The page's modules (the SDK's and the shared sign-in controls) all load under its CSP.
             Assert.DoesNotContain(console, c => c.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
         });
-    }
-
-    // The browser must use the localhost origin (WebAuthn refuses IP origins); the app's back channel uses either.
-    private static async Task<RelyingApp> StartRelyingAppAsync(ServerHost server)
-    {
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
-        var app = await RelyingApp.StartAsync($"{server.Origin}/v1/tenants/default", $"http://127.0.0.1:{server.Port}/v1/tenants/default", "relying-app");
-        using var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/oidc-clients", new
-        {
-            clientId = "relying-app", displayName = "Relying App", clientType = "public", redirectUris = new[] { app.RedirectUri },
-        });
-        if (!created.IsSuccessStatusCode)
-        {
-            await app.DisposeAsync();
-            Assert.Fail(await created.Content.ReadAsStringAsync());
-        }
-        return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -91,6 +92,28 @@ public sealed class RelyingApp : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the app as the public client <c>relying-app</c> of <paramref name="server"/>'s default
+    /// tenant, registered with the admin key. The browser reaches the provider at its localhost origin
+    /// (WebAuthn refuses IP origins); the app's back channel uses 127.0.0.1.
+    /// </summary>
+    public static async Task<RelyingApp> StartRegisteredAsync(Infrastructure.ServerHost server, string adminKey)
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+        var app = await StartAsync($"{server.Origin}/v1/tenants/default", $"http://127.0.0.1:{server.Port}/v1/tenants/default", "relying-app");
+        using var created = await admin.PostAsJsonAsync("/v1/admin/tenants/default/oidc-clients", new
+        {
+            clientId = "relying-app", displayName = "Relying App", clientType = "public", redirectUris = new[] { app.RedirectUri },
+        });
+        if (!created.IsSuccessStatusCode)
+        {
+            await app.DisposeAsync();
+            Assert.Fail(await created.Content.ReadAsStringAsync());
+        }
+        return app;
     }
 
     public async ValueTask DisposeAsync()

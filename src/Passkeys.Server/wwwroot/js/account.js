@@ -3,7 +3,7 @@
 // (recovery-codes.js), and a step-up example. Needs the session saved at sign-in; every call goes
 // through session.withToken, which refreshes the access token before it expires.
 import { PasskeyError, browserSupportsConditionalCreate, isSessionEndedError } from '/sdk/passkeys.js';
-import { client, session, loadSession, whenSessionEnds, showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
+import { client, session, loadSession, whenSessionEnds, showError, showMessage, clearMessage, busy, chosenAttachment, scriptReady, PROMPT_OPEN } from './common.js';
 import { el } from './dom.js';
 import { when, ago, displayName, keptWhere } from './format.js';
 import { codeStatus, refreshCodeStatus, setUpRecoveryCodes, startMakingCodes } from './recovery-codes.js';
@@ -230,6 +230,7 @@ addForm.addEventListener('submit', (event) => {
     } catch (e) { handle(e, 'add'); }
   }, PROMPT_OPEN);
 });
+scriptReady(addForm);
 
 setUpRecoveryCodes(handle, renderProtection);
 
@@ -276,12 +277,14 @@ transferForm.addEventListener('submit', (event) => {
     } catch (e) { handle(e, 'step-up'); }
   }, PROMPT_OPEN);
 });
+scriptReady(transferForm);
 
 const signOut = document.getElementById('signout');
 signOut.addEventListener('click', () => busy(signOut, async () => {
   await session.signOut(); // revokes the session on the server, not just here
   location.assign('/?signedout=1');
 }));
+scriptReady(signOut);
 
 const user = state?.user;
 document.getElementById('whoami').textContent = !user ? '' : user.displayName && user.displayName !== user.name

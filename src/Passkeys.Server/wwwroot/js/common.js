@@ -98,6 +98,23 @@ export async function busy(button, action, waiting) {
   }
 }
 
+/**
+ * Enables the controls a page renders `disabled data-needs-script` (the elements given, and those
+ * inside them). Until its module script has attached the handlers, a click or Enter would submit a
+ * form natively, a POST to the page's own URL that shows an error page instead of a passkey prompt,
+ * and a plain button would do nothing. Call it once the handlers are attached, before disabling
+ * what this browser can't use; each control is enabled once.
+ */
+export function scriptReady(...elements) {
+  for (const element of elements) {
+    for (const control of [element, ...element.querySelectorAll('[data-needs-script]')]) {
+      if (!control.hasAttribute('data-needs-script')) continue;
+      control.removeAttribute('data-needs-script');
+      control.disabled = false;
+    }
+  }
+}
+
 /** What the progress line says while the browser's passkey prompt is open. */
 export const PROMPT_OPEN = 'Waiting for your passkey: follow the prompt from your browser or device.';
 

@@ -1,6 +1,6 @@
 // Account page, recovery codes: how many are left, making a set (with a confirmation before an
 // existing set is replaced), and keeping it: copy, download, one code per line without wrapping.
-import { client, session, showMessage, clearMessage, busy } from './common.js';
+import { client, session, showMessage, clearMessage, busy, scriptReady } from './common.js';
 import { el } from './dom.js';
 import { when } from './format.js';
 
@@ -71,6 +71,7 @@ export function setUpRecoveryCodes(handle, onChange) {
     confirmBox.hidden = false;
     document.getElementById('codes-keep').focus();
   });
+  scriptReady(generate);
   const replace = document.getElementById('codes-replace');
   replace.addEventListener('click', () => busy(replace, () => makeCodes(handle, onChange)));
   document.getElementById('codes-keep').addEventListener('click', () => {

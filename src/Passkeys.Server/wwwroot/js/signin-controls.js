@@ -3,7 +3,7 @@
 // field, "Sign in with a passkey", username + passkey, and recovery (a recovery code, then a new
 // passkey). The pages differ only in what happens once the user is in, which they pass as `onSignedIn`.
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, PasskeyError } from '/sdk/passkeys.js';
-import { showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
+import { showError, showMessage, clearMessage, busy, chosenAttachment, scriptReady, PROMPT_OPEN } from './common.js';
 
 /**
  * Wires the page's #passkey-signin button, #signin-form and #recovery-form to `client` and offers
@@ -97,6 +97,7 @@ export function wireSignInControls({ client, onSignedIn }) {
     }, 'Checking your recovery code…');
   });
 
+  scriptReady(passkeyButton, form, recoveryForm);
   const supported = browserSupportsWebAuthn();
   if (!supported) {
     document.getElementById('unsupported').hidden = false;

@@ -1,7 +1,7 @@
 // The sign-up form of the two pages that offer one: signup.html (signup.js) and the OpenID Connect
 // hosted page when the tenant allows self sign-up (oidc-signin.js). The username rule, then a new
 // account with its first passkey; the pages differ only in what they do with the new account.
-import { showError, showMessage, clearMessage, busy, chosenAttachment, PROMPT_OPEN } from './common.js';
+import { showError, showMessage, clearMessage, busy, chosenAttachment, scriptReady, PROMPT_OPEN } from './common.js';
 
 /**
  * Wires `form` (username, displayName, an optional "where do you keep it" choice, #signup-submit)
@@ -32,4 +32,5 @@ export function wireSignUpForm(form, { client, onSignedUp, onFailed }) {
       }
     }, PROMPT_OPEN);
   });
+  scriptReady(form);
 }
