@@ -69,6 +69,8 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   await api('POST', '/api/sign-out');
   location.assign('/');
 });
+// Wired: these start disabled in the page (see account.html), so a click before this script ran isn't lost.
+for (const id of ['add-passkey', 'sign-out']) document.getElementById(id).disabled = false;
 document.getElementById('offer-accept').addEventListener('click', () => {
   dialog.close();
   run(() => createPasskey());

@@ -79,6 +79,7 @@ generate.addEventListener('click', () => {
   generate.hidden = true;
   document.getElementById('codes-keep').focus();
 });
+generate.disabled = false; // wired: it starts disabled in the page (see account.html)
 document.getElementById('codes-replace').addEventListener('click', () => makeCodes());
 document.getElementById('codes-keep').addEventListener('click', () => {
   confirmBox.hidden = true;

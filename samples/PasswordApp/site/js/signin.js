@@ -69,6 +69,7 @@ const startAutofill = () => {
 startAutofill();
 // The button: a usernameless sign-in (it replaces the pending autofill request).
 document.getElementById('passkey').addEventListener('click', () => client.signIn().then((result) => signedIn(result)).catch(show));
+document.getElementById('passkey').disabled = false; // wired: it starts disabled in the page, as the submit buttons do
 // "Lost your passkey?": a recovery code, then a new passkey (it replaces the pending autofill request,
 // which starts again when recovery fails).
 setUpRecovery({ client, server, tenant, signedIn, afterFailure: startAutofill });
